@@ -1,0 +1,57 @@
+"""Provinces of the seed plans with their real district-level units (before the 2025 reform).
+Communes and villages below them are generated for the demo."""
+
+# code, name, kind (thanh_pho / thi_xa / huyen), flags
+SOC_TRANG = {
+    "code": "94",
+    "name": "Tỉnh Sóc Trăng",
+    "districts": [
+        ("941", "Thành phố Sóc Trăng", "thanh_pho", {}),
+        ("942", "Huyện Châu Thành", "huyen", {"ethnic_minority_area": True}),
+        ("943", "Huyện Kế Sách", "huyen", {}),
+        ("944", "Huyện Mỹ Tú", "huyen", {"ethnic_minority_area": True}),
+        ("945", "Huyện Cù Lao Dung", "huyen", {"coastal": True}),
+        ("946", "Huyện Long Phú", "huyen", {"coastal": True}),
+        ("947", "Huyện Mỹ Xuyên", "huyen", {"ethnic_minority_area": True}),
+        ("948", "Thị xã Ngã Năm", "thi_xa", {}),
+        ("949", "Huyện Thạnh Trị", "huyen", {"ethnic_minority_area": True}),
+        ("950", "Thị xã Vĩnh Châu", "thi_xa", {"coastal": True, "ethnic_minority_area": True}),
+        ("951", "Huyện Trần Đề", "huyen", {"coastal": True, "ethnic_minority_area": True}),
+    ],
+    # share of households by ethnic group, by whether the district is an ethnic-minority area
+    "ethnic_mix": {False: {"kinh": 0.82, "khmer": 0.13, "hoa": 0.05}, True: {"kinh": 0.50, "khmer": 0.44, "hoa": 0.06}},
+}
+
+SON_LA = {
+    "code": "14",
+    "name": "Tỉnh Sơn La",
+    "districts": [
+        ("116", "Thành phố Sơn La", "thanh_pho", {}),
+        ("118", "Huyện Quỳnh Nhai", "huyen", {"poor_district": True}),
+        ("119", "Huyện Thuận Châu", "huyen", {"poor_district": True}),
+        ("120", "Huyện Mường La", "huyen", {}),
+        ("121", "Huyện Bắc Yên", "huyen", {"poor_district": True}),
+        ("122", "Huyện Phù Yên", "huyen", {"poor_district": True}),
+        ("123", "Thị xã Mộc Châu", "thi_xa", {}),
+        ("124", "Huyện Yên Châu", "huyen", {}),
+        ("125", "Huyện Mai Sơn", "huyen", {}),
+        ("126", "Huyện Sông Mã", "huyen", {}),
+        ("127", "Huyện Sốp Cộp", "huyen", {"poor_district": True}),
+        ("128", "Huyện Vân Hồ", "huyen", {}),
+    ],
+    "ethnic_mix": {
+        False: {"thai": 0.50, "kinh": 0.20, "mong": 0.14, "muong": 0.08, "dao": 0.03, "khang": 0.02, "la_ha": 0.01,
+                "xinh_mun": 0.01, "other": 0.01},
+        True: {"thai": 0.48, "kinh": 0.08, "mong": 0.26, "muong": 0.08, "dao": 0.04, "khang": 0.03, "la_ha": 0.01,
+               "xinh_mun": 0.01, "other": 0.01},
+    },
+}
+
+DEMO_PROVINCES = [SOC_TRANG, SON_LA]
+
+COMMUNE_NAMES = [
+    "An Hiệp", "Tân Thạnh", "Phú Tâm", "Long Hưng", "Hòa Tú", "Thuận Hòa", "Mỹ Phước", "Đại Ân", "Lịch Hội Thượng",
+    "Viên An", "Tài Văn", "Gia Hòa", "Ngọc Tố", "Chiềng Sinh", "Mường Bú", "Tà Xùa", "Phiêng Khoài", "Chiềng Ban",
+    "Nà Nghịu", "Mường Giàng", "Huổi Một", "Tân Lập", "Chiềng Khoa", "Long Hẹ",
+]
+VILLAGE_PREFIX = {"94": "Ấp", "14": "Bản"}

@@ -1,0 +1,92 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class AreaType(models.TextChoices):
+    RURAL = "rural", _("rural")
+    URBAN = "urban", _("urban")
+
+
+class UnitQuerySet(models.QuerySet):
+    def subtree(self, unit):
+        """The unit and everything under it: one indexed prefix match on the path."""
+        return self.filter(path__startswith=unit.path)
+
+
+class Unit(models.Model):
+    """An administrative unit. The tree has no fixed levels (province → commune since 2025)."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("province")
+        DISTRICT = "district", _("district")
+        COMMUNE = "commune", _("commune")
+        VILLAGE = "village", _("village")
+
+    code = models.CharField(_("official code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent unit")
+    )
+    # Materialized path of codes ("94/941/31234/"): subtree queries are a prefix match.
+    path = models.CharField(_("path"), max_length=255, unique=True, editable=False)
+    depth = models.PositiveSmallIntegerField(_("depth"), default=0, editable=False)
+    area_type = models.CharField(_("urban / rural"), max_length=5, choices=AreaType.choices, default=AreaType.RURAL)
+    extremely_difficult = models.BooleanField(_("extremely difficult commune"), default=False)
+    coastal_or_island = models.BooleanField(_("coastal or island commune"), default=False)
+    poor_district = models.BooleanField(_("poor district"), default=False)
+    ethnic_minority_area = models.BooleanField(_("ethnic-minority area"), default=False)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("administrative unit")
+        verbose_name_plural = _("administrative units")
+        ordering = ["path"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="unit_not_own_parent"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        old_path = self.path
+        self.path = f"{self.parent.path if self.parent else ''}{self.code}/"
+        self.depth = self.parent.depth + 1 if self.parent else 0
+        super().save(*args, **kwargs)
+        if old_path and old_path != self.path:
+            for child in self.children.all():
+                child.save()
+
+    def ancestors(self):
+        codes = self.path.strip("/").split("/")[:-1]
+        return Unit.objects.filter(code__in=codes).order_by("depth")
+
+    def contains(self, other) -> bool:
+        return other.path.startswith(self.path)
+
+
+class Profile(models.Model):
+    """What a user may see: their unit's subtree. No unit means the whole system."""
+
+    class Role(models.TextChoices):
+        OFFICER = "officer", _("officer")
+        MANAGER = "manager", _("provincial manager")
+        ADMIN = "admin", _("administrator")
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="profile")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.OFFICER)
+    unit = models.ForeignKey(
+        Unit, models.PROTECT, null=True, blank=True, verbose_name=_("area"),
+        help_text=_("The user sees this unit and everything under it. Empty: every area."),
+    )
+
+    class Meta:
+        verbose_name = _("user profile")
+        verbose_name_plural = _("user profiles")
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()})"

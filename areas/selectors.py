@@ -1,0 +1,39 @@
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from .models import Unit
+
+EVERYWHERE = ""
+
+
+def user_area_path(user) -> str | None:
+    """Path prefix of the subtree the user may see; EVERYWHERE for all, None for nothing."""
+    if not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return EVERYWHERE
+    profile = getattr(user, "profile", None)
+    if profile is None:
+        return None
+    return profile.unit.path if profile.unit_id else EVERYWHERE
+
+
+def filter_by_user_area(queryset, user, path_field="unit__path"):
+    """Limit a queryset to the user's subtree (path_field is the lookup to a unit path)."""
+    prefix = user_area_path(user)
+    if prefix is None:
+        return queryset.none()
+    if prefix == EVERYWHERE:
+        return queryset
+    return queryset.filter(**{f"{path_field}__startswith": prefix})
+
+
+def units_for_user(user):
+    return filter_by_user_area(Unit.objects.all(), user, path_field="path")
+
+
+def get_unit_for_user(user, pk) -> Unit:
+    unit = get_object_or_404(Unit, pk=pk)
+    if not units_for_user(user).filter(pk=unit.pk).exists():
+        raise PermissionDenied
+    return unit

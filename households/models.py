@@ -1,0 +1,178 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from areas.models import AreaType, Unit
+
+from .standards import records as r
+from .standards.records import Standard
+
+
+def _choices(values):
+    return [(v, v) for v in values]
+
+
+class Classification(models.TextChoices):
+    POOR = r.POOR, _("poor")
+    NEAR_POOR = r.NEAR_POOR, _("near-poor")
+    MIDDLE = r.MIDDLE, _("middle living standard")
+    NOT_POOR = r.NOT_POOR, _("not poor")
+
+
+class Ethnicity(models.TextChoices):
+    KINH = "kinh", "Kinh"
+    KHMER = "khmer", "Khmer"
+    HOA = "hoa", "Hoa"
+    THAI = "thai", "Thái"
+    MONG = "mong", "Mông"
+    MUONG = "muong", "Mường"
+    DAO = "dao", "Dao"
+    KHANG = "khang", "Kháng"
+    XINH_MUN = "xinh_mun", "Xinh Mun"
+    LA_HA = "la_ha", "La Ha"
+    OTHER = "other", _("other")
+
+
+class PovertyStandard(models.Model):
+    """An official standard as data: its income lines and parameters are edited in the admin."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    legal_basis = models.TextField(_("legal basis"), blank=True)
+    first_year = models.PositiveSmallIntegerField(_("first survey year"))
+    last_year = models.PositiveSmallIntegerField(_("last survey year"))
+    income_only_poor_line_rural = models.PositiveIntegerField(_("income-only poverty line, rural"), null=True, blank=True)
+    income_only_poor_line_urban = models.PositiveIntegerField(_("income-only poverty line, urban"), null=True, blank=True)
+    deprivation_line_rural = models.PositiveIntegerField(_("poverty line, rural (VND/person/month)"))
+    deprivation_line_urban = models.PositiveIntegerField(_("poverty line, urban (VND/person/month)"))
+    middle_line_rural = models.PositiveIntegerField(_("middle living standard line, rural"), null=True, blank=True)
+    middle_line_urban = models.PositiveIntegerField(_("middle living standard line, urban"), null=True, blank=True)
+    low_income_worker_line_rural = models.PositiveIntegerField(_("low-income worker line, rural"), null=True, blank=True)
+    low_income_worker_line_urban = models.PositiveIntegerField(_("low-income worker line, urban"), null=True, blank=True)
+    min_deprivations = models.PositiveSmallIntegerField(_("deprivations that make a household poor"), default=3)
+    indicator_rules = models.JSONField(_("indicators and their rules"))
+    parameters = models.JSONField(_("indicator thresholds"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("poverty standard")
+        verbose_name_plural = _("poverty standards")
+        ordering = ["first_year"]
+        constraints = [
+            models.CheckConstraint(condition=Q(first_year__lte=models.F("last_year")), name="standard_years_ordered"),
+            models.CheckConstraint(
+                condition=Q(deprivation_line_rural__lte=models.F("middle_line_rural")) | Q(middle_line_rural=None),
+                name="standard_middle_above_poverty_rural",
+            ),
+            models.CheckConstraint(
+                condition=Q(deprivation_line_urban__lte=models.F("middle_line_urban")) | Q(middle_line_urban=None),
+                name="standard_middle_above_poverty_urban",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} ({self.first_year}–{self.last_year})"
+
+    def _pair(self, name):
+        rural, urban = getattr(self, f"{name}_rural"), getattr(self, f"{name}_urban")
+        return None if rural is None else {"rural": rural, "urban": urban}
+
+    def to_engine(self) -> Standard:
+        return Standard(
+            code=self.code,
+            first_year=self.first_year,
+            last_year=self.last_year,
+            indicator_rules=dict(self.indicator_rules),
+            deprivation_line=self._pair("deprivation_line"),
+            income_only_poor_line=self._pair("income_only_poor_line"),
+            middle_line=self._pair("middle_line"),
+            low_income_worker_line=self._pair("low_income_worker_line"),
+            min_deprivations=self.min_deprivations,
+            parameters=dict(self.parameters),
+        )
+
+
+class Household(models.Model):
+    """One household in one annual review (rà soát). Classification fields are derived, never typed."""
+
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="households", verbose_name=_("area"))
+    survey_year = models.PositiveSmallIntegerField(_("survey year"), db_index=True)
+    code = models.CharField(_("household code"), max_length=40)
+    head_name = models.CharField(_("head of household"), max_length=200, blank=True)
+    ethnicity = models.CharField(_("ethnic group"), max_length=10, choices=Ethnicity.choices, default=Ethnicity.KINH)
+    area_type = models.CharField(_("urban / rural"), max_length=5, choices=AreaType.choices)
+    income_per_capita = models.PositiveIntegerField(_("income per person per month (VND)"))
+    member_count = models.PositiveSmallIntegerField(_("members"))
+    # Dwelling; empty when the record came from a roster that gives indicator answers only.
+    house_class = models.CharField(_("house class"), max_length=15, choices=_choices(r.HOUSE_CLASSES), blank=True)
+    nondurable_structures = models.PositiveSmallIntegerField(_("non-durable main structures"), null=True, blank=True)
+    floor_area_m2 = models.DecimalField(_("floor area (m²)"), max_digits=7, decimal_places=1, null=True, blank=True)
+    water_source = models.CharField(_("water source"), max_length=25, choices=_choices(r.WATER_SOURCES), blank=True)
+    latrine = models.CharField(_("latrine"), max_length=15, choices=_choices(r.LATRINES), blank=True)
+    has_tv = models.BooleanField(_("TV"), default=False)
+    has_radio = models.BooleanField(_("radio"), default=False)
+    has_computer = models.BooleanField(_("computer"), default=False)
+    has_smartphone = models.BooleanField(_("smartphone"), default=False)
+    loudspeaker_audible = models.BooleanField(_("hears the village loudspeaker"), default=False)
+    reported_deprivations = models.JSONField(_("deprivations as the roster reports them"), null=True, blank=True)
+    # Derived by households.services from the standard in force for survey_year.
+    standard = models.ForeignKey(
+        PovertyStandard, models.PROTECT, null=True, verbose_name=_("standard"), editable=False
+    )
+    classification = models.CharField(_("classification"), max_length=10, choices=Classification.choices, editable=False)
+    deprivations = models.JSONField(_("deprived indicators"), default=list, editable=False)
+    deprivation_count = models.PositiveSmallIntegerField(_("number of deprivations"), default=0, editable=False)
+    low_income_worker = models.BooleanField(_("low-income worker household"), null=True, editable=False)
+    classification_rule = models.CharField(_("rule applied"), max_length=200, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        ordering = ["survey_year", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey_year", "code"], name="household_code_unique_per_year"),
+            models.CheckConstraint(condition=Q(member_count__gte=1), name="household_has_members"),
+            models.CheckConstraint(condition=Q(nondurable_structures__lte=3), name="household_structures_max_3"),
+            models.CheckConstraint(condition=Q(floor_area_m2__gte=0), name="household_floor_area_not_negative"),
+            models.CheckConstraint(
+                condition=Q(deprivation_count__lte=20), name="household_deprivation_count_sane"
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "survey_year", "classification"])]
+
+    def __str__(self):
+        return f"{self.code} ({self.survey_year})"
+
+    @property
+    def is_ethnic_minority(self) -> bool:
+        return self.ethnicity != Ethnicity.KINH
+
+
+class Member(models.Model):
+    household = models.ForeignKey(Household, models.CASCADE, related_name="members", verbose_name=_("household"))
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    age = models.PositiveSmallIntegerField(_("age"))
+    sex = models.CharField(_("sex"), max_length=1, choices=[("M", _("male")), ("F", _("female"))])
+    education = models.CharField(_("highest education completed"), max_length=25, choices=_choices(r.EDUCATION_LEVELS))
+    in_school = models.BooleanField(_("in school"), default=False)
+    on_track = models.BooleanField(_("at the school level right for the age"), default=True)
+    health_insurance = models.BooleanField(_("has a health-insurance card"), default=False)
+    employment = models.CharField(_("employment"), max_length=20, choices=_choices(r.EMPLOYMENT))
+    able_to_work = models.BooleanField(_("able to work"), default=True)
+    disabled = models.BooleanField(_("disabled"), default=False)
+    social_allowance = models.BooleanField(_("receives a monthly social allowance"), default=False)
+    malnourished = models.BooleanField(_("malnourished (child)"), default=False)
+    sick_untreated = models.BooleanField(_("ill and untreated"), default=False)
+    uses_phone = models.BooleanField(_("uses a phone subscription"), default=False)
+    uses_internet = models.BooleanField(_("uses internet"), default=False)
+    job_training_certificate = models.BooleanField(_("on-the-job training certificate"), default=False)
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        constraints = [
+            models.CheckConstraint(condition=Q(age__lte=120), name="member_age_at_most_120"),
+        ]
+
+    def __str__(self):
+        return self.full_name or f"{self.household.code} #{self.pk}"

@@ -1,0 +1,101 @@
+"""Writes to household records. Every path — admin, form, import, API, demo — comes through here,
+so a record's classification is always derived by the standard of its year."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import Household, Member, PovertyStandard
+from .standards import Dwelling, HouseholdRecord, classify
+from .standards import Member as MemberRecord
+
+_MEMBER_FIELDS = [f for f in MemberRecord.__dataclass_fields__]
+
+
+def standard_for_year(year: int, standards=None) -> PovertyStandard:
+    for standard in standards if standards is not None else PovertyStandard.objects.all():
+        if standard.first_year <= year <= standard.last_year:
+            return standard
+    raise ValidationError({"survey_year": _("No poverty standard covers the survey year %(year)s.") % {"year": year}})
+
+
+def household_record(household: Household, members) -> HouseholdRecord:
+    """The engine's view of a stored household: member detail when it has members and a dwelling."""
+    has_detail = bool(members) and bool(household.house_class)
+    dwelling = None
+    if has_detail:
+        assets = {name for name in ("tv", "radio", "computer", "smartphone") if getattr(household, f"has_{name}")}
+        dwelling = Dwelling(
+            house_class=household.house_class,
+            nondurable_structures=household.nondurable_structures or 0,
+            floor_area_m2=float(household.floor_area_m2 or 0),
+            water_source=household.water_source,
+            latrine=household.latrine,
+            assets=frozenset(assets),
+            loudspeaker_audible=household.loudspeaker_audible,
+        )
+    answers = household.reported_deprivations
+    return HouseholdRecord(
+        code=household.code,
+        area_type=household.area_type,
+        income_per_capita=household.income_per_capita,
+        reference_year=household.survey_year,
+        member_count=household.member_count,
+        members=tuple(MemberRecord(**{f: getattr(m, f) for f in _MEMBER_FIELDS}) for m in members) if has_detail else None,
+        dwelling=dwelling,
+        answers=frozenset(answers) if answers is not None else None,
+    )
+
+
+def apply_classification(household: Household, members, standard: PovertyStandard, engine_standard=None):
+    """Set the derived fields of a household (does not save). Returns the engine's result."""
+    if members and len(members) != household.member_count:
+        raise ValidationError({"member_count": _(
+            "Household %(code)s: %(count)s members recorded but %(listed)s listed."
+        ) % {"code": household.code, "count": household.member_count, "listed": len(members)}})
+    if not members and household.reported_deprivations is None:
+        raise ValidationError(_("Household %(code)s: give either its members and dwelling, or its deprivations.")
+                              % {"code": household.code})
+    engine_standard = engine_standard or standard.to_engine()
+    unknown = set(household.reported_deprivations or ()) - set(engine_standard.indicator_rules)
+    if unknown:
+        raise ValidationError({"reported_deprivations": _(
+            "Household %(code)s: indicators not in standard %(standard)s: %(names)s"
+        ) % {"code": household.code, "standard": standard.code, "names": ", ".join(sorted(unknown))}})
+    result = classify(household_record(household, members), engine_standard)
+    household.standard = standard
+    household.classification = result.classification
+    household.deprivations = list(result.deprivations)
+    household.deprivation_count = result.deprivation_count
+    household.low_income_worker = result.low_income_worker_household
+    household.classification_rule = result.rule[:200]
+    return result
+
+
+@transaction.atomic
+def household_reclassify(household: Household) -> Household:
+    members = list(household.members.all())
+    apply_classification(household, members, standard_for_year(household.survey_year))
+    household.save()
+    return household
+
+
+@transaction.atomic
+def household_save(household: Household, members: list[Member] | None = None) -> Household:
+    """Validate, classify and store a household with its members (replacing the ones it had)."""
+    if not household.area_type and household.unit_id:
+        household.area_type = household.unit.area_type
+    members = members or []
+    if members and not household.member_count:
+        household.member_count = len(members)
+    standard = standard_for_year(household.survey_year)
+    apply_classification(household, members, standard)
+    household.full_clean()
+    for member in members:
+        member.full_clean(exclude=["household"])
+    household.save()
+    household.members.all().delete()
+    for member in members:
+        member.household = household
+    Member.objects.bulk_create(members)
+    return household

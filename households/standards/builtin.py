@@ -1,0 +1,70 @@
+"""The official standards as data (poverty-standards.md §2 and §3). Loaded into the database by a
+migration; the administrator edits them there."""
+
+from .records import Standard
+
+QD59_2015 = Standard(
+    code="QD59-2015",
+    first_year=2016,
+    last_year=2021,
+    indicator_rules={
+        "health_access": "sick_untreated",
+        "health_insurance": "member_without_health_insurance",
+        "adult_education": "adult_without_lower_secondary",
+        "child_school": "child_out_of_school",
+        "housing_quality": "house_class_not_durable",
+        "housing_area": "area_per_person_below",
+        "water": "unhygienic_water",
+        "latrine": "unhygienic_latrine",
+        "telecom": "no_phone_nor_internet",
+        "information_assets": "no_information_assets_nor_loudspeaker",
+    },
+    income_only_poor_line={"rural": 700_000, "urban": 900_000},
+    deprivation_line={"rural": 1_000_000, "urban": 1_300_000},
+    middle_line={"rural": 1_500_000, "urban": 1_950_000},
+    parameters={"child_school_ages": [5, 15]},
+)
+
+ND07_2021 = Standard(
+    code="ND07-2021",
+    first_year=2022,
+    last_year=2026,
+    indicator_rules={
+        "employment": "unemployed_or_informal_wage",
+        "dependents": "dependents_over_half",
+        "nutrition": "malnourished_child",
+        "health_insurance": "member_without_health_insurance",
+        "adult_education": "youth_without_qualification",
+        "child_school": "child_not_at_right_level",
+        "housing_quality": "structures_not_durable",
+        "housing_area": "area_per_person_below",
+        "water": "unhygienic_water",
+        "latrine": "unhygienic_latrine",
+        "telecom": "no_internet",
+        "information_means": "no_information_means",
+    },
+    deprivation_line={"rural": 1_500_000, "urban": 2_000_000},
+    middle_line={"rural": 2_250_000, "urban": 3_000_000},
+    low_income_worker_line={"rural": 2_250_000, "urban": 3_000_000},
+    parameters={"child_school_ages": [3, 16]},
+)
+
+BUILTIN = {s.code: s for s in (QD59_2015, ND07_2021)}
+
+DIMENSIONS = {
+    "QD59-2015": {
+        "health": ["health_access", "health_insurance"],
+        "education": ["adult_education", "child_school"],
+        "housing": ["housing_quality", "housing_area"],
+        "water_sanitation": ["water", "latrine"],
+        "information": ["telecom", "information_assets"],
+    },
+    "ND07-2021": {
+        "employment": ["employment", "dependents"],
+        "health": ["nutrition", "health_insurance"],
+        "education": ["adult_education", "child_school"],
+        "housing": ["housing_quality", "housing_area"],
+        "water_sanitation": ["water", "latrine"],
+        "information": ["telecom", "information_means"],
+    },
+}

@@ -1,0 +1,163 @@
+from dataclasses import dataclass, field
+
+RURAL, URBAN = "rural", "urban"
+POOR, NEAR_POOR, MIDDLE, NOT_POOR = "poor", "near_poor", "middle", "not_poor"
+CLASSIFICATIONS = (POOR, NEAR_POOR, MIDDLE, NOT_POOR)
+
+EDUCATION_LEVELS = (
+    "none", "primary", "lower_secondary", "upper_secondary",
+    "vocational_elementary", "vocational_intermediate", "vocational_college", "university",
+)
+VOCATIONAL = frozenset({"vocational_elementary", "vocational_intermediate", "vocational_college"})
+EMPLOYMENT = (
+    "wage_contract", "wage_no_contract", "self_employed", "unemployed", "inactive", "student", "retired", "child",
+)
+HOUSE_CLASSES = ("kien_co", "ban_kien_co", "thieu_kien_co", "don_so")
+WATER_SOURCES = (
+    "piped", "drilled_well", "protected_dug_well", "unprotected_dug_well", "protected_spring",
+    "unprotected_spring", "rainwater", "bottled", "river_pond", "other",
+)
+LATRINES = ("septic", "semi_septic", "pour_flush", "double_vault", "ventilated_pit", "open_pit", "hanging", "none")
+ASSETS = ("tv", "radio", "computer", "smartphone")
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    age: int
+    sex: str = "M"
+    education: str = "none"
+    in_school: bool = False
+    on_track: bool = True
+    health_insurance: bool = False
+    employment: str = "inactive"
+    able_to_work: bool = True
+    disabled: bool = False
+    social_allowance: bool = False
+    malnourished: bool = False
+    sick_untreated: bool = False
+    uses_phone: bool = False
+    uses_internet: bool = False
+    job_training_certificate: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Dwelling:
+    house_class: str = "kien_co"
+    nondurable_structures: int = 0
+    floor_area_m2: float = 0.0
+    water_source: str = "piped"
+    latrine: str = "septic"
+    assets: frozenset = frozenset()
+    loudspeaker_audible: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdRecord:
+    """One household in one review. Either members + dwelling, or the indicator answers, or both."""
+
+    code: str
+    area_type: str
+    income_per_capita: int
+    reference_year: int
+    member_count: int
+    members: tuple[Member, ...] | None = None
+    dwelling: Dwelling | None = None
+    answers: frozenset[str] | None = None
+
+    @property
+    def has_detail(self) -> bool:
+        return self.members is not None and self.dwelling is not None
+
+
+@dataclass(frozen=True)
+class Standard:
+    """A poverty standard as data: income lines per area, the deprivation cut-off, indicator rules.
+
+    `indicator_rules` maps each indicator name to the name of the rule function that decides it
+    (see indicators.py), so a new standard is data plus, at most, one new function.
+    """
+
+    code: str
+    first_year: int
+    last_year: int
+    indicator_rules: dict[str, str]
+    deprivation_line: dict[str, int]  # at or below: poor with >= min_deprivations, else near-poor
+    income_only_poor_line: dict[str, int] | None = None  # at or below: poor whatever the deprivations
+    middle_line: dict[str, int] | None = None
+    low_income_worker_line: dict[str, int] | None = None
+    min_deprivations: int = 3
+    parameters: dict = field(default_factory=dict)
+
+    @property
+    def indicators(self) -> tuple[str, ...]:
+        return tuple(sorted(self.indicator_rules))
+
+    def param(self, name):
+        return self.parameters.get(name, DEFAULT_PARAMETERS[name])
+
+    def covers(self, year: int) -> bool:
+        return self.first_year <= year <= self.last_year
+
+
+DEFAULT_PARAMETERS = {
+    "health_insurance_min_age": 6,
+    "area_per_person_min_m2": 8,
+    "adult_education_min_age": 15,
+    "adult_education_born_from": 1986,
+    "youth_education_ages": [16, 30],
+    "child_school_ages": [5, 15],  # from the lower bound up to, not including, the upper
+    "dependent_child_under": 16,
+    "elderly_age": 60,
+    "dependents_share_over": 0.5,
+    "working_age": [15, 60],
+    "hygienic_water": ["piped", "drilled_well", "protected_dug_well", "protected_spring", "rainwater", "bottled"],
+    "hygienic_latrine": ["septic", "semi_septic", "pour_flush", "double_vault", "ventilated_pit"],
+    "nondurable_structures_min": 2,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    indicator: str
+    given: bool
+    derived: bool
+
+    def message(self) -> str:
+        said = "có" if self.given else "không"
+        found = "thiếu hụt" if self.derived else "không thiếu hụt"
+        return f"chỉ số {self.indicator}: bảng trả lời ghi {said} thiếu hụt nhưng dữ liệu thành viên cho thấy {found}"
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    code: str
+    standard: str
+    classification: str
+    deprivations: tuple[str, ...]
+    income_line: int
+    rule: str
+    low_income_worker_household: bool | None = None
+    conflicts: tuple[Conflict, ...] = ()
+
+    @property
+    def deprivation_count(self) -> int:
+        return len(self.deprivations)
+
+    def as_dict(self) -> dict:
+        data = {
+            "code": self.code,
+            "standard": self.standard,
+            "classification": self.classification,
+            "deprivations": list(self.deprivations),
+            "deprivation_count": self.deprivation_count,
+            "income_line": self.income_line,
+            "rule": self.rule,
+        }
+        if self.low_income_worker_household is not None:
+            data["low_income_worker_household"] = self.low_income_worker_household
+        if self.conflicts:
+            data["conflicts"] = [
+                {"indicator": c.indicator, "given": c.given, "derived": c.derived, "message": c.message()}
+                for c in self.conflicts
+            ]
+        return data

@@ -1,0 +1,167 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission, User
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from areas.demo_units import COMMUNE_NAMES, DEMO_PROVINCES, VILLAGE_PREFIX
+from areas.models import Profile, Unit
+from households.demo import PROVINCE_ECONOMY, generate_households, next_year
+from households.models import Household, Member, PovertyStandard
+from households.services import apply_classification
+from targets.models import Indicator, Plan, Target
+from targets.seed_plans import SEED_PLANS
+
+SEEDS_DIR = Path(settings.BASE_DIR).parent / "shared" / "seeds"
+HOUSEHOLDS_PER_PROVINCE = 2000
+DEMO_PASSWORD = "demo"
+
+
+class Command(BaseCommand):
+    help = "Load the demo: both seed plans, their provinces, synthetic households, demo accounts. Idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=float, default=1.0,
+                            help=f"households per province = {HOUSEHOLDS_PER_PROVINCE} × scale")
+
+    def handle(self, *args, scale, **options):
+        with transaction.atomic():
+            villages = {p["code"]: load_units(p) for p in DEMO_PROVINCES}
+            for seed in SEED_PLANS:
+                load_plan(seed)
+            created = 0
+            for province in DEMO_PROVINCES:
+                plan = next(s for s in SEED_PLANS if s["province"] == province["code"])
+                created += load_households(province, villages[province["code"]], plan["year_start"] - 1,
+                                           int(HOUSEHOLDS_PER_PROVINCE * scale))
+        self.stdout.write(f"Households created: {created} (existing ones are kept).")
+        if settings.DEBUG:
+            for line in load_accounts():
+                self.stdout.write(line)
+
+
+def _upsert_unit(code, **fields):
+    unit, _ = Unit.objects.update_or_create(code=code, defaults=fields)
+    return unit
+
+
+def load_units(province) -> list[tuple[Unit, Unit, Unit]]:
+    """The province, its real districts, and generated communes and villages. Returns the villages."""
+    root = _upsert_unit(province["code"], name=province["name"], level="province", parent=None)
+    villages, names = [], iter(COMMUNE_NAMES * 50)
+    for d_code, d_name, kind, flags in province["districts"]:
+        district = _upsert_unit(
+            d_code, name=d_name, level="district", parent=root, poor_district=flags.get("poor_district", False),
+            ethnic_minority_area=flags.get("ethnic_minority_area", False),
+            area_type="urban" if kind == "thanh_pho" else "rural",
+        )
+        urban_count = {"thanh_pho": 4, "thi_xa": 2, "huyen": 1}[kind]
+        for i in range(1, 5):
+            urban = i <= urban_count
+            prefix = ("Phường" if kind != "huyen" else "Thị trấn") if urban else "Xã"
+            commune = _upsert_unit(
+                f"{d_code}{i:02d}", name=f"{prefix} {next(names)}", level="commune", parent=district,
+                area_type="urban" if urban else "rural",
+                extremely_difficult=not urban and i == 4 and (district.poor_district or district.ethnic_minority_area),
+                coastal_or_island=not urban and i >= 3 and flags.get("coastal", False),
+                ethnic_minority_area=district.ethnic_minority_area,
+            )
+            for j in range(1, 4):
+                village = _upsert_unit(
+                    f"{commune.code}{j:02d}", name=f"{VILLAGE_PREFIX[province['code']]} {j}", level="village",
+                    parent=commune, area_type=commune.area_type,
+                )
+                villages.append((village, district, commune))
+    return villages
+
+
+def load_plan(seed) -> Plan:
+    province = Unit.objects.get(code=seed["province"])
+    source = SEEDS_DIR / seed["source_file"]
+    plan, _ = Plan.objects.update_or_create(
+        province=province, year_start=seed["year_start"], document_number=seed["document_number"],
+        defaults={
+            "title": seed["title"], "signed_on": seed["signed_on"], "signer": seed["signer"],
+            "year_end": seed["year_end"], "standard": PovertyStandard.objects.get(code=seed["standard"]),
+            "source_text": source.read_text(encoding="utf-8") if source.exists() else "",
+        },
+    )
+    for order, spec in enumerate(seed["targets"], start=1):
+        spec = dict(spec)
+        share = spec.pop("share_indicator", None)
+        Target.objects.update_or_create(
+            plan=plan, order=order,
+            defaults={
+                "indicator": Indicator.objects.get(code=spec.pop("indicator")),
+                "share_indicator": Indicator.objects.get(code=share) if share else None,
+                "source_sentence": spec.pop("source"),
+                "scope": spec.pop("scope", "province"),
+                **spec,
+            },
+        )
+    plan.targets.filter(order__gt=len(seed["targets"])).delete()
+    return plan
+
+
+def load_households(province, villages, first_year, count) -> int:
+    province_unit = Unit.objects.get(code=province["code"])
+    years = (first_year, first_year + 1)
+    if Household.objects.filter(unit__path__startswith=province_unit.path, survey_year__in=years).exists():
+        return 0
+    standards = {y: next(s for s in PovertyStandard.objects.all() if s.first_year <= y <= s.last_year) for y in years}
+    engines = {y: s.to_engine() for y, s in standards.items()}
+    growth = PROVINCE_ECONOMY[province["code"]]["growth"]
+    rows = []
+    for first, first_members in generate_households(
+        villages, lambda d: province["ethnic_mix"][d.ethnic_minority_area or d.poor_district], first_year,
+        count, seed=province["code"],
+    ):
+        second, second_members = next_year(first, first_members, province["code"], growth)
+        rows += [(first, first_members), (second, second_members)]
+    households, members = [], []
+    for fields, member_fields in rows:
+        fields = {k: v for k, v in fields.items() if not k.startswith("_")}
+        household = Household(**fields)
+        household_members = [Member(**m) for m in member_fields]
+        year = household.survey_year
+        apply_classification(household, household_members, standards[year], engines[year])
+        households.append(household)
+        members.append(household_members)
+    Household.objects.bulk_create(households, batch_size=2000)
+    for household, household_members in zip(households, members):
+        for member in household_members:
+            member.household = household
+    Member.objects.bulk_create([m for ms in members for m in ms], batch_size=5000)
+    return len(households)
+
+
+def load_accounts() -> list[str]:
+    officers = _officer_group()
+    officer_unit = Unit.objects.get(code="94201")
+    accounts = [
+        ("admin", Profile.Role.ADMIN, None, dict(is_staff=True, is_superuser=True)),
+        ("manager", Profile.Role.MANAGER, None, dict(is_staff=False)),
+        ("officer", Profile.Role.OFFICER, officer_unit, dict(is_staff=True)),
+    ]
+    lines = []
+    for username, role, unit, flags in accounts:
+        user, created = User.objects.get_or_create(username=username, defaults=flags)
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        Profile.objects.update_or_create(user=user, defaults={"role": role, "unit": unit})
+        if role == Profile.Role.OFFICER:
+            user.groups.add(officers)
+        where = unit.name if unit else ("Sóc Trăng, Sơn La" if role != "admin" else "toàn hệ thống")
+        lines.append(f"  {username:8} / {DEMO_PASSWORD}   {Profile.Role(role).label} — {where}")
+    return lines
+
+
+def _officer_group() -> Group:
+    group, _ = Group.objects.get_or_create(name="Cán bộ xã / huyện")
+    codenames = [f"{action}_{model}" for model in ("household", "member", "reportedvalue")
+                 for action in ("view", "add", "change", "delete")]
+    codenames += ["view_unit", "view_plan", "view_target", "view_indicator", "view_povertystandard"]
+    group.permissions.set(Permission.objects.filter(codename__in=codenames))
+    return group

@@ -1,0 +1,250 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from areas.models import Unit
+from households.models import PovertyStandard
+
+
+class Plan(models.Model):
+    province = models.ForeignKey(Unit, models.PROTECT, related_name="plans", verbose_name=_("province"))
+    title = models.CharField(_("title"), max_length=300)
+    document_number = models.CharField(_("document number"), max_length=50, blank=True)
+    signed_on = models.DateField(_("date signed"), null=True, blank=True)
+    signer = models.CharField(_("signer"), max_length=200, blank=True)
+    year_start = models.PositiveSmallIntegerField(_("first year"))
+    year_end = models.PositiveSmallIntegerField(_("last year"))
+    standard = models.ForeignKey(PovertyStandard, models.PROTECT, verbose_name=_("poverty standard in force"))
+    source_text = models.TextField(_("source text"), blank=True)
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["-year_start", "province__name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(year_start__lte=models.F("year_end")), name="plan_years_ordered"),
+            models.UniqueConstraint(fields=["province", "year_start", "document_number"], name="plan_unique"),
+        ]
+
+    def __str__(self):
+        number = f" {self.document_number}" if self.document_number else ""
+        return f"{self.province.name} {self.year_start}{number}"
+
+
+class Indicator(models.Model):
+    class Unit(models.TextChoices):
+        PERCENT = "percent", _("percent")
+        HOUSEHOLDS = "households", _("households")
+        PEOPLE = "people", _("people")
+        COMMUNES = "communes", _("communes")
+        INDEX = "index", _("index (0–1)")
+
+    class Kind(models.TextChoices):
+        COMPUTED = "computed", _("computed from household records")
+        REPORTED = "reported", _("reported by officers")
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name_vi = models.CharField(_("Vietnamese name"), max_length=300)
+    name_en = models.CharField(_("English name"), max_length=300)
+    unit = models.CharField(_("unit"), max_length=12, choices=Unit.choices)
+    lower_is_better = models.BooleanField(_("lower is better"), default=False)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    definition = models.TextField(_("definition"), blank=True)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name_vi
+
+
+class Scope(models.TextChoices):
+    PROVINCE = "province", _("whole province")
+    ETHNIC_MINORITY = "ethnic_minority", _("ethnic-minority households")
+    KHMER = "khmer", _("Khmer households")
+    POOR_DISTRICTS = "poor_districts", _("poor districts")
+    DIFFICULT_COMMUNES = "difficult_communes", _("extremely difficult, coastal and island communes")
+    URBAN = "urban", _("urban areas")
+    RURAL = "rural", _("rural areas")
+
+
+class Target(models.Model):
+    class Shape(models.TextChoices):
+        LEVEL = "level", _("level: at most / at least a value")
+        CHANGE = "change", _("change per year against a baseline")
+        COUNT = "count", _("count: reach a total")
+        COVERAGE = "coverage", _("coverage: a share of a population")
+
+    class Operator(models.TextChoices):
+        LT = "lt", "<"
+        LTE = "lte", "≤"
+        GT = "gt", ">"
+        GTE = "gte", "≥"
+        BETWEEN = "between", _("between (range)")
+
+    class Direction(models.TextChoices):
+        DECREASE = "decrease", _("reduce")
+        INCREASE = "increase", _("raise")
+
+    class ValueUnit(models.TextChoices):
+        PERCENT = "percent", "%"
+        POINTS = "points", _("percentage points a year")
+        COUNT = "count", _("count")
+
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="targets", verbose_name=_("plan"))
+    indicator = models.ForeignKey(Indicator, models.PROTECT, related_name="targets", verbose_name=_("indicator"))
+    scope = models.CharField(_("population scope"), max_length=20, choices=Scope.choices, default=Scope.PROVINCE)
+    shape = models.CharField(_("shape"), max_length=10, choices=Shape.choices)
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices, blank=True)
+    operator = models.CharField(_("comparison"), max_length=8, choices=Operator.choices)
+    value = models.DecimalField(_("value (or minimum of a range)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    value_max = models.DecimalField(_("maximum of a range"), max_digits=14, decimal_places=2, null=True, blank=True)
+    value_unit = models.CharField(_("unit of the value"), max_length=8, choices=ValueUnit.choices)
+    baseline_value = models.DecimalField(_("baseline value"), max_digits=14, decimal_places=2, null=True, blank=True)
+    baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
+    share_indicator = models.ForeignKey(
+        Indicator, models.PROTECT, null=True, blank=True, related_name="share_targets",
+        verbose_name=_("share condition: indicator"),
+    )
+    share_operator = models.CharField(_("share condition: comparison"), max_length=8, choices=Operator.choices, blank=True)
+    share_value = models.DecimalField(_("share condition: percent"), max_digits=5, decimal_places=2, null=True, blank=True)
+    source_sentence = models.TextField(_("sentence of the plan"))
+    note = models.TextField(_("note"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["plan", "order", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gte=0) | Q(value=None), name="target_value_not_negative"),
+            models.CheckConstraint(
+                condition=Q(value_max=None) | Q(value__lte=models.F("value_max")), name="target_range_min_le_max"
+            ),
+            models.CheckConstraint(
+                condition=Q(operator="between", value_max__isnull=False) | (~Q(operator="between") & Q(value_max=None)),
+                name="target_range_iff_between",
+            ),
+            models.CheckConstraint(
+                condition=Q(value_unit="count") | ((Q(value__lte=100) | Q(value=None)) & (Q(value_max__lte=100) | Q(value_max=None))),
+                name="target_percentage_within_0_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(value__isnull=False) | Q(shape="change"), name="target_value_required_unless_change"
+            ),
+            models.CheckConstraint(
+                condition=Q(share_value=None) | Q(share_value__gte=0, share_value__lte=100),
+                name="target_share_within_0_100",
+            ),
+            models.CheckConstraint(
+                condition=~Q(shape="change") | ~Q(direction=""), name="target_change_has_direction"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} — {self.get_scope_display()}"
+
+
+class ReportedValue(models.Model):
+    """A figure an officer reports for an area and a period (workers trained, jobs found, …)."""
+
+    indicator = models.ForeignKey(
+        Indicator, models.PROTECT, limit_choices_to={"kind": "reported"}, verbose_name=_("indicator")
+    )
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="reported_values", verbose_name=_("area"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"), null=True, blank=True, help_text=_("Empty for the whole year."))
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    numerator = models.DecimalField(_("numerator (for shares)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    denominator = models.DecimalField(_("denominator (for shares)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("reported value")
+        verbose_name_plural = _("reported values")
+        ordering = ["-year", "unit__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "unit", "year", "month"], name="reported_value_unique",
+                                    nulls_distinct=False),
+            models.CheckConstraint(condition=Q(value__gte=0), name="reported_value_not_negative"),
+            models.CheckConstraint(condition=Q(month=None) | Q(month__gte=1, month__lte=12), name="reported_month_1_12"),
+            models.CheckConstraint(
+                condition=Q(numerator=None) | Q(denominator=None) | Q(numerator__lte=models.F("denominator")),
+                name="reported_numerator_le_denominator",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code} {self.unit} {self.year}"
+
+
+class RecomputeRun(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        SUCCEEDED = "succeeded", _("succeeded")
+        FAILED = "failed", _("failed")
+
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    scope = models.CharField(_("what was recomputed"), max_length=200, blank=True)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    rows = models.PositiveIntegerField(_("rows written"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recompute run")
+        verbose_name_plural = _("recompute runs")
+        ordering = ["-created_at"]
+        constraints = [models.CheckConstraint(condition=Q(progress__lte=100), name="run_progress_max_100")]
+
+    def __str__(self):
+        return f"#{self.pk} {self.get_status_display()}"
+
+
+class ComputedValue(models.Model):
+    """An indicator computed from household records for a unit's subtree, a year and a scope."""
+
+    indicator = models.ForeignKey(Indicator, models.CASCADE, verbose_name=_("indicator"))
+    unit = models.ForeignKey(Unit, models.CASCADE, related_name="computed_values", verbose_name=_("area"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    scope = models.CharField(_("population scope"), max_length=20, choices=Scope.choices)
+    numerator = models.DecimalField(_("numerator"), max_digits=16, decimal_places=2)
+    denominator = models.DecimalField(_("denominator"), max_digits=16, decimal_places=2, null=True)
+    run = models.ForeignKey(RecomputeRun, models.SET_NULL, null=True, verbose_name=_("run"))
+
+    class Meta:
+        verbose_name = _("computed value")
+        verbose_name_plural = _("computed values")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "unit", "year", "scope"], name="computed_value_unique"),
+            models.CheckConstraint(condition=Q(numerator__gte=0), name="computed_numerator_not_negative"),
+            models.CheckConstraint(condition=Q(denominator=None) | Q(denominator__gte=0), name="computed_denominator_not_negative"),
+        ]
+
+
+class Attainment(models.Model):
+    class Status(models.TextChoices):
+        ACHIEVED = "achieved", _("achieved")
+        ON_TRACK = "on_track", _("on track")
+        AT_RISK = "at_risk", _("at risk")
+        OFF_TRACK = "off_track", _("off track")
+        NO_DATA = "no_data", _("no data")
+
+    target = models.ForeignKey(Target, models.CASCADE, related_name="attainments", verbose_name=_("target"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    actual = models.DecimalField(_("actual value"), max_digits=16, decimal_places=4, null=True)
+    progress = models.DecimalField(_("progress (%)"), max_digits=7, decimal_places=2, null=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    explanation = models.JSONField(_("how it was computed"), default=dict)
+    run = models.ForeignKey(RecomputeRun, models.SET_NULL, null=True, verbose_name=_("run"))
+
+    class Meta:
+        verbose_name = _("attainment")
+        verbose_name_plural = _("attainments")
+        constraints = [models.UniqueConstraint(fields=["target", "year"], name="attainment_unique")]
