@@ -1,3 +1,67 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-# Register your models here.
+from .models import Profile, Unit
+from .selectors import filter_by_user_area, units_for_user
+
+
+class AreaListFilter(admin.SimpleListFilter):
+    """Filter by any province or district the user can see (the whole subtree under it)."""
+
+    title = _("area")
+    parameter_name = "area"
+    path_field = "unit__path"
+
+    def lookups(self, request, model_admin):
+        units = units_for_user(request.user).filter(depth__lte=1).order_by("path")
+        return [(u.pk, ("— " * u.depth) + u.name) for u in units]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            unit = units_for_user(request.user).filter(pk=self.value()).first()
+            if unit:
+                return queryset.filter(**{f"{self.path_field}__startswith": unit.path})
+            return queryset.none()
+        return queryset
+
+
+class AreaScopedAdmin(admin.ModelAdmin):
+    """An officer sees and edits only the rows of their own subtree, and picks units only from it."""
+
+    area_path_field = "unit__path"
+
+    def get_queryset(self, request):
+        return filter_by_user_area(super().get_queryset(request), request.user, self.area_path_field)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Unit:
+            kwargs["queryset"] = units_for_user(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class UnitAreaFilter(AreaListFilter):
+    path_field = "path"
+
+
+@admin.register(Unit)
+class UnitAdmin(AreaScopedAdmin):
+    area_path_field = "path"
+    list_display = ["indented_name", "code", "level", "area_type", "extremely_difficult", "coastal_or_island",
+                    "poor_district", "ethnic_minority_area"]
+    list_filter = [UnitAreaFilter, "level", "area_type", "extremely_difficult", "coastal_or_island", "poor_district",
+                   "ethnic_minority_area"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["parent"]
+    list_per_page = 100
+
+    @admin.display(description=_("name"), ordering="path")
+    def indented_name(self, unit):
+        return ("— " * unit.depth) + unit.name
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "unit"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "unit__name"]
+    autocomplete_fields = ["unit", "user"]

@@ -37,3 +37,7 @@ def get_unit_for_user(user, pk) -> Unit:
     if not units_for_user(user).filter(pk=unit.pk).exists():
         raise PermissionDenied
     return unit
+
+
+def ancestor_codes(path: str) -> list[str]:
+    return path.strip("/").split("/")[:-1]

@@ -104,7 +104,7 @@ def generate_households(villages, mix_for, year, count, seed):
     rng = random.Random(seed)
     economy = PROVINCE_ECONOMY[villages[0][1].parent.code]
     for n in range(count):
-        village, district, commune = villages[n % len(villages)]
+        village, district, commune = rng.choice(villages)
         mix = mix_for(district)
         ethnicity = rng.choices(list(mix), weights=list(mix.values()))[0]
         hardship = ETHNIC_DISADVANTAGE[ethnicity] + 0.35 * district.poor_district + 0.3 * commune.extremely_difficult

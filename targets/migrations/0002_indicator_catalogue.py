@@ -2,14 +2,9 @@ from django.db import migrations
 
 
 def load_catalogue(apps, schema_editor):
-    from targets.catalogue import INDICATORS
+    from targets.reference_data import load_catalogue
 
-    Indicator = apps.get_model("targets", "Indicator")
-    for code, name_vi, name_en, unit, lower_is_better, kind, definition in INDICATORS:
-        Indicator.objects.update_or_create(code=code, defaults={
-            "name_vi": name_vi, "name_en": name_en, "unit": unit, "lower_is_better": lower_is_better,
-            "kind": kind, "definition": definition,
-        })
+    load_catalogue(apps)
 
 
 class Migration(migrations.Migration):

@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission, User
 from django.core.management.base import BaseCommand
@@ -11,6 +12,7 @@ from households.demo import PROVINCE_ECONOMY, generate_households, next_year
 from households.models import Household, Member, PovertyStandard
 from households.services import apply_classification
 from targets.models import Indicator, Plan, Target
+from targets.reference_data import load_catalogue, load_standards
 from targets.seed_plans import SEED_PLANS
 
 SEEDS_DIR = Path(settings.BASE_DIR).parent / "shared" / "seeds"
@@ -27,6 +29,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, scale, **options):
         with transaction.atomic():
+            load_standards(apps)
+            load_catalogue(apps)
             villages = {p["code"]: load_units(p) for p in DEMO_PROVINCES}
             for seed in SEED_PLANS:
                 load_plan(seed)
@@ -138,7 +142,7 @@ def load_households(province, villages, first_year, count) -> int:
 
 def load_accounts() -> list[str]:
     officers = _officer_group()
-    officer_unit = Unit.objects.get(code="94201")
+    officer_unit = Unit.objects.get(code="94204")
     accounts = [
         ("admin", Profile.Role.ADMIN, None, dict(is_staff=True, is_superuser=True)),
         ("manager", Profile.Role.MANAGER, None, dict(is_staff=False)),

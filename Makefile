@@ -1,0 +1,51 @@
+# PovertyPlan — the two commands: `make run` and `make test`.
+PY := .venv/bin/python
+PIP := .venv/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test bench lint install migrate demo worker messages clean
+
+.venv/.installed: requirements.txt
+	python3 -m venv .venv
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -r requirements.txt
+	touch $@
+
+install: .venv/.installed
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+run: demo
+	@echo ""
+	@echo "PovertyPlan: http://$(HOST):$(PORT)/   (admin: http://$(HOST):$(PORT)/admin/)"
+	@echo "Tài khoản demo / demo accounts: admin, manager, officer — mật khẩu / password: demo"
+	@if [ -n "$$CELERY_BROKER_URL" ]; then \
+		echo "Celery worker on $$CELERY_BROKER_URL"; \
+		.venv/bin/celery -A povertyplan worker -l warning --concurrency 1 & \
+	fi; \
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(PY) manage.py makemigrations --check --dry-run >/dev/null
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(PY) -m benchmarks.run
+
+lint: install
+	.venv/bin/ruff check .
+
+messages: install
+	$(PY) manage.py makemessages -l vi -l en --ignore .venv --ignore var
+	$(PY) manage.py compilemessages --ignore .venv
+
+worker: install
+	.venv/bin/celery -A povertyplan worker -l info --concurrency 2
+
+clean:
+	rm -rf var/povertyplan.sqlite3

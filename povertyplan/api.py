@@ -1,0 +1,121 @@
+"""Read-only JSON API under /api/v1/, described at /api/v1/openapi.json."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth import authenticate
+from ninja import NinjaAPI, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.security import HttpBasicAuth, django_auth
+
+from areas.selectors import units_for_user
+from targets.selectors import get_plan_for_user, plans_for_user
+
+
+class BasicAuth(HttpBasicAuth):
+    def authenticate(self, request, username, password):
+        user = authenticate(request, username=username, password=password)
+        if user is not None:
+            request.user = user
+            return user
+        return None
+
+
+api = NinjaAPI(
+    title="PovertyPlan API",
+    version="1",
+    description="Kế hoạch giảm nghèo: kế hoạch, chỉ tiêu, đơn vị hành chính. Chỉ đọc; cần đăng nhập.",
+    auth=[BasicAuth(), django_auth],
+    urls_namespace="api",
+)
+
+
+class PlanOut(Schema):
+    id: int
+    province_code: str
+    province: str
+    title: str
+    document_number: str
+    signed_on: date | None
+    signer: str
+    year_start: int
+    year_end: int
+    standard: str
+    target_count: int
+
+
+class TargetOut(Schema):
+    id: int
+    indicator_code: str
+    indicator: str
+    scope: str
+    shape: str
+    direction: str
+    operator: str
+    baseline_value: Decimal | None
+    baseline_year: int | None
+    value: Decimal | None
+    value_max: Decimal | None
+    value_unit: str
+    share_indicator_code: str | None
+    share_operator: str
+    share_value: Decimal | None
+    source_sentence: str
+
+
+class UnitOut(Schema):
+    id: int
+    code: str
+    name: str
+    level: str
+    parent_id: int | None
+    parent_code: str | None
+    depth: int
+    path: str
+    area_type: str
+    extremely_difficult: bool
+    coastal_or_island: bool
+    poor_district: bool
+    ethnic_minority_area: bool
+
+    @staticmethod
+    def resolve_parent_code(unit):
+        return unit.parent.code if unit.parent else None
+
+
+def _plan_out(plan) -> dict:
+    return {
+        "id": plan.id, "province_code": plan.province.code, "province": plan.province.name, "title": plan.title,
+        "document_number": plan.document_number, "signed_on": plan.signed_on, "signer": plan.signer,
+        "year_start": plan.year_start, "year_end": plan.year_end, "standard": plan.standard.code,
+        "target_count": plan.targets.count(),
+    }
+
+
+@api.get("/plans/", response=list[PlanOut], tags=["plans"], summary="Plans the user may see")
+def list_plans(request):
+    return [_plan_out(plan) for plan in plans_for_user(request.user).prefetch_related("targets")]
+
+
+@api.get("/plans/{plan_id}/targets/", response=list[TargetOut], tags=["plans"], summary="Targets of a plan")
+def list_targets(request, plan_id: int):
+    plan = get_plan_for_user(request.user, plan_id)
+    return [
+        {
+            **{f: getattr(t, f) for f in ("id", "scope", "shape", "direction", "operator", "baseline_value",
+                                          "baseline_year", "value", "value_max", "value_unit", "share_operator",
+                                          "share_value", "source_sentence")},
+            "indicator_code": t.indicator.code, "indicator": t.indicator.name_vi,
+            "share_indicator_code": t.share_indicator.code if t.share_indicator else None,
+        }
+        for t in plan.targets.select_related("indicator", "share_indicator")
+    ]
+
+
+@api.get("/units/", response=list[UnitOut], tags=["units"], summary="The administrative tree the user may see")
+@paginate(LimitOffsetPagination, page_size=500)
+def list_units(request, parent_code: str | None = None):
+    units = units_for_user(request.user).select_related("parent")
+    if parent_code:
+        units = units.filter(parent__code=parent_code)
+    return units

@@ -1,0 +1,65 @@
+import base64
+
+import pytest
+from django.contrib.auth.models import User
+
+from areas.models import Unit
+
+
+def basic(username, password="demo"):
+    token = base64.b64encode(f"{username}:{password}".encode()).decode()
+    return {"HTTP_AUTHORIZATION": f"Basic {token}"}
+
+
+@pytest.mark.parametrize("url", ["/api/v1/plans/", "/api/v1/units/", "/api/v1/plans/1/targets/"])
+def test_anonymous_is_refused(demo, client, url):
+    assert client.get(url).status_code == 401
+
+
+def test_a_wrong_password_is_refused(demo, client):
+    assert client.get("/api/v1/plans/", **basic("officer", "nope")).status_code == 401
+
+
+def test_officer_sees_only_units_of_their_own_commune(demo, client):
+    officer = User.objects.get(username="officer")
+    response = client.get("/api/v1/units/?limit=1000", **basic("officer"))
+    assert response.status_code == 200
+    paths = [u["path"] for u in response.json()["items"]]
+    assert paths and all(p.startswith(officer.profile.unit.path) for p in paths)
+    assert len(paths) == Unit.objects.subtree(officer.profile.unit).count()
+
+
+def test_manager_sees_the_whole_tree(demo, client):
+    response = client.get("/api/v1/units/?limit=1000", **basic("manager"))
+    assert response.json()["count"] == Unit.objects.count()
+
+
+def test_officer_sees_the_plan_of_their_province_but_not_the_other(demo, client):
+    plans = client.get("/api/v1/plans/", **basic("officer")).json()
+    assert [p["province_code"] for p in plans] == ["94"]
+    son_la = client.get("/api/v1/plans/", **basic("manager")).json()
+    son_la_id = next(p["id"] for p in son_la if p["province_code"] == "14")
+    assert client.get(f"/api/v1/plans/{son_la_id}/targets/", **basic("officer")).status_code == 404
+
+
+def test_plan_targets_carry_shape_values_and_source(demo, client):
+    plans = client.get("/api/v1/plans/", **basic("manager")).json()
+    son_la = next(p for p in plans if p["province_code"] == "14")
+    assert son_la["document_number"] == "287/KH-UBND"
+    targets = client.get(f"/api/v1/plans/{son_la['id']}/targets/", **basic("manager")).json()
+    first = targets[0]
+    assert (first["indicator_code"], first["shape"], first["operator"], first["value"]) == \
+        ("poor_rate", "level", "lte", "18.66")
+    jobs = next(t for t in targets if t["indicator_code"] == "jobs_found")
+    assert jobs["share_indicator_code"] == "job_placements_poor_share" and jobs["share_value"] == "50.00"
+    assert "25.000" in jobs["source_sentence"]
+
+
+def test_session_login_works_for_the_api(demo, client):
+    client.login(username="manager", password="demo")
+    assert client.get("/api/v1/plans/").status_code == 200
+
+
+def test_openapi_schema_lists_the_endpoints(client, db):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert {"/api/v1/plans/", "/api/v1/plans/{plan_id}/targets/", "/api/v1/units/"} <= set(schema["paths"])
