@@ -18,6 +18,7 @@ def test_home_shows_both_plans_after_login(demo, client):
     assert "287/KH-UBND" in html
     assert "≤ 18,66%" in html
     assert "2–3 điểm %/năm" in html
+    assert "≥ 13.000" in html
 
 
 def test_admin_refuses_a_target_whose_min_exceeds_its_max(demo, client):

@@ -1,0 +1,1 @@
+from django.conf.locale.en.formats import *  # noqa: F403
