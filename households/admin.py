@@ -1,4 +1,5 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
@@ -6,6 +7,7 @@ from areas.admin import AreaListFilter, AreaScopedAdmin
 
 from .models import Household, Member, PovertyStandard
 from .services import household_reclassify
+from .tasks import reclassify_standard_task
 
 
 class MemberInline(admin.TabularInline):
@@ -53,3 +55,9 @@ class HouseholdAdmin(ExportMixin, AreaScopedAdmin):
 class PovertyStandardAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "first_year", "last_year", "deprivation_line_rural", "deprivation_line_urban",
                     "min_deprivations"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            transaction.on_commit(lambda: reclassify_standard_task.delay(obj.pk))
+            messages.info(request, _("The households of %(code)s are being reclassified.") % {"code": obj.code})

@@ -99,3 +99,44 @@ def household_save(household: Household, members: list[Member] | None = None) ->
         member.household = household
     Member.objects.bulk_create(members)
     return household
+
+
+@transaction.atomic
+def reclassify_standard(standard_id: int, batch_size: int = 2000) -> int:
+    """Reclassify every household the standard governs, all or nothing. Returns the count."""
+    from django.db.models import Prefetch
+
+    standard = PovertyStandard.objects.select_for_update().get(pk=standard_id)
+    engine = standard.to_engine()
+    households = (
+        Household.objects.filter(survey_year__gte=standard.first_year, survey_year__lte=standard.last_year)
+        .prefetch_related(Prefetch("members", queryset=Member.objects.order_by("id")))
+        .order_by("id")
+    )
+    fields = ["standard", "classification", "deprivations", "deprivation_count", "low_income_worker",
+              "classification_rule"]
+    changed = 0
+    for start in range(0, households.count(), batch_size):
+        batch = list(households[start:start + batch_size])
+        for household in batch:
+            apply_classification(household, list(household.members.all()), standard, engine)
+        Household.objects.bulk_update(batch, fields)
+        changed += len(batch)
+    return changed
+
+
+def classify_json(payload) -> list[dict]:
+    """Classify households in their JSON form (household-json.md) without storing anything."""
+    from .standards import RecordError, parse_household
+
+    standards = {s.code: s.to_engine() for s in PovertyStandard.objects.all()}
+    items = payload if isinstance(payload, list) else [payload]
+    results = []
+    for item in items:
+        try:
+            record, standard = parse_household(item, standards)
+        except RecordError as error:
+            results.append({"code": error.code, "errors": error.errors})
+            continue
+        results.append(classify(record, standard).as_dict())
+    return results

@@ -4,11 +4,14 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth import authenticate
-from ninja import NinjaAPI, Schema
+from typing import Any
+
+from ninja import Body, NinjaAPI, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBasicAuth, django_auth
 
 from areas.selectors import units_for_user
+from households.services import classify_json
 from targets.selectors import get_plan_for_user, plans_for_user
 
 
@@ -119,3 +122,37 @@ def list_units(request, parent_code: str | None = None):
     if parent_code:
         units = units.filter(parent__code=parent_code)
     return units
+
+
+class ErrorOut(Schema):
+    field: str
+    message: str
+
+
+class ConflictOut(Schema):
+    indicator: str
+    given: bool
+    derived: bool
+    message: str
+
+
+class ClassificationOut(Schema):
+    code: str | None
+    standard: str | None = None
+    classification: str | None = None
+    deprivations: list[str] | None = None
+    deprivation_count: int | None = None
+    income_line: int | None = None
+    low_income_worker_household: bool | None = None
+    rule: str | None = None
+    conflicts: list[ConflictOut] | None = None
+    errors: list[ErrorOut] | None = None
+
+
+@api.post("/classify/", response=list[ClassificationOut], tags=["households"],
+          summary="Classify households without storing them",
+          description="Body: one household or a list, in the JSON form of household-json.md. Each answer carries "
+                      "the classification, or `errors` naming the field and the household.",
+          exclude_none=True)
+def classify(request, payload: Any = Body(...)):
+    return classify_json(payload)
