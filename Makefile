@@ -35,7 +35,7 @@ test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: install
-	$(PY) -m benchmarks.run
+	DJANGO_SETTINGS_MODULE=povertyplan.settings $(PY) -m benchmarks.run
 
 lint: install
 	.venv/bin/ruff check .
