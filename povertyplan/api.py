@@ -2,10 +2,9 @@
 
 from datetime import date
 from decimal import Decimal
-
-from django.contrib.auth import authenticate
 from typing import Any
 
+from django.contrib.auth import authenticate
 from ninja import Body, NinjaAPI, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBasicAuth, django_auth

@@ -3,8 +3,8 @@ from django.contrib import admin
 from areas.admin import AreaListFilter, AreaScopedAdmin
 
 from .forms import TargetForm
-from .selectors import plans_for_user
 from .models import Attainment, ComputedValue, Indicator, Plan, RecomputeRun, ReportedValue, Target
+from .selectors import plans_for_user
 
 
 class TargetInline(admin.StackedInline):

@@ -7,7 +7,11 @@ from .models import Target
 class TargetForm(forms.ModelForm):
     class Meta:
         model = Target
-        fields = "__all__"
+        fields = [
+            "plan", "indicator", "scope", "shape", "direction", "operator", "value", "value_max", "value_unit",
+            "baseline_value", "baseline_year", "share_indicator", "share_operator", "share_value",
+            "source_sentence", "note", "order",
+        ]
 
     def clean(self):
         data = super().clean()

@@ -227,6 +227,9 @@ class ComputedValue(models.Model):
             models.CheckConstraint(condition=Q(denominator=None) | Q(denominator__gte=0), name="computed_denominator_not_negative"),
         ]
 
+    def __str__(self):
+        return f"{self.indicator_id} {self.unit_id} {self.year} {self.scope}"
+
 
 class Attainment(models.Model):
     class Status(models.TextChoices):
@@ -248,3 +251,6 @@ class Attainment(models.Model):
         verbose_name = _("attainment")
         verbose_name_plural = _("attainments")
         constraints = [models.UniqueConstraint(fields=["target", "year"], name="attainment_unique")]
+
+    def __str__(self):
+        return f"{self.target} {self.year}: {self.get_status_display()}"

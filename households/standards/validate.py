@@ -3,8 +3,16 @@
 from datetime import date
 
 from .records import (
-    ASSETS, EDUCATION_LEVELS, EMPLOYMENT, HOUSE_CLASSES, LATRINES, WATER_SOURCES,
-    Dwelling, HouseholdRecord, Member, Standard,
+    ASSETS,
+    EDUCATION_LEVELS,
+    EMPLOYMENT,
+    HOUSE_CLASSES,
+    LATRINES,
+    WATER_SOURCES,
+    Dwelling,
+    HouseholdRecord,
+    Member,
+    Standard,
 )
 
 MAX_AGE = 120
