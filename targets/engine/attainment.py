@@ -1,0 +1,98 @@
+"""How far a target is reached, and its status. The rules are written out in docs/attainment.md."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA = "achieved", "on_track", "at_risk", "off_track", "no_data"
+AT_RISK_FRACTION = Decimal("0.75")  # progress at 75 % or more of the time elapsed is "at risk", below "off track"
+
+_COMPARE = {
+    "lt": lambda a, v: a < v, "lte": lambda a, v: a <= v,
+    "gt": lambda a, v: a > v, "gte": lambda a, v: a >= v,
+}
+
+
+@dataclass(frozen=True)
+class Goal:
+    shape: str  # level, change, count, coverage
+    operator: str  # lt, lte, gt, gte, between
+    value: Decimal
+    value_max: Decimal | None = None
+    direction: str = ""  # decrease / increase, for change targets
+    share_operator: str = ""
+    share_value: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Observation:
+    actual: Decimal | None  # the indicator now (a rate, or a cumulative count)
+    elapsed: Decimal  # share of the plan year that has passed, 0..1
+    baseline: Decimal | None = None
+    years: int = 1  # years between the baseline and now, for change targets
+    share: Decimal | None = None  # the share condition's indicator, when the target has one
+
+
+@dataclass(frozen=True)
+class Assessment:
+    status: str
+    progress: Decimal | None  # percent of the goal reached
+    measured: Decimal | None  # what was compared with the goal (the actual, or the change per year)
+    rule: str
+
+
+def _meets(measured: Decimal, goal: Goal) -> bool:
+    if goal.operator == "between":
+        return measured >= goal.value  # reaching the lower end of a range meets it; beyond is better still
+    return _COMPARE[goal.operator](measured, goal.value)
+
+
+def _status_by_pace(progress: Decimal, elapsed: Decimal, met: bool) -> str:
+    if met:
+        return ACHIEVED if elapsed >= 1 else ON_TRACK
+    if elapsed >= 1:
+        return OFF_TRACK
+    pace = progress / 100
+    if pace >= elapsed:
+        return ON_TRACK
+    return AT_RISK if pace >= elapsed * AT_RISK_FRACTION else OFF_TRACK
+
+
+def _progress(start: Decimal | None, now: Decimal, goal: Decimal) -> Decimal | None:
+    """Percent of the way from start to goal, in whichever direction the goal lies."""
+    if start is None or start == goal:
+        return None
+    return max(Decimal(0), (start - now) / (start - goal) * 100)
+
+
+def assess(goal: Goal, obs: Observation) -> Assessment:
+    if obs.actual is None or (goal.shape == "change" and obs.baseline is None):
+        return Assessment(NO_DATA, None, None, "chưa có số liệu" if obs.actual is None else "chưa có số liệu năm gốc")
+
+    if goal.shape == "change":
+        change = obs.baseline - obs.actual if goal.direction == "decrease" else obs.actual - obs.baseline
+        per_year = change / max(obs.years, 1)
+        met = _meets(per_year, goal)
+        progress = per_year / goal.value * 100 if goal.value else (Decimal(100) if met else Decimal(0))
+        rule = f"thay đổi {per_year:.2f} điểm/năm so với năm gốc ({obs.baseline:.2f} → {obs.actual:.2f})"
+        return Assessment(_status_by_pace(max(progress, Decimal(0)), obs.elapsed, met), progress, per_year, rule)
+
+    met = _meets(obs.actual, goal)
+    if goal.shape == "count":
+        progress = obs.actual / goal.value * 100 if goal.value else Decimal(100)
+        status = _status_by_pace(progress, obs.elapsed, met)
+        rule = f"đạt {obs.actual:.0f} / {goal.value:.0f}"
+        if goal.share_value is not None:
+            share_met = obs.share is not None and _COMPARE[goal.share_operator](obs.share, goal.share_value)
+            rule += f"; tỷ lệ điều kiện {obs.share if obs.share is not None else '—'} so với {goal.share_value}%"
+            if not share_met and status in (ACHIEVED, ON_TRACK):
+                status = AT_RISK  # the total is there, the share condition is not
+        return Assessment(status, progress, obs.actual, rule)
+
+    # level and coverage: the actual against a threshold, progress measured from the baseline
+    progress = Decimal(100) if met else _progress(obs.baseline, obs.actual, goal.value)
+    if progress is None:  # no baseline to measure progress from
+        status = ACHIEVED if met and obs.elapsed >= 1 else ON_TRACK if met else (OFF_TRACK if obs.elapsed >= 1 else AT_RISK)
+    else:
+        status = _status_by_pace(progress, obs.elapsed, met)
+    rule = f"giá trị {obs.actual:.2f} so với mục tiêu {goal.operator} {goal.value}"
+    return Assessment(status, progress, obs.actual, rule)

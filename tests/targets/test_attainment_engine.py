@@ -1,0 +1,46 @@
+from decimal import Decimal as D
+
+import pytest
+
+from targets.engine import Goal, Observation, assess
+
+POOR_RATE_18_66 = Goal("level", "lte", D("18.66"))
+REDUCE_2_TO_3 = Goal("change", "between", D(2), D(3), direction="decrease")
+TRAIN_13000 = Goal("count", "gte", D(13000))
+JOBS_WITH_SHARE = Goal("count", "gte", D(25000), share_operator="gt", share_value=D(50))
+INSURANCE_100 = Goal("coverage", "gte", D(100))
+
+
+@pytest.mark.parametrize("goal, obs, status", [
+    (POOR_RATE_18_66, Observation(D("18.50"), D(1), baseline=D(22)), "achieved"),
+    (POOR_RATE_18_66, Observation(D("18.66"), D(1), baseline=D(22)), "achieved"),  # ≤ is inclusive
+    (POOR_RATE_18_66, Observation(D("19.00"), D(1), baseline=D(22)), "off_track"),
+    (POOR_RATE_18_66, Observation(D("20.00"), D("0.5"), baseline=D(22)), "on_track"),  # 60 % of the way at mid-year
+    (POOR_RATE_18_66, Observation(D("20.60"), D("0.5"), baseline=D(22)), "at_risk"),  # 42 %: between 37,5 and 50
+    (POOR_RATE_18_66, Observation(D("21.50"), D("0.5"), baseline=D(22)), "off_track"),
+    (POOR_RATE_18_66, Observation(None, D("0.5")), "no_data"),
+    (REDUCE_2_TO_3, Observation(D("4.0"), D(1), baseline=D("6.5")), "achieved"),  # 2,5 points
+    (REDUCE_2_TO_3, Observation(D("4.0"), D(1), baseline=D("7.5")), "achieved"),  # 3,5: beyond the range is fine
+    (REDUCE_2_TO_3, Observation(D("5.0"), D(1), baseline=D("6.5")), "off_track"),  # 1,5 points
+    (REDUCE_2_TO_3, Observation(D("5.0"), D(1)), "no_data"),
+    (TRAIN_13000, Observation(D(13000), D(1)), "achieved"),
+    (TRAIN_13000, Observation(D(7000), D("0.5")), "on_track"),
+    (TRAIN_13000, Observation(D(5000), D("0.5")), "at_risk"),
+    (TRAIN_13000, Observation(D(3000), D("0.5")), "off_track"),
+    (JOBS_WITH_SHARE, Observation(D(26000), D(1), share=D(55)), "achieved"),
+    (JOBS_WITH_SHARE, Observation(D(26000), D(1), share=D(50)), "at_risk"),  # "over 50 %" is strict
+    (INSURANCE_100, Observation(D("97.5"), D(1), baseline=D(90)), "off_track"),
+    (INSURANCE_100, Observation(D("100"), D(1)), "achieved"),
+])
+def test_status(goal, obs, status):
+    assert assess(goal, obs).status == status
+
+
+def test_change_is_per_year_against_the_baseline():
+    result = assess(Goal("change", "gt", D(3), direction="decrease"), Observation(D(19), D(1), baseline=D(25), years=2))
+    assert result.measured == D(3) and result.status == "off_track"  # 3 a year is not "over 3"
+
+
+def test_progress_counts_from_the_baseline_not_from_zero():
+    result = assess(POOR_RATE_18_66, Observation(D("20.33"), D("0.5"), baseline=D(22)))
+    assert result.progress == pytest.approx(D(50), abs=D("0.1"))
