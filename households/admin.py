@@ -6,7 +6,7 @@ from import_export.admin import ExportMixin
 from areas.admin import AreaListFilter, AreaScopedAdmin
 
 from .models import Household, Member, PovertyStandard
-from .services import household_reclassify
+from .services import household_delete, household_reclassify
 from .tasks import reclassify_standard_task
 
 
@@ -49,6 +49,13 @@ class HouseholdAdmin(ExportMixin, AreaScopedAdmin):
     def save_model(self, request, obj, form, change):
         obj.classification = obj.classification or "not_poor"  # replaced in save_related, same transaction
         super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        household_delete(obj)
+
+    def delete_queryset(self, request, queryset):
+        for household in queryset.select_related("unit"):
+            household_delete(household)
 
 
 @admin.register(PovertyStandard)

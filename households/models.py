@@ -123,6 +123,13 @@ class Household(models.Model):
     deprivation_count = models.PositiveSmallIntegerField(_("number of deprivations"), default=0, editable=False)
     low_income_worker = models.BooleanField(_("low-income worker household"), null=True, editable=False)
     classification_rule = models.CharField(_("rule applied"), max_length=200, editable=False)
+    # Derived from the deprivations and members for the indicators (households.standards.facts).
+    deprivation_mask = models.PositiveIntegerField(_("deprivations as bits"), default=0, editable=False)
+    insured_members = models.PositiveSmallIntegerField(_("members with a health-insurance card"), null=True, editable=False)
+    working_age_members = models.PositiveSmallIntegerField(_("working-age members"), null=True, editable=False)
+    trained_workers = models.PositiveSmallIntegerField(_("trained working-age members"), null=True, editable=False)
+    vocational_workers = models.PositiveSmallIntegerField(_("vocationally trained working-age members"), null=True, editable=False)
+    has_steady_worker = models.BooleanField(_("has a working-age member in steady work"), null=True, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:

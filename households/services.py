@@ -8,8 +8,12 @@ from django.utils.translation import gettext as _
 from .models import Household, Member, PovertyStandard
 from .standards import Dwelling, HouseholdRecord, classify
 from .standards import Member as MemberRecord
+from .standards.facts import MemberFacts, deprivation_mask, member_facts
 
 _MEMBER_FIELDS = [f for f in MemberRecord.__dataclass_fields__]
+MEMBER_FACT_FIELDS = list(MemberFacts.__dataclass_fields__)
+DERIVED_FIELDS = ["standard", "classification", "deprivations", "deprivation_count", "low_income_worker",
+                  "classification_rule", "deprivation_mask", *MEMBER_FACT_FIELDS]
 
 
 def standard_for_year(year: int, standards=None) -> PovertyStandard:
@@ -69,6 +73,10 @@ def apply_classification(household: Household, members, standard: PovertyStandar
     household.deprivation_count = result.deprivation_count
     household.low_income_worker = result.low_income_worker_household
     household.classification_rule = result.rule[:200]
+    household.deprivation_mask = deprivation_mask(result.deprivations)
+    facts = member_facts(members) if members else None
+    for field in MEMBER_FACT_FIELDS:
+        setattr(household, field, getattr(facts, field) if facts else None)
     return result
 
 
@@ -77,7 +85,21 @@ def household_reclassify(household: Household) -> Household:
     members = list(household.members.all())
     apply_classification(household, members, standard_for_year(household.survey_year))
     household.save()
+    schedule_recompute(household.unit, household.survey_year)
     return household
+
+
+@transaction.atomic
+def household_delete(household: Household) -> None:
+    unit, year = household.unit, household.survey_year
+    household.delete()
+    schedule_recompute(unit, year)
+
+
+def schedule_recompute(unit, year):
+    from targets.services import schedule_recompute as schedule
+
+    schedule(unit, year)
 
 
 @transaction.atomic
@@ -98,13 +120,16 @@ def household_save(household: Household, members: list[Member] | None = None) ->
     for member in members:
         member.household = household
     Member.objects.bulk_create(members)
+    schedule_recompute(household.unit, household.survey_year)
     return household
 
 
 @transaction.atomic
 def reclassify_standard(standard_id: int, batch_size: int = 2000) -> int:
-    """Reclassify every household the standard governs, all or nothing. Returns the count."""
+    """Reclassify every household the standard governs, all or nothing, then recompute the figures."""
     from django.db.models import Prefetch
+
+    from targets.tasks import recompute_task
 
     standard = PovertyStandard.objects.select_for_update().get(pk=standard_id)
     engine = standard.to_engine()
@@ -113,15 +138,14 @@ def reclassify_standard(standard_id: int, batch_size: int = 2000) -> int:
         .prefetch_related(Prefetch("members", queryset=Member.objects.order_by("id")))
         .order_by("id")
     )
-    fields = ["standard", "classification", "deprivations", "deprivation_count", "low_income_worker",
-              "classification_rule"]
     changed = 0
     for start in range(0, households.count(), batch_size):
         batch = list(households[start:start + batch_size])
         for household in batch:
             apply_classification(household, list(household.members.all()), standard, engine)
-        Household.objects.bulk_update(batch, fields)
+        Household.objects.bulk_update(batch, DERIVED_FIELDS)
         changed += len(batch)
+    transaction.on_commit(lambda: recompute_task.delay())
     return changed
 
 

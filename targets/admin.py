@@ -5,6 +5,7 @@ from areas.admin import AreaListFilter, AreaScopedAdmin
 from .forms import TargetForm
 from .models import Attainment, ComputedValue, Indicator, Plan, RecomputeRun, ReportedValue, Target
 from .selectors import plans_for_user
+from .services import schedule_recompute
 
 
 class TargetInline(admin.StackedInline):
@@ -50,6 +51,14 @@ class ReportedValueAdmin(AreaScopedAdmin):
     list_filter = [AreaListFilter, "year", "indicator"]
     search_fields = ["unit__name", "indicator__name_vi"]
     autocomplete_fields = ["unit"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        schedule_recompute(obj.unit, obj.year)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        schedule_recompute(obj.unit, obj.year)
 
 
 @admin.register(ComputedValue)

@@ -12,6 +12,18 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _eager_celery(request):
+    """Tasks run in-process unless a test asks for a real worker (marker `worker`)."""
+    from povertyplan.celery import app
+
+    eager = request.node.get_closest_marker("worker") is None
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = eager
+    yield
+    app.conf.task_always_eager = before
+
+
 @pytest.fixture
 def demo(db, settings):
     """The demo data set at a small scale (200 households per province per year)."""

@@ -83,7 +83,8 @@ def assess(goal: Goal, obs: Observation) -> Assessment:
         rule = f"đạt {obs.actual:.0f} / {goal.value:.0f}"
         if goal.share_value is not None:
             share_met = obs.share is not None and _COMPARE[goal.share_operator](obs.share, goal.share_value)
-            rule += f"; tỷ lệ điều kiện {obs.share if obs.share is not None else '—'} so với {goal.share_value}%"
+            shown = f"{obs.share:.2f}%" if obs.share is not None else "chưa có"
+            rule += f"; tỷ lệ điều kiện {shown} so với {goal.share_operator} {goal.share_value}%"
             if not share_met and status in (ACHIEVED, ON_TRACK):
                 status = AT_RISK  # the total is there, the share condition is not
         return Assessment(status, progress, obs.actual, rule)

@@ -11,8 +11,9 @@ from areas.models import Profile, Unit
 from households.demo import PROVINCE_ECONOMY, generate_households, next_year
 from households.models import Household, Member, PovertyStandard
 from households.services import apply_classification
-from targets.models import Indicator, Plan, Target
+from targets.models import Indicator, Plan, ReportedValue, Target
 from targets.reference_data import load_catalogue, load_standards
+from targets.services import recompute_all, remeasure_baselines
 from targets.seed_plans import SEED_PLANS
 
 SEEDS_DIR = Path(settings.BASE_DIR).parent / "shared" / "seeds"
@@ -39,7 +40,12 @@ class Command(BaseCommand):
                 plan = next(s for s in SEED_PLANS if s["province"] == province["code"])
                 created += load_households(province, villages[province["code"]], plan["year_start"] - 1,
                                            int(HOUSEHOLDS_PER_PROVINCE * scale))
+            for plan in Plan.objects.all():
+                remeasure_baselines(plan)
+                load_reported_values(plan)
+        run = recompute_all()
         self.stdout.write(f"Households created: {created} (existing ones are kept).")
+        self.stdout.write(f"Indicators and attainment recomputed: {run.rows} rows in {run.duration_ms} ms.")
         if settings.DEBUG:
             for line in load_accounts():
                 self.stdout.write(line)
@@ -106,6 +112,42 @@ def load_plan(seed) -> Plan:
         )
     plan.targets.filter(order__gt=len(seed["targets"])).delete()
     return plan
+
+
+# Reported figures per district for the plan year: (indicator, low, high) drawn once per district.
+REPORTED_DEMO = {
+    "94": [("workers_trained", 900, 1300), ("jobs_found", 2000, 2600), ("workers_abroad", 15, 35)],
+    "14": [("jobs_found", 1700, 2300), ("workers_trained", 700, 1000), ("workers_abroad", 5, 12)],
+}
+
+
+def load_reported_values(plan) -> None:
+    """Officers' reports for the demo: counts per district, shares per province. Kept once created."""
+    import random
+
+    rng = random.Random(f"reported-{plan.province.code}")
+    year = plan.year_end
+    indicators = {i.code: i for i in Indicator.objects.filter(kind="reported")}
+    for district in Unit.objects.filter(parent=plan.province).order_by("code"):
+        for code, low, high in REPORTED_DEMO[plan.province.code]:
+            ReportedValue.objects.get_or_create(
+                indicator=indicators[code], unit=district, year=year, month=None,
+                defaults={"value": rng.randint(low, high)})
+        if plan.province.code == "14":
+            placed = rng.randint(1700, 2300)
+            ReportedValue.objects.get_or_create(
+                indicator=indicators["job_placements_poor_share"], unit=district, year=year, month=None,
+                defaults={"numerator": int(placed * rng.uniform(0.45, 0.6)), "denominator": placed, "value": 0})
+    if plan.province.code == "94":
+        for code, numerator, denominator in (("staff_trained_share", 412, 430),
+                                             ("communes_infrastructure_share", 38, 41)):
+            ReportedValue.objects.get_or_create(
+                indicator=indicators[code], unit=plan.province, year=year, month=None,
+                defaults={"numerator": numerator, "denominator": denominator,
+                          "value": round(100 * numerator / denominator, 2)})
+        ReportedValue.objects.get_or_create(
+            indicator=indicators["urban_unemployment_rate"], unit=plan.province, year=year, month=None,
+            defaults={"value": "2.85"})
 
 
 def load_households(province, villages, first_year, count) -> int:
