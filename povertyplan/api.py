@@ -1,6 +1,6 @@
 """Read-only JSON API under /api/v1/, described at /api/v1/openapi.json."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -9,8 +9,9 @@ from ninja import Body, NinjaAPI, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBasicAuth, django_auth
 
-from areas.selectors import units_for_user
+from areas.selectors import filter_by_user_area, units_for_user
 from households.services import classify_json
+from targets.models import Attainment, ComputedValue
 from targets.selectors import get_plan_for_user, plans_for_user
 
 
@@ -155,3 +156,82 @@ class ClassificationOut(Schema):
           exclude_none=True)
 def classify(request, payload: Any = Body(...)):
     return classify_json(payload)
+
+
+class AttainmentOut(Schema):
+    target_id: int
+    indicator_code: str
+    scope: str
+    shape: str
+    year: int
+    actual: Decimal | None
+    progress: Decimal | None
+    status: str
+    explanation: dict
+    computed_at: datetime | None
+
+
+@api.get("/plans/{plan_id}/attainment/", response=list[AttainmentOut], tags=["plans"],
+         summary="Attainment of each target of a plan",
+         description="Actual value, progress (percent of the goal), status (achieved, on_track, at_risk, off_track, "
+                     "no_data) and how it was computed: numerator, denominator, baseline, rule and run.")
+def plan_attainment(request, plan_id: int):
+    plan = get_plan_for_user(request.user, plan_id)
+    rows = Attainment.objects.filter(target__plan=plan).select_related("target__indicator", "run")
+    return [
+        {"target_id": a.target_id, "indicator_code": a.target.indicator.code, "scope": a.target.scope,
+         "shape": a.target.shape, "year": a.year, "actual": a.actual, "progress": a.progress, "status": a.status,
+         "explanation": a.explanation, "computed_at": a.run.finished_at if a.run else None}
+        for a in rows.order_by("target__order")
+    ]
+
+
+class IndicatorValueOut(Schema):
+    indicator_code: str
+    unit_code: str
+    unit: str
+    year: int
+    scope: str
+    numerator: Decimal
+    denominator: Decimal | None
+    value: Decimal | None
+
+    @staticmethod
+    def resolve_indicator_code(cv):
+        return cv.indicator.code
+
+    @staticmethod
+    def resolve_unit_code(cv):
+        return cv.unit.code
+
+    @staticmethod
+    def resolve_unit(cv):
+        return cv.unit.name
+
+    @staticmethod
+    def resolve_value(cv):
+        if cv.denominator is None:
+            return cv.numerator
+        if not cv.denominator:
+            return None
+        factor = 100 if cv.indicator.unit == "percent" else 1
+        return round(cv.numerator / cv.denominator * factor, 4)
+
+
+@api.get("/indicators/values/", response=list[IndicatorValueOut], tags=["indicators"],
+         summary="Computed and rolled-up indicator values",
+         description="Filtered by unit code, year, population scope and indicator code. Percent indicators give "
+                     "value = numerator / denominator × 100; counts give the total.")
+@paginate(LimitOffsetPagination, page_size=500)
+def indicator_values(request, unit: str | None = None, year: int | None = None, scope: str | None = None,
+                     indicator: str | None = None):
+    values = filter_by_user_area(ComputedValue.objects.select_related("indicator", "unit"), request.user)
+    if unit:
+        values = values.filter(unit__code=unit)
+    if year:
+        values = values.filter(year=year)
+    if scope:
+        values = values.filter(scope=scope)
+    if indicator:
+        values = values.filter(indicator__code=indicator)
+    return values.order_by("unit__path", "year", "scope", "indicator__code")

@@ -1,4 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
+from django.utils.translation import gettext as _
 
 from areas.admin import AreaListFilter, AreaScopedAdmin
 
@@ -6,6 +12,7 @@ from .forms import TargetForm
 from .models import Attainment, ComputedValue, Indicator, Plan, RecomputeRun, ReportedValue, Target
 from .selectors import plans_for_user
 from .services import schedule_recompute
+from .tasks import recompute_task
 
 
 class TargetInline(admin.StackedInline):
@@ -77,5 +84,35 @@ class AttainmentAdmin(AreaScopedAdmin):
 
 @admin.register(RecomputeRun)
 class RecomputeRunAdmin(admin.ModelAdmin):
-    list_display = ["id", "status", "scope", "progress", "rows", "created_at", "started_at", "finished_at"]
+    list_display = ["id", "status", "scope", "progress", "rows", "duration_ms", "created_at", "started_at",
+                    "finished_at"]
     list_filter = ["status"]
+    readonly_fields = ["status", "scope", "progress", "rows", "error", "created_at", "started_at", "finished_at",
+                       "duration_ms"]
+    change_list_template = "admin/targets/recomputerun/change_list.html"
+    change_form_template = "admin/targets/recomputerun/change_form.html"
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_urls(self):
+        return [
+            path("start/", self.admin_site.admin_view(self.start_view), name="targets_recomputerun_start"),
+            path("<int:pk>/progress/", self.admin_site.admin_view(self.progress_view),
+                 name="targets_recomputerun_progress"),
+            *super().get_urls(),
+        ]
+
+    def start_view(self, request):
+        if request.method != "POST" or not request.user.has_perm("targets.change_recomputerun"):
+            raise PermissionDenied
+        run = RecomputeRun.objects.create(scope=_("full recompute"))
+        transaction.on_commit(lambda: recompute_task.delay(run_id=run.pk))
+        messages.info(request, _("Full recompute #%(id)s queued.") % {"id": run.pk})
+        return redirect("admin:targets_recomputerun_change", run.pk)
+
+    def progress_view(self, request, pk):
+        run = get_object_or_404(RecomputeRun, pk=pk)
+        return JsonResponse({"status": run.status, "status_display": run.get_status_display(),
+                             "progress": run.progress, "rows": run.rows, "error": run.error,
+                             "duration_ms": run.duration_ms})

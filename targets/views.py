@@ -11,6 +11,6 @@ def home(request):
         plans_for_user(request.user)
         .annotate(target_count=Count("targets"))
         .order_by("-year_start", "province__name")
-        .prefetch_related("targets__indicator")
+        .prefetch_related("targets__indicator", "targets__share_indicator", "targets__attainments")
     )
     return render(request, "targets/home.html", {"plans": plans})

@@ -63,3 +63,30 @@ def test_session_login_works_for_the_api(demo, client):
 def test_openapi_schema_lists_the_endpoints(client, db):
     schema = client.get("/api/v1/openapi.json").json()
     assert {"/api/v1/plans/", "/api/v1/plans/{plan_id}/targets/", "/api/v1/units/"} <= set(schema["paths"])
+
+
+def test_attainment_api_gives_status_and_explanation(demo, client):
+    plans = client.get("/api/v1/plans/", **basic("manager")).json()
+    son_la = next(p for p in plans if p["province_code"] == "14")
+    rows = client.get(f"/api/v1/plans/{son_la['id']}/attainment/", **basic("manager")).json()
+    assert len(rows) == 13
+    first = rows[0]
+    assert first["indicator_code"] == "poor_rate" and first["year"] == 2022
+    assert first["status"] in {"achieved", "on_track", "at_risk", "off_track"}
+    assert {"numerator", "denominator", "rule", "run"} <= set(first["explanation"])
+    assert client.get(f"/api/v1/plans/{son_la['id']}/attainment/", **basic("officer")).status_code == 404
+
+
+def test_indicator_values_are_filtered_and_limited_to_the_officers_area(demo, client):
+    officer = User.objects.get(username="officer")
+    response = client.get("/api/v1/indicators/values/?indicator=poor_rate&year=2020&scope=province&limit=1000",
+                          **basic("officer"))
+    items = response.json()["items"]
+    assert items and {i["unit_code"] for i in items} <= set(
+        Unit.objects.subtree(officer.profile.unit).values_list("code", flat=True))
+    province = client.get("/api/v1/indicators/values/?indicator=poor_rate&year=2020&scope=province&unit=94",
+                          **basic("manager")).json()["items"]
+    assert len(province) == 1
+    value = province[0]
+    assert float(value["value"]) == pytest.approx(float(value["numerator"]) / float(value["denominator"]) * 100)
+    assert client.get("/api/v1/indicators/values/?unit=94", **basic("officer")).json()["items"] == []

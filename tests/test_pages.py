@@ -63,3 +63,21 @@ def test_officer_cannot_open_a_household_outside_their_area(demo, client):
     assert client.get(f"/admin/households/household/{outside.pk}/change/").status_code == 302  # "does not exist"
     html = client.get("/admin/households/household/").content.decode()
     assert inside.code in html and outside.code not in html
+
+
+def test_admin_starts_a_full_recompute_and_shows_its_progress(demo, client, django_capture_on_commit_callbacks):
+    from targets.models import RecomputeRun
+
+    client.login(username="admin", password="demo")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/admin/targets/recomputerun/start/")
+    run = RecomputeRun.objects.latest("created_at")
+    assert response.status_code == 302 and response["Location"].endswith(f"/{run.pk}/change/")
+    progress = client.get(f"/admin/targets/recomputerun/{run.pk}/progress/").json()
+    assert (progress["status"], progress["progress"]) == ("succeeded", 100) and progress["rows"] > 0
+    assert 'id="run-progress"' in client.get(response["Location"]).content.decode()
+
+
+def test_officer_cannot_start_a_recompute(demo, client):
+    client.login(username="officer", password="demo")
+    assert client.post("/admin/targets/recomputerun/start/").status_code in (302, 403)
