@@ -72,6 +72,12 @@ def main():
     for what, n, seconds in rows:
         lines.append(f"| {what} | {n:,} | {seconds:.2f} | {n / seconds:,.0f} |".replace(",", "."))
         print(f"{what}: {n / seconds:,.0f} households/s")
+    if os.environ.get("BENCH_SKIP_RECOMPUTE") != "1":
+        from benchmarks.recompute import main as recompute_main
+
+        recompute_lines = recompute_main()
+        lines += recompute_lines
+        print("\n".join(recompute_lines))
     out = ROOT / "docs" / "benchmarks.md"
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"written to {out}")

@@ -113,13 +113,6 @@ CELERY_BEAT_SCHEDULE = {
     "nightly-full-recompute": {"task": "targets.tasks.recompute_task", "schedule": crontab(hour=1, minute=30)},
 }
 
-# The cache debounces recomputes across processes: shared (Redis) when there is a broker.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CELERY_BROKER_URL}
-    if CELERY_BROKER_URL.startswith("redis")
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-}
-
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -364,24 +364,32 @@ def remeasure_baselines(plan: Plan) -> dict[int, Decimal]:
     return stored
 
 
-DEBOUNCE_SECONDS = 1
+DEBOUNCE_SECONDS = 0.3
+
+
+def _first_request_in_window(key: str) -> bool:
+    """True for the first caller in a DEBOUNCE_SECONDS window (a Redis key that expires with it).
+    The run is queued with the same delay, so every change that found the key was committed before it runs."""
+    import redis
+    from django.conf import settings
+
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    return bool(client.set(key, 1, nx=True, px=int(DEBOUNCE_SECONDS * 1000)))
 
 
 def schedule_recompute(unit: Unit, year: int) -> None:
     """After the current transaction commits, queue one recompute of the unit's province for the year.
-    Changes arriving within DEBOUNCE_SECONDS of a queued run share it (a cache key marks it)."""
-    from django.core.cache import cache
-
+    Changes arriving within DEBOUNCE_SECONDS of a queued run share it."""
     from .tasks import recompute_task
 
     province_code = unit.path.split("/", 1)[0]
 
     def enqueue():
         province = Unit.objects.get(code=province_code)
+        kwargs = {"province_ids": [province.pk], "years": [year]}
         if recompute_task.app.conf.task_always_eager:
-            recompute_task.apply(kwargs={"province_ids": [province.pk], "years": [year]})
-        elif cache.add(f"recompute:{province.pk}:{year}", 1, timeout=DEBOUNCE_SECONDS):
-            recompute_task.apply_async(kwargs={"province_ids": [province.pk], "years": [year]},
-                                       countdown=DEBOUNCE_SECONDS)
+            recompute_task.apply(kwargs=kwargs)
+        elif _first_request_in_window(f"povertyplan:recompute:{province.pk}:{year}"):
+            recompute_task.apply_async(kwargs=kwargs, countdown=DEBOUNCE_SECONDS)
 
     transaction.on_commit(enqueue)

@@ -32,9 +32,9 @@ def household(code, place, year, income, deprivations, ethnicity="kinh", members
     return household_save(h, list(members))
 
 
-def report(code, place, year, value=0, numerator=None, denominator=None):
+def report(code, place, year, value=0, numerator=None, denominator=None, month=None):
     ReportedValue.objects.create(indicator=Indicator.objects.get(code=code), unit=place, year=year, value=value,
-                                 numerator=numerator, denominator=denominator)
+                                 numerator=numerator, denominator=denominator, month=month)
 
 
 def results(plan):
@@ -186,7 +186,7 @@ def test_son_la_baselines_are_re_measured_under_the_plans_standard(son_la):
 def test_a_reported_value_entered_in_a_commune_shows_in_the_province_total(soc_trang):
     province = Unit.objects.get(code="94")
     trained = Indicator.objects.get(code="workers_trained")
-    report("workers_trained", Unit.objects.get(code="94201"), 2020, 250)
+    report("workers_trained", Unit.objects.get(code="94201"), 2020, 250, month=6)
     recompute_province(province, years=[2020], today=TODAY)
     total = ComputedValue.objects.get(indicator=trained, unit=province, year=2020, scope="province")
     district = ComputedValue.objects.get(indicator=trained, unit__code="942", year=2020, scope="province")

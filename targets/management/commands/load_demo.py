@@ -13,8 +13,8 @@ from households.models import Household, Member, PovertyStandard
 from households.services import apply_classification
 from targets.models import Indicator, Plan, ReportedValue, Target
 from targets.reference_data import load_catalogue, load_standards
-from targets.services import recompute_all, remeasure_baselines
 from targets.seed_plans import SEED_PLANS
+from targets.services import recompute_all, remeasure_baselines
 
 SEEDS_DIR = Path(settings.BASE_DIR).parent / "shared" / "seeds"
 HOUSEHOLDS_PER_PROVINCE = 2000
