@@ -161,7 +161,7 @@ def main() -> list[str]:
     best, worst = min(timings), max(timings)
     lines = [
         "",
-        f"## Recompute on PostgreSQL (issue: full province ≤ 10 s; edit → API ≤ 2 s with a real worker)",
+        "## Recompute on PostgreSQL (issue: full province ≤ 10 s; edit → API ≤ 2 s with a real worker)",
         "",
         f"Sơn La, {_n(households)} households and {_n(members)} members in survey year 2022 "
         f"(data set made in {load_seconds:.0f} s, kept for later runs). Full recompute = every indicator × "

@@ -18,7 +18,7 @@ def page(live_server):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=[
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="vi-VN", extra_http_headers={"Accept-Language": "vi"})
         yield page
         browser.close()
 
