@@ -147,7 +147,7 @@ def _bench_user():
 
 
 def _n(number: int) -> str:
-    return f"{number:,}".replace(",", ".")
+    return f"{number:,}".replace(",", " ")
 
 
 def main() -> list[str]:

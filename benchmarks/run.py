@@ -70,7 +70,7 @@ def main():
         "|---|---:|---:|---:|",
     ]
     for what, n, seconds in rows:
-        lines.append(f"| {what} | {n:,} | {seconds:.2f} | {n / seconds:,.0f} |".replace(",", "."))
+        lines.append(f"| {what} | {n:,} | {seconds:.2f} | {n / seconds:,.0f} |".replace(",", " "))
         print(f"{what}: {n / seconds:,.0f} households/s")
     if os.environ.get("BENCH_SKIP_RECOMPUTE") != "1":
         from benchmarks.recompute import main as recompute_main
