@@ -226,12 +226,13 @@ def standard_of(year: int) -> int | None:
 
 def attainments_for(plan: Plan, today: date, run_id) -> list[Attainment]:
     year = plan.year_end
-    years = {year} | {t.baseline_year for t in plan.targets.all() if t.baseline_year}
+    years = set(range(year - 4, year + 1)) | {t.baseline_year for t in plan.targets.all() if t.baseline_year}
     values = {
         (cv.indicator_id, cv.year, cv.scope): (cv.numerator, cv.denominator, cv.indicator.unit)
         for cv in ComputedValue.objects.filter(unit=plan.province, year__in=years).select_related("indicator")
     }
     elapsed = plan_elapsed(plan, today)
+    same_standard = {y for y in years if standard_of(y) == plan.standard_id}
     result = []
     for target in plan.targets.select_related("indicator", "share_indicator"):
         scope = target.scope
@@ -239,7 +240,7 @@ def attainments_for(plan: Plan, today: date, run_id) -> list[Attainment]:
             scope = Scope.PROVINCE  # a province-wide report already describes its population
         actual, num, den = _value(values, target.indicator_id, year, scope)
         baseline = target.baseline_value
-        if baseline is None and target.baseline_year and standard_of(target.baseline_year) == plan.standard_id:
+        if baseline is None and target.baseline_year in same_standard:
             baseline = _value(values, target.indicator_id, target.baseline_year, scope)[0]
         share = None
         if target.share_indicator_id:
@@ -247,7 +248,11 @@ def attainments_for(plan: Plan, today: date, run_id) -> list[Attainment]:
         goal = Goal(target.shape, target.operator, target.value if target.value is not None else Decimal(0),
                     target.value_max, target.direction, target.share_operator, target.share_value)
         years = year - target.baseline_year if target.baseline_year else 1
-        outcome = assess(goal, Observation(actual, elapsed, baseline, years, share))
+        history = tuple(
+            (y, _value(values, target.indicator_id, y, scope)[0]) for y in range(year - 4, year + 1)
+            if (target.indicator_id, y, scope) in values and y in same_standard
+        )
+        outcome = assess(goal, Observation(actual, elapsed, baseline, years, share, history, year))
         result.append(Attainment(
             target=target, year=year, status=outcome.status, run_id=run_id,
             actual=None if actual is None else round(actual, 4),

@@ -30,6 +30,20 @@ class Observation:
     baseline: Decimal | None = None
     years: int = 1  # years between the baseline and now, for change targets
     share: Decimal | None = None  # the share condition's indicator, when the target has one
+    history: tuple[tuple[int, Decimal], ...] = ()  # (year, value) points, the latest being the actual's
+    year: int | None = None  # the plan year, for projecting the trend to its end
+
+
+def projected(history, year) -> Decimal | None:
+    """The least-squares line through the history, read at the plan year: None with fewer than 2 points."""
+    if len(history) < 2 or year is None:
+        return None
+    n = len(history)
+    mean_x = Decimal(sum(x for x, _ in history)) / n
+    mean_y = sum(y for _, y in history) / n
+    spread = sum((x - mean_x) ** 2 for x, _ in history)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in history) / spread
+    return mean_y + slope * (year - mean_x)
 
 
 @dataclass(frozen=True)
@@ -96,4 +110,9 @@ def assess(goal: Goal, obs: Observation) -> Assessment:
     else:
         status = _status_by_pace(progress, obs.elapsed, met)
     rule = f"giá trị {obs.actual:.2f} so với mục tiêu {goal.operator} {goal.value}"
+    trend = projected(obs.history, obs.year)
+    if not met and obs.elapsed < 1 and trend is not None:
+        # several data points: the trend decides whether the year's end will meet the goal
+        status = ON_TRACK if _meets(trend, goal) else (AT_RISK if status == ON_TRACK else status)
+        rule += f"; xu hướng đến cuối năm {obs.year}: {trend:.2f}"
     return Assessment(status, progress, obs.actual, rule)

@@ -44,3 +44,12 @@ def test_change_is_per_year_against_the_baseline():
 def test_progress_counts_from_the_baseline_not_from_zero():
     result = assess(POOR_RATE_18_66, Observation(D("20.33"), D("0.5"), baseline=D(22)))
     assert result.progress == pytest.approx(D(50), abs=D("0.1"))
+
+
+def test_with_several_data_points_the_trend_decides_mid_year():
+    falling = ((2020, D(24)), (2021, D(22)), (2022, D(20)))  # two points a year: 18 by the end of 2023
+    goal = Goal("level", "lte", D("18.66"))
+    on_trend = assess(goal, Observation(D(20), D("0.3"), baseline=D(20), history=falling, year=2023))
+    assert on_trend.status == "on_track" and "xu hướng" in on_trend.rule
+    flat = ((2020, D(20)), (2021, D(20)), (2022, D(20)))
+    assert assess(goal, Observation(D(20), D("0.3"), baseline=D(20), history=flat, year=2023)).status == "off_track"
