@@ -61,13 +61,6 @@ class Unit(models.Model):
             for child in self.children.all():
                 child.save()
 
-    def ancestors(self):
-        codes = self.path.strip("/").split("/")[:-1]
-        return Unit.objects.filter(code__in=codes).order_by("depth")
-
-    def contains(self, other) -> bool:
-        return other.path.startswith(self.path)
-
 
 class Profile(models.Model):
     """What a user may see: their unit's subtree. No unit means the whole system."""

@@ -1,6 +1,3 @@
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
-
 from .models import Unit
 
 EVERYWHERE = ""
@@ -30,13 +27,6 @@ def filter_by_user_area(queryset, user, path_field="unit__path"):
 
 def units_for_user(user):
     return filter_by_user_area(Unit.objects.all(), user, path_field="path")
-
-
-def get_unit_for_user(user, pk) -> Unit:
-    unit = get_object_or_404(Unit, pk=pk)
-    if not units_for_user(user).filter(pk=unit.pk).exists():
-        raise PermissionDenied
-    return unit
 
 
 def ancestor_codes(path: str) -> list[str]:

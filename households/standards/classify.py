@@ -62,7 +62,3 @@ def classify(record: HouseholdRecord, standard: Standard) -> Result:
         low_income_worker_household=low_income_worker,
         conflicts=conflicts,
     )
-
-
-def classify_many(records, standard: Standard) -> list[Result]:
-    return [classify(r, standard) for r in records]

@@ -1,6 +1,6 @@
 """Year-over-year movements of a household between classifications: what "sustainable" means."""
 
-from .records import NEAR_POOR, NOT_POOR, POOR
+from .records import NEAR_POOR, POOR
 
 STAYED_POOR = "stayed_poor"
 ESCAPED_TO_NEAR_POOR = "escaped_to_near_poor"
@@ -13,10 +13,6 @@ NEWLY_NEAR_POOR = "newly_near_poor"
 ESCAPED_NEAR_POOR = "escaped_near_poor"
 STAYED_NOT_POOR = "stayed_not_poor"
 NEW_HOUSEHOLD = "new_household"
-
-
-def _above_near_poor(cls) -> bool:
-    return cls not in (POOR, NEAR_POOR)  # middle living standard counts as not poor here
 
 
 def transition(before: str | None, now: str, earlier: list[str] = ()) -> str:
@@ -43,6 +39,3 @@ def transitions(history: dict[int, str], year: int) -> str:
     """The movement into `year` of a household whose classes by survey year are `history`."""
     earlier = [history[y] for y in sorted(history) if y < year - 1]
     return transition(history.get(year - 1), history[year], earlier)
-
-
-__all__ = ["transition", "transitions", "NOT_POOR"]
