@@ -339,33 +339,38 @@ def remeasure_baselines(plan: Plan) -> dict[int, Decimal]:
     engine = plan.standard.to_engine()
     dimensions = DIMENSIONS.get(engine.code, {})
     tree = _Tree(plan.province)
+    reclassified = {}  # year: [(scopes, result)], each household classified once
+
+    def households_of(year):
+        if year not in reclassified:
+            households = Household.objects.filter(unit__path__startswith=plan.province.path,
+                                                  survey_year=year).prefetch_related("members")
+            reclassified[year] = [
+                (_household_scopes(tree, {"unit_id": h.unit_id, "ethnicity": h.ethnicity, "area_type": h.area_type}),
+                 classify(household_record(h, list(h.members.all())), engine))
+                for h in households
+            ]
+        return reclassified[year]
+
+    def counts(code, result) -> bool:
+        if code == "poor_rate":
+            return result.classification == "poor"
+        if code == "near_poor_rate":
+            return result.classification == "near_poor"
+        return bool(set(dimensions.get(code.removeprefix("dimension_"), ())) & set(result.deprivations))
+
     stored = {}
     for target in plan.targets.filter(shape="change", baseline_year__isnull=False).select_related("indicator"):
-        if standard_of(target.baseline_year) == plan.standard_id:
+        remeasurable = target.indicator.code in ("poor_rate", "near_poor_rate") or \
+            target.indicator.code.startswith("dimension_")
+        if not remeasurable or standard_of(target.baseline_year) == plan.standard_id:
             continue
-        code = target.indicator.code
-        households = Household.objects.filter(unit__path__startswith=plan.province.path,
-                                              survey_year=target.baseline_year).prefetch_related("members")
-        counted = total = 0
-        for household in households:
-            row = {"unit_id": household.unit_id, "ethnicity": household.ethnicity, "area_type": household.area_type}
-            if target.scope not in _household_scopes(tree, row):
-                continue
-            result = classify(household_record(household, list(household.members.all())), engine)
-            total += 1
-            if code == "poor_rate":
-                counted += result.classification == "poor"
-            elif code == "near_poor_rate":
-                counted += result.classification == "near_poor"
-            elif code.startswith("dimension_"):
-                counted += bool(set(dimensions.get(code.removeprefix("dimension_"), ())) & set(result.deprivations))
-            else:
-                break  # no re-measurement rule for this indicator: leave the baseline empty
-        else:
-            if total:
-                target.baseline_value = round(Decimal(counted) / total * 100, 2)
-                target.save(update_fields=["baseline_value"])
-                stored[target.pk] = target.baseline_value
+        flags = [counts(target.indicator.code, result)
+                 for scopes, result in households_of(target.baseline_year) if target.scope in scopes]
+        if flags:
+            target.baseline_value = round(Decimal(sum(flags)) / len(flags) * 100, 2)
+            target.save(update_fields=["baseline_value"])
+            stored[target.pk] = target.baseline_value
     return stored
 
 
