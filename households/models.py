@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from areas.models import AreaType, Unit
 
@@ -131,6 +132,7 @@ class Household(models.Model):
     vocational_workers = models.PositiveSmallIntegerField(_("vocationally trained working-age members"), null=True, editable=False)
     has_steady_worker = models.BooleanField(_("has a working-age member in steady work"), null=True, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords(verbose_name=_("household history"))
 
     class Meta:
         verbose_name = _("household")
@@ -173,6 +175,7 @@ class Member(models.Model):
     uses_phone = models.BooleanField(_("uses a phone subscription"), default=False)
     uses_internet = models.BooleanField(_("uses internet"), default=False)
     job_training_certificate = models.BooleanField(_("on-the-job training certificate"), default=False)
+    history = HistoricalRecords(verbose_name=_("member history"))
 
     class Meta:
         verbose_name = _("member")

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "import_export",
     "django_celery_beat",
+    "simple_history",
     "areas",
     "households",
     "targets",
@@ -38,6 +39,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -114,6 +116,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "nightly-full-recompute": {"task": "targets.tasks.recompute_task", "schedule": crontab(hour=1, minute=30)},
 }
+
+# Browser tests drive this Chromium (Debian's package by default).
+CHROMIUM_PATH = env("CHROMIUM_PATH", default="/usr/bin/chromium")
 
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

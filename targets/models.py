@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from areas.models import Unit
 from households.models import PovertyStandard
@@ -16,6 +17,7 @@ class Plan(models.Model):
     year_end = models.PositiveSmallIntegerField(_("last year"))
     standard = models.ForeignKey(PovertyStandard, models.PROTECT, verbose_name=_("poverty standard in force"))
     source_text = models.TextField(_("source text"), blank=True)
+    history = HistoricalRecords(verbose_name=_("plan history"))
 
     class Meta:
         verbose_name = _("plan")
@@ -113,6 +115,7 @@ class Target(models.Model):
     source_sentence = models.TextField(_("sentence of the plan"))
     note = models.TextField(_("note"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords(verbose_name=_("target history"))
 
     class Meta:
         verbose_name = _("target")
@@ -161,6 +164,7 @@ class ReportedValue(models.Model):
     denominator = models.DecimalField(_("denominator (for shares)"), max_digits=14, decimal_places=2, null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords(verbose_name=_("reported value history"))
 
     class Meta:
         verbose_name = _("reported value")

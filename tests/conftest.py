@@ -1,4 +1,6 @@
 import io
+import os
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -46,3 +48,53 @@ def tree(db):
     c1 = Unit.objects.create(code="C1", name="Commune 1", level="commune", parent=d1)
     c2 = Unit.objects.create(code="C2", name="Commune 2", level="commune", parent=d2, area_type="urban")
     return {"P": p, "D1": d1, "D2": d2, "C1": c1, "C2": c2}
+
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture
+def browser(live_server, settings):
+    """Headless Chromium (settings.CHROMIUM_PATH); the test is skipped, with the fix, when it is missing."""
+    path = settings.CHROMIUM_PATH
+    if not os.access(path, os.X_OK):
+        pytest.skip(f"Chromium not found at {path}: run `sudo apt-get install chromium` or set CHROMIUM_PATH")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop shares the test's thread
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """new_page(width=1280) opens a page in a fresh session (own cookies), in Vietnamese; 390 for a phone."""
+
+    def open_page(width=1280, height=900):
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN",
+                                      extra_http_headers={"Accept-Language": "vi"}, has_touch=width < 600)
+        return context.new_page()
+
+    return open_page
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+def login(page, live_server, username, password="demo"):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_load_state()
+
+
+def screenshot(page, name):
+    """Saved as a test artefact in var/screenshots/NAME.png (look at it)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)

@@ -160,7 +160,6 @@ def main() -> list[str]:
     latencies = _edit_to_api()
     best, worst = min(timings), max(timings)
     lines = [
-        "",
         "## Recompute on PostgreSQL (issue: full province ≤ 10 s; edit → API ≤ 2 s with a real worker)",
         "",
         f"Sơn La, {_n(households)} households and {_n(members)} members in survey year 2022 "
