@@ -4,7 +4,7 @@ PIP := .venv/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench lint install migrate demo worker messages clean
+.PHONY: run test test-fast bench lint install migrate demo worker messages clean
 
 .venv/.installed: requirements.txt
 	python3 -m venv .venv
@@ -31,8 +31,13 @@ run: demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
+	@scripts/ensure-chromium
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Everything but the browser and real-worker tests, for quick local loops.
+test-fast: install
+	$(PY) -m pytest -m "not browser and not worker" $(PYTEST_ARGS)
 
 bench: install
 	DJANGO_SETTINGS_MODULE=povertyplan.settings $(PY) -m benchmarks.run
