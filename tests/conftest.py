@@ -54,12 +54,27 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
-@pytest.fixture
-def browser(live_server, settings):
-    """Headless Chromium (settings.CHROMIUM_PATH); the test is skipped, with the fix, when it is missing."""
+def _chromium_missing() -> str | None:
+    from django.conf import settings
+
     path = settings.CHROMIUM_PATH
     if not os.access(path, os.X_OK):
-        pytest.skip(f"Chromium not found at {path}: run `sudo apt-get install chromium` or set CHROMIUM_PATH")
+        return f"Chromium not found at {path}: run `sudo apt-get install chromium` or set CHROMIUM_PATH"
+    return None
+
+
+def pytest_runtest_setup(item):
+    """Browser tests are skipped, with the fix, before their fixtures load any data."""
+    if item.get_closest_marker("browser") and (reason := _chromium_missing()):
+        pytest.skip(reason)
+
+
+@pytest.fixture
+def browser(live_server, settings):
+    """Headless Chromium at settings.CHROMIUM_PATH."""
+    if reason := _chromium_missing():
+        pytest.skip(reason)
+    path = settings.CHROMIUM_PATH
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop shares the test's thread
     from playwright.sync_api import sync_playwright
 
