@@ -68,16 +68,24 @@ def apply_classification(household: Household, members, standard: PovertyStandar
         ) % {"code": household.code, "standard": standard.code, "names": ", ".join(sorted(unknown))}})
     result = classify(household_record(household, members), engine_standard)
     household.standard = standard
-    household.classification = result.classification
-    household.deprivations = list(result.deprivations)
-    household.deprivation_count = result.deprivation_count
-    household.low_income_worker = result.low_income_worker_household
-    household.classification_rule = result.rule[:200]
-    household.deprivation_mask = deprivation_mask(result.deprivations)
-    facts = member_facts(members) if members else None
-    for field in MEMBER_FACT_FIELDS:
-        setattr(household, field, getattr(facts, field) if facts else None)
+    for field, value in derived_values(result, members).items():
+        setattr(household, field, value)
     return result
+
+
+def derived_values(result, members) -> dict:
+    """The stored fields derived from the engine's result (all but `standard`): the one place that maps a
+    classification onto a record, for single saves and for the roster import alike."""
+    facts = member_facts(members) if members else None
+    return {
+        "classification": result.classification,
+        "deprivations": list(result.deprivations),
+        "deprivation_count": result.deprivation_count,
+        "low_income_worker": result.low_income_worker_household,
+        "classification_rule": result.rule[:200],
+        "deprivation_mask": deprivation_mask(result.deprivations),
+        **{field: getattr(facts, field) if facts else None for field in MEMBER_FACT_FIELDS},
+    }
 
 
 @transaction.atomic

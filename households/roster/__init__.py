@@ -1,0 +1,1 @@
+"""Household roster import (Excel/CSV): reader, header and label matching, bulk writer, and the service."""

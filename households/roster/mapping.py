@@ -1,0 +1,572 @@
+"""Sheets of cells → households in their JSON form (household-json.md), each with where it came from.
+
+Every cell problem is collected with its sheet, row and column; nothing stops at the first error.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.utils.translation import gettext as _
+
+from povertyplan.numbers import NumberFormatError, parse_number
+
+from .columns import (
+    ASSET_KEYS,
+    DWELLING_KEYS,
+    FALSE,
+    HOUSEHOLD_COLUMNS,
+    HOUSEHOLD_SHEETS,
+    INDICATOR_COLUMNS,
+    MEMBER_COLUMNS,
+    MEMBER_ONLY,
+    MEMBER_SHEETS,
+    TRUE,
+    TRUE_MARKS,
+    header_index,
+    is_sheet,
+    label_index,
+    normalise,
+)
+
+HEADER_SEARCH_ROWS = 20
+_REQUIRED_HOUSEHOLD = ((("unit",), "Mã đơn vị"), (("income_per_capita",), "Thu nhập bình quân"))
+_REQUIRED_MEMBER = ((("age", "birth_date"), "Tuổi"),)
+_HOUSEHOLD_INDEX = header_index(HOUSEHOLD_COLUMNS)
+_MEMBER_INDEX = header_index(MEMBER_COLUMNS)
+_INDICATOR_INDEX = header_index(INDICATOR_COLUMNS)
+_MEMBER_ONLY_HEADERS = {h for h, c in _MEMBER_INDEX.items() if c.key in MEMBER_ONLY}
+_CODE_HEADERS = {normalise("Mã hộ"), normalise("Household code"), "code"}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    sheet: str
+    row: int | None
+    column: str
+    message: str
+
+    def line(self) -> str:
+        where = f"{self.sheet}!{self.row}" if self.row else self.sheet
+        return f"{where}, {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+
+
+@dataclass
+class Entry:
+    """One household of the file: its JSON form plus where each part of it is."""
+
+    data: dict
+    sheet: str
+    row: int
+    headers: dict  # key → header text as typed in the file
+    member_rows: list = field(default_factory=list)  # (sheet, row) of each member, in order
+    member_headers: dict = field(default_factory=dict)
+    unit_code: str | None = None
+    indicator_columns: bool = False
+    invalid: set = field(default_factory=set)
+    _values: dict = field(default_factory=dict)
+
+    def where(self, field_path: str) -> tuple[str, int, str]:
+        """The sheet, row and column of a field of the JSON form ("members[2].age", "dwelling.latrine")."""
+        if field_path.startswith("members[") and "]" in field_path:
+            index, _sep, rest = field_path[8:].partition("]")
+            if index.isdigit() and int(index) < len(self.member_rows):
+                sheet, row = self.member_rows[int(index)]
+                key = rest.lstrip(".")
+                return sheet, row, self.member_headers.get(key, key)
+        key = field_path.split(".")[-1]
+        if key == "assets":
+            key = "tv"
+        if key == "deprivations":
+            return self.sheet, self.row, ""
+        return self.sheet, self.row, self.headers.get(key, _column_vi(key))
+
+
+class _Sheet:
+    """A sheet with its header row found and its columns matched to fields."""
+
+    def __init__(self, name, rows_iter, index_maps, problems):
+        self.name = name
+        self.rows_iter = rows_iter
+        self.problems = problems
+        self.header_row = None
+        self.columns = {}  # key → (position, header text, Column)
+        self.headers = []
+        for number, row in enumerate(rows_iter, start=1):
+            cells = [normalise(c) if isinstance(c, str) else "" for c in row]
+            if _CODE_HEADERS & set(cells):
+                self.header_row = number
+                self.headers = [str(c).strip() if c is not None else "" for c in row]
+                self._match(cells, index_maps)
+                break
+            if number >= HEADER_SEARCH_ROWS:
+                break
+
+    def _match(self, cells, index_maps):
+        for position, cell in enumerate(cells):
+            if not cell:
+                continue
+            for index in index_maps:
+                column = index.get(cell)
+                if column is not None:
+                    if column.key in self.columns:
+                        self.problems.append(Problem(self.name, self.header_row, self.headers[position],
+                                                     _("this column appears twice; the second one is ignored")))
+                    else:
+                        self.columns[column.key] = (position, self.headers[position], column)
+                    break
+
+    def header_texts(self) -> dict:
+        return {key: header for key, (_p, header, _c) in self.columns.items()}
+
+    def data_rows(self):
+        """(row number, cells) of each row below the header that holds any value."""
+        for number, row in enumerate(self.rows_iter, start=self.header_row + 1):
+            for cell in row:
+                if cell != "" and cell is not None:
+                    yield number, row
+                    break
+
+
+def sheet_kind(normalised_headers: set) -> str:
+    if normalised_headers & _MEMBER_ONLY_HEADERS:
+        return "members"
+    return "households"
+
+
+# --- cell converters: (value, error message or None); results cached per column and raw value -----------
+
+
+def _text(raw):
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw)), None
+    text = " ".join(str(raw).split())
+    return (text or None), None
+
+
+def _number(raw, integer):
+    if isinstance(raw, bool):
+        return None, _("“%(text)s” is not a number.") % {"text": raw}
+    if isinstance(raw, int | float):
+        if integer and not float(raw).is_integer():
+            return None, _("“%(text)s” must be a whole number.") % {"text": raw}
+        return (int(raw) if integer else float(raw)), None
+    if isinstance(raw, date | datetime):
+        return None, _("“%(text)s” is not a number.") % {"text": raw}
+    try:
+        value = parse_number(raw, integer=integer)
+    except NumberFormatError as error:
+        return None, str(error)
+    return (int(value) if integer else float(value)), None
+
+
+def _bool(raw, default):
+    if raw == "" or raw is None:
+        return default, None
+    if isinstance(raw, bool):
+        return raw, None
+    if isinstance(raw, int | float):
+        if raw in (0, 1):
+            return bool(raw), None
+    elif str(raw).strip() in TRUE_MARKS:
+        return True, None
+    else:
+        key = normalise(raw)
+        if key in TRUE:
+            return True, None
+        if key in FALSE:
+            return False, None
+    return None, _("“%(text)s” is not yes or no: write x, có or 1 for yes; leave empty, 0 or không for no.") % {
+        "text": raw}
+
+
+def _choice(raw, labels, column):
+    code = labels.get(normalise(raw))
+    if code is None:
+        return None, _("“%(text)s” is not in the list: %(labels)s.") % {
+            "text": raw, "labels": ", ".join(label for label, _code in column.labels)}
+    return code, None
+
+
+def _ethnicity(raw, labels):
+    return labels.get(normalise(raw), "other"), None
+
+
+def _date(raw):
+    if isinstance(raw, datetime):
+        return raw.date(), None
+    if isinstance(raw, date):
+        return raw, None
+    text = str(raw).strip()
+    parts = text.replace("-", "/").replace(".", "/").split("/")
+    if len(parts) == 3 and all(p.isdigit() for p in parts):
+        day, month, year = (int(p) for p in parts)
+        try:
+            return date(year, month, day), None
+        except ValueError:
+            pass
+    return None, _("“%(text)s” is not a date: write dd/mm/yyyy.") % {"text": raw}
+
+
+def converter(column):
+    labels = label_index(column.labels) if column.labels else None
+    kind = column.kind
+    if kind == "text":
+        convert = _text
+    elif kind in ("int", "year"):
+        def convert(raw):
+            value, error = _number(raw, True)
+            if error is None and kind == "year" and not 1900 <= value <= 2100:
+                return None, _("“%(text)s” is not a year.") % {"text": raw}
+            return value, error
+    elif kind == "number":
+        def convert(raw):
+            return _number(raw, False)
+    elif kind == "bool":
+        def convert(raw):
+            return _bool(raw, column.default)
+    elif kind == "choice":
+        def convert(raw):
+            return _choice(raw, labels, column)
+    elif kind == "ethnicity":
+        def convert(raw):
+            return _ethnicity(raw, labels)
+    elif kind == "date":
+        convert = _date
+    else:  # pragma: no cover
+        raise ValueError(kind)
+    cache = {}
+    empty = (column.default, None)
+
+    def cached(raw):
+        if raw == "" or raw is None:
+            return empty
+        try:
+            return cache[raw]
+        except KeyError:
+            result = cache[raw] = convert(raw)
+            if len(cache) > 5000:
+                cache.clear()
+            return result
+        except TypeError:  # unhashable: never from calamine or csv
+            return convert(raw)
+
+    return cached
+
+
+class _RowReader:
+    """Converts the matched columns of a sheet's rows, recording located problems."""
+
+    def __init__(self, sheet: _Sheet, keys):
+        self.sheet = sheet
+        self.plan = [(key, position, header, converter(column))
+                     for key, (position, header, column) in sheet.columns.items() if key in keys]
+
+    def read(self, number, row, problems) -> dict:
+        values = {}
+        width = len(row)
+        for key, position, header, convert in self.plan:
+            raw = row[position] if position < width else ""
+            value, error = convert(raw)
+            if error is not None:
+                problems.append(Problem(self.sheet.name, number, header, error))
+                values[key] = _INVALID
+            elif value is not None:
+                values[key] = value
+        return values
+
+
+_INVALID = object()  # a cell that had an error: its field is left out of the JSON form
+
+HOUSEHOLD_KEYS = {c.key for c in HOUSEHOLD_COLUMNS}
+MEMBER_KEYS = {c.key for c in MEMBER_COLUMNS} - {"code"}
+INDICATOR_KEYS = {c.key for c in INDICATOR_COLUMNS}
+REQUIRED_DWELLING = ("house_class", "floor_area_m2", "water_source", "latrine")
+
+
+def reference_date(survey_year: int) -> date:
+    """Ages are completed years on the review's reference date: 1 October of the survey year."""
+    return date(survey_year, 10, 1)
+
+
+def _age_on(birth: date, on: date) -> int:
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+class RosterParser:
+    """parse(workbook, default_year, indicators_for_year) → entries and problems."""
+
+    def __init__(self, default_year=None, indicators_for_year=None):
+        self.default_year = default_year
+        self.indicators_for_year = indicators_for_year or (lambda year: None)
+        self.problems: list[Problem] = []
+        self.entries: list[Entry] = []
+        self.layout = None
+
+    def _open(self, workbook, name, index_maps):
+        return _Sheet(name, iter(workbook.rows(name)), index_maps, self.problems)
+
+    def _require_code(self, sheet: _Sheet, required=()) -> bool:
+        """The sheet has a header row, and every required column (key, Vietnamese header) is in it."""
+        if sheet.header_row is None:
+            self.problems.append(Problem(sheet.name, None, "", _(
+                "no header row with the column “Mã hộ” (Household code) in the first %(n)s rows")
+                % {"n": HEADER_SEARCH_ROWS}))
+            return False
+        missing = [header for keys, header in required if not set(keys) & set(sheet.columns)]
+        for header in missing:
+            self.problems.append(Problem(sheet.name, sheet.header_row, header, _("this required column is missing")))
+        return not missing
+
+    def parse(self, workbook):
+        for sheet, cells in workbook.formulas.items():
+            for cell in cells[:50]:
+                self.problems.append(Problem(sheet, int("".join(c for c in cell if c.isdigit())),
+                                             "".join(c for c in cell if c.isalpha()),
+                                             _("the cell holds a formula; paste values only (Paste Special → Values)")))
+            if len(cells) > 50:
+                self.problems.append(Problem(sheet, None, "", _("%(n)s more cells hold formulas")
+                                             % {"n": len(cells) - 50}))
+        names = workbook.sheet_names
+        household_sheet = next((n for n in names if is_sheet(n, HOUSEHOLD_SHEETS)), None)
+        member_sheet = next((n for n in names if is_sheet(n, MEMBER_SHEETS)), None)
+        if household_sheet and member_sheet:
+            self.layout = "two_sheets"
+            self._two_sheets(workbook, household_sheet, member_sheet)
+            return self
+        name = household_sheet or names[0] if names else None
+        if name is None:
+            self.problems.append(Problem("", None, "", _("the workbook has no sheet")))
+            return self
+        sheet = self._open(workbook, name, [_HOUSEHOLD_INDEX, _MEMBER_INDEX, _INDICATOR_INDEX])
+        if not self._require_code(sheet, _REQUIRED_HOUSEHOLD):
+            return self
+        keys = set(sheet.columns)
+        has_members = bool({c.key for c in MEMBER_COLUMNS if c.key in MEMBER_ONLY} & keys)
+        if has_members:
+            # "Việc làm" was matched as the member's employment (the member index comes first)
+            self.layout = "member_rows"
+            if self._require_code(sheet, _REQUIRED_MEMBER):
+                self._member_rows(sheet)
+        elif keys & INDICATOR_KEYS or _employment_as_indicator(sheet):
+            self.layout = "answers"
+            self._answers(sheet)
+        else:
+            self.problems.append(Problem(name, None, "", _(
+                "no member columns and no deprivation columns found. A roster has two sheets named “Hộ” and "
+                "“Thành viên” (Households and Members), or one sheet with a row per member, or one sheet with "
+                "a ticked column per deprivation. Sheets in this file: %(names)s") % {"names": ", ".join(names)}))
+        return self
+
+    # --- layouts ---------------------------------------------------------------------------------------
+
+    def _household_values(self, values, number, sheet_name):
+        year = values.get("survey_year", self.default_year)
+        if year is None:
+            self.problems.append(Problem(sheet_name, number, "Năm rà soát", _(
+                "no survey year: give the column “Năm rà soát” or the year of the import")))
+        return year
+
+    def _new_entry(self, values, number, sheet: _Sheet, seen):
+        code = values.get("code")
+        if code is None or code is _INVALID:
+            self.problems.append(Problem(sheet.name, number, sheet.header_texts().get("code", "Mã hộ"),
+                                         _("the household code is required")))
+            return None
+        year = self._household_values(values, number, sheet.name)
+        if year is None or year is _INVALID:
+            return None
+        first = seen.get((code, year))
+        if first is not None:
+            self.problems.append(Problem(sheet.name, number, sheet.header_texts()["code"], _(
+                "household code %(code)s appears twice for %(year)s (first on row %(row)s)")
+                % {"code": code, "year": year, "row": first}))
+            return None
+        seen[(code, year)] = number
+        data = {"code": code, "survey_year": year}
+        entry = Entry(data=data, sheet=sheet.name, row=number, headers=sheet.header_texts(),
+                      unit_code=values.get("unit") if values.get("unit") is not _INVALID else None)
+        invalid = {k for k, v in values.items() if v is _INVALID}
+        for key in ("head_name", "ethnicity", "area_type", "income_per_capita", "member_count"):
+            if key in values and key not in invalid:
+                data[key] = values[key]
+        entry.invalid = invalid
+        entry._values = values
+        return entry
+
+    def _dwelling(self, entry: Entry, values):
+        dwelling = {k: values[k] for k in DWELLING_KEYS if k in values and values[k] is not _INVALID
+                    and k not in ASSET_KEYS}
+        dwelling["assets"] = [k for k in ASSET_KEYS if values.get(k) is True]
+        if "floor_area_m2" in dwelling:
+            dwelling["floor_area_m2"] = round(dwelling["floor_area_m2"], 1)  # as stored: one decimal
+        for key in REQUIRED_DWELLING:
+            if key not in dwelling and key not in entry.invalid:
+                self.problems.append(Problem(entry.sheet, entry.row, entry.headers.get(key, _column_vi(key)),
+                                             _("required for a household whose members are listed")))
+                dwelling[key] = None
+        return dwelling
+
+    def _member(self, values, number, sheet: _Sheet, year):
+        member = {k: v for k, v in values.items() if k in MEMBER_KEYS and v is not _INVALID}
+        birth = member.pop("birth_date", None)
+        if "age" not in values:
+            if birth is not None:
+                member["age"] = _age_on(birth, reference_date(year))
+            elif "birth_date" not in values:
+                self.problems.append(Problem(sheet.name, number, sheet.header_texts().get("age", "Tuổi"),
+                                             _("the age (or the date of birth) is required")))
+        elif values["age"] is _INVALID:
+            member["age"] = None
+        member["full_name"] = member.get("full_name") or ""
+        return member
+
+    def _two_sheets(self, workbook, household_name, member_name):
+        households = self._open(workbook, household_name, [_HOUSEHOLD_INDEX, _INDICATOR_INDEX])
+        members = self._open(workbook, member_name, [_MEMBER_INDEX])
+        if not (self._require_code(households, _REQUIRED_HOUSEHOLD)
+                & self._require_code(members, _REQUIRED_MEMBER)):
+            return
+        reader = _RowReader(households, HOUSEHOLD_KEYS | INDICATOR_KEYS)
+        seen, by_code = {}, {}
+        has_indicators = bool(set(households.columns) & INDICATOR_KEYS)
+        for number, row in households.data_rows():
+            values = reader.read(number, row, self.problems)
+            entry = self._new_entry(values, number, households, seen)
+            if entry is None:
+                continue
+            entry.indicator_columns = has_indicators
+            self.entries.append(entry)
+            by_code.setdefault(entry.data["code"], []).append(entry)
+        member_reader = _RowReader(members, MEMBER_KEYS | {"code"})
+        member_headers = members.header_texts()
+        for number, row in members.data_rows():
+            values = member_reader.read(number, row, self.problems)
+            code = values.get("code")
+            owners = by_code.get(code) if code is not _INVALID else None
+            if not owners:
+                if code is None or code is _INVALID:
+                    self.problems.append(Problem(member_name, number, member_headers.get("code", "Mã hộ"),
+                                                 _("the household code is required")))
+                else:
+                    self.problems.append(Problem(member_name, number, member_headers["code"], _(
+                        "household %(code)s is not on the sheet “%(sheet)s”") % {"code": code,
+                                                                                 "sheet": household_name}))
+                continue
+            entry = owners[0]
+            if len(owners) > 1 and "survey_year" in values:  # the same code in two years: the row says which
+                entry = next((e for e in owners if e.data["survey_year"] == values["survey_year"]), entry)
+            entry.data.setdefault("members", []).append(self._member(values, number, members,
+                                                                     entry.data["survey_year"]))
+            entry.member_rows.append((member_name, number))
+            entry.member_headers = member_headers
+        for entry in self.entries:
+            self._finish(entry, entry._values)
+            entry._values = {}
+
+    def _member_rows(self, sheet: _Sheet):
+        reader = _RowReader(sheet, HOUSEHOLD_KEYS | MEMBER_KEYS)
+        headers = sheet.header_texts()
+        groups = {}
+        for number, row in sheet.data_rows():
+            values = reader.read(number, row, self.problems)
+            code = values.get("code")
+            if code is None or code is _INVALID:
+                self.problems.append(Problem(sheet.name, number, headers.get("code", "Mã hộ"),
+                                             _("the household code is required")))
+                continue
+            year = values.get("survey_year")
+            by_year = groups.setdefault(code, {})
+            if year is None or year is _INVALID:
+                group = next(iter(by_year.values())) if len(by_year) == 1 else by_year.get(self.default_year)
+            else:
+                group = by_year.get(year)
+            if group is None:
+                entry = self._new_entry(values, number, sheet, {})
+                if entry is None:
+                    continue
+                entry.member_headers = headers
+                by_year[entry.data["survey_year"]] = entry
+                self.entries.append(entry)
+            else:
+                entry = group
+                first = entry._values
+                for key in HOUSEHOLD_KEYS:
+                    value = values.get(key)
+                    if value is not None and value is not _INVALID and first.get(key) not in (None, _INVALID) \
+                            and value != first[key]:
+                        self.problems.append(Problem(sheet.name, number, headers[key], _(
+                            "contradicts row %(row)s of the same household (“%(first)s” there, “%(value)s” here)")
+                            % {"row": entry.row, "first": _shown(first[key]), "value": _shown(value)}))
+                    elif value is not None and first.get(key) is None:
+                        first[key] = value
+            entry.data.setdefault("members", []).append(self._member(values, number, sheet,
+                                                                     entry.data["survey_year"]))
+            entry.member_rows.append((sheet.name, number))
+        for entry in self.entries:
+            for key in ("head_name", "ethnicity", "area_type", "income_per_capita", "member_count"):
+                value = entry._values.get(key)
+                if value is not None and value is not _INVALID:
+                    entry.data[key] = value
+            if entry._values.get("unit") not in (None, _INVALID):
+                entry.unit_code = entry._values["unit"]
+            self._finish(entry, entry._values)
+            entry._values = {}
+
+    def _answers(self, sheet: _Sheet):
+        employment = _employment_as_indicator(sheet)
+        if employment:
+            sheet.columns.pop("employment", None)
+            sheet.columns["ind:employment"] = employment
+        reader = _RowReader(sheet, HOUSEHOLD_KEYS | INDICATOR_KEYS)
+        seen = {}
+        for number, row in sheet.data_rows():
+            values = reader.read(number, row, self.problems)
+            entry = self._new_entry(values, number, sheet, seen)
+            if entry is None:
+                continue
+            entry.indicator_columns = True
+            self.entries.append(entry)
+            self._finish(entry, values)
+
+    def _finish(self, entry: Entry, values):
+        """Dwelling (when members are listed) and the ticked deprivations (when the sheet has them)."""
+        if entry.data.get("members"):
+            entry.data["dwelling"] = self._dwelling(entry, values)
+            if "member_count" not in entry.data and "member_count" not in entry.invalid:
+                entry.data["member_count"] = len(entry.data["members"])
+        if entry.indicator_columns:
+            year = entry.data["survey_year"]
+            allowed = self.indicators_for_year(year)
+            ticked = []
+            for key in sorted(INDICATOR_KEYS):
+                if values.get(key) is True:
+                    name = key.removeprefix("ind:")
+                    if allowed is not None and name not in allowed:
+                        self.problems.append(Problem(entry.sheet, entry.row, entry.headers.get(key, key), _(
+                            "the indicator “%(name)s” is not in the poverty standard of %(year)s")
+                            % {"name": entry.headers.get(key, key), "year": year}))
+                        continue
+                    ticked.append(name)
+            entry.data["deprivations"] = ticked
+
+
+def _employment_as_indicator(sheet: _Sheet):
+    """In the answers layout "Việc làm" is the employment deprivation, a ticked column."""
+    for position, header in enumerate(sheet.headers):
+        if normalise(header) in (normalise("Việc làm"), "employment"):
+            from .columns import INDICATOR_COLUMNS as indicators
+
+            return (position, header, next(c for c in indicators if c.key == "ind:employment"))
+    return None
+
+
+def _shown(value):
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", ".")
+    return value
+
+
+def _column_vi(key):
+    return next((c.vi for c in HOUSEHOLD_COLUMNS if c.key == key), key)

@@ -1,0 +1,327 @@
+"""roster_import(): the one service behind the admin's import page, its Celery task and `import_roster`.
+
+read (calamine, checked zip) → map cells to the JSON form (located problems) → the pure validator and
+classifier (households.standards) → compare with the stored records → one transaction of bulk writes →
+one recompute announcement for the touched provinces and years. Nothing is written while any problem stands.
+"""
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from areas.models import Unit
+from areas.selectors import EVERYWHERE, user_area_path
+
+from ..models import PovertyStandard
+from ..services import derived_values
+from ..standards import RecordError, classify, parse_household
+from . import writer
+from .mapping import Problem, RosterParser
+from .reader import UnreadableFile, open_roster
+
+MAX_PROBLEMS_KEPT = 10_000
+STORED_INT_MAX = 2_147_483_647
+HOUSEHOLD_FIELDS = writer.HOUSEHOLD_FIELDS
+MEMBER_FIELDS = writer.MEMBER_FIELDS
+_ENGINE_MEMBER_FIELDS = MEMBER_FIELDS[1:]  # all but full_name
+
+
+def max_upload_bytes() -> int:
+    from django.conf import settings
+
+    from .reader import MAX_UPLOAD_BYTES
+
+    return getattr(settings, "ROSTER_MAX_UPLOAD_BYTES", MAX_UPLOAD_BYTES)
+
+
+def unreadable_messages() -> dict:
+    return {
+        "too_big": _("The file is larger than %(mb)s MB: split it.") % {"mb": max_upload_bytes() // 1024 // 1024},
+        "empty": _("The file is empty."),
+        "not_excel": _("This is not an Excel workbook (.xlsx), although it may be named so. Save it from Excel "
+                       "as “Excel Workbook (.xlsx)” or as CSV UTF-8."),
+        "old_xls": _("This is an old Excel 97–2003 (.xls) file: save it as “Excel Workbook (.xlsx)”."),
+        "corrupt": _("The workbook is damaged or incomplete (truncated?): open it in Excel, save it again and "
+                     "retry."),
+        "password": _("The workbook is protected by a password: remove the password in Excel (File → Info → "
+                      "Protect Workbook) and retry."),
+        "bomb": _("The workbook inflates to far more data than its size suggests; it was refused for safety. "
+                  "Save it again from Excel, without empty formatted areas, and retry."),
+        "encoding": _("The CSV file is not in UTF-8: save it as “CSV UTF-8”."),
+        "not_csv": _("This is not a CSV text file."),
+    }
+
+
+@dataclass
+class ImportResult:
+    filename: str = ""
+    layout: str | None = None
+    households: int = 0
+    members: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    classification_changes: Counter = field(default_factory=Counter)  # (old, new) → households
+    problems: list[Problem] = field(default_factory=list)
+    problem_count: int = 0
+    written: bool = False
+    dry_run: bool = False
+    years: list[int] = field(default_factory=list)
+    seconds: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problem_count
+
+    def summary_lines(self) -> list[str]:
+        from households.models import Classification
+
+        names = dict(Classification.choices)
+        lines = [_("%(households)s households, %(members)s members read (%(layout)s).") % {
+            "households": _n(self.households), "members": _n(self.members), "layout": self.layout_name()}]
+        if self.problem_count:
+            lines.append(_("%(n)s errors: nothing was written.") % {"n": _n(self.problem_count)})
+            return lines
+        lines.append(_("New: %(new)s · changed: %(changed)s · unchanged: %(unchanged)s.") % {
+            "new": _n(self.new), "changed": _n(self.changed), "unchanged": _n(self.unchanged)})
+        for (old, new), count in sorted(self.classification_changes.items(), key=lambda kv: -kv[1]):
+            lines.append(_("%(n)s from %(old)s to %(new)s") % {"n": _n(count), "old": names.get(old, old),
+                                                              "new": names.get(new, new)})
+        if self.written:
+            lines.append(_("Imported."))
+        elif self.dry_run:
+            lines.append(_("Checked only (dry run): nothing was written."))
+        return lines
+
+    def layout_name(self) -> str:
+        return {"two_sheets": _("two sheets: households and members"),
+                "member_rows": _("one sheet, a row per member"),
+                "answers": _("one row per household with the deprivations ticked")}.get(self.layout, "—")
+
+    def as_dict(self) -> dict:
+        return {"filename": self.filename, "layout": self.layout, "households": self.households,
+                "members": self.members, "new": self.new, "changed": self.changed, "unchanged": self.unchanged,
+                "classification_changes": [[o, n, c] for (o, n), c in self.classification_changes.items()],
+                "problem_count": self.problem_count, "written": self.written, "dry_run": self.dry_run,
+                "years": self.years, "seconds": self.seconds, "summary": self.summary_lines()}
+
+
+def _n(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+def _engine_standards():
+    standards = list(PovertyStandard.objects.all())
+    return {s.code: s.to_engine() for s in standards}, {s.code: s.pk for s in standards}
+
+
+def _unit_problems(entry, unit, area_prefix) -> list[str]:
+    """Every per-row check on the household's unit lives here (unknown code, outside the user's area)."""
+    if entry.unit_code is None:
+        return [_("the unit code is required")]
+    if unit is None:
+        return [_("unknown unit code %(code)s") % {"code": entry.unit_code}]
+    if area_prefix != EVERYWHERE and not unit["path"].startswith(area_prefix):
+        return [_("unit %(code)s (%(name)s) is outside your area") % {"code": unit["code"], "name": unit["name"]}]
+    return []
+
+
+def roster_import(data: bytes, filename: str, *, user=None, year: int | None = None, dry_run: bool = False,
+                  progress=None, reason: str = "") -> ImportResult:
+    """Validate the whole file, then (unless dry_run or any problem) write it in one transaction.
+
+    `user`: None means a system import (the command run by an administrator): every area. Raises
+    UnreadableFile when the file cannot be read at all.
+    """
+    progress = progress or (lambda percent, stage: None)
+    result = ImportResult(filename=filename, dry_run=dry_run)
+    clock = time.perf_counter()
+    progress(2, "reading")
+    workbook = open_roster(data, filename, unreadable_messages())
+    standards, standard_ids = _engine_standards()
+
+    def indicators_for_year(survey_year):
+        for standard in standards.values():
+            if standard.covers(survey_year):
+                return set(standard.indicator_rules)
+        return None
+
+    parser = RosterParser(year, indicators_for_year)
+    parser.parse(workbook)
+    del workbook
+    result.layout = parser.layout
+    problems = parser.problems
+    entries = parser.entries
+    result.households = len(entries)
+    result.members = sum(len(e.data.get("members", ())) for e in entries)
+    result.seconds["read"] = round(time.perf_counter() - clock, 2)
+    progress(40, "validating")
+
+    clock = time.perf_counter()
+    area_prefix = EVERYWHERE if user is None else user_area_path(user)
+    if area_prefix is None:
+        raise PermissionError("no area")
+    unit_codes = {e.unit_code for e in entries if e.unit_code}
+    units = {}
+    for chunk in _chunks(sorted(unit_codes), 5000):
+        for unit in Unit.objects.filter(code__in=chunk).values("id", "code", "name", "path", "area_type"):
+            units[unit["code"]] = unit
+    taken = {(p.sheet, p.row, p.column) for p in problems}
+    rows, members_by_key = {}, {}
+    for entry in entries:
+        unit = units.get(entry.unit_code)
+        for message in _unit_problems(entry, unit, area_prefix):
+            problems.append(Problem(entry.sheet, entry.row, entry.headers.get("unit", "Mã đơn vị"), message))
+            taken.add(entry.where("area_type"))  # the area type would have come from the unit
+        if unit is not None and "area_type" not in entry.data:
+            entry.data["area_type"] = unit["area_type"]
+        try:
+            record, standard = parse_household(entry.data, standards)
+        except RecordError as error:
+            for item in error.errors:
+                sheet, row, column = entry.where(item["field"])
+                if (sheet, row, column) not in taken:
+                    problems.append(Problem(sheet, row, column, item["message"]))
+            continue
+        if unit is None or len(problems) > MAX_PROBLEMS_KEPT:
+            continue
+        outcome = classify(record, standard)
+        for conflict in outcome.conflicts:
+            column = entry.headers.get(f"ind:{conflict.indicator}", conflict.indicator)
+            problems.append(Problem(entry.sheet, entry.row, column, conflict.message()))
+        row, member_rows = _stored_row(entry, record, outcome, unit, standard_ids[standard.code], problems)
+        key = (entry.data["survey_year"], entry.data["code"])
+        rows[key] = row
+        members_by_key[key] = member_rows
+    result.seconds["validate"] = round(time.perf_counter() - clock, 2)
+    result.problem_count = len(problems)
+    result.problems = sorted(problems[:MAX_PROBLEMS_KEPT], key=_problem_order)
+    result.years = sorted({y for y, _c in rows})
+    if problems:
+        progress(100, "failed")
+        return result
+
+    progress(60, "comparing")
+    clock = time.perf_counter()
+    existing = writer.stored_households(rows.keys())
+    outside = []
+    to_write, new_keys = {}, set()
+    for key, row in rows.items():
+        old = existing.get(key)
+        if old is None:
+            new_keys.add(key)
+            to_write[key] = row
+            continue
+        if area_prefix != EVERYWHERE and not old["path"].startswith(area_prefix):
+            outside.append(key)
+            continue
+        if old["row"] == row and old["members"] == members_by_key[key]:
+            result.unchanged += 1
+            continue
+        to_write[key] = row
+        old_class = old["row"][HOUSEHOLD_FIELDS.index("classification")]
+        new_class = row[HOUSEHOLD_FIELDS.index("classification")]
+        if old_class != new_class:
+            result.classification_changes[(old_class, new_class)] += 1
+    for survey_year, code in outside:
+        entry = next(e for e in entries if (e.data["survey_year"], e.data["code"]) == (survey_year, code))
+        problems.append(Problem(entry.sheet, entry.row, entry.headers.get("code", "Mã hộ"), _(
+            "household %(code)s of %(year)s is already recorded in a unit outside your area")
+            % {"code": code, "year": survey_year}))
+    if problems:
+        result.problem_count = len(problems)
+        result.problems = sorted(problems, key=_problem_order)
+        progress(100, "failed")
+        return result
+    result.new = len(new_keys)
+    result.changed = len(to_write) - result.new
+    result.seconds["compare"] = round(time.perf_counter() - clock, 2)
+    if dry_run or not to_write:
+        progress(100, "done")
+        return result
+
+    progress(70, "writing")
+    clock = time.perf_counter()
+    changed_ids = [existing[k]["id"] for k in to_write if k not in new_keys]
+    with transaction.atomic():
+        writer.write(to_write, members_by_key, new_keys, changed_ids,
+                     reason=(reason or _("roster import: %(file)s") % {"file": filename})[:100],
+                     user_id=getattr(user, "pk", None))
+        _announce({row[0] for row in to_write.values()}, {k[0] for k in to_write})
+    result.written = True
+    result.seconds["write"] = round(time.perf_counter() - clock, 2)
+    progress(100, "done")
+    return result
+
+
+def _announce(unit_ids, years):
+    """One recompute per province and year touched, after the commit."""
+    from ..services import schedule_recompute
+
+    provinces = {}
+    for path in Unit.objects.filter(pk__in=list(unit_ids)[:50_000]).values_list("path", flat=True).iterator():
+        code = path.split("/", 1)[0]
+        provinces.setdefault(code, Unit(code=code, path=path))
+    for unit in provinces.values():
+        for year in sorted(years):
+            schedule_recompute(unit, year)
+
+
+def _stored_row(entry, record, outcome, unit, standard_id, problems):
+    """The household's stored columns (HOUSEHOLD_FIELDS order) and its members' (MEMBER_FIELDS order)."""
+    data = entry.data
+    dwelling = data.get("dwelling") if record.has_detail else None
+    members = record.members if record.has_detail else None
+    derived = derived_values(outcome, members)
+    head_name = data.get("head_name") or ""
+    for key, value, limit in (("code", data["code"], 40), ("head_name", head_name, 200)):
+        if len(value) > limit:
+            problems.append(Problem(entry.sheet, entry.row, entry.headers.get(key, key),
+                                    _("longer than %(n)s characters") % {"n": limit}))
+    if record.income_per_capita > STORED_INT_MAX:
+        problems.append(Problem(entry.sheet, entry.row, entry.headers.get("income_per_capita", "Thu nhập bình quân"),
+                                _("the income is absurdly large")))
+    floor_area = None
+    if dwelling is not None:
+        floor_area = Decimal(f"{dwelling['floor_area_m2']:.1f}")
+        if floor_area >= 1_000_000:
+            problems.append(Problem(entry.sheet, entry.row, entry.headers.get("floor_area_m2", "Diện tích ở (m2)"),
+                                    _("the floor area is absurdly large")))
+    assets = set(dwelling["assets"]) if dwelling else set()
+    answers = sorted(record.answers) if record.answers is not None else None
+    row = (
+        unit["id"], data["survey_year"], data["code"], head_name, data.get("ethnicity") or "kinh", record.area_type,
+        record.income_per_capita, record.member_count,
+        dwelling["house_class"] if dwelling else "",
+        (dwelling.get("nondurable_structures") or 0) if dwelling else None,
+        floor_area,
+        dwelling["water_source"] if dwelling else "",
+        dwelling["latrine"] if dwelling else "",
+        "tv" in assets, "radio" in assets, "computer" in assets, "smartphone" in assets,
+        bool(dwelling.get("loudspeaker_audible", False)) if dwelling else False,
+        answers, standard_id,
+        *(derived[f] for f in writer.DERIVED_FIELDS),
+    )
+    member_rows = ()
+    if members:
+        names = [m.get("full_name", "") for m in data["members"]]
+        member_rows = tuple(
+            (names[i][:200], *(getattr(m, f) for f in _ENGINE_MEMBER_FIELDS)) for i, m in enumerate(members)
+        )
+    return row, member_rows
+
+
+def _problem_order(problem):
+    return (problem.sheet, problem.row or 0, problem.column)
+
+
+def _chunks(items, size):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+__all__ = ["ImportResult", "Problem", "UnreadableFile", "roster_import"]

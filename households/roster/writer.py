@@ -1,0 +1,140 @@
+"""Bulk writes of an import, inside the caller's transaction.
+
+PostgreSQL: COPY into a staging table, then one INSERT … ON CONFLICT (survey_year, code) DO UPDATE; members
+of the written households replaced by COPY; history rows by COPY (signals do not fire on bulk writes, so the
+import writes simple-history's rows itself, with the import named as the reason). Other databases (SQLite):
+Django's bulk_create with update_conflicts, same result.
+"""
+
+import csv
+import io
+import json
+
+from django.db import connection
+from django.utils import timezone
+
+from ..models import Household, Member
+
+HOUSEHOLD_FIELDS = (
+    "unit_id", "survey_year", "code", "head_name", "ethnicity", "area_type", "income_per_capita", "member_count",
+    "house_class", "nondurable_structures", "floor_area_m2", "water_source", "latrine", "has_tv", "has_radio",
+    "has_computer", "has_smartphone", "loudspeaker_audible", "reported_deprivations", "standard_id",
+    "classification", "deprivations", "deprivation_count", "low_income_worker", "classification_rule",
+    "deprivation_mask", "insured_members", "working_age_members", "trained_workers", "vocational_workers",
+    "has_steady_worker",
+)
+DERIVED_FIELDS = HOUSEHOLD_FIELDS[HOUSEHOLD_FIELDS.index("classification"):]
+MEMBER_FIELDS = (
+    "full_name", "age", "sex", "education", "in_school", "on_track", "health_insurance", "employment",
+    "able_to_work", "disabled", "social_allowance", "malnourished", "sick_untreated", "uses_phone",
+    "uses_internet", "job_training_certificate",
+)
+_JSON = {HOUSEHOLD_FIELDS.index("reported_deprivations"), HOUSEHOLD_FIELDS.index("deprivations")}
+_TEXT = ("code", "head_name", "ethnicity", "area_type", "house_class", "water_source", "latrine", "classification",
+         "classification_rule")
+_CHUNK = 5000
+
+
+def stored_households(keys) -> dict:
+    """(survey_year, code) → {"id", "path", "row" (HOUSEHOLD_FIELDS order), "members"} for those already stored."""
+    by_year = {}
+    for survey_year, code in keys:
+        by_year.setdefault(survey_year, []).append(code)
+    found, id_to_key = {}, {}
+    for survey_year, codes in by_year.items():
+        for start in range(0, len(codes), _CHUNK):
+            rows = Household.objects.filter(survey_year=survey_year, code__in=codes[start:start + _CHUNK])
+            for values in rows.values_list("id", "unit__path", *HOUSEHOLD_FIELDS):
+                key = (values[3], values[4])
+                found[key] = {"id": values[0], "path": values[1], "row": tuple(values[2:]), "members": []}
+                id_to_key[values[0]] = key
+    ids = sorted(id_to_key)
+    for start in range(0, len(ids), _CHUNK):
+        members = Member.objects.filter(household_id__in=ids[start:start + _CHUNK]).order_by("household_id", "id")
+        for values in members.values_list("household_id", *MEMBER_FIELDS):
+            found[id_to_key[values[0]]]["members"].append(tuple(values[1:]))
+    for value in found.values():
+        value["members"] = tuple(value["members"])
+    return found
+
+
+def write(rows: dict, members: dict, new_keys: set, changed_ids: list, reason: str, user_id=None) -> None:
+    now = timezone.now()
+    if connection.vendor == "postgresql":
+        _write_postgres(rows, members, new_keys, changed_ids, reason, user_id, now)
+    else:
+        _write_orm(rows, members, new_keys, changed_ids, reason, user_id, now)
+
+
+def _csv_rows(rows):
+    for row in rows:
+        yield [json.dumps(v) if i in _JSON and v is not None else v for i, v in enumerate(row)]
+
+
+def _copy(cursor, table, columns, rows, not_null=()):
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    buffer.seek(0)
+    force = f", FORCE_NOT_NULL ({', '.join(not_null)})" if not_null else ""
+    cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv{force})", buffer)
+
+
+def _write_postgres(rows, members, new_keys, changed_ids, reason, user_id, now):
+    columns = ", ".join(HOUSEHOLD_FIELDS)
+    updates = ", ".join(f"{f} = EXCLUDED.{f}" for f in HOUSEHOLD_FIELDS if f not in ("survey_year", "code"))
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        cursor.execute(f"CREATE TEMP TABLE roster_stage ON COMMIT DROP AS SELECT {columns} "
+                       "FROM households_household WITH NO DATA")
+        _copy(raw, "roster_stage", HOUSEHOLD_FIELDS, _csv_rows(rows.values()), _TEXT)
+        cursor.execute(
+            f"INSERT INTO households_household ({columns}, updated_at) SELECT {columns}, %s FROM roster_stage "
+            f"ON CONFLICT (survey_year, code) DO UPDATE SET {updates}, updated_at = EXCLUDED.updated_at "
+            "RETURNING id, survey_year, code", [now])
+        ids = {(year, code): pk for pk, year, code in cursor.fetchall()}
+        cursor.execute("DROP TABLE roster_stage")
+        if changed_ids:
+            cursor.execute("DELETE FROM households_member WHERE household_id = ANY(%s)", [changed_ids])
+        _copy(raw, "households_member", ("household_id", *MEMBER_FIELDS),
+              ((ids[key], *member) for key in rows for member in members[key]), ("full_name", "sex", "education",
+                                                                                   "employment"))
+        history = (
+            (ids[key], *row, now, now, reason, "+" if key in new_keys else "~", user_id)
+            for key, row in rows.items()
+        )
+        _copy(raw, "households_historicalhousehold",
+              ("id", *HOUSEHOLD_FIELDS, "updated_at", "history_date", "history_change_reason", "history_type",
+               "history_user_id"), _csv_rows_history(history), (*_TEXT, "history_type"))
+
+
+def _csv_rows_history(rows):
+    for row in rows:
+        yield [json.dumps(v) if i - 1 in _JSON and v is not None else v for i, v in enumerate(row)]
+
+
+def _write_orm(rows, members, new_keys, changed_ids, reason, user_id, now):
+    households = [Household(**dict(zip(HOUSEHOLD_FIELDS, row, strict=True)), updated_at=now) for row in rows.values()]
+    Household.objects.bulk_create(
+        households, batch_size=500, update_conflicts=True, unique_fields=["survey_year", "code"],
+        update_fields=[f.removesuffix("_id") for f in HOUSEHOLD_FIELDS if f not in ("survey_year", "code")]
+        + ["updated_at"])
+    ids = {}
+    by_year = {}
+    for survey_year, code in rows:
+        by_year.setdefault(survey_year, []).append(code)
+    for survey_year, codes in by_year.items():
+        for start in range(0, len(codes), 500):
+            ids.update({(survey_year, code): pk for pk, code in Household.objects.filter(
+                survey_year=survey_year, code__in=codes[start:start + 500]).values_list("id", "code")})
+    for start in range(0, len(changed_ids), 500):
+        Member.objects.filter(household_id__in=changed_ids[start:start + 500])._raw_delete(Member.objects.db)
+    Member.objects.bulk_create(
+        [Member(household_id=ids[key], **dict(zip(MEMBER_FIELDS, member, strict=True)))
+         for key in rows for member in members[key]], batch_size=500)
+    historical = Household.history.model
+    historical.objects.bulk_create([
+        historical(id=ids[key], **dict(zip(HOUSEHOLD_FIELDS, row, strict=True)), updated_at=now, history_date=now,
+                   history_change_reason=reason, history_type="+" if key in new_keys else "~",
+                   history_user_id=user_id)
+        for key, row in rows.items()
+    ], batch_size=500)
