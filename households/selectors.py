@@ -2,9 +2,12 @@
 
 from collections import Counter, defaultdict
 
+from django.db.models import Exists, OuterRef, Q
+
 from areas.models import Unit
 
 from .models import Household
+from .standards import transitions as t
 from .standards.alkire_foster import measures, measures_by_group
 from .standards.builtin import DIMENSIONS
 from .standards.transitions import transitions
@@ -55,3 +58,34 @@ def transition_counts(unit: Unit, year: int, by_area: bool = True) -> dict:
         total[movement] += 1
         by_child[child][movement] += 1
     return {"total": dict(total), "by_area": {k: dict(v) for k, v in by_child.items()}}
+
+
+def filter_by_movement(households, movement: str):
+    """Households (of any survey year) whose report movement into their year is `movement`, one of
+    transitions.POOR_MOVEMENTS or NEAR_POOR_MOVEMENTS: the database form of transitions.report_movements,
+    for the household list's `?transition=` and the review report's links."""
+    previous = Household.objects.filter(code=OuterRef("code"), survey_year=OuterRef("survey_year") - 1)
+
+    def was(classification):
+        return Exists(previous.filter(classification=classification))
+
+    def earlier(classification):
+        return Exists(Household.objects.filter(code=OuterRef("code"), survey_year__lt=OuterRef("survey_year") - 1,
+                                               classification=classification))
+
+    out_of_both = Exists(previous) & ~was(t.POOR) & ~was(t.NEAR_POOR)
+    poor, near = Q(classification=t.POOR), Q(classification=t.NEAR_POOR)
+    returned_poor, returned_near = out_of_both & earlier(t.POOR), out_of_both & earlier(t.NEAR_POOR)
+    conditions = {
+        t.ESCAPED: ~poor & was(t.POOR),
+        t.STILL_POOR: poor & was(t.POOR),
+        t.RE_POOR_MOVEMENT: poor & returned_poor,
+        t.NEWLY_POOR_MOVEMENT: poor & ~was(t.POOR) & ~returned_poor,
+        t.ESCAPED_NEAR: ~near & ~poor & was(t.NEAR_POOR),
+        t.STILL_NEAR_POOR: near & was(t.NEAR_POOR),
+        t.RE_NEAR_POOR: near & returned_near,
+        t.NEWLY_NEAR_POOR_MOVEMENT: near & ~was(t.NEAR_POOR) & ~returned_near,
+    }
+    if movement not in conditions:
+        raise ValueError(f"unknown movement {movement!r}")
+    return households.filter(conditions[movement])

@@ -11,6 +11,7 @@ from ninja.security import HttpBasicAuth, django_auth
 
 from areas.selectors import filter_by_user_area, units_for_user
 from households.services import classify_json
+from reports.api import router as reports_router
 from targets.models import Attainment, ComputedValue
 from targets.selectors import get_plan_for_user, plans_for_user
 
@@ -31,6 +32,7 @@ api = NinjaAPI(
     auth=[BasicAuth(), django_auth],
     urls_namespace="api",
 )
+api.add_router("/reports/", reports_router)
 
 
 class PlanOut(Schema):

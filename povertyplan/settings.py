@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "areas",
     "households",
     "targets",
+    "reports",
 ]
 
 MIDDLEWARE = [

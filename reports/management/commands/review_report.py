@@ -1,0 +1,29 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+
+from areas.models import Unit
+from reports import selectors, xlsx
+
+
+class Command(BaseCommand):
+    help = "Write the year-end review report (tables T1–T5, a sheet each) of a unit and survey year to an .xlsx."
+
+    def add_arguments(self, parser):
+        parser.add_argument("unit_code")
+        parser.add_argument("year", type=int)
+        parser.add_argument("--out", required=True, help="path of the .xlsx to write")
+        parser.add_argument("--language", default="vi", help="language of the labels (vi or en)")
+
+    def handle(self, unit_code, year, out, language, **options):
+        unit = Unit.objects.filter(code=unit_code).first()
+        if unit is None:
+            raise CommandError(f"No administrative unit has the code {unit_code!r}.")
+        with translation.override(language):
+            report = selectors.review_report(unit, year)
+            if report is None:
+                raise CommandError(f"No poverty standard covers {year}.")
+            data = xlsx.workbook_bytes(report)
+        Path(out).write_bytes(data)
+        self.stdout.write(f"{out}: {unit.name} ({unit.code}), {year}, {len(report.tables)} sheets")

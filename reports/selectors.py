@@ -1,0 +1,142 @@
+"""Reads for the review report: one grouped query over a unit's households of the year and the year before."""
+
+from django.db import connection
+from django.shortcuts import get_object_or_404
+
+from areas.models import Unit
+from areas.selectors import units_for_user
+from households.models import Household, PovertyStandard
+from households.standards import transitions as t
+from households.standards.builtin import DIMENSIONS
+from households.standards.facts import DEPRIVATION_BITS
+
+from . import review
+
+
+def get_unit_for_user(user, code: str) -> Unit:
+    """A unit the user may see, or 404."""
+    return get_object_or_404(units_for_user(user), code=code)
+
+
+def standard_for(year: int) -> PovertyStandard | None:
+    return PovertyStandard.objects.filter(first_year__lte=year, last_year__gte=year).first()
+
+
+def _indicators(standard: PovertyStandard) -> list[tuple[str, str]]:
+    """(dimension, indicator) of the standard, dimension by dimension as the decree lists them."""
+    ordered = [(dim, name) for dim, names in DIMENSIONS.get(standard.code, {}).items() for name in names
+               if name in standard.indicator_rules]
+    listed = {name for _dim, name in ordered}
+    return ordered + [("", name) for name in sorted(standard.indicator_rules) if name not in listed]
+
+
+def _like_prefix(path: str) -> str:
+    return path.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _sql(indicators: list[str]) -> str:
+    """This year's households with last year's record of the same code (anywhere) and whether the code was
+    poor / near-poor in any earlier year, counted by unit × area type × ethnic minority; then last year's
+    households of the subtree counted the same way. Movements as transitions.report_movements defines them."""
+    hh, unit = Household._meta.db_table, Unit._meta.db_table
+    now_poor, now_near = "(h.classification = 'poor')", "(h.classification = 'near_poor')"
+    was_poor, was_near = "(p.classification = 'poor')", "(p.classification = 'near_poor')"
+    out_of_both = "(p.id IS NOT NULL AND p.classification NOT IN ('poor', 'near_poor'))"
+    re_poor = f"({out_of_both} AND COALESCE(e.was_poor, 0) = 1)"  # never NULL, so NOT works
+    re_near = f"({out_of_both} AND COALESCE(e.was_near, 0) = 1)"
+    conditions = {
+        "n": "1 = 1",
+        "poor": now_poor,
+        "near": now_near,
+        t.ESCAPED: f"NOT {now_poor} AND {was_poor}",
+        t.RE_POOR_MOVEMENT: f"{now_poor} AND {re_poor}",
+        t.NEWLY_POOR_MOVEMENT: f"{now_poor} AND (p.id IS NULL OR NOT {was_poor}) AND NOT {re_poor}",
+        t.STILL_POOR: f"{now_poor} AND {was_poor}",
+        t.ESCAPED_NEAR: f"NOT {now_near} AND NOT {now_poor} AND {was_near}",
+        t.RE_NEAR_POOR: f"{now_near} AND {re_near}",
+        t.NEWLY_NEAR_POOR_MOVEMENT:
+            f"{now_near} AND (p.id IS NULL OR NOT {was_near}) AND NOT {re_near}",
+        t.STILL_NEAR_POOR: f"{now_near} AND {was_near}",
+    }
+    for name in indicators:
+        bit = DEPRIVATION_BITS[name]
+        conditions[f"dep_poor_{name}"] = f"{now_poor} AND (h.deprivation_mask & {bit}) <> 0"
+        conditions[f"dep_near_{name}"] = f"{now_near} AND (h.deprivation_mask & {bit}) <> 0"
+    current = ",\n  ".join(f"SUM(CASE WHEN {c} THEN 1 ELSE 0 END) AS c{i}" for i, c in enumerate(conditions.values()))
+    previous = ",\n  ".join(
+        [f"SUM(CASE WHEN {c} THEN 1 ELSE 0 END)" for c in ("1 = 1", now_poor, now_near)]
+        + ["0"] * (len(conditions) - 3))
+    em = "CASE WHEN h.ethnicity <> 'kinh' THEN 1 ELSE 0 END"
+    sql = f"""
+SELECT 1 AS current, u.path, h.area_type, {em} AS em,
+  {current}
+FROM {hh} h
+JOIN {unit} u ON u.id = h.unit_id
+LEFT JOIN {hh} p ON p.code = h.code AND p.survey_year = %(previous)s
+LEFT JOIN (
+  SELECT code, MAX(CASE WHEN classification = 'poor' THEN 1 ELSE 0 END) AS was_poor,
+               MAX(CASE WHEN classification = 'near_poor' THEN 1 ELSE 0 END) AS was_near
+  FROM {hh} WHERE survey_year < %(previous)s AND classification IN ('poor', 'near_poor') GROUP BY code
+) e ON e.code = h.code
+WHERE h.survey_year = %(year)s AND u.path LIKE %(prefix)s ESCAPE '\\'
+GROUP BY u.path, h.area_type, {em}
+UNION ALL
+SELECT 0, u.path, h.area_type, {em},
+  {previous}
+FROM {hh} h
+JOIN {unit} u ON u.id = h.unit_id
+WHERE h.survey_year = %(previous)s AND u.path LIKE %(prefix)s ESCAPE '\\'
+GROUP BY u.path, h.area_type, {em}
+"""
+    return sql, list(conditions)
+
+
+def review_groups(unit: Unit, year: int, indicators: list[str]) -> list[review.Group]:
+    sql, keys = _sql(indicators)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"year": year, "previous": year - 1, "prefix": _like_prefix(unit.path)})
+        rows = cursor.fetchall()
+    groups = []
+    for current, path, area_type, em, *counts in rows:
+        if current:
+            values = dict(zip(keys, counts))
+        else:
+            values = dict(zip(review.PREVIOUS_KEYS, counts[:3]))
+        groups.append(review.Group(bool(current), path, area_type, bool(em), values))
+    return groups
+
+
+def _place(unit: Unit) -> review.Place:
+    return review.Place(unit.code, unit.name, unit.path, unit.depth)
+
+
+def review_report(unit: Unit, year: int) -> review.Report | None:
+    """The five tables for `unit` and survey `year`; None when no standard covers the year."""
+    standard = standard_for(year)
+    if standard is None:
+        return None
+    previous = standard_for(year - 1)
+    indicators = _indicators(standard)
+    children = list(unit.children.order_by("code"))
+    groups = review_groups(unit, year, [name for _dim, name in indicators])
+    return review.build(
+        _place(unit), [_place(c) for c in children], year, standard.code, indicators,
+        previous.code if previous else None, groups, area_of={c.code: c.area_type for c in [unit, *children]})
+
+
+def survey_years(unit: Unit) -> list[int]:
+    return sorted(Household.objects.filter(unit__path__startswith=unit.path)
+                  .values_list("survey_year", flat=True).distinct().order_by(), reverse=True)
+
+
+def visible_ancestors(unit: Unit, visible) -> list[Unit]:
+    """The unit's ancestors the user may see, from the top, for the breadcrumbs."""
+    codes = unit.path.strip("/").split("/")[:-1]
+    found = {u.code: u for u in visible.filter(code__in=codes)}
+    return [found[c] for c in codes if c in found]
+
+
+def top_units(visible) -> list[Unit]:
+    """The highest units the user may see (provinces for a manager, their own unit for an officer)."""
+    first = visible.order_by("depth").first()
+    return list(visible.filter(depth=first.depth).order_by("code")) if first else []
