@@ -219,7 +219,7 @@ def _t3_values(s: Counter, comparable: bool) -> dict:
 
 def _t4_columns() -> list[Column]:
     households = pgettext_lazy("review report", "Households")
-    em, em_poor, em_near = (pgettext_lazy("review report", "Ethnic-minority households"), pgettext_lazy("review report", "Ethnic-minority poor households"),
+    em, em_poor, em_near = (pgettext_lazy("review report", "All ethnic-minority households"), pgettext_lazy("review report", "Ethnic-minority poor households"),
                             pgettext_lazy("review report", "Ethnic-minority near-poor households"))
     return [
         Column("n", pgettext_lazy("review report", "Total resident households"), link={}),
@@ -360,7 +360,7 @@ def build(unit: Place, children: list[Place], year: int, standard: str, indicato
         Table("T3", pgettext_lazy("review report", "Multidimensional poverty rate"), _t3_columns(), rows(lambda s: _t3_values(s, comparable)),
               [pgettext_lazy("review report", "Multidimensional poverty rate = (poor + near-poor households) / total resident households × 100; "
                  "the change is in percentage points.")]),
-        Table("T4", pgettext_lazy("review report", "Ethnic-minority households"), _t4_columns(), rows(_t4_values),
+        Table("T4", pgettext_lazy("review report", "Ethnic-minority households and their poverty rates"), _t4_columns(), rows(_t4_values),
               [pgettext_lazy("review report", "Ethnic-minority poor rate = ethnic-minority poor households / ethnic-minority households × 100; "
                  "share of all poor households = ethnic-minority poor households / poor households × 100.")]),
         Table("T5", pgettext_lazy("review report", "Deprivation in basic social services by indicator"), _t5_columns(indicators),
