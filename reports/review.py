@@ -275,27 +275,35 @@ def _t5_values(s: Counter, indicators) -> dict:
 # ---------------------------------------------------------------------------- rows
 
 def _sums(groups, unit: Place, children: list[Place]) -> dict:
-    """Counters per (place code, area), per area and in total (key None). Place codes are the children's;
-    households attached to the unit itself count under the unit's own code."""
+    """Counters per (place code, area), per ("area", area) and in total (key None). Place codes are the
+    children's; households attached to the unit itself count under the unit's own code. Groups are first
+    added up per place (a few thousand villages into a few dozen places), then rolled up."""
     child_codes = {c.code for c in children}
-    sums = {}
-
-    def add(key, counts):
-        sums.setdefault(key, Counter()).update(counts)
-
+    place_of = {}
+    per_place = {}  # (code, area, ethnic minority, current): {key: count}
     for g in groups:
-        parts = g.path.strip("/").split("/")
-        code = parts[unit.depth + 1] if len(parts) > unit.depth + 1 else unit.code
-        if code not in child_codes:
-            code = unit.code
-        counts = Counter()
-        for key, value in g.counts.items():
-            name = key if g.current else f"prev_{key}"
-            counts[name] += value or 0
-            if g.ethnic_minority:
-                counts[f"{name}_em"] += value or 0
-        for key in ((code, g.area_type), ("area", g.area_type), None):
-            add(key, counts)
+        code = place_of.get(g.path)
+        if code is None:
+            parts = g.path.strip("/").split("/")
+            code = parts[unit.depth + 1] if len(parts) > unit.depth + 1 else unit.code
+            place_of[g.path] = code = code if code in child_codes else unit.code
+        key = (code, g.area_type, g.ethnic_minority, g.current)
+        into = per_place.get(key)
+        if into is None:
+            per_place[key] = {k: v or 0 for k, v in g.counts.items()}
+        else:
+            for k, v in g.counts.items():
+                into[k] += v or 0
+    sums = {}
+    for (code, area, minority, current), counts in per_place.items():
+        named = Counter()
+        for k, v in counts.items():
+            name = k if current else f"prev_{k}"
+            named[name] += v
+            if minority:
+                named[f"{name}_em"] += v
+        for key in ((code, area), ("area", area), None):
+            sums.setdefault(key, Counter()).update(named)
     return sums
 
 

@@ -67,42 +67,42 @@ def _sql(indicators: list[str]) -> str:
         [f"SUM(CASE WHEN {c} THEN 1 ELSE 0 END)" for c in ("1 = 1", now_poor, now_near)]
         + ["0"] * (len(conditions) - 3))
     em = "CASE WHEN h.ethnicity <> 'kinh' THEN 1 ELSE 0 END"
+    subtree = f"SELECT id FROM {unit} WHERE path LIKE %(prefix)s ESCAPE '\\'"
     sql = f"""
-SELECT 1 AS current, u.path, h.area_type, {em} AS em,
+SELECT 1 AS current, h.unit_id, h.area_type, {em} AS em,
   {current}
 FROM {hh} h
-JOIN {unit} u ON u.id = h.unit_id
 LEFT JOIN {hh} p ON p.code = h.code AND p.survey_year = %(previous)s
 LEFT JOIN (
   SELECT code, MAX(CASE WHEN classification = 'poor' THEN 1 ELSE 0 END) AS was_poor,
                MAX(CASE WHEN classification = 'near_poor' THEN 1 ELSE 0 END) AS was_near
   FROM {hh} WHERE survey_year < %(previous)s AND classification IN ('poor', 'near_poor') GROUP BY code
 ) e ON e.code = h.code
-WHERE h.survey_year = %(year)s AND u.path LIKE %(prefix)s ESCAPE '\\'
-GROUP BY u.path, h.area_type, {em}
+WHERE h.survey_year = %(year)s AND h.unit_id IN ({subtree})
+GROUP BY h.unit_id, h.area_type, {em}
 UNION ALL
-SELECT 0, u.path, h.area_type, {em},
+SELECT 0, h.unit_id, h.area_type, {em},
   {previous}
 FROM {hh} h
-JOIN {unit} u ON u.id = h.unit_id
-WHERE h.survey_year = %(previous)s AND u.path LIKE %(prefix)s ESCAPE '\\'
-GROUP BY u.path, h.area_type, {em}
+WHERE h.survey_year = %(previous)s AND h.unit_id IN ({subtree})
+GROUP BY h.unit_id, h.area_type, {em}
 """
     return sql, list(conditions)
 
 
 def review_groups(unit: Unit, year: int, indicators: list[str]) -> list[review.Group]:
+    paths = dict(Unit.objects.subtree(unit).values_list("id", "path"))
     sql, keys = _sql(indicators)
     with connection.cursor() as cursor:
         cursor.execute(sql, {"year": year, "previous": year - 1, "prefix": _like_prefix(unit.path)})
         rows = cursor.fetchall()
     groups = []
-    for current, path, area_type, em, *counts in rows:
+    for current, unit_id, area_type, em, *counts in rows:
         if current:
             values = dict(zip(keys, counts))
         else:
             values = dict(zip(review.PREVIOUS_KEYS, counts[:3]))
-        groups.append(review.Group(bool(current), path, area_type, bool(em), values))
+        groups.append(review.Group(bool(current), paths[unit_id], area_type, bool(em), values))
     return groups
 
 

@@ -4,7 +4,6 @@ numbers with their format, and the signature block."""
 
 import io
 
-from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import pgettext
 from openpyxl import Workbook
@@ -117,7 +116,8 @@ def _signatures(ws, row: int, width: int, today):
     """Người lập biểu on the left; the date line and thủ trưởng đơn vị on the right."""
     right = max(width - 4, 4)
     ws.merge_cells(start_row=row, start_column=right, end_row=row, end_column=width)
-    _text(ws.cell(row, right), pgettext("review report", "…, %(date)s") % {"date": date_format(today, "j/n/Y")})
+    _text(ws.cell(row, right), pgettext("review report", "…, day %(day)s month %(month)s year %(year)s") % {
+        "day": today.day, "month": today.month, "year": today.year})
     ws.cell(row, right).alignment = Alignment(horizontal="center")
     for col, title, hint in ((1, pgettext("review report", "Prepared by"), pgettext("review report", "(signature and full name)")),
                              (right, pgettext("review report", "Head of the unit"), pgettext("review report", "(signature, full name and seal)"))):
