@@ -72,3 +72,25 @@ for standard_indicators in DIMENSIONS.values():
                     code, f"Tỷ lệ thiếu hụt có kiểm duyệt: {name}", f"Censored headcount: {name}",
                     INDEX, True, "computed", "Alkire–Foster h_j(k): hộ nghèo đa chiều thiếu hụt chỉ số / tổng số hộ.",
                 ))
+
+# Dashboards (targets/dashboard_sums.py): rates per ethnic group, and year-over-year transitions.
+HOUSEHOLDS = "households"
+ETHNIC_GROUPS = {"kinh": "Kinh", "khmer": "Khmer", "hoa": "Hoa", "thai": "Thái", "mong": "Mông", "muong": "Mường",
+                 "dao": "Dao", "khang": "Kháng", "xinh_mun": "Xinh Mun", "la_ha": "La Ha", "other": "dân tộc khác"}
+for ethnicity, vi in ETHNIC_GROUPS.items():
+    INDICATORS.append((f"poor_rate_{ethnicity}", f"Tỷ lệ hộ nghèo — {vi}", f"Poor-household rate — {ethnicity}",
+                       PCT, True, "computed", f"Hộ nghèo dân tộc {vi} / tổng số hộ dân tộc {vi} × 100."))
+    INDICATORS.append((f"near_poor_rate_{ethnicity}", f"Tỷ lệ hộ cận nghèo — {vi}",
+                       f"Near-poor household rate — {ethnicity}", PCT, True, "computed",
+                       f"Hộ cận nghèo dân tộc {vi} / tổng số hộ dân tộc {vi} × 100."))
+
+CLASS_NAMES = {"poor": "hộ nghèo", "near_poor": "hộ cận nghèo", "middle": "hộ có mức sống trung bình",
+               "not_poor": "hộ không nghèo", "new": "hộ mới (chưa có năm trước)"}
+for before, before_vi in CLASS_NAMES.items():
+    for now, now_vi in CLASS_NAMES.items():
+        if now != "new":
+            INDICATORS.append((f"transition_{before}_to_{now}", f"Dịch chuyển: {before_vi} năm trước → {now_vi}",
+                               f"Transition: {before} the year before → {now}", HOUSEHOLDS, False, "computed",
+                               "Số hộ theo phân loại năm trước (cùng mã hộ) và năm nay; mẫu số: tổng số hộ năm nay."))
+INDICATORS.append(("transition_re_poor", "Hộ tái nghèo", "Re-poor households", HOUSEHOLDS, True, "computed",
+                   "Hộ nghèo năm nay, năm trước không nghèo, không cận nghèo, và đã từng nghèo trước đó."))

@@ -22,6 +22,7 @@ from households.models import Household, PovertyStandard
 from households.standards.builtin import DIMENSIONS
 from households.standards.facts import DEPRIVATION_BITS
 
+from .dashboard_sums import dashboard_sums, dashboard_values
 from .engine import Goal, Observation, assess
 from .models import Attainment, ComputedValue, Indicator, Plan, RecomputeRun, ReportedValue, Scope
 
@@ -155,6 +156,9 @@ def computed_rows(tree: _Tree, year: int, standard: PovertyStandard, sums: list[
         for code, (num, den) in formulas.items():
             if total[den] > 0:
                 rows.append((indicators[code], unit_id, year, scope, total[num], total[den]))
+        if scope == Scope.PROVINCE:
+            rows += [(indicators[code], unit_id, year, scope, num, den)
+                     for code, num, den in dashboard_values(total) if code in indicators]
     return rows
 
 
@@ -284,7 +288,8 @@ def recompute_province(province: Unit, years=None, run: RecomputeRun | None = No
     for year in sorted(years):
         standard = next((s for s in standards if s.first_year <= year <= s.last_year), None)
         if standard is not None:
-            rows += computed_rows(tree, year, standard, household_sums(province, year, standard), indicators)
+            sums = household_sums(province, year, standard)
+            rows += computed_rows(tree, year, standard, sums + dashboard_sums(province, year, sums), indicators)
         rows += reported_rows(tree, year, indicators)
     with transaction.atomic():
         Unit.objects.select_for_update().get(pk=province.pk)  # one run per province at a time
