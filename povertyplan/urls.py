@@ -12,6 +12,7 @@ admin.site.index_title = "Dữ liệu giảm nghèo"
 
 urlpatterns = [
     path("", target_views.home, name="home"),
+    path("dashboards/", include("targets.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,9 +1,11 @@
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from areas.selectors import EVERYWHERE, ancestor_codes, user_area_path
+from areas.models import Unit
+from areas.selectors import EVERYWHERE, ancestor_codes, units_for_user, user_area_path
+from households.models import PovertyStandard
 
-from .models import Plan
+from .models import Attainment, ComputedValue, Plan, RecomputeRun, ReportedValue, Scope, Target
 
 
 def plans_for_user(user):
@@ -19,3 +21,104 @@ def plans_for_user(user):
 
 def get_plan_for_user(user, pk) -> Plan:
     return get_object_or_404(plans_for_user(user), pk=pk)
+
+
+# -- dashboards: reads of precomputed figures only (ComputedValue, Attainment, RecomputeRun) ----------
+
+
+def get_unit_for_user(user, code) -> Unit:
+    """A unit the user may see (their subtree), or 404."""
+    return get_object_or_404(units_for_user(user), code=code)
+
+
+def home_unit_for_user(user, province: Unit) -> Unit:
+    """Where the user's dashboards of a province start: the province, or the officer's own unit in it."""
+    prefix = user_area_path(user)
+    if prefix and prefix.startswith(province.path):
+        return Unit.objects.get(path=prefix)
+    return province
+
+
+def province_of(unit: Unit) -> Unit:
+    return unit if unit.parent_id is None else Unit.objects.get(code=unit.path.split("/", 1)[0])
+
+
+def plan_targets(plan: Plan, scope: str = "", status: str = "") -> list[Target]:
+    """The plan's targets with their latest attainment (as `.attainment`), filtered by scope and status."""
+    targets = list(plan.targets.select_related("indicator", "share_indicator"))
+    attainments = {}
+    for a in Attainment.objects.filter(target__plan=plan).select_related("run").order_by("year"):
+        attainments[a.target_id] = a
+    result = []
+    for target in targets:
+        target.attainment = attainments.get(target.pk)
+        target_status = target.attainment.status if target.attainment else Attainment.Status.NO_DATA
+        if (not scope or target.scope == scope) and (not status or target_status == status):
+            result.append(target)
+    return result
+
+
+def get_target_for_user(user, pk) -> Target:
+    return get_object_or_404(Target.objects.select_related("plan__province", "plan__standard", "indicator",
+                                                           "share_indicator").filter(plan__in=plans_for_user(user)),
+                             pk=pk)
+
+
+def indicator_values(codes, units, years=None, scope=Scope.PROVINCE) -> dict:
+    """{(code, unit_id, year): (numerator, denominator)} for the given indicators and units."""
+    rows = ComputedValue.objects.filter(indicator__code__in=list(codes), unit__in=list(units), scope=scope)
+    if years is not None:
+        rows = rows.filter(year__in=list(years))
+    return {(code, unit_id, year): (num, den) for code, unit_id, year, num, den in
+            rows.values_list("indicator__code", "unit_id", "year", "numerator", "denominator")}
+
+
+def survey_years(unit: Unit) -> list[int]:
+    """Years with computed household figures for the unit, oldest first."""
+    return sorted(set(ComputedValue.objects.filter(unit=unit, indicator__code="poor_rate", scope=Scope.PROVINCE)
+                      .values_list("year", flat=True)))
+
+
+def standards_by_year():
+    return list(PovertyStandard.objects.order_by("first_year"))
+
+
+def children_of(unit: Unit):
+    return list(Unit.objects.filter(parent=unit).order_by("code"))
+
+
+def computed_at(province: Unit):
+    """When the province's figures were computed (the latest finished run that wrote them), or None."""
+    run_ids = (Attainment.objects.filter(target__plan__province=province).values("run_id")
+               .union(ComputedValue.objects.filter(unit=province, indicator__code="poor_rate").values("run_id")))
+    return (RecomputeRun.objects.filter(pk__in=run_ids, finished_at__isnull=False)
+            .order_by("-finished_at").values_list("finished_at", flat=True).first())
+
+
+def changed_since(province: Unit, when) -> bool:
+    """Whether household records or reported values of the province changed after `when`. Reads the
+    history table by its date index, so it stays cheap at a million households (bulk writes that skip
+    history are caught by the run they queue)."""
+    if when is None:
+        return False
+    from households.models import Household
+
+    prefix = province.path
+    return (Household.history.filter(history_date__gt=when, unit__path__startswith=prefix).exists()
+            or ReportedValue.objects.filter(updated_at__gt=when, unit__path__startswith=prefix).exists())
+
+
+def active_run():
+    return RecomputeRun.objects.filter(status__in=[RecomputeRun.Status.QUEUED, RecomputeRun.Status.RUNNING],
+                                       finished_at__isnull=True).order_by("-created_at").first()
+
+
+def freshness(province: Unit) -> dict:
+    when = computed_at(province)
+    return {"computed_at": when, "stale": changed_since(province, when), "run": active_run(), "province": province}
+
+
+def reported_points(indicator_id, unit: Unit, year: int) -> list[tuple]:
+    """(month, value) of the reports under the unit for the year: a handful of rows, read as they are."""
+    return list(ReportedValue.objects.filter(indicator_id=indicator_id, unit__path__startswith=unit.path, year=year)
+                .values_list("month", "value"))

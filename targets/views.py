@@ -1,7 +1,19 @@
-from django.contrib.auth.decorators import login_required
-from django.db.models import Count
-from django.shortcuts import render
+import csv
+import io
 
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import Count
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from areas.models import Unit
+
+from . import dashboards, selectors
+from .models import Attainment, RecomputeRun, Scope, Target
 from .selectors import plans_for_user
 
 
@@ -14,3 +26,170 @@ def home(request):
         .prefetch_related("targets__indicator", "targets__share_indicator", "targets__attainments")
     )
     return render(request, "targets/home.html", {"plans": plans})
+
+
+@login_required
+def plan_dashboard(request, pk):
+    plan = selectors.get_plan_for_user(request.user, pk)
+    scope, status = request.GET.get("scope", ""), request.GET.get("status", "")
+    targets = selectors.plan_targets(plan, scope if scope in Scope.values else "",
+                                     status if status in Attainment.Status.values else "")
+    area = selectors.home_unit_for_user(request.user, plan.province)
+    return render(request, "targets/plan_dashboard.html", {
+        "plan": plan, "targets": targets, "scope": scope, "status": status, "area": area,
+        "scopes": Scope.choices, "statuses": Attainment.Status.choices,
+        "freshness": selectors.freshness(plan.province),
+        "total": plan.targets.count(),
+    })
+
+
+@login_required
+def target_detail(request, pk):
+    target = selectors.get_target_for_user(request.user, pk)
+    plan = target.plan
+    unit_code = request.GET.get("unit")
+    unit = selectors.get_unit_for_user(request.user, unit_code) if unit_code else \
+        selectors.home_unit_for_user(request.user, plan.province)
+    attainment = Attainment.objects.filter(target=target).select_related("run").order_by("-year").first()
+    year = attainment.year if attainment else plan.year_end
+    charts = [dashboards.trend_chart(request.user, target.pk, unit.code)]
+    if target.indicator.kind == "reported" and target.shape == Target.Shape.COUNT:
+        charts.append(dashboards.reported_chart(request.user, target.pk, unit.code))
+    if selectors.children_of(unit):
+        scope = target.scope if target.indicator.kind == "computed" else Scope.PROVINCE
+        charts.append(dashboards.breakdown_chart(request.user, unit.code, target.indicator.code, year, scope, target))
+    _number(charts)
+    return render(request, "targets/target_detail.html", {
+        "plan": plan, "target": target, "attainment": attainment, "unit": unit, "year": year, "charts": charts,
+        "lineage": _lineage(request.user, unit),
+        "sentences": dashboards.explanation_sentences(target, attainment),
+        "households_url": dashboards.numerator_households_url(target, unit.code, year),
+        "freshness": selectors.freshness(plan.province),
+    })
+
+
+@login_required
+def area_dashboard(request, code):
+    unit = selectors.get_unit_for_user(request.user, code)
+    years = selectors.survey_years(unit)
+    year = request.GET.get("year")
+    year = int(year) if year and year.isdigit() and int(year) in years else (years[-1] if years else None)
+    user = request.user
+    charts = [dashboards.rates_chart(user, unit.code)]
+    if selectors.children_of(unit):
+        charts += [dashboards.breakdown_chart(user, unit.code, "poor_rate", year),
+                   dashboards.breakdown_chart(user, unit.code, "near_poor_rate", year)]
+    charts += [dashboards.ethnic_chart(user, unit.code, year), dashboards.censored_chart(user, unit.code, year),
+               dashboards.dimensions_chart(user, unit.code, year)]
+    if year and year - 1 in years:
+        charts.append(dashboards.transitions_chart(user, unit.code, year))
+    province = selectors.province_of(unit)
+    plans = list(plans_for_user(user).filter(province=province))
+    for plan in plans:
+        for target in plan.targets.filter(shape=Target.Shape.COUNT, indicator__kind="reported"):
+            charts.append(dashboards.reported_chart(user, target.pk, unit.code))
+    _number(charts)
+    return render(request, "targets/area_dashboard.html", {
+        "unit": unit, "year": year, "years": years, "charts": charts, "plans": plans,
+        "lineage": _lineage(user, unit), "freshness": selectors.freshness(province),
+        "drill_base": reverse("dashboards:area", args=["CODE"]) + (f"?year={year}" if year else ""),
+        "households_url": dashboards.household_list_url(unit.code, year, classification="poor") if year else None,
+    })
+
+
+@login_required
+def compare(request):
+    codes = [c for c in request.GET.getlist("units") if c]
+    if len(codes) == 1 and "," in codes[0]:
+        codes = codes[0].split(",")
+    units = selectors.units_for_user(request.user).filter(level__in=["province", "district"]).order_by("path")
+    chart = dashboards.compare_chart(request.user, codes) if len(set(codes)) >= 2 else None
+    if chart:
+        _number([chart])
+    return render(request, "targets/compare.html", {"chart": chart, "choices": units, "selected": set(codes)})
+
+
+@login_required
+def chart_download(request, key, fmt):
+    chart = dashboards.build(key, request.user, request.GET.dict())
+    name = f"{key}-{'-'.join(str(v) for v in chart.params.values())}"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        buffer.write("\ufeff")  # Excel opens UTF-8 with a BOM in the right encoding
+        writer = csv.writer(buffer)
+        writer.writerow([c.label for c in chart.columns])
+        writer.writerows([[_safe(v) for v in row] for row in chart.rows])
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    elif fmt == "xlsx":
+        response = HttpResponse(_xlsx(chart),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    else:
+        raise Http404("unknown format")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def _safe(value):
+    """Cells a spreadsheet would read as a formula are quoted (=, +, -, @)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def _xlsx(chart) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = chart.key[:31]
+    sheet.append([chart.title])
+    sheet.append([c.label for c in chart.columns])
+    formats = {"percent": "0.00", "integer": "#,##0", "decimal": "0.0000"}
+    for row in chart.rows:
+        sheet.append([_safe(v) for v in row])
+        for cell, column in zip(sheet[sheet.max_row], chart.columns):
+            if column.kind in formats:
+                cell.number_format = formats[column.kind]
+    if chart.note:
+        sheet.append([])
+        sheet.append([chart.note])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@login_required
+@require_POST
+def refresh(request, code):
+    """Start a recompute of the province's figures (or join the one already queued)."""
+    province = get_object_or_404(Unit, code=code, parent__isnull=True)
+    if not selectors.plans_for_user(request.user).filter(province=province).exists() and \
+            not selectors.units_for_user(request.user).filter(pk=province.pk).exists():
+        raise Http404("no such area")
+    run = selectors.active_run()
+    if run is None:
+        from .tasks import recompute_task
+
+        run = RecomputeRun.objects.create(scope=province.name)
+        province_ids, run_id = [province.pk], run.pk
+        transaction.on_commit(lambda: recompute_task.delay(province_ids=province_ids, run_id=run_id))
+    return JsonResponse({"run": run.pk, "url": reverse("dashboards:run", args=[run.pk])}, status=202)
+
+
+@login_required
+def run_status(request, pk):
+    run = get_object_or_404(RecomputeRun, pk=pk)
+    return JsonResponse({"status": run.status, "progress": run.progress, "status_display": run.get_status_display(),
+                         "error": _("The recompute failed.") if run.error else ""})
+
+
+def _lineage(user, unit):
+    """The unit's ancestors the user may see, for the breadcrumb (drill back up)."""
+    codes = unit.path.strip("/").split("/")
+    visible = {u.code: u for u in selectors.units_for_user(user).filter(code__in=codes)}
+    return [visible[c] for c in codes if c in visible]
+
+
+def _number(charts):
+    for i, chart in enumerate(charts):
+        chart.dom_id, chart.figure_id = f"chart-{i}", f"chart-{i}-figure"

@@ -1,0 +1,18 @@
+// Draws every figure of the page (its JSON comes from the server through json_script) and makes
+// bars that carry a unit code in customdata open that unit one level down.
+(function () {
+  const config = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
+  document.querySelectorAll(".chart[data-figure]").forEach(function (el) {
+    const figure = JSON.parse(document.getElementById(el.dataset.figure).textContent);
+    Plotly.newPlot(el, figure.data, figure.layout, config).then(function () {
+      el.dataset.drawn = "1";
+    });
+    const drill = el.dataset.drill;
+    if (!drill) return;
+    el.classList.add("drillable");
+    el.on("plotly_click", function (event) {
+      const code = event.points && event.points[0] && event.points[0].customdata;
+      if (code) window.location.href = drill.replace("CODE", encodeURIComponent(code));
+    });
+  });
+})();

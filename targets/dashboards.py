@@ -1,0 +1,386 @@
+"""Dashboard charts: precomputed figures (selectors) turned into charts (charts.py), one builder per
+chart key, so a page, its table view and its downloads all come from the same call."""
+
+from decimal import Decimal
+
+from django.http import Http404
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
+
+from households.standards.builtin import DIMENSIONS
+
+from . import charts, selectors
+from .catalogue import CLASS_NAMES, DIMENSION_NAMES, ETHNIC_GROUPS
+from .charts import INTEGER, PERCENT, Chart, Column
+from .dashboard_sums import BEFORE, CLASSES, RE_POOR_CODE, ethnic_code, transition_code
+from .models import Indicator, Scope, Target
+
+DEPRIVATION_NAMES = {
+    "health_access": "Tiếp cận dịch vụ y tế", "health_insurance": "Bảo hiểm y tế",
+    "adult_education": "Trình độ giáo dục của người lớn", "child_school": "Tình trạng đi học của trẻ em",
+    "housing_quality": "Chất lượng nhà ở", "housing_area": "Diện tích nhà ở bình quân đầu người",
+    "water": "Nguồn nước sinh hoạt", "latrine": "Nhà tiêu hợp vệ sinh", "telecom": "Sử dụng dịch vụ viễn thông",
+    "information_assets": "Tài sản phục vụ tiếp cận thông tin", "information_means": "Phương tiện tiếp cận thông tin",
+    "employment": "Việc làm", "dependents": "Người phụ thuộc trong hộ", "nutrition": "Dinh dưỡng",
+}
+DIMENSION_COLOURS = dict(zip((vi.capitalize() for vi, _ in DIMENSION_NAMES.values()), charts.OKABE_ITO))
+SHORT_STANDARD = {"QD59-2015": "QĐ 59/2015", "ND07-2021": "NĐ 07/2021"}
+# Household list filters (URL contract of households:list) behind each computed indicator's numerator
+HOUSEHOLD_FILTERS = {
+    "poor_rate": {"classification": "poor"},
+    "near_poor_rate": {"classification": "near_poor"},
+    "poor_temporary_housing": {"classification": "poor", "deprivation": "housing_quality"},
+    "poor_hygienic_water": {"classification": "poor", "deprivation": "water"},
+    "poor_hygienic_latrine": {"classification": "poor", "deprivation": "latrine"},
+    "poor_telecom": {"classification": "poor", "deprivation": "telecom"},
+    "poor_information_assets": {"classification": "poor", "deprivation": "information_assets"},
+    "poor_health_insurance": {"classification": "poor", "deprivation": "health_insurance"},
+    "near_poor_health_insurance": {"classification": "near_poor", "deprivation": "health_insurance"},
+}
+SCOPE_FILTERS = {Scope.ETHNIC_MINORITY: {"ethnic_minority": "1"}, Scope.KHMER: {"ethnic_minority": "1"},
+                 Scope.URBAN: {"area_type": "urban"}, Scope.RURAL: {"area_type": "rural"}}
+
+
+def household_list_url(unit_code: str, year: int, **filters) -> str:
+    try:
+        base = reverse("households:list")
+    except NoReverseMatch:  # the household list lands separately; its address is part of the contract
+        base = "/households/"
+    return f"{base}?{urlencode({'unit': unit_code, 'year': year, **filters})}"
+
+
+def numerator_households_url(target: Target, unit_code: str, year: int) -> str | None:
+    filters = HOUSEHOLD_FILTERS.get(target.indicator.code)
+    if filters is None:
+        return None
+    return household_list_url(unit_code, year, **filters, **SCOPE_FILTERS.get(target.scope, {}))
+
+
+def _standard_of(year, standards):
+    return next((s for s in standards if s.first_year <= year <= s.last_year), None)
+
+
+def _rate(pair, percent=True):
+    if pair is None or not pair[1]:
+        return None
+    return float(Decimal(pair[0]) / Decimal(pair[1]) * (100 if percent else 1))
+
+
+def _int(value):
+    return None if value is None else int(value)
+
+
+def _goal_path(target: Target, years, baseline=None) -> list[tuple]:
+    """The goal drawn on the trend: a level, or the change target's path from its baseline (the stored,
+    re-measured one, else the value computed for the baseline year)."""
+    if target.shape == Target.Shape.CHANGE:
+        baseline = target.baseline_value if target.baseline_value is not None else baseline
+        if baseline is None or not target.baseline_year or not target.value:
+            return []
+        sign = -1 if target.direction == Target.Direction.DECREASE else 1
+        last = max([target.plan.year_end, *years])
+        return [(y, float(baseline) + sign * float(target.value) * (y - target.baseline_year))
+                for y in range(target.baseline_year, last + 1)]
+    if target.value is None:
+        return []
+    return [(y, float(target.value)) for y in range(target.plan.year_start, target.plan.year_end + 1)]
+
+
+# -- builders: each takes the user and the chart's parameters, checks access, returns a Chart ----------
+
+def rates_chart(user, unit_code: str) -> Chart:
+    unit = selectors.get_unit_for_user(user, unit_code)
+    standards = selectors.standards_by_year()
+    values = selectors.indicator_values(["poor_rate", "near_poor_rate"], [unit])
+    years = sorted({y for (_, _, y) in values})
+    series, rows = {}, []
+    for code, label in (("poor_rate", "Tỷ lệ hộ nghèo"), ("near_poor_rate", "Tỷ lệ hộ cận nghèo")):
+        series[label] = []
+        for year in years:
+            pair = values.get((code, unit.pk, year))
+            standard = _standard_of(year, standards)
+            if pair is not None and standard is not None:
+                series[label].append((year, _rate(pair), SHORT_STANDARD.get(standard.code, standard.code)))
+    for year in years:
+        standard = _standard_of(year, standards)
+        poor, near = values.get(("poor_rate", unit.pk, year)), values.get(("near_poor_rate", unit.pk, year))
+        rows.append([year, SHORT_STANDARD.get(standard.code, standard.code) if standard else "",
+                     _rate(poor), _rate(near), _int(poor[0]) if poor else None, _int(near[0]) if near else None,
+                     _int(poor[1]) if poor else None])
+    marks = [(s.code, SHORT_STANDARD.get(s.code, s.code), s.first_year) for s in standards]
+    title = f"Tỷ lệ hộ nghèo, cận nghèo theo năm — {unit.name}"
+    return Chart("rates", title, charts.rates_by_year(series, marks, ""), [
+        Column("Năm"), Column("Chuẩn nghèo"), Column("Tỷ lệ hộ nghèo", PERCENT), Column("Tỷ lệ hộ cận nghèo", PERCENT),
+        Column("Hộ nghèo", INTEGER), Column("Hộ cận nghèo", INTEGER), Column("Tổng số hộ", INTEGER)], rows,
+        note="Mỗi chuẩn nghèo một đoạn: tỷ lệ không nối qua hai chuẩn khác nhau.", params={"unit": unit.code})
+
+
+def breakdown_chart(user, unit_code: str, indicator_code: str = "poor_rate", year=None, scope=Scope.PROVINCE,
+                    target: Target | None = None) -> Chart:
+    unit = selectors.get_unit_for_user(user, unit_code)
+    indicator = Indicator.objects.filter(code=indicator_code).first()
+    if indicator is None:
+        raise Http404("unknown indicator")
+    children = selectors.children_of(unit)
+    year = int(year) if year else (selectors.survey_years(unit) or [None])[-1]
+    values = selectors.indicator_values([indicator.code], children, [year], scope)
+    percent = indicator.unit == Indicator.Unit.PERCENT
+    bars = []
+    for child in children:
+        pair = values.get((indicator.code, child.pk, year))
+        if pair is not None:
+            value = _rate(pair, percent) if pair[1] is not None else float(pair[0])
+            bars.append((child.code, child.name, value, _int(pair[0]), _int(pair[1])))
+    drill = any(c.level != "village" for c in children)
+    goal = float(target.value) if target is not None and target.shape != Target.Shape.CHANGE and target.value is not None \
+        and target.value_unit == Target.ValueUnit.PERCENT else None
+    figure = charts.unit_bars(bars, "", indicator.name_vi, goal, "Mục tiêu", percent=percent or indicator.unit == "index",
+                              drill=drill)
+    bars.sort(key=lambda r: -(r[2] or 0))
+    params = {"unit": unit.code, "indicator": indicator.code, "year": year, "scope": scope}
+    if target is not None:
+        params["target"] = target.pk
+    return Chart("breakdown", f"{indicator.name_vi} theo đơn vị trực thuộc {unit.name} — năm {year}", figure, [
+        Column("Mã"), Column("Đơn vị"), Column(indicator.name_vi, PERCENT if percent else INTEGER),
+        Column("Tử số", INTEGER), Column("Mẫu số", INTEGER)], [list(r) for r in bars], params=params, drill=drill,
+        note="Bấm vào một thanh để xem cấp dưới." if drill else "")
+
+
+def ethnic_chart(user, unit_code: str, year=None) -> Chart:
+    unit = selectors.get_unit_for_user(user, unit_code)
+    year = int(year) if year else (selectors.survey_years(unit) or [None])[-1]
+    codes = [ethnic_code(e, c) for e in ETHNIC_GROUPS for c in ("poor", "near_poor")]
+    values = selectors.indicator_values(codes, [unit], [year])
+    rows = []
+    for ethnicity, name in ETHNIC_GROUPS.items():
+        poor = values.get((ethnic_code(ethnicity, "poor"), unit.pk, year))
+        near = values.get((ethnic_code(ethnicity, "near_poor"), unit.pk, year))
+        if poor is not None:
+            rows.append([name.capitalize(), _int(poor[1]), _rate(poor), _rate(near), _int(poor[0]),
+                         _int(near[0]) if near else 0])
+    rows.sort(key=lambda r: -(r[2] or 0))
+    figure = charts.ethnic_bars([tuple(r[:4]) for r in rows], "")
+    return Chart("ethnic", f"Tỷ lệ hộ nghèo, cận nghèo theo dân tộc — {unit.name}, năm {year}", figure, [
+        Column("Dân tộc"), Column("Số hộ", INTEGER), Column("Tỷ lệ hộ nghèo", PERCENT),
+        Column("Tỷ lệ hộ cận nghèo", PERCENT), Column("Hộ nghèo", INTEGER), Column("Hộ cận nghèo", INTEGER)], rows,
+        note="Mẫu số: số hộ của chính dân tộc đó.", params={"unit": unit.code, "year": year})
+
+
+def _profile(user, unit_code, year):
+    unit = selectors.get_unit_for_user(user, unit_code)
+    year = int(year) if year else (selectors.survey_years(unit) or [None])[-1]
+    standard = _standard_of(year, selectors.standards_by_year()) if year else None
+    if standard is None:
+        return unit, year, None, {}, {}
+    dimensions = DIMENSIONS.get(standard.code, {})
+    names = [n for names in dimensions.values() for n in names]
+    codes = [f"censored_{n}" for n in names] + ["mpi_headcount", "mpi_intensity", "mpi_m0"]
+    values = selectors.indicator_values(codes, [unit], [year])
+    return unit, year, standard, dimensions, {code: values.get((code, unit.pk, year)) for code in codes}
+
+
+def censored_chart(user, unit_code: str, year=None) -> Chart:
+    unit, year, standard, dimensions, values = _profile(user, unit_code, year)
+    rows = []
+    for dimension, names in dimensions.items():
+        label = DIMENSION_NAMES[dimension][0].capitalize()
+        for name in names:
+            pair = values.get(f"censored_{name}")
+            rows.append([DEPRIVATION_NAMES.get(name, name), label, _rate(pair), _int(pair[0]) if pair else None])
+    h, a, m0 = (_rate(values.get(c), percent=False) for c in ("mpi_headcount", "mpi_intensity", "mpi_m0"))
+    note = (f"Chuẩn {SHORT_STANDARD.get(standard.code, standard.code)}, ngưỡng k = {standard.min_deprivations}/"
+            f"{sum(len(v) for v in dimensions.values())} chỉ số, trọng số bằng nhau. H = {charts.vn_number(h, 4)}, "
+            f"A = {charts.vn_number(a, 4)}, M0 = {charts.vn_number(m0, 4)}. Chỉ để phân tích: hộ nghèo chính thức "
+            f"còn xét thu nhập.") if standard else "Chưa có số liệu."
+    figure = charts.censored_headcounts([tuple(r[:3]) for r in rows if r[2] is not None], DIMENSION_COLOURS, "")
+    return Chart("censored", f"Tỷ lệ thiếu hụt có kiểm duyệt theo chỉ số — {unit.name}, năm {year}", figure, [
+        Column("Chỉ số"), Column("Chiều"), Column("h_j(k)", PERCENT), Column("Số hộ", INTEGER)], rows, note=note,
+        params={"unit": unit.code, "year": year})
+
+
+def dimensions_chart(user, unit_code: str, year=None) -> Chart:
+    unit, year, standard, dimensions, values = _profile(user, unit_code, year)
+    c_sum = values.get("mpi_m0")[0] if values.get("mpi_m0") else 0
+    rows = []
+    for dimension, names in dimensions.items():
+        count = sum(values[f"censored_{n}"][0] for n in names if values.get(f"censored_{n}"))
+        share = float(Decimal(count) / Decimal(c_sum) * 100) if c_sum else None
+        rows.append([DIMENSION_NAMES[dimension][0].capitalize(), share, _int(count)])
+    figure = charts.dimension_shares([(r[0], r[1]) for r in rows if r[1] is not None], DIMENSION_COLOURS, "")
+    return Chart("dimensions", f"Đóng góp của từng chiều vào M0 — {unit.name}, năm {year}", figure, [
+        Column("Chiều"), Column("Phần của M0", PERCENT), Column("Lượt thiếu hụt có kiểm duyệt", INTEGER)], rows,
+        note="Trọng số bằng nhau: phần của một chiều = lượt thiếu hụt của các chỉ số thuộc chiều / tổng lượt.",
+        params={"unit": unit.code, "year": year})
+
+
+def transitions_chart(user, unit_code: str, year=None) -> Chart:
+    unit = selectors.get_unit_for_user(user, unit_code)
+    years = selectors.survey_years(unit)
+    year = int(year) if year else (years or [None])[-1]
+    codes = [transition_code(b, a) for b in BEFORE for a in CLASSES] + [RE_POOR_CODE]
+    values = selectors.indicator_values(codes, [unit], [year])
+    flows = [(b, a, _int(values[(transition_code(b, a), unit.pk, year)][0]))
+             for b in BEFORE for a in CLASSES if (transition_code(b, a), unit.pk, year) in values]
+    re_poor = values.get((RE_POOR_CODE, unit.pk, year))
+    standards = selectors.standards_by_year()
+    crossing = year and _standard_of(year, standards) != _standard_of(year - 1, standards)
+    note = f"Tái nghèo: {charts.vn_number(re_poor[0] if re_poor else 0)} hộ (đã từng nghèo trước năm {year - 1})." \
+        if year else ""
+    if crossing:
+        note += " Hai năm thuộc hai chuẩn nghèo khác nhau: một phần dịch chuyển là do đổi chuẩn."
+    rows = [[CLASS_NAMES[b], CLASS_NAMES[a], charts.movement(b, a), n] for b, a, n in flows]
+    figure = charts.sankey(flows, (year or 1) - 1, year or 0, "")
+    return Chart("transitions", f"Dịch chuyển giữa năm {(year or 1) - 1} và {year} — {unit.name}", figure, [
+        Column(f"Năm {(year or 1) - 1}"), Column(f"Năm {year}"), Column("Dịch chuyển"), Column("Số hộ", INTEGER)],
+        rows, note=note.strip(), params={"unit": unit.code, "year": year})
+
+
+def trend_chart(user, target_pk, unit_code: str | None = None) -> Chart:
+    target = selectors.get_target_for_user(user, target_pk)
+    unit = selectors.get_unit_for_user(user, unit_code) if unit_code else \
+        selectors.home_unit_for_user(user, target.plan.province)
+    standards = selectors.standards_by_year()
+    indicator = target.indicator
+    percent = indicator.unit == Indicator.Unit.PERCENT
+    values = selectors.indicator_values([indicator.code], [unit], scope=target.scope)
+    if not values and indicator.kind == Indicator.Kind.REPORTED:
+        values = selectors.indicator_values([indicator.code], [unit])
+    points = []
+    for (_, _, year), pair in sorted(values.items(), key=lambda kv: kv[0][2]):
+        standard = _standard_of(year, standards)
+        value = _rate(pair, percent) if pair[1] is not None else float(pair[0])
+        code = SHORT_STANDARD.get(standard.code, standard.code) if standard else "—"
+        points.append((year, value, code, pair))
+    baseline = next((v for y, v, _, _ in points if y == target.baseline_year), None)
+    goal = _goal_path(target, [p[0] for p in points], baseline) if unit.parent_id is None else []
+    series = {indicator.name_vi: [(y, v, c) for y, v, c, _ in points]}
+    marks = [(s.code, SHORT_STANDARD.get(s.code, s.code), s.first_year) for s in standards]
+    figure = charts.rates_by_year(series, marks, "", [("Mục tiêu", goal)] if goal else ())
+    if not percent:
+        figure["layout"]["yaxis"].update(ticksuffix="", tickformat=",d")
+    rows = [[y, c, v, _int(pair[0]), _int(pair[1])] for y, v, c, pair in points]
+    goal_by_year = dict(goal)
+    for row in rows:
+        row.append(goal_by_year.get(row[0]))
+    kind = PERCENT if percent else INTEGER
+    return Chart("trend", f"{indicator.name_vi} qua các năm — {unit.name}", figure, [
+        Column("Năm"), Column("Chuẩn nghèo"), Column("Giá trị", kind), Column("Tử số", INTEGER),
+        Column("Mẫu số", INTEGER), Column("Mục tiêu", kind)], rows,
+        note="Đường chấm: mục tiêu của kế hoạch (từ năm gốc, với chỉ tiêu giảm theo năm)." if goal else "",
+        params={"target": target.pk, "unit": unit.code})
+
+
+def reported_chart(user, target_pk, unit_code: str | None = None) -> Chart:
+    target = selectors.get_target_for_user(user, target_pk)
+    unit = selectors.get_unit_for_user(user, unit_code) if unit_code else \
+        selectors.home_unit_for_user(user, target.plan.province)
+    year = target.plan.year_end
+    points = selectors.reported_points(target.indicator_id, unit, year)
+    goal = float(target.value) if target.value is not None and unit.parent_id is None else None
+    figure = charts.cumulative_by_month(points, goal, "", target.indicator.name_vi)
+    monthly = [0.0] * 12
+    for month, value in points:
+        monthly[(month or 12) - 1] += float(value)
+    rows, running = [], 0.0
+    for m, value in enumerate(monthly, start=1):
+        running += value
+        rows.append([f"Tháng {m}/{year}", value, running])
+    return Chart("reported", f"{target.indicator.name_vi}: báo cáo cộng dồn theo tháng, năm {year} — {unit.name}",
+                 figure, [Column("Tháng"), Column("Trong tháng", INTEGER), Column("Cộng dồn", INTEGER)], rows,
+                 note="Báo cáo cả năm (không ghi tháng) được tính vào tháng 12.",
+                 params={"target": target.pk, "unit": unit.code})
+
+
+COMPARE_CODES = ["poor_rate", "near_poor_rate", "poor_health_insurance", "poor_hygienic_water",
+                 "poor_hygienic_latrine", "trained_labour_share", "dimension_health", "dimension_education",
+                 "dimension_housing", "dimension_water_sanitation", "dimension_information"]
+
+
+def compare_chart(user, unit_codes: list[str]) -> Chart:
+    units = [selectors.get_unit_for_user(user, code) for code in dict.fromkeys(unit_codes)]
+    if len(units) < 2:
+        raise Http404("choose two units or more")
+    indicators = {i.code: i for i in Indicator.objects.filter(code__in=COMPARE_CODES)}
+    values = selectors.indicator_values(COMPARE_CODES, units)
+    latest = {u.pk: max((y for (_, uid, y) in values if uid == u.pk), default=None) for u in units}
+    shared = [c for c in COMPARE_CODES if c in indicators
+              and all((c, u.pk, latest[u.pk]) in values for u in units)]
+    bars = [(f"{u.name} ({latest[u.pk]})", [_rate(values[(c, u.pk, latest[u.pk])]) for c in shared]) for u in units]
+    figure = charts.compare_bars([indicators[c].name_vi for c in shared], bars, "")
+    rows = [[indicators[c].name_vi, *[_rate(values[(c, u.pk, latest[u.pk])]) for u in units]] for c in shared]
+    return Chart("compare", "So sánh các đơn vị trên các chỉ số chung", figure,
+                 [Column("Chỉ số"), *[Column(f"{u.name} ({latest[u.pk]})", PERCENT) for u in units]], rows,
+                 note="Mỗi đơn vị lấy năm rà soát gần nhất có số liệu; chỉ những chỉ số đơn vị nào cũng có.",
+                 params={"units": ",".join(u.code for u in units)})
+
+
+BUILDERS = {
+    "rates": lambda user, p: rates_chart(user, p["unit"]),
+    "breakdown": lambda user, p: breakdown_chart(
+        user, p["unit"], p.get("indicator", "poor_rate"), p.get("year"), p.get("scope", Scope.PROVINCE),
+        selectors.get_target_for_user(user, p["target"]) if p.get("target") else None),
+    "ethnic": lambda user, p: ethnic_chart(user, p["unit"], p.get("year")),
+    "censored": lambda user, p: censored_chart(user, p["unit"], p.get("year")),
+    "dimensions": lambda user, p: dimensions_chart(user, p["unit"], p.get("year")),
+    "transitions": lambda user, p: transitions_chart(user, p["unit"], p.get("year")),
+    "trend": lambda user, p: trend_chart(user, p["target"], p.get("unit")),
+    "reported": lambda user, p: reported_chart(user, p["target"], p.get("unit")),
+    "compare": lambda user, p: compare_chart(user, p["units"].split(",")),
+}
+
+
+def build(key: str, user, params) -> Chart:
+    """The chart `key` from query parameters (the download view rebuilds what the page showed)."""
+    if key not in BUILDERS:
+        raise Http404("unknown chart")
+    try:
+        return BUILDERS[key](user, params)
+    except (KeyError, ValueError) as error:
+        raise Http404(f"missing or wrong parameter: {error}") from error
+
+
+def explanation_sentences(target: Target, attainment) -> list[str]:
+    """How the attainment was computed, in sentences (from the explanation the recompute stored)."""
+    if attainment is None:
+        return ["Chưa tính: chưa có lượt tính lại nào cho chỉ tiêu này."]
+    e = attainment.explanation or {}
+    name = target.indicator.name_vi
+    percent = target.indicator.unit == Indicator.Unit.PERCENT
+    fmt = charts.vn_percent if percent else (lambda v: charts.vn_number(v, 0))
+    sentences = []
+    scope = Scope(e.get("scope", target.scope)).label
+    if e.get("numerator") is not None and e.get("denominator") is not None:
+        sentences.append(f"{name} năm {e.get('year')} ({scope}) = {charts.vn_number(Decimal(e['numerator']))} / "
+                         f"{charts.vn_number(Decimal(e['denominator']))}"
+                         f"{' × 100' if percent else ''} = {fmt(attainment.actual)}.")
+    elif attainment.actual is not None:
+        sentences.append(f"{name} năm {e.get('year')} ({scope}): tổng các báo cáo = {fmt(attainment.actual)}.")
+    else:
+        sentences.append(f"Chưa có số liệu {name.lower()} năm {e.get('year', target.plan.year_end)}.")
+    if target.shape == Target.Shape.CHANGE:
+        if e.get("baseline") is not None:
+            sentences.append(f"Năm gốc {e.get('baseline_year')}: {charts.vn_percent(Decimal(e['baseline']))}"
+                             + (" (đo lại theo chuẩn của kế hoạch)." if target.baseline_value is not None else "."))
+        if e.get("measured") is not None:
+            word = "giảm" if target.direction == Target.Direction.DECREASE else "tăng"
+            sentences.append(f"Mức {word} bình quân: {charts.vn_number(Decimal(e['measured']), 2)} điểm phần trăm/năm, "
+                             f"so với mục tiêu {_goal_words(target)}.")
+    elif attainment.actual is not None:
+        sentences.append(f"So với mục tiêu {_goal_words(target)}.")
+    if e.get("share") is not None and target.share_value is not None:
+        sentences.append(f"Điều kiện tỷ lệ: {charts.vn_percent(Decimal(e['share']))} "
+                         f"({target.get_share_operator_display()} {charts.vn_number(target.share_value, 0)}%).")
+    if attainment.progress is not None:
+        sentences.append(f"Tiến độ: {charts.vn_number(attainment.progress, 0)}% quãng đường đến mục tiêu; "
+                         f"đã qua {charts.vn_number(Decimal(e.get('elapsed', 0)) * 100, 0)}% thời gian kế hoạch.")
+    sentences.append(f"Đánh giá: {attainment.get_status_display()}.")
+    return sentences
+
+
+def _goal_words(target: Target) -> str:
+    unit = {"percent": "%", "points": " điểm/năm", "count": ""}[target.value_unit]
+    if target.operator == Target.Operator.BETWEEN:
+        return f"{charts.vn_number(target.value, 0)}–{charts.vn_number(target.value_max, 0)}{unit}"
+    value = charts.vn_number(target.value, 0 if target.value == int(target.value) else 2) if target.value is not None \
+        else "—"
+    return f"{target.get_operator_display()} {value}{unit}"

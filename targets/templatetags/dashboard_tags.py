@@ -1,0 +1,35 @@
+from django import template
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from targets import charts
+
+register = template.Library()
+
+
+@register.filter
+def status_symbol(status):
+    return charts.STATUS_STYLE.get(status or "no_data", charts.STATUS_STYLE["no_data"])[1]
+
+
+@register.simple_tag
+def download_url(chart, fmt):
+    return f"{reverse('dashboards:download', args=[chart.key, fmt])}?{urlencode(chart.params)}"
+
+
+@register.filter
+def vn_percent(value, decimals=2):
+    return charts.vn_percent(value, decimals)
+
+
+@register.filter
+def vn_number(value, decimals=0):
+    return charts.vn_number(value, decimals)
+
+
+@register.filter
+def bar_value(progress):
+    """Progress for a <progress> bar: 0–100."""
+    if progress is None:
+        return 0
+    return max(0, min(100, round(float(progress))))

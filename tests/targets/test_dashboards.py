@@ -1,0 +1,208 @@
+"""Dashboard pages: the scorecard, target pages, area pages, comparison, downloads, freshness, access."""
+
+import csv
+import io
+import re
+
+import plotly.graph_objects as go
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from households.models import Household
+from households.services import household_save
+from targets import charts
+from targets.models import Plan, RecomputeRun, Target
+
+from ..conftest import make_user
+
+
+def client_for(username):
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker):
+    """The demo at a small scale, loaded once for the module (each test still rolls back its own writes)."""
+    from django.apps import apps
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    from targets.reference_data import load_catalogue, load_standards
+
+    with django_db_blocker.unblock(), override_settings(DEBUG=True):
+        call_command("load_demo", scale=0.1, stdout=io.StringIO())
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+        load_standards(apps)
+        load_catalogue(apps)
+
+
+@pytest.fixture
+def demo(demo_data, db):
+    return None
+
+
+@pytest.fixture
+def manager(demo):
+    return client_for("manager")
+
+
+@pytest.fixture
+def officer(demo):
+    return client_for("officer")  # a commune of Châu Thành, Sóc Trăng (94204)
+
+
+def test_scorecard_shows_every_target_of_both_seed_plans_with_status_in_words(manager):
+    for plan in Plan.objects.all():
+        html = manager.get(f"/dashboards/plans/{plan.pk}/").content.decode()
+        cards = re.findall(r'<article class="card target-card" data-target="(\d+)"', html)
+        assert sorted(map(int, cards)) == sorted(plan.targets.values_list("pk", flat=True))
+        statuses = re.findall(r'<span class="status (\w+)"><span aria-hidden="true">.</span> ([^<]+)</span>', html)
+        assert len(statuses) == len(cards) and all(word.strip() for _, word in statuses)
+        assert "<progress" in html and "Figures computed at" in html or "Số liệu tính lúc" in html
+
+
+def test_scorecard_filters_by_scope_and_status(manager):
+    plan = Plan.objects.get(province__code="94")
+    html = manager.get(f"/dashboards/plans/{plan.pk}/?scope=khmer").content.decode()
+    assert html.count('class="card target-card"') == plan.targets.filter(scope="khmer").count() == 1
+    status = plan.targets.first().attainments.first().status
+    html = manager.get(f"/dashboards/plans/{plan.pk}/?status={status}").content.decode()
+    expected = plan.targets.filter(attainments__status=status).count()
+    assert html.count('class="card target-card"') == expected >= 1
+
+
+def test_change_target_shows_change_per_year_with_baseline_and_current_level(manager):
+    target = Target.objects.get(plan__province__code="94", order=1)  # poor rate down 2–3 points a year
+    attainment = target.attainments.get()
+    html = manager.get(f"/dashboards/plans/{target.plan_id}/").content.decode()
+    card = html.split(f'data-target="{target.pk}"', 1)[1].split("</article>", 1)[0]
+    measured = f"{float(attainment.explanation['measured']):.2f}".replace(".", ",")
+    assert measured in card  # the change in points a year, not the level alone
+    assert "2019" in card and f"{float(attainment.actual):.2f}".replace(".", ",") in card
+
+
+def test_target_page_draws_trend_with_goal_breakdown_explanation_and_households(manager):
+    target = Target.objects.get(plan__province__code="94", order=1)
+    response = manager.get(f"/dashboards/targets/{target.pk}/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="chart-0-figure"' in html and 'id="chart-1-figure"' in html  # trend, breakdown
+    assert "Mục tiêu" in html  # the goal is drawn on the trend
+    assert "/households/?unit=94&amp;year=2020&amp;classification=poor" in html
+    assert "= " in html and "Năm gốc 2019" in html  # the explanation as sentences
+    assert 'data-drill="?unit=CODE"' in html
+    assert "<script>" not in html  # no inline scripts: figures travel as JSON
+
+
+def test_drill_down_lists_the_units_one_level_down(manager):
+    target = Target.objects.get(plan__province__code="94", order=1)
+    html = manager.get(f"/dashboards/targets/{target.pk}/?unit=942").content.decode()
+    assert "Huyện Châu Thành" in html or "942" in html
+    figure = _figures(html)["chart-1-figure"]
+    assert figure["data"][0]["customdata"] and all(c.startswith("942") for c in figure["data"][0]["customdata"])
+
+
+def test_area_page_has_every_chart_and_each_is_a_valid_plotly_figure(manager):
+    html = manager.get("/dashboards/areas/14/").content.decode()
+    figures = _figures(html)
+    titles = re.findall(r"<h2>([^<]+)</h2>", html)
+    assert any("theo năm" in t for t in titles) and any("dân tộc" in t for t in titles)
+    assert any("kiểm duyệt" in t for t in titles) and any("M0" in t for t in titles)
+    assert any("Dịch chuyển" in t for t in titles) and any("cộng dồn" in t for t in titles)
+    assert any(f["data"] and f["data"][0]["type"] == "sankey" for f in figures.values())
+    for figure in figures.values():
+        go.Figure(figure)  # raises on anything Plotly would not draw
+
+
+def test_rates_by_year_never_chain_a_line_across_standards(manager):
+    figure = _figures(manager.get("/dashboards/areas/14/").content.decode())["chart-0-figure"]
+    lines = [t for t in figure["data"] if t["type"] == "scatter"]
+    assert lines and all(set(t["x"]) <= {2021} or set(t["x"]) <= {2022} for t in lines)
+    assert any("Đổi chuẩn nghèo" in a["text"] for a in figure["layout"]["annotations"])
+
+
+def test_compare_page_puts_two_provinces_side_by_side(manager):
+    html = manager.get("/dashboards/compare/?units=94&units=14").content.decode()
+    figure = _figures(html)["chart-0-figure"]
+    assert [t["name"].split(" (")[0] for t in figure["data"]] == ["Tỉnh Sóc Trăng", "Tỉnh Sơn La"]
+
+
+def test_downloads_give_the_chart_rows_as_csv_and_xlsx(manager):
+    from openpyxl import load_workbook
+
+    response = manager.get("/dashboards/data/breakdown.csv?unit=94&indicator=poor_rate&year=2020")
+    assert response["Content-Disposition"].endswith('.csv"')
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Mã", "Đơn vị", "Tỷ lệ hộ nghèo"] and len(rows) == 1 + 11  # Sóc Trăng's 11 districts
+    response = manager.get("/dashboards/data/breakdown.xlsx?unit=94&indicator=poor_rate&year=2020")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.max_row >= 13 and sheet.cell(2, 2).value == "Đơn vị"
+
+
+@pytest.mark.parametrize("url", [
+    "/dashboards/areas/94/", "/dashboards/areas/14/", "/dashboards/areas/94101/",
+    "/dashboards/data/breakdown.csv?unit=94&indicator=poor_rate", "/dashboards/data/rates.xlsx?unit=14",
+    "/dashboards/compare/?units=94&units=14",
+])
+def test_an_officer_cannot_see_figures_outside_their_area(officer, url):
+    assert officer.get(url).status_code == 404
+
+
+def test_an_officer_sees_their_provinces_plan_and_their_communes_figures(officer):
+    plan = Plan.objects.get(province__code="94")
+    assert officer.get(f"/dashboards/plans/{plan.pk}/").status_code == 200
+    assert officer.get(f"/dashboards/plans/{Plan.objects.get(province__code='14').pk}/").status_code == 404
+    target = plan.targets.get(order=1)
+    html = officer.get(f"/dashboards/targets/{target.pk}/").content.decode()
+    assert "unit=94204" in html and "?unit=94&" not in html  # their commune's households, not the province's
+    assert officer.get(f"/dashboards/targets/{target.pk}/?unit=94").status_code == 404
+    assert officer.get("/dashboards/areas/94204/").status_code == 200
+
+
+def test_figures_are_marked_stale_after_a_household_changes(manager, django_capture_on_commit_callbacks):
+    plan = Plan.objects.get(province__code="94")
+    assert "stale-mark" not in manager.get(f"/dashboards/plans/{plan.pk}/").content.decode()
+    from households.models import Member
+
+    household = Household.objects.filter(unit__path__startswith="94/").first()
+    household.save()  # a change the recompute has not seen (its history row is dated now)
+    assert "stale-mark" in manager.get(f"/dashboards/plans/{plan.pk}/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        household_save(household, list(Member.objects.filter(household=household)))  # queues a recompute
+    assert "stale-mark" not in manager.get(f"/dashboards/plans/{plan.pk}/").content.decode()
+
+
+def test_refresh_starts_a_recompute_and_reports_when_it_is_done(manager, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = manager.post("/dashboards/refresh/94/")
+    assert response.status_code == 202
+    run = RecomputeRun.objects.get(pk=response.json()["run"])
+    status = manager.get(response.json()["url"]).json()
+    assert status["status"] == run.status == "succeeded" and status["progress"] == 100
+
+
+def test_refresh_is_refused_outside_the_users_area(demo):
+    from areas.models import Unit
+
+    stranger = make_user("stranger", "officer", unit=Unit.objects.filter(path__startswith="14/", level="commune").first())
+    client = Client()
+    client.force_login(stranger)
+    assert client.post("/dashboards/refresh/94/").status_code == 404
+
+
+def test_vietnamese_number_formats():
+    assert charts.vn_percent(18.6612) == "18,66%"
+    assert charts.vn_number(13000) == "13.000"
+    assert charts.vn_number(1234567.891, 2) == "1.234.567,89"
+
+
+def _figures(html):
+    import json
+
+    return {m.group(1): json.loads(m.group(2)) for m in
+            re.finditer(r'<script id="([\w-]+)" type="application/json">(.*?)</script>', html, re.S)}
