@@ -40,9 +40,10 @@ def _load(year=2022):
     from areas.demo_units import SON_LA
     from households.demo import generate_households
     from households.models import Household, Member, PovertyStandard
+    from households.reference_data import load_standards
     from households.services import apply_classification
     from targets.management.commands.load_demo import load_plan, load_units
-    from targets.reference_data import load_catalogue, load_standards
+    from targets.reference_data import load_catalogue
     from targets.seed_plans import SON_LA_2022
 
     load_standards(apps)

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .models import Household, Member, PovertyStandard
+from .signals import announce_change
 from .standards import Dwelling, HouseholdRecord, classify
 from .standards import Member as MemberRecord
 from .standards.facts import MemberFacts, deprivation_mask, member_facts
@@ -93,21 +94,15 @@ def household_reclassify(household: Household) -> Household:
     members = list(household.members.all())
     apply_classification(household, members, standard_for_year(household.survey_year))
     household.save()
-    schedule_recompute(household.unit, household.survey_year)
+    announce_change([household.unit_id], [household.survey_year])
     return household
 
 
 @transaction.atomic
 def household_delete(household: Household) -> None:
-    unit, year = household.unit, household.survey_year
+    unit_id, year = household.unit_id, household.survey_year
     household.delete()
-    schedule_recompute(unit, year)
-
-
-def schedule_recompute(unit, year):
-    from targets.services import schedule_recompute as schedule
-
-    schedule(unit, year)
+    announce_change([unit_id], [year])
 
 
 @transaction.atomic
@@ -119,6 +114,8 @@ def household_save(household: Household, members: list[Member] | None = None) ->
     if members and not household.member_count:
         household.member_count = len(members)
     standard = standard_for_year(household.survey_year)
+    before = Household.objects.filter(pk=household.pk).values_list("unit_id", "survey_year").first() \
+        if household.pk else None
     apply_classification(household, members, standard)
     household.full_clean()
     for member in members:
@@ -128,7 +125,10 @@ def household_save(household: Household, members: list[Member] | None = None) ->
     for member in members:
         member.household = household
     Member.objects.bulk_create(members)
-    schedule_recompute(household.unit, household.survey_year)
+    if before and before != (household.unit_id, household.survey_year):  # moved: the old place changed too
+        announce_change([before[0], household.unit_id], [before[1], household.survey_year])
+    else:
+        announce_change([household.unit_id], [household.survey_year])
     return household
 
 
@@ -136,8 +136,6 @@ def household_save(household: Household, members: list[Member] | None = None) ->
 def reclassify_standard(standard_id: int, batch_size: int = 2000) -> int:
     """Reclassify every household the standard governs, all or nothing, then recompute the figures."""
     from django.db.models import Prefetch
-
-    from targets.tasks import recompute_task
 
     standard = PovertyStandard.objects.select_for_update().get(pk=standard_id)
     engine = standard.to_engine()
@@ -153,7 +151,8 @@ def reclassify_standard(standard_id: int, batch_size: int = 2000) -> int:
             apply_classification(household, list(household.members.all()), standard, engine)
         Household.objects.bulk_update(batch, DERIVED_FIELDS)
         changed += len(batch)
-    transaction.on_commit(lambda: recompute_task.delay())
+    units = households.values_list("unit_id", flat=True).distinct().order_by()
+    announce_change(units, range(standard.first_year, standard.last_year + 1))
     return changed
 
 

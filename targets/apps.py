@@ -6,3 +6,6 @@ class TargetsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "targets"
     verbose_name = _("plans and targets")
+
+    def ready(self):
+        from . import receivers  # noqa: F401 - connects the listeners to households.signals

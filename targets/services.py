@@ -392,19 +392,23 @@ def _first_request_in_window(key: str) -> bool:
     return bool(client.set(key, 1, nx=True, px=int(DEBOUNCE_SECONDS * 1000)))
 
 
+def request_recompute(unit_ids, years) -> None:
+    """Queue the recompute that a change to the households or reported values of `unit_ids` in `years` needs:
+    one run per province. Called once the change is committed (households.signals, or schedule_recompute)."""
+    from .tasks import recompute_task
+
+    province_codes = {path.split("/", 1)[0] for path in Unit.objects.filter(pk__in=list(unit_ids))
+                      .values_list("path", flat=True)}
+    for province in Unit.objects.filter(code__in=province_codes, parent__isnull=True).order_by("code"):
+        kwargs = {"province_ids": [province.pk], "years": sorted(years)}
+        if recompute_task.app.conf.task_always_eager:
+            recompute_task.apply(kwargs=kwargs)
+        elif _first_request_in_window(f"povertyplan:recompute:{province.pk}:{','.join(map(str, sorted(years)))}"):
+            recompute_task.apply_async(kwargs=kwargs, countdown=DEBOUNCE_SECONDS)
+
+
 def schedule_recompute(unit: Unit, year: int) -> None:
     """After the current transaction commits, queue one recompute of the unit's province for the year.
     Changes arriving within DEBOUNCE_SECONDS of a queued run share it."""
-    from .tasks import recompute_task
-
-    province_code = unit.path.split("/", 1)[0]
-
-    def enqueue():
-        province = Unit.objects.get(code=province_code)
-        kwargs = {"province_ids": [province.pk], "years": [year]}
-        if recompute_task.app.conf.task_always_eager:
-            recompute_task.apply(kwargs=kwargs)
-        elif _first_request_in_window(f"povertyplan:recompute:{province.pk}:{year}"):
-            recompute_task.apply_async(kwargs=kwargs, countdown=DEBOUNCE_SECONDS)
-
-    transaction.on_commit(enqueue)
+    unit_id = unit.pk
+    transaction.on_commit(lambda: request_recompute([unit_id], [year]))

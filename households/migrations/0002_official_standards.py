@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def load_standards(apps, schema_editor):
-    from targets.reference_data import load_standards
+    from households.reference_data import load_standards
 
     load_standards(apps)
 

@@ -7,10 +7,11 @@ import pytest
 
 from areas.models import Unit
 from households.models import Household, Member
+from households.reference_data import load_standards
 from households.services import household_save
 from targets.management.commands.load_demo import load_plan
 from targets.models import Attainment, ComputedValue, Indicator, Plan, RecomputeRun, ReportedValue
-from targets.reference_data import load_catalogue, load_standards
+from targets.reference_data import load_catalogue
 from targets.seed_plans import SOC_TRANG_2020, SON_LA_2022
 from targets.services import recompute, recompute_province, remeasure_baselines
 

@@ -10,9 +10,10 @@ from areas.demo_units import COMMUNE_NAMES, DEMO_PROVINCES, VILLAGE_PREFIX
 from areas.models import Profile, Unit
 from households.demo import PROVINCE_ECONOMY, generate_households, next_year
 from households.models import Household, Member, PovertyStandard
+from households.reference_data import load_standards
 from households.services import apply_classification
 from targets.models import Indicator, Plan, ReportedValue, Target
-from targets.reference_data import load_catalogue, load_standards
+from targets.reference_data import load_catalogue
 from targets.seed_plans import SEED_PLANS
 from targets.services import recompute_all, remeasure_baselines
 
