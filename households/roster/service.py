@@ -18,6 +18,7 @@ from areas.selectors import EVERYWHERE, user_area_path
 
 from ..models import PovertyStandard
 from ..services import derived_values
+from ..signals import announce_change
 from ..standards import RecordError, classify, parse_household
 from . import writer
 from .mapping import Problem, RosterParser
@@ -259,16 +260,8 @@ def roster_import(data: bytes, filename: str, *, user=None, year: int | None = N
 
 
 def _announce(unit_ids, years):
-    """One recompute per province and year touched, after the commit."""
-    from ..services import schedule_recompute
-
-    provinces = {}
-    for path in Unit.objects.filter(pk__in=list(unit_ids)[:50_000]).values_list("path", flat=True).iterator():
-        code = path.split("/", 1)[0]
-        provinces.setdefault(code, Unit(code=code, path=path))
-    for unit in provinces.values():
-        for year in sorted(years):
-            schedule_recompute(unit, year)
+    """One announcement of every unit and year touched, after the commit (households.signals)."""
+    announce_change(unit_ids, years)
 
 
 def _stored_row(entry, record, outcome, unit, standard_id, problems):
