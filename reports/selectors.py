@@ -1,6 +1,6 @@
 """Reads for the review report: one grouped query over a unit's households of the year and the year before."""
 
-from django.db import connection
+from django.db import connection, transaction
 from django.shortcuts import get_object_or_404
 
 from areas.models import Unit
@@ -45,7 +45,7 @@ def _sql(indicators: list[str]) -> str:
     re_poor = f"({out_of_both} AND COALESCE(e.was_poor, 0) = 1)"  # never NULL, so NOT works
     re_near = f"({out_of_both} AND COALESCE(e.was_near, 0) = 1)"
     conditions = {
-        "n": "1 = 1",
+        "n": "TRUE",
         "poor": now_poor,
         "near": now_near,
         t.ESCAPED: f"NOT {now_poor} AND {was_poor}",
@@ -62,9 +62,10 @@ def _sql(indicators: list[str]) -> str:
         bit = DEPRIVATION_BITS[name]
         conditions[f"dep_poor_{name}"] = f"{now_poor} AND (h.deprivation_mask & {bit}) <> 0"
         conditions[f"dep_near_{name}"] = f"{now_near} AND (h.deprivation_mask & {bit}) <> 0"
-    current = ",\n  ".join(f"SUM(CASE WHEN {c} THEN 1 ELSE 0 END) AS c{i}" for i, c in enumerate(conditions.values()))
+    # COUNT(*) FILTER: PostgreSQL, and SQLite from 3.30; faster than SUM(CASE …) on PostgreSQL
+    current = ",\n  ".join(f"COUNT(*) FILTER (WHERE {c}) AS c{i}" for i, c in enumerate(conditions.values()))
     previous = ",\n  ".join(
-        [f"SUM(CASE WHEN {c} THEN 1 ELSE 0 END)" for c in ("1 = 1", now_poor, now_near)]
+        ["COUNT(*)", f"COUNT(*) FILTER (WHERE {now_poor})", f"COUNT(*) FILTER (WHERE {now_near})"]
         + ["0"] * (len(conditions) - 3))
     em = "CASE WHEN h.ethnicity <> 'kinh' THEN 1 ELSE 0 END"
     subtree = f"SELECT id FROM {unit} WHERE path LIKE %(prefix)s ESCAPE '\\'"
@@ -93,7 +94,11 @@ GROUP BY h.unit_id, h.area_type, {em}
 def review_groups(unit: Unit, year: int, indicators: list[str]) -> list[review.Group]:
     paths = dict(Unit.objects.subtree(unit).values_list("id", "path"))
     sql, keys = _sql(indicators)
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # JIT-compiling the ~40 aggregate expressions took longer than the whole query without it (here:
+            # 2,7 s of 8,6 s at 300.000 households); SET LOCAL ends with the transaction.
+            cursor.execute("SET LOCAL jit = off")
         cursor.execute(sql, {"year": year, "previous": year - 1, "prefix": _like_prefix(unit.path)})
         rows = cursor.fetchall()
     groups = []
