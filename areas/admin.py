@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportMixin
 
 from .models import Profile, Unit
 from .selectors import filter_by_user_area, units_for_user
@@ -43,8 +44,14 @@ class UnitAreaFilter(AreaListFilter):
     path_field = "path"
 
 
+def _resource(name):
+    from households.roster import resources
+
+    return getattr(resources, name)
+
+
 @admin.register(Unit)
-class UnitAdmin(AreaScopedAdmin):
+class UnitAdmin(ImportMixin, AreaScopedAdmin):
     area_path_field = "path"
     list_display = ["indented_name", "code", "level", "area_type", "extremely_difficult", "coastal_or_island",
                     "poor_district", "ethnic_minority_area"]
@@ -53,6 +60,12 @@ class UnitAdmin(AreaScopedAdmin):
     search_fields = ["code", "name"]
     autocomplete_fields = ["parent"]
     list_per_page = 100
+
+    def get_resource_classes(self, request=None):
+        return [_resource("UnitResource")]
+
+    def has_import_permission(self, request):
+        return request.user.is_superuser or request.user.has_perm("areas.add_unit")
 
     @admin.display(description=_("name"), ordering="path")
     def indented_name(self, unit):

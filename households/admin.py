@@ -1,11 +1,21 @@
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
 from areas.admin import AreaListFilter, AreaScopedAdmin
 
-from .models import Household, Member, PovertyStandard
+from .models import Household, Member, PovertyStandard, RosterImport
+from .roster import export
+from .roster.jobs import confirm_job, problems_xlsx, start_job
+from .roster.service import max_upload_bytes
 from .services import household_delete, household_reclassify
 from .tasks import reclassify_standard_task
 
@@ -18,8 +28,33 @@ class MemberInline(admin.TabularInline):
               "uses_internet", "job_training_certificate"]
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class RosterUploadForm(forms.Form):
+    file = forms.FileField(label=_("Roster file (.xlsx or .csv)"))
+    survey_year = forms.IntegerField(label=_("Survey year"), required=False, min_value=2000, max_value=2100,
+                                     help_text=_("For files without a “Năm rà soát” column."))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > max_upload_bytes():
+            raise forms.ValidationError(gettext("The file is larger than %(mb)s MB: split it.")
+                                        % {"mb": max_upload_bytes() // 1024 // 1024})
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(gettext("Choose an .xlsx or .csv file."))
+        return upload
+
+
 @admin.register(Household)
 class HouseholdAdmin(ExportMixin, AreaScopedAdmin):
+    import_export_change_list_template = "admin/households/household/change_list.html"
     list_display = ["code", "survey_year", "head_name", "unit", "ethnicity", "income_per_capita", "member_count",
                     "classification", "deprivation_count"]
     list_filter = [AreaListFilter, "survey_year", "classification", "ethnicity", "area_type", "standard"]
@@ -57,6 +92,42 @@ class HouseholdAdmin(ExportMixin, AreaScopedAdmin):
         for household in queryset.select_related("unit"):
             household_delete(household)
 
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("roster-import/", view(self.roster_import_view), name="households_household_roster_import"),
+            path("roster-template/<str:layout>/", view(self.template_view),
+                 name="households_household_roster_template"),
+            path("export-xlsx/", view(self.export_xlsx_view), name="households_household_export_xlsx"),
+            *super().get_urls(),
+        ]
+
+    def roster_import_view(self, request):
+        """The import page: an upload, then the job page that checks, previews and imports."""
+        if not request.user.has_perm("households.add_rosterimport"):
+            raise PermissionDenied
+        form = RosterUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            job = start_job(form.cleaned_data["file"], request.user, form.cleaned_data["survey_year"])
+            return redirect("admin:households_rosterimport_change", job.pk)
+        context = {**self.admin_site.each_context(request), "form": form, "opts": self.model._meta,
+                   "title": gettext("Import a household roster"), "layouts": [
+                       (layout, reverse("admin:households_household_roster_template", args=[layout]), label)
+                       for layout, label in (("two_sheets", _("two sheets: households and members")),
+                                             ("member_rows", _("one sheet, a row per member")),
+                                             ("answers", _("one row per household with the deprivations ticked")))]}
+        return TemplateResponse(request, "admin/households/household/roster_import.html", context)
+
+    def template_view(self, request, layout):
+        if layout not in export.LAYOUTS:
+            raise PermissionDenied
+        return xlsx_response(export.template(layout), f"mau-danh-sach-ho-{layout.replace('_', '-')}.xlsx")
+
+    def export_xlsx_view(self, request):
+        """The households of the current list filters, in the two-sheet layout that imports back."""
+        changelist = self.get_changelist_instance(request)
+        return xlsx_response(export.households_xlsx(changelist.get_queryset(request)), "danh-sach-ho.xlsx")
+
 
 @admin.register(PovertyStandard)
 class PovertyStandardAdmin(admin.ModelAdmin):
@@ -68,3 +139,63 @@ class PovertyStandardAdmin(admin.ModelAdmin):
         if change:
             transaction.on_commit(lambda: reclassify_standard_task.delay(obj.pk))
             messages.info(request, _("The households of %(code)s are being reclassified.") % {"code": obj.code})
+
+
+@admin.register(RosterImport)
+class RosterImportAdmin(admin.ModelAdmin):
+    list_display = ["id", "original_name", "user", "status", "progress", "problem_count", "created_at",
+                    "finished_at"]
+    list_filter = ["status"]
+    readonly_fields = ["original_name", "user", "survey_year", "status", "stage", "progress", "problem_count",
+                       "error", "created_at", "started_at", "finished_at"]
+    exclude = ["file", "summary", "problems"]
+    change_form_template = "admin/households/rosterimport/change_form.html"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.filter(user=request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return redirect("admin:households_household_roster_import")
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/progress/", view(self.progress_view), name="households_rosterimport_progress"),
+            path("<int:pk>/confirm/", view(self.confirm_view), name="households_rosterimport_confirm"),
+            path("<int:pk>/errors.xlsx", view(self.errors_view), name="households_rosterimport_errors"),
+            *super().get_urls(),
+        ]
+
+    def _job(self, request, pk):
+        return get_object_or_404(self.get_queryset(request), pk=pk)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        job = self._job(request, object_id)
+        extra_context = {**(extra_context or {}), "job": job, "problems_shown": job.problems[:200],
+                         "summary_lines": job.summary.get("summary", [])}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def progress_view(self, request, pk):
+        job = self._job(request, pk)
+        return JsonResponse({"status": job.status, "status_display": job.get_status_display(),
+                             "progress": job.progress, "stage": job.stage, "problem_count": job.problem_count,
+                             "summary": job.summary.get("summary", []), "error": job.error})
+
+    def confirm_view(self, request, pk):
+        job = self._job(request, pk)
+        if request.method != "POST" or not request.user.has_perm("households.add_rosterimport"):
+            raise PermissionDenied
+        if confirm_job(job):
+            messages.info(request, gettext("Import of %(file)s started.") % {"file": job.original_name})
+        return redirect("admin:households_rosterimport_change", job.pk)
+
+    def errors_view(self, request, pk):
+        job = self._job(request, pk)
+        return xlsx_response(problems_xlsx(job), f"loi-nhap-{job.pk}.xlsx")

@@ -186,3 +186,40 @@ class Member(models.Model):
 
     def __str__(self):
         return self.full_name or f"{self.household.code} #{self.pk}"
+
+
+class RosterImport(models.Model):
+    """A roster import the admin page follows: checked first (preview), then written when confirmed."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        CHECKING = "checking", _("checking")
+        CHECKED = "checked", _("checked, waiting for confirmation")
+        IMPORTING = "importing", _("importing")
+        DONE = "done", _("imported")
+        REJECTED = "rejected", _("file has errors")
+        FAILED = "failed", _("failed")
+
+    user = models.ForeignKey("auth.User", models.SET_NULL, null=True, verbose_name=_("user"))
+    file = models.FileField(_("file"), upload_to="roster_imports/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=200)
+    survey_year = models.PositiveSmallIntegerField(_("survey year"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    stage = models.CharField(_("stage"), max_length=20, blank=True)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    problems = models.JSONField(_("errors"), default=list, blank=True)
+    problem_count = models.PositiveIntegerField(_("number of errors"), default=0)
+    error = models.TextField(_("failure"), blank=True)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("roster import")
+        verbose_name_plural = _("roster imports")
+        ordering = ["-created_at"]
+        constraints = [models.CheckConstraint(condition=Q(progress__lte=100), name="roster_import_progress_max_100")]
+
+    def __str__(self):
+        return f"#{self.pk} {self.original_name}"

@@ -10,3 +10,20 @@ def reclassify_standard_task(self, standard_id: int) -> int:
         return reclassify_standard(standard_id)
     except OperationalError as exc:
         raise self.retry(exc=exc, countdown=30) from exc
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3)
+def roster_import_task(self, job_id: int, confirm: bool = False) -> None:
+    from households.roster.jobs import fail_job, run_job
+
+    try:
+        run_job(job_id, confirm)
+    except OperationalError as exc:
+        if self.request.retries >= self.max_retries:
+            fail_job(job_id, str(exc))
+            raise
+        raise self.retry(exc=exc, countdown=10 * 2**self.request.retries) from exc
+    except Exception as exc:
+        fail_job(job_id, repr(exc))
+        if not self.request.is_eager:  # in-process (no broker) the page shows the failure instead
+            raise

@@ -128,6 +128,9 @@ CHROMIUM_PATH = env("CHROMIUM_PATH", default="/usr/bin/chromium")
 
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploaded rosters wait here for the Celery worker (same machine or a shared volume).
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+ROSTER_MAX_UPLOAD_BYTES = env.int("ROSTER_MAX_UPLOAD_MB", default=200) * 1024 * 1024
 
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG

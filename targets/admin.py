@@ -5,6 +5,8 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export.admin import ImportMixin
 
 from areas.admin import AreaListFilter, AreaScopedAdmin
 
@@ -23,8 +25,30 @@ class TargetInline(admin.StackedInline):
     autocomplete_fields = ["indicator", "share_indicator"]
 
 
+def _xlsx(data, filename):
+    from households.admin import xlsx_response
+
+    return xlsx_response(data, filename)
+
+
+@admin.action(description=gettext_lazy("Export the attainment (.xlsx)"))
+def export_attainment(modeladmin, request, queryset):
+    from households.roster.export import attainment_xlsx
+
+    plan = queryset.first()
+    return _xlsx(attainment_xlsx(plan), f"ket-qua-thuc-hien-{plan.pk}.xlsx")
+
+
+@admin.action(description=gettext_lazy("Export the selected values (.xlsx)"))
+def export_indicator_values(modeladmin, request, queryset):
+    from households.roster.export import indicator_values_xlsx
+
+    return _xlsx(indicator_values_xlsx(queryset), "gia-tri-chi-so.xlsx")
+
+
 @admin.register(Plan)
 class PlanAdmin(AreaScopedAdmin):
+    actions = [export_attainment]
     area_path_field = "province__path"
     list_display = ["__str__", "title", "document_number", "signed_on", "year_start", "year_end", "standard"]
     list_filter = ["year_start", "standard"]
@@ -53,11 +77,19 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportedValue)
-class ReportedValueAdmin(AreaScopedAdmin):
+class ReportedValueAdmin(ImportMixin, AreaScopedAdmin):
     list_display = ["indicator", "unit", "year", "month", "value", "numerator", "denominator", "updated_at"]
     list_filter = [AreaListFilter, "year", "indicator"]
     search_fields = ["unit__name", "indicator__name_vi"]
     autocomplete_fields = ["unit"]
+
+    def get_resource_classes(self, request=None):
+        from households.roster.resources import ReportedValueResource
+
+        return [ReportedValueResource]
+
+    def has_import_permission(self, request):
+        return request.user.has_perm("targets.add_reportedvalue")
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -70,6 +102,7 @@ class ReportedValueAdmin(AreaScopedAdmin):
 
 @admin.register(ComputedValue)
 class ComputedValueAdmin(AreaScopedAdmin):
+    actions = [export_indicator_values]
     list_display = ["indicator", "unit", "year", "scope", "numerator", "denominator", "run"]
     list_filter = [AreaListFilter, "year", "scope", "indicator"]
     list_select_related = ["indicator", "unit", "run"]

@@ -96,7 +96,7 @@ MEMBER_ONLY = ("full_name", "age", "birth_date", "sex", "education", "in_school"
                "able_to_work", "disabled")
 
 INDICATOR_COLUMNS = tuple(
-    Column(f"ind:{code}", vi, code.replace("_", " ").capitalize(), "bool", default=False)
+    Column(f"ind:{code}", vi, code.replace("_", " ").capitalize(), "bool")
     for vi, code in (
         ("Việc làm", "employment"), ("Người phụ thuộc", "dependents"), ("Dinh dưỡng", "nutrition"),
         ("Bảo hiểm y tế", "health_insurance"), ("Tiếp cận dịch vụ y tế", "health_access"),

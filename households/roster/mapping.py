@@ -534,7 +534,8 @@ class RosterParser:
             entry.data["dwelling"] = self._dwelling(entry, values)
             if "member_count" not in entry.data and "member_count" not in entry.invalid:
                 entry.data["member_count"] = len(entry.data["members"])
-        if entry.indicator_columns:
+        listed = bool(entry.data.get("members"))
+        if entry.indicator_columns and (not listed or any(key in values for key in INDICATOR_KEYS)):
             year = entry.data["survey_year"]
             allowed = self.indicators_for_year(year)
             ticked = []

@@ -210,5 +210,6 @@ def _officer_group() -> Group:
     codenames = [f"{action}_{model}" for model in ("household", "member", "reportedvalue")
                  for action in ("view", "add", "change", "delete")]
     codenames += ["view_unit", "view_plan", "view_target", "view_indicator", "view_povertystandard"]
+    codenames += ["add_rosterimport", "view_rosterimport"]
     group.permissions.set(Permission.objects.filter(codename__in=codenames))
     return group
