@@ -131,7 +131,7 @@ class ReportedValueResource(resources.ModelResource):
         for key in ("note", "numerator", "denominator"):
             if key not in dataset.headers:
                 dataset.append_col([""] * len(dataset), header=key)
-        self._touched = set()
+        self._touched = {}
 
     def before_import_row(self, row, **kwargs):
         if row.get("month") == "":
@@ -144,16 +144,13 @@ class ReportedValueResource(resources.ModelResource):
 
     def after_save_instance(self, instance, row, **kwargs):
         if not kwargs.get("dry_run"):
-            self._touched.add((instance.unit.path.split("/", 1)[0], instance.year, instance.unit_id))
+            self._touched[(instance.unit.path.split("/", 1)[0], instance.year)] = instance.unit
 
     def after_import(self, dataset, result, **kwargs):
-        """One recompute per province and year touched, after the commit."""
+        """One recompute per province and year touched (as an edit in the admin does), after the commit."""
         if kwargs.get("dry_run") or result.has_errors() or result.has_validation_errors():
             return
         from targets.services import schedule_recompute
 
-        done = set()
-        for province, year, unit_id in sorted(self._touched):
-            if (province, year) not in done:
-                done.add((province, year))
-                schedule_recompute(Unit.objects.get(pk=unit_id), year)
+        for (_province, year), unit in sorted(self._touched.items()):
+            schedule_recompute(unit, year)
