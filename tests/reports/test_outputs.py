@@ -139,3 +139,44 @@ def test_a_bad_year_is_not_found(province, users, client):
     client.force_login(users["manager"])
     assert client.get(PAGE, {"unit": "P", "year": "abc"}).status_code == 404
     assert client.get(XLSX, {"unit": "P", "year": 1990}).status_code == 404
+
+
+def _households_behind(params):
+    """The households the list page shows for a link of the URL contract (COMMON.md)."""
+    from django.db.models import F
+
+    from areas.models import Unit
+    from households.models import Household
+    from households.selectors import filter_by_movement
+    from households.standards.facts import DEPRIVATION_BITS
+
+    households = Household.objects.filter(unit__path__startswith=Unit.objects.get(code=params["unit"]).path,
+                                          survey_year=int(params["year"]))
+    if "classification" in params:
+        households = households.filter(classification=params["classification"])
+    if "area_type" in params:
+        households = households.filter(area_type=params["area_type"])
+    if params.get("ethnic_minority") == "1":
+        households = households.exclude(ethnicity="kinh")
+    if "deprivation" in params:
+        households = households.alias(bit=F("deprivation_mask").bitand(DEPRIVATION_BITS[params["deprivation"]])) \
+            .filter(bit__gt=0)
+    if "transition" in params:
+        households = filter_by_movement(households, params["transition"])
+    return households.count()
+
+
+def test_each_linked_count_is_the_number_of_households_its_list_shows(province):
+    from reports.present import report_view
+    from reports.selectors import review_report
+
+    report = review_report(province["P"], 2021)
+    checked = 0
+    for view in report_view(report):
+        for row in view["rows"]:
+            for column, cell in zip(view["table"].columns, row["cells"]):
+                if cell["href"]:
+                    params = {k: v[0] for k, v in parse_qs(urlparse(cell["href"]).query).items()}
+                    assert _households_behind(params) == row["row"].values[column.key], (view["table"].code, params)
+                    checked += 1
+    assert checked > 100
