@@ -4,6 +4,7 @@ from import_export.admin import ImportMixin
 
 from .models import Profile, Unit
 from .selectors import filter_by_user_area, units_for_user
+from .services import profile_save
 
 
 class AreaListFilter(admin.SimpleListFilter):
@@ -73,8 +74,13 @@ class UnitAdmin(ImportMixin, AreaScopedAdmin):
 
 
 @admin.register(Profile)
-class ProfileAdmin(admin.ModelAdmin):
+class ProfileAdmin(AreaScopedAdmin):
+    """Administrators give each user a role (its group of permissions) and the unit they work in."""
+
     list_display = ["user", "role", "unit"]
-    list_filter = ["role"]
-    search_fields = ["user__username", "unit__name"]
+    list_filter = ["role", AreaListFilter]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name"]
     autocomplete_fields = ["unit", "user"]
+
+    def save_model(self, request, obj, form, change):
+        profile_save(obj.user, obj.role, obj.unit)

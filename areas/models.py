@@ -66,12 +66,14 @@ class Profile(models.Model):
     """What a user may see: their unit's subtree. No unit means the whole system."""
 
     class Role(models.TextChoices):
-        OFFICER = "officer", _("officer")
-        MANAGER = "manager", _("provincial manager")
         ADMIN = "admin", _("administrator")
+        MANAGER = "manager", _("provincial manager")
+        DISTRICT_OFFICER = "district_officer", _("district officer")
+        OFFICER = "officer", _("commune officer")
+        VIEWER = "viewer", _("viewer")
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="profile")
-    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.OFFICER)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.OFFICER)
     unit = models.ForeignKey(
         Unit, models.PROTECT, null=True, blank=True, verbose_name=_("area"),
         help_text=_("The user sees this unit and everything under it. Empty: every area."),

@@ -2,14 +2,19 @@
 
 from collections import Counter, defaultdict
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from areas.models import Unit
+from areas.selectors import filter_by_user_area, units_for_user
 
-from .models import Household
+from .labels import indicator_name
+from .models import Ethnicity, Household, Member
 from .standards import transitions as t
 from .standards.alkire_foster import measures, measures_by_group
 from .standards.builtin import DIMENSIONS
+from .standards.facts import DEPRIVATION_BITS
 from .standards.transitions import transitions
 
 
@@ -89,3 +94,107 @@ def filter_by_movement(households, movement: str):
     if movement not in conditions:
         raise ValueError(f"unknown movement {movement!r}")
     return households.filter(conditions[movement])
+
+
+# --- Pages and API: every read of household records goes through the user's area --------------------
+
+def households_for_user(user):
+    return filter_by_user_area(Household.objects.select_related("unit"), user)
+
+
+def get_household_for_user(user, pk) -> Household:
+    return get_object_or_404(households_for_user(user), pk=pk)
+
+
+def household_list(user, *, unit: str = "", year=None, classification="", deprivation="", ethnic_minority=False,
+                   area_type="", transition="", q=""):
+    """The household list's filters (the URL contract of /households/), within the user's area."""
+    households = households_for_user(user)
+    if unit:
+        place = units_for_user(user).filter(code=unit).first()
+        households = households.filter(unit__path__startswith=place.path) if place else households.none()
+    if year:
+        households = households.filter(survey_year=year)
+    if classification:
+        households = households.filter(classification=classification)
+    if deprivation:
+        bit = DEPRIVATION_BITS.get(deprivation)
+        households = (households.alias(_dep=F("deprivation_mask").bitand(bit)).filter(_dep__gt=0)
+                      if bit else households.none())
+    if ethnic_minority:
+        households = households.exclude(ethnicity=Ethnicity.KINH)
+    if area_type:
+        households = households.filter(area_type=area_type)
+    if transition:
+        households = filter_by_movement(households, transition)
+    if q:
+        households = households.filter(Q(code__icontains=q) | Q(head_name__icontains=q))
+    return households.order_by("-survey_year", "code")
+
+
+def classification_counts(households) -> dict[str, int]:
+    return dict(households.order_by().values_list("classification").annotate(n=Count("id")))
+
+
+def household_years(user, household: Household) -> list[dict]:
+    """The same household code in every survey year the user may see, with its movement into each year."""
+    records = list(households_for_user(user).filter(code=household.code).order_by("survey_year"))
+    history = {h.survey_year: h.classification for h in records}
+    return [{"household": h, "transition": transitions(history, h.survey_year)} for h in records]
+
+
+def _display(field, value):
+    if value is None or value == "":
+        return "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if field.name == "deprivations" and isinstance(value, list):
+        return ", ".join(indicator_name(v) for v in value) or "—"
+    return str(value)
+
+
+def _changes(new, old, model, skip=()) -> list[dict]:
+    delta = new.diff_against(old, excluded_fields=["updated_at", *skip])
+    return [{"field": str(model._meta.get_field(c.field).verbose_name),
+             "old": _display(model._meta.get_field(c.field), c.old),
+             "new": _display(model._meta.get_field(c.field), c.new)} for c in delta.changes]
+
+
+HIDDEN_HISTORY_FIELDS = ["deprivation_mask", "standard", "insured_members", "working_age_members",
+                         "trained_workers", "vocational_workers", "has_steady_worker", "deprivation_count"]
+
+
+def _who(user) -> str:
+    return (user.get_full_name() or user.username) if user else _("system")
+
+
+def change_history(household: Household, limit: int = 50) -> list[dict]:
+    """Who changed what and when, field by field: the household's record and its members', newest first."""
+    entries = []
+    records = list(household.history.select_related("history_user").order_by("history_date", "history_id"))
+    for before, after in zip([None, *records], records):
+        entries.append({
+            "when": after.history_date, "who": _who(after.history_user), "type": after.history_type,
+            "subject": _("household record"), "reason": after.history_change_reason or "",
+            "changes": _changes(after, before, Household, HIDDEN_HISTORY_FIELDS) if before else [],
+        })
+    members = Member.history.filter(household_id=household.pk).select_related("history_user")
+    last = {}
+    for record in members.order_by("history_date", "history_id"):
+        before = last.get(record.id)
+        name = record.full_name or _("member #%(id)s") % {"id": record.id}
+        entries.append({
+            "when": record.history_date, "who": _who(record.history_user), "type": record.history_type,
+            "subject": name, "reason": record.history_change_reason or "",
+            "changes": _changes(record, before, Member) if before and record.history_type == "~" else [],
+        })
+        last[record.id] = record
+    entries.sort(key=lambda e: e["when"], reverse=True)
+    return entries[:limit]
+
+
+def last_change(household: Household):
+    """The newest history record of a household: who saved it last and when."""
+    return household.history.select_related("history_user").order_by("-history_date", "-history_id").first()

@@ -3,6 +3,7 @@ so a record's classification is always derived by the standard of its year."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Household, Member, PovertyStandard
@@ -105,9 +106,41 @@ def household_delete(household: Household) -> None:
     announce_change([unit_id], [year])
 
 
+class EditConflict(Exception):
+    """Someone else saved the record after the editor loaded it: their save is refused, nothing is written."""
+
+    def __init__(self, who, when):
+        self.who, self.when = who, when
+        name = (who.get_full_name() or who.username) if who else _("another user")
+        stamp = timezone.localtime(when).strftime("%H:%M:%S %d/%m/%Y") if when else ""
+        super().__init__(_(
+            "%(who)s saved this record at %(when)s, after you opened it. Your changes were not saved: "
+            "reload the page to see theirs, then make your changes again."
+        ) % {"who": name, "when": stamp})
+
+
+def version_of(household: Household) -> str:
+    """The token an editor carries back to prove they saw the latest save (optimistic locking)."""
+    return household.updated_at.isoformat() if household.updated_at else ""
+
+
+def _check_version(household: Household, expected_version: str | None) -> None:
+    if expected_version is None or household.pk is None:
+        return
+    current = Household.objects.select_for_update().filter(pk=household.pk).first()
+    if current is not None and version_of(current) != expected_version:
+        last = current.history.select_related("history_user").order_by("-history_date", "-history_id").first()
+        raise EditConflict(last.history_user if last else None, current.updated_at)
+
+
 @transaction.atomic
-def household_save(household: Household, members: list[Member] | None = None) -> Household:
-    """Validate, classify and store a household with its members (replacing the ones it had)."""
+def household_save(household: Household, members: list[Member] | None = None,
+                   expected_version: str | None = None) -> Household:
+    """Validate, classify and store a household with its members. Members with the id of one of the
+    household's members update it (so its history shows the fields that changed); the others are added,
+    and members not given are removed. With `expected_version` (version_of when the editor loaded the
+    record), a save made meanwhile by someone else raises EditConflict."""
+    _check_version(household, expected_version)
     if not household.area_type and household.unit_id:
         household.area_type = household.unit.area_type
     members = members or []
@@ -121,10 +154,15 @@ def household_save(household: Household, members: list[Member] | None = None) ->
     for member in members:
         member.full_clean(exclude=["household"])
     household.save()
-    household.members.all().delete()
+    existing = set(household.members.values_list("pk", flat=True))
+    kept = {m.pk for m in members if m.pk in existing}
+    for stale in household.members.exclude(pk__in=kept):
+        stale.delete()
     for member in members:
+        if member.pk not in existing:
+            member.pk = None
         member.household = household
-    Member.objects.bulk_create(members)
+        member.save()
     if before and before != (household.unit_id, household.survey_year):  # moved: the old place changed too
         announce_change([before[0], household.unit_id], [before[1], household.survey_year])
     else:

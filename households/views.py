@@ -1,2 +1,234 @@
+"""Officers' pages for household records: list, record, entry form (with members), answers form.
+Reads through households.selectors (scoped to the user's area), writes through households.services."""
 
-# Create your views here.
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import IntegrityError
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors
+from .forms import (
+    DWELLING_FIELDS,
+    MEMBER_FIELDS,
+    AnswersForm,
+    HouseholdFilterForm,
+    HouseholdForm,
+    LockedForm,
+    MemberFormSet,
+)
+from .labels import TRANSITION_NAMES, indicator_name
+from .models import Household, Member
+from .services import EditConflict, apply_classification, household_save, standard_for_year, version_of
+
+PAGE_SIZE = 50
+DONE_TOKENS = "households_done_tokens"
+
+
+def can_enter_data(user) -> bool:
+    return user.has_perm("households.change_household") and user.has_perm("households.add_household")
+
+
+def _require_entry(user):
+    if not can_enter_data(user):
+        raise PermissionDenied(_("Your role may look at household records but not change them."))
+
+
+@login_required
+def household_list(request):
+    filters = HouseholdFilterForm(request.GET or None, user=request.user)
+    values = filters.cleaned_data if filters.is_valid() else {}
+    households = selectors.household_list(request.user, **{k: v for k, v in values.items() if v not in (None, "")})
+    counts = selectors.classification_counts(households)
+    page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "households/household_list.html", {
+        "filters": filters, "page": page, "total": page.paginator.count, "query": query.urlencode(),
+        "counts": [(value, label, counts.get(value, 0)) for value, label in Household._meta.get_field(
+            "classification").choices],
+        "can_enter": can_enter_data(request.user),
+    })
+
+
+@login_required
+def household_detail(request, pk):
+    household = selectors.get_household_for_user(request.user, pk)
+    years = selectors.household_years(request.user, household)
+    return render(request, "households/household_detail.html", {
+        "household": household,
+        "members": household.members.order_by("id"),
+        "deprivations": [(code, indicator_name(code)) for code in household.deprivations],
+        "years": [{**y, "label": _transition_label(y["transition"])} for y in years],
+        "history": selectors.change_history(household),
+        "can_enter": can_enter_data(request.user),
+        "has_detail": household.members.exists() and bool(household.house_class),
+    })
+
+
+TRANSITION_LABELS = {
+    "stayed_poor": TRANSITION_NAMES["still_poor"], "escaped_to_near_poor": _("escaped poverty, now near-poor"),
+    "escaped_to_not_poor": TRANSITION_NAMES["escaped"], "newly_poor": TRANSITION_NAMES["newly_poor"],
+    "near_poor_to_poor": _("from near-poor into poverty"), "re_poor": TRANSITION_NAMES["re_poor"],
+    "stayed_near_poor": _("still near-poor"), "newly_near_poor": _("newly near-poor"),
+    "escaped_near_poor": _("no longer near-poor"), "stayed_not_poor": _("not poor both years"),
+    "new_household": _("first record"),
+}
+
+
+def _transition_label(code):
+    return str(TRANSITION_LABELS.get(code, code))
+
+
+def _add_service_errors(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _done(request, token):
+    return request.session.get(DONE_TOKENS, {}).get(token) if token else None
+
+
+def _remember(request, token, pk):
+    if token:
+        done = request.session.get(DONE_TOKENS, {})
+        done[token] = pk
+        request.session[DONE_TOKENS] = dict(list(done.items())[-50:])
+
+
+def _copy_initial(request):
+    """"Copy from last year": this year's record starts from the same household's last record."""
+    source = request.GET.get("copy")
+    if not source:
+        return {}, []
+    old = selectors.get_household_for_user(request.user, source)
+    initial = {f: getattr(old, f) for f in HouseholdForm._meta.fields if f != "unit"}
+    initial.update(unit=old.unit_id, survey_year=old.survey_year + 1)
+    members = [{f: getattr(m, f) for f in MEMBER_FIELDS} | {"age": min(m.age + 1, 120)}
+               for m in old.members.order_by("id")]
+    return initial, members
+
+
+def _bind(request, household, data=None):
+    locked = LockedForm(data, initial={"version": version_of(household) if household.pk else ""})
+    form = HouseholdForm(data, instance=household, user=request.user)
+    formset = MemberFormSet(data, instance=household, prefix="members")
+    return locked, form, formset
+
+
+def _members(formset) -> list[Member]:
+    return [f.instance for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+
+
+@login_required
+def household_edit(request, pk=None):
+    """The entry form of a household's survey record with its members (new when pk is None)."""
+    _require_entry(request.user)
+    household = selectors.get_household_for_user(request.user, pk) if pk else Household()
+    if request.method == "POST":
+        token = request.POST.get("token")
+        if (done := _done(request, token)) is not None:
+            messages.info(request, _("This form had already been saved; it was not saved twice."))
+            return redirect("households:detail", done)
+        locked, form, formset = _bind(request, household, request.POST)
+        if locked.is_valid() and form.is_valid() and formset.is_valid():
+            saved = _save(request, form, lambda h: _members(formset), locked)
+            if saved is not None:
+                return saved
+    else:
+        initial, member_rows = _copy_initial(request) if not pk else ({}, [])
+        locked, form, formset = _bind(request, household)
+        if initial:
+            form = HouseholdForm(instance=household, user=request.user, initial=initial)
+            formset = MemberFormSet(instance=household, prefix="members", initial=member_rows)
+            formset.extra = len(member_rows)
+    return render(request, "households/household_form.html", {
+        "household": household, "form": form, "formset": formset, "locked": locked,
+        "copied": bool(request.GET.get("copy")), "dwelling_fields": DWELLING_FIELDS,
+    })
+
+
+@login_required
+def household_answers(request, pk=None):
+    """The answers form, for communes that keep only income, member count and ticked deprivations."""
+    _require_entry(request.user)
+    household = selectors.get_household_for_user(request.user, pk) if pk else Household()
+    data = request.POST if request.method == "POST" else None
+    if data is not None and (done := _done(request, data.get("token"))) is not None:
+        messages.info(request, _("This form had already been saved; it was not saved twice."))
+        return redirect("households:detail", done)
+    locked = LockedForm(data, initial={"version": version_of(household) if household.pk else ""})
+    initial = {"survey_year": request.GET.get("year")} if request.GET.get("year") else {}
+    form = AnswersForm(data, instance=household, user=request.user, initial=initial)
+    if data is not None and locked.is_valid() and form.is_valid():
+        saved = _save(request, form, lambda h: [], locked)
+        if saved is not None:
+            return saved
+    return render(request, "households/household_answers.html", {"household": household, "form": form,
+                                                                 "locked": locked})
+
+
+def _save(request, form, members_of, locked):
+    household = form.save(commit=False)
+    members = members_of(household)
+    if members:
+        household.member_count = len(members)
+        household.reported_deprivations = None
+    version = locked.cleaned_data.get("version") or None
+    try:
+        household_save(household, members, expected_version=version if household.pk else None)
+    except EditConflict as conflict:
+        form.add_error(None, str(conflict))
+        return None
+    except ValidationError as error:
+        _add_service_errors(form, error)
+        return None
+    except IntegrityError:
+        existing = selectors.households_for_user(request.user).filter(
+            survey_year=household.survey_year, code=household.code).first()
+        if existing is None:
+            raise
+        messages.info(request, _("This household was already saved; it was not saved twice."))
+        return redirect("households:detail", existing.pk)
+    _remember(request, locked.cleaned_data.get("token"), household.pk)
+    messages.success(request, _("Household %(code)s saved: %(classification)s.") % {
+        "code": household.code, "classification": household.get_classification_display()})
+    return redirect("households:detail", household.pk)
+
+
+@login_required
+@require_POST
+def classify_preview(request, pk=None):
+    """The classification of the form as it stands, by the same engine as the save; nothing is written."""
+    _require_entry(request.user)
+    household = selectors.get_household_for_user(request.user, pk) if pk else Household()
+    if request.POST.get("form") == "answers":
+        form, members = AnswersForm(request.POST, instance=household, user=request.user), []
+        valid = form.is_valid()
+    else:
+        form, formset = _bind(request, household, request.POST)[1:]
+        valid = form.is_valid() & formset.is_valid()
+        members = _members(formset) if valid else []
+    if not valid:
+        return JsonResponse({"ok": False, "message": _("Fill in the required fields to see the classification.")})
+    household = form.save(commit=False)
+    if members:
+        household.member_count = len(members)
+        household.reported_deprivations = None
+    try:
+        result = apply_classification(household, members, standard_for_year(household.survey_year))
+    except ValidationError as error:
+        return JsonResponse({"ok": False, "message": " ".join(error.messages)})
+    return JsonResponse({
+        "ok": True, "classification": result.classification, "label": household.get_classification_display(),
+        "standard": result.standard, "rule": result.rule,
+        "deprivations": [{"code": c, "name": indicator_name(c)} for c in result.deprivations],
+    })
+

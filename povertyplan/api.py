@@ -10,6 +10,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBasicAuth, django_auth
 
 from areas.selectors import filter_by_user_area, units_for_user
+from households.api import router as households_router
 from households.services import classify_json
 from reports.api import router as reports_router
 from targets.models import Attainment, ComputedValue
@@ -33,6 +34,9 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/reports/", reports_router)
+
+
+api.add_router("/households/", households_router)
 
 
 class PlanOut(Schema):

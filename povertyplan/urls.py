@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("households/", include("households.urls")),
     path("admin/", admin.site.urls),
     path("reports/", include("reports.urls")),
     path("api/v1/", api.urls),

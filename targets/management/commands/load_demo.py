@@ -2,12 +2,13 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from areas.demo_units import COMMUNE_NAMES, DEMO_PROVINCES, VILLAGE_PREFIX
 from areas.models import Profile, Unit
+from areas.services import profile_save
 from households.demo import PROVINCE_ECONOMY, generate_households, next_year
 from households.models import Household, Member, PovertyStandard
 from households.reference_data import load_standards
@@ -184,12 +185,13 @@ def load_households(province, villages, first_year, count) -> int:
 
 
 def load_accounts() -> list[str]:
-    officers = _officer_group()
-    officer_unit = Unit.objects.get(code="94204")
+    Role = Profile.Role
     accounts = [
-        ("admin", Profile.Role.ADMIN, None, dict(is_staff=True, is_superuser=True)),
-        ("manager", Profile.Role.MANAGER, None, dict(is_staff=False)),
-        ("officer", Profile.Role.OFFICER, officer_unit, dict(is_staff=True)),
+        ("admin", Role.ADMIN, None, dict(is_staff=True, is_superuser=True)),
+        ("manager", Role.MANAGER, None, dict(is_staff=False)),
+        ("district", Role.DISTRICT_OFFICER, Unit.objects.get(code="942"), dict(is_staff=True)),
+        ("officer", Role.OFFICER, Unit.objects.get(code="94204"), dict(is_staff=True)),
+        ("viewer", Role.VIEWER, Unit.objects.get(code="94"), dict(is_staff=False)),
     ]
     lines = []
     for username, role, unit, flags in accounts:
@@ -197,19 +199,7 @@ def load_accounts() -> list[str]:
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
-        Profile.objects.update_or_create(user=user, defaults={"role": role, "unit": unit})
-        if role == Profile.Role.OFFICER:
-            user.groups.add(officers)
+        profile_save(user, role, unit)
         where = unit.name if unit else ("Sóc Trăng, Sơn La" if role != "admin" else "toàn hệ thống")
-        lines.append(f"  {username:8} / {DEMO_PASSWORD}   {Profile.Role(role).label} — {where}")
+        lines.append(f"  {username:8} / {DEMO_PASSWORD}   {Role(role).label} — {where}")
     return lines
-
-
-def _officer_group() -> Group:
-    group, _ = Group.objects.get_or_create(name="Cán bộ xã / huyện")
-    codenames = [f"{action}_{model}" for model in ("household", "member", "reportedvalue")
-                 for action in ("view", "add", "change", "delete")]
-    codenames += ["view_unit", "view_plan", "view_target", "view_indicator", "view_povertystandard"]
-    codenames += ["add_rosterimport", "view_rosterimport"]
-    group.permissions.set(Permission.objects.filter(codename__in=codenames))
-    return group

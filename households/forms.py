@@ -1,0 +1,133 @@
+import uuid
+
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from areas.models import AreaType
+from areas.selectors import units_for_user
+from povertyplan import formfields
+
+from .labels import INDICATOR_NAMES, TRANSITION_NAMES
+from .models import Classification, Household, Member, PovertyStandard
+from .standards.validate import MAX_AGE
+
+DWELLING_FIELDS = ["house_class", "nondurable_structures", "floor_area_m2", "water_source", "latrine",
+                   "has_tv", "has_radio", "has_computer", "has_smartphone", "loudspeaker_audible"]
+MEMBER_FIELDS = ("full_name", "age", "sex", "education", "employment", "in_school", "on_track", "health_insurance",
+                 "able_to_work", "disabled", "social_allowance", "malnourished", "sick_untreated", "uses_phone",
+                 "uses_internet", "job_training_certificate")
+
+
+class HouseholdFilterForm(forms.Form):
+    """The filters of /households/ (the URL contract shared with dashboards and reports)."""
+
+    unit = forms.CharField(label=_("Area code"), required=False)
+    year = forms.IntegerField(label=_("Survey year"), required=False, min_value=1900, max_value=2100)
+    classification = forms.ChoiceField(label=_("Classification"), required=False,
+                                       choices=[("", _("all"))] + Classification.choices)
+    deprivation = forms.ChoiceField(label=_("Deprived in"), required=False,
+                                    choices=[("", _("any"))] + list(INDICATOR_NAMES.items()))
+    ethnic_minority = forms.BooleanField(label=_("Ethnic-minority households"), required=False)
+    area_type = forms.ChoiceField(label=_("Urban / rural"), required=False, choices=[("", _("all"))] + AreaType.choices)
+    transition = forms.ChoiceField(label=_("Movement since the year before"), required=False,
+                                   choices=[("", _("any"))] + list(TRANSITION_NAMES.items()))
+    q = forms.CharField(label=_("Code or head's name"), required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].widget = forms.Select(choices=[("", _("all my area"))] + [
+            (u.code, "— " * max(u.depth - 1, 0) + u.name)
+            for u in units_for_user(user).filter(level__in=["province", "district", "commune"]).order_by("path")
+        ]) if user is not None else forms.TextInput()
+
+
+class LockedForm(forms.Form):
+    """Hidden fields every edit form carries: the version the editor saw and a one-time submission token."""
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+    token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["token"].initial = uuid.uuid4().hex
+
+
+class _UnitField(forms.ModelChoiceField):
+    def label_from_instance(self, unit):
+        return f"{unit.name} ({unit.code})"
+
+
+class HouseholdForm(forms.ModelForm):
+    income_per_capita = formfields.IntegerField(label=_("income per person per month (VND)"), min_value=0)
+    floor_area_m2 = formfields.DecimalField(label=_("floor area (m²)"), min_value=0, max_digits=7, decimal_places=1,
+                                            required=False)
+
+    class Meta:
+        model = Household
+        fields = ["unit", "survey_year", "code", "head_name", "ethnicity", "area_type", "income_per_capita",
+                  *DWELLING_FIELDS]
+        widgets = {"survey_year": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1900, "max": 2100})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"] = _UnitField(
+            units_for_user(user).filter(level__in=["commune", "village"]).order_by("path"), label=_("area"))
+        for name in ("house_class", "water_source", "latrine", "nondurable_structures"):
+            self.fields[name].required = True
+        self.fields["survey_year"].localize = False
+        self.fields["nondurable_structures"].widget = forms.Select(choices=[(i, str(i)) for i in range(4)])
+
+
+class MemberForm(forms.ModelForm):
+    age = forms.IntegerField(label=_("age"), min_value=0, max_value=MAX_AGE,
+                             widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": MAX_AGE}))
+
+    class Meta:
+        model = Member
+        fields = list(MEMBER_FIELDS)  # a copy: the inline formset appends its foreign key to it
+
+
+MemberFormSet = inlineformset_factory(Household, Member, form=MemberForm, extra=0, min_num=1, validate_min=True,
+                                      can_delete=True, max_num=40)
+
+
+def standard_or_latest(year) -> PovertyStandard | None:
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        year = None
+    standards = list(PovertyStandard.objects.order_by("first_year"))
+    return next((s for s in standards if year and s.first_year <= year <= s.last_year),
+                standards[-1] if standards else None)
+
+
+class AnswersForm(forms.ModelForm):
+    """A household as communes' rosters give it: income, member count and the ticked deprivations."""
+
+    income_per_capita = formfields.IntegerField(label=_("income per person per month (VND)"), min_value=0)
+    member_count = formfields.IntegerField(label=_("members"), min_value=1, max_value=100)
+    deprivations = forms.MultipleChoiceField(label=_("Deprived indicators"), required=False,
+                                             widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = Household
+        fields = ["unit", "survey_year", "code", "head_name", "ethnicity", "area_type", "income_per_capita",
+                  "member_count"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"] = _UnitField(
+            units_for_user(user).filter(level__in=["commune", "village"]).order_by("path"), label=_("area"))
+        self.fields["survey_year"].localize = False
+        year = self.data.get("survey_year") or self.initial.get("survey_year") or self.instance.survey_year
+        standard = standard_or_latest(year)
+        names = sorted(standard.indicator_rules) if standard else []
+        self.fields["deprivations"].choices = [(n, INDICATOR_NAMES.get(n, n)) for n in names]
+        if self.instance.pk and self.instance.reported_deprivations is not None:
+            self.fields["deprivations"].initial = self.instance.reported_deprivations
+
+    def save(self, commit=False):
+        household = super().save(commit=False)
+        household.reported_deprivations = sorted(self.cleaned_data["deprivations"])
+        return household

@@ -1,0 +1,100 @@
+"""/api/v1/households/: the same area rule, forms and service as the entry pages."""
+
+import json
+
+import pytest
+from django.contrib.auth.models import User
+
+from areas.services import profile_save
+from households.models import Household
+
+MEMBER = {"age": 40, "sex": "M", "education": "primary", "employment": "self_employed", "uses_phone": True}
+DWELLING = {"house_class": "ban_kien_co", "nondurable_structures": 0, "floor_area_m2": 30,
+            "water_source": "unprotected_dug_well", "latrine": "open_pit", "assets": ["tv"],
+            "loudspeaker_audible": False}
+
+
+def household(**overrides):
+    return {"code": "API1", "unit": "C1", "survey_year": 2022, "area_type": "rural", "income_per_capita": 1_200_000,
+            "dwelling": DWELLING, "members": [MEMBER, {**MEMBER, "age": 12, "employment": "child", "in_school": True}],
+            **overrides}
+
+
+@pytest.fixture
+def officers(tree):
+    users = {}
+    for name, unit, role in [("a", "C1", "officer"), ("b", "C2", "officer"), ("viewer", "P", "viewer")]:
+        users[name] = User.objects.create_user(name, password="pw")
+        profile_save(users[name], role, tree[unit])
+    return users
+
+
+def post(client, url, payload, method="post"):
+    return getattr(client, method)(url, json.dumps(payload), content_type="application/json")
+
+
+def test_an_officer_creates_a_household_and_reads_it_back(officers, client):
+    client.force_login(officers["a"])
+    response = post(client, "/api/v1/households/", household())
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["classification"], body["standard"], body["unit"]) == ("poor", "ND07-2021", "C1")
+    assert len(body["members"]) == 2 and body["members"][0]["able_to_work"] is True  # JSON default
+    assert body["dwelling"]["assets"] == ["tv"]
+    listed = client.get("/api/v1/households/?year=2022&classification=poor").json()
+    assert listed["count"] == 1 and listed["items"][0]["code"] == "API1"
+    assert client.get(f"/api/v1/households/{body['id']}/").json()["members"][1]["age"] == 12
+
+
+def test_an_invalid_household_gets_422_with_located_errors_and_writes_nothing(officers, client):
+    client.force_login(officers["a"])
+    bad = household(income_per_capita="1,500", members=[MEMBER, {**MEMBER, "age": 130}],
+                    dwelling={**DWELLING, "latrine": "golden"})
+    response = post(client, "/api/v1/households/", bad)
+    assert response.status_code == 422
+    fields = {e["field"] for e in response.json()["errors"]}
+    assert {"income_per_capita", "members[1].age", "dwelling.latrine"} <= fields
+    assert not Household.objects.exists()
+
+
+def test_answers_only_households_are_accepted(officers, client):
+    client.force_login(officers["a"])
+    payload = {"code": "R1", "unit": "C1", "survey_year": 2022, "area_type": "rural", "income_per_capita": 1_000_000,
+               "member_count": 4, "deprivations": ["water", "latrine", "telecom"]}
+    response = post(client, "/api/v1/households/", payload)
+    assert response.status_code == 201 and response.json()["classification"] == "poor"
+
+
+def test_update_replaces_the_record_and_a_stale_version_gets_409(officers, client):
+    client.force_login(officers["a"])
+    created = post(client, "/api/v1/households/", household()).json()
+    changed = household(income_per_capita=5_000_000, version=created["version"],
+                        members=[{**created["members"][0]}, {**created["members"][1]}])
+    response = post(client, f"/api/v1/households/{created['id']}/", changed, "put")
+    assert response.status_code == 200 and response.json()["classification"] == "not_poor"
+    assert [m["id"] for m in response.json()["members"]] == [m["id"] for m in created["members"]]
+    stale = post(client, f"/api/v1/households/{created['id']}/", changed, "put")
+    assert stale.status_code == 409 and "a" in stale.json()["errors"][0]["message"]
+
+
+def test_an_officer_of_commune_a_cannot_read_write_or_place_households_in_commune_b(officers, client):
+    client.force_login(officers["b"])
+    theirs = post(client, "/api/v1/households/", household(unit="C2", code="B1")).json()
+    client.force_login(officers["a"])
+    assert client.get(f"/api/v1/households/{theirs['id']}/").status_code == 404
+    assert client.get("/api/v1/households/").json()["count"] == 0
+    assert post(client, f"/api/v1/households/{theirs['id']}/", household(unit="C1"), "put").status_code == 404
+    refused = post(client, "/api/v1/households/", household(unit="C2", code="B2"))
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "unit"
+
+
+def test_a_viewer_may_read_but_not_write(officers, client):
+    client.force_login(officers["viewer"])
+    assert client.get("/api/v1/households/").status_code == 200
+    assert post(client, "/api/v1/households/", household()).status_code == 403
+
+
+def test_the_households_endpoints_are_in_the_openapi_schema(db, client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert {"get", "post"} <= set(paths["/api/v1/households/"])
+    assert {"get", "put"} <= set(paths["/api/v1/households/{household_id}/"])
