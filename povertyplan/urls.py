@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from targets import reported_views
 from targets import views as target_views
 
 from .api import api
@@ -17,6 +18,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("households/", include("households.urls")),
+    path("reported/", reported_views.reported_grid, name="reported_grid"),
     path("admin/", admin.site.urls),
     path("reports/", include("reports.urls")),
     path("api/v1/", api.urls),

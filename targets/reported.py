@@ -1,0 +1,99 @@
+"""Reads and writes of the reported-values grid: one area, one year, the reported indicators of the plans
+in force as rows and the months as columns. Saving replaces the area's cells and queues a recompute."""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from households.services import EditConflict
+
+from .models import ComputedValue, Indicator, Plan, ReportedValue, Scope
+from .services import schedule_recompute
+
+MONTHS = list(range(1, 13))
+YEAR = 0  # the column of a figure reported for the whole year (month empty)
+
+
+def grid_indicators(unit, year):
+    """The reported indicators of the plans in force in the unit's province that year (all of them if none)."""
+    province_code = unit.path.split("/", 1)[0]
+    plans = Plan.objects.filter(province__code=province_code, year_start__lte=year, year_end__gte=year)
+    ids = set()
+    for plan in plans.prefetch_related("targets"):
+        for target in plan.targets.all():
+            ids.update(i for i in (target.indicator_id, target.share_indicator_id) if i)
+    reported = Indicator.objects.filter(kind=Indicator.Kind.REPORTED).order_by("code")
+    return list(reported.filter(id__in=ids)) or list(reported)
+
+
+def grid_version(unit, year) -> str:
+    rows = ReportedValue.objects.filter(unit=unit, year=year)
+    last = rows.order_by("-updated_at").values_list("updated_at", flat=True).first()
+    return f"{rows.count()}:{last.isoformat() if last else ''}"
+
+
+def grid_rows(unit, year, indicators) -> list[dict]:
+    """One row per indicator: its cells by column, the total of the months and year, and the subtree's figure."""
+    values = {(v.indicator_id, v.month or YEAR): v for v in ReportedValue.objects.filter(unit=unit, year=year)}
+    rolled = {cv.indicator_id: cv for cv in ComputedValue.objects.filter(
+        unit=unit, year=year, scope=Scope.PROVINCE, indicator__in=indicators)}
+    rows = []
+    for indicator in indicators:
+        share = indicator.unit == Indicator.Unit.PERCENT
+        cells = [values.get((indicator.id, column)) for column in [*MONTHS, YEAR]]
+        present = [c for c in cells if c is not None]
+        if share:
+            num = sum((c.numerator or 0 for c in present), Decimal(0))
+            den = sum((c.denominator or 0 for c in present), Decimal(0))
+            total = num / den * 100 if den else None
+        else:
+            num = den = None
+            total = sum((c.value for c in present), Decimal(0)) if present else None
+        subtree = rolled.get(indicator.id)
+        subtree_value = None
+        if subtree is not None:
+            subtree_value = (subtree.numerator / subtree.denominator * 100 if subtree.denominator
+                             else None) if subtree.denominator is not None else subtree.numerator
+        rows.append({"indicator": indicator, "share": share, "cells": list(zip([*MONTHS, YEAR], cells)),
+                     "total": total, "numerator": num, "denominator": den, "subtree": subtree_value})
+    return rows
+
+
+@transaction.atomic
+def reported_grid_save(unit, year, cells: dict, expected_version: str | None = None) -> int:
+    """cells: {(indicator, column): (value, numerator, denominator) or None to clear}. Refuses, with
+    EditConflict, a save based on a grid someone else changed since it was loaded. Returns cells changed."""
+    existing = {(v.indicator_id, v.month or YEAR): v
+                for v in ReportedValue.objects.select_for_update().filter(unit=unit, year=year)}
+    if expected_version is not None and grid_version(unit, year) != expected_version:
+        last = ReportedValue.history.filter(unit_id=unit.pk, year=year).select_related("history_user") \
+            .order_by("-history_date").first()
+        raise EditConflict(last.history_user if last else None, last.history_date if last else None)
+    changed = 0
+    for (indicator, column), figures in cells.items():
+        current = existing.get((indicator.id, column))
+        if figures is None:
+            if current is not None:
+                current.delete()
+                changed += 1
+            continue
+        value, numerator, denominator = figures
+        if current is not None and (current.value, current.numerator, current.denominator) == figures:
+            continue
+        row = current or ReportedValue(indicator=indicator, unit=unit, year=year, month=column or None)
+        row.value, row.numerator, row.denominator = value, numerator, denominator
+        row.full_clean()
+        row.save()
+        changed += 1
+    if changed:
+        schedule_recompute(unit, year)
+    return changed
+
+
+def share_value(numerator, denominator):
+    if numerator is None or denominator is None:
+        return None
+    if numerator > denominator:
+        raise ValueError(_("The numerator cannot exceed the denominator."))
+    return (numerator / denominator * 100).quantize(Decimal("0.01")) if denominator else Decimal(0)
