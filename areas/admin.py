@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
 
@@ -84,3 +86,40 @@ class ProfileAdmin(AreaScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         profile_save(obj.user, obj.role, obj.unit)
+
+
+class ProfileInline(admin.StackedInline):
+    model = Profile
+    can_delete = False
+    autocomplete_fields = ["unit"]
+    verbose_name_plural = _("role and area")
+
+
+class UserWithAreaAdmin(UserAdmin):
+    """The users page of administrators: each user with their role (group of permissions) and unit."""
+
+    inlines = [ProfileInline]
+    list_display = ["username", "first_name", "last_name", "role", "area", "is_active", "last_login"]
+    list_filter = ["profile__role", "is_active", "is_staff"]
+    list_select_related = ["profile__unit"]
+
+    @admin.display(description=_("role"), ordering="profile__role")
+    def role(self, user):
+        return user.profile.get_role_display() if hasattr(user, "profile") else "—"
+
+    @admin.display(description=_("area"), ordering="profile__unit__path")
+    def area(self, user):
+        return user.profile.unit.name if hasattr(user, "profile") and user.profile.unit_id else "—"
+
+    def get_queryset(self, request):
+        return filter_by_user_area(super().get_queryset(request), request.user, "profile__unit__path")
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        profile = Profile.objects.filter(user=form.instance).first()
+        if profile is not None:
+            profile_save(form.instance, profile.role, profile.unit)
+
+
+admin.site.unregister(User)
+admin.site.register(User, UserWithAreaAdmin)
