@@ -47,10 +47,13 @@
   }
 
   // Live classification: the same engine as the save, through a small JSON endpoint; nothing is written.
+  var sent = 0;
   function classify() {
+    var ticket = ++sent;  // answers can come back out of order: only the newest one is shown
     fetch(form.dataset.classifyUrl, {method: "POST", body: new FormData(form), credentials: "same-origin"})
       .then(function (response) { return response.json(); })
       .then(function (result) {
+        if (ticket !== sent) return;
         var label = live.querySelector("[data-live-label]");
         var rule = live.querySelector("[data-live-rule]");
         var list = live.querySelector("[data-live-deprivations]");
