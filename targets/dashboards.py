@@ -7,6 +7,7 @@ from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 
+from areas.models import Unit
 from households.standards.builtin import DIMENSIONS
 
 from . import charts, selectors
@@ -56,6 +57,15 @@ def numerator_households_url(target: Target, unit_code: str, year: int) -> str |
     return household_list_url(unit_code, year, **filters, **SCOPE_FILTERS.get(target.scope, {}))
 
 
+def _unit(user, unit):
+    """A unit object the caller already checked, or a code to check against the user's area."""
+    return unit if isinstance(unit, Unit) else selectors.get_unit_for_user(user, unit)
+
+
+def _target(user, target):
+    return target if isinstance(target, Target) else selectors.get_target_for_user(user, target)
+
+
 def _standard_of(year, standards):
     return next((s for s in standards if s.first_year <= year <= s.last_year), None)
 
@@ -88,9 +98,9 @@ def _goal_path(target: Target, years, baseline=None) -> list[tuple]:
 
 # -- builders: each takes the user and the chart's parameters, checks access, returns a Chart ----------
 
-def rates_chart(user, unit_code: str) -> Chart:
-    unit = selectors.get_unit_for_user(user, unit_code)
-    standards = selectors.standards_by_year()
+def rates_chart(user, unit_code, standards=None) -> Chart:
+    unit = _unit(user, unit_code)
+    standards = standards or selectors.standards_by_year()
     values = selectors.indicator_values(["poor_rate", "near_poor_rate"], [unit])
     years = sorted({y for (_, _, y) in values})
     series, rows = {}, []
@@ -115,13 +125,14 @@ def rates_chart(user, unit_code: str) -> Chart:
         note="Mỗi chuẩn nghèo một đoạn: tỷ lệ không nối qua hai chuẩn khác nhau.", params={"unit": unit.code})
 
 
-def breakdown_chart(user, unit_code: str, indicator_code: str = "poor_rate", year=None, scope=Scope.PROVINCE,
-                    target: Target | None = None) -> Chart:
-    unit = selectors.get_unit_for_user(user, unit_code)
-    indicator = Indicator.objects.filter(code=indicator_code).first()
+def breakdown_chart(user, unit_code, indicator_code="poor_rate", year=None, scope=Scope.PROVINCE,
+                    target: Target | None = None, children=None) -> Chart:
+    unit = _unit(user, unit_code)
+    indicator = target.indicator if target is not None and target.indicator.code == indicator_code else \
+        Indicator.objects.filter(code=indicator_code).first()
     if indicator is None:
         raise Http404("unknown indicator")
-    children = selectors.children_of(unit)
+    children = children if children is not None else selectors.children_of(unit)
     year = int(year) if year else (selectors.survey_years(unit) or [None])[-1]
     values = selectors.indicator_values([indicator.code], children, [year], scope)
     percent = indicator.unit == Indicator.Unit.PERCENT
@@ -146,8 +157,8 @@ def breakdown_chart(user, unit_code: str, indicator_code: str = "poor_rate", yea
         note="Bấm vào một thanh để xem cấp dưới." if drill else "")
 
 
-def ethnic_chart(user, unit_code: str, year=None) -> Chart:
-    unit = selectors.get_unit_for_user(user, unit_code)
+def ethnic_chart(user, unit_code, year=None) -> Chart:
+    unit = _unit(user, unit_code)
     year = int(year) if year else (selectors.survey_years(unit) or [None])[-1]
     codes = [ethnic_code(e, c) for e in ETHNIC_GROUPS for c in ("poor", "near_poor")]
     values = selectors.indicator_values(codes, [unit], [year])
@@ -166,10 +177,10 @@ def ethnic_chart(user, unit_code: str, year=None) -> Chart:
         note="Mẫu số: số hộ của chính dân tộc đó.", params={"unit": unit.code, "year": year})
 
 
-def _profile(user, unit_code, year):
-    unit = selectors.get_unit_for_user(user, unit_code)
+def _profile(user, unit_code, year, standards=None):
+    unit = _unit(user, unit_code)
     year = int(year) if year else (selectors.survey_years(unit) or [None])[-1]
-    standard = _standard_of(year, selectors.standards_by_year()) if year else None
+    standard = _standard_of(year, standards or selectors.standards_by_year()) if year else None
     if standard is None:
         return unit, year, None, {}, {}
     dimensions = DIMENSIONS.get(standard.code, {})
@@ -179,8 +190,8 @@ def _profile(user, unit_code, year):
     return unit, year, standard, dimensions, {code: values.get((code, unit.pk, year)) for code in codes}
 
 
-def censored_chart(user, unit_code: str, year=None) -> Chart:
-    unit, year, standard, dimensions, values = _profile(user, unit_code, year)
+def censored_chart(user, unit_code, year=None, standards=None) -> Chart:
+    unit, year, standard, dimensions, values = _profile(user, unit_code, year, standards)
     rows = []
     for dimension, names in dimensions.items():
         label = DIMENSION_NAMES[dimension][0].capitalize()
@@ -198,8 +209,8 @@ def censored_chart(user, unit_code: str, year=None) -> Chart:
         params={"unit": unit.code, "year": year})
 
 
-def dimensions_chart(user, unit_code: str, year=None) -> Chart:
-    unit, year, standard, dimensions, values = _profile(user, unit_code, year)
+def dimensions_chart(user, unit_code, year=None, standards=None) -> Chart:
+    unit, year, standard, dimensions, values = _profile(user, unit_code, year, standards)
     c_sum = values.get("mpi_m0")[0] if values.get("mpi_m0") else 0
     rows = []
     for dimension, names in dimensions.items():
@@ -213,16 +224,15 @@ def dimensions_chart(user, unit_code: str, year=None) -> Chart:
         params={"unit": unit.code, "year": year})
 
 
-def transitions_chart(user, unit_code: str, year=None) -> Chart:
-    unit = selectors.get_unit_for_user(user, unit_code)
-    years = selectors.survey_years(unit)
-    year = int(year) if year else (years or [None])[-1]
+def transitions_chart(user, unit_code, year=None, standards=None) -> Chart:
+    unit = _unit(user, unit_code)
+    year = int(year) if year else (selectors.survey_years(unit) or [None])[-1]
     codes = [transition_code(b, a) for b in BEFORE for a in CLASSES] + [RE_POOR_CODE]
     values = selectors.indicator_values(codes, [unit], [year])
     flows = [(b, a, _int(values[(transition_code(b, a), unit.pk, year)][0]))
              for b in BEFORE for a in CLASSES if (transition_code(b, a), unit.pk, year) in values]
     re_poor = values.get((RE_POOR_CODE, unit.pk, year))
-    standards = selectors.standards_by_year()
+    standards = standards or selectors.standards_by_year()
     crossing = year and _standard_of(year, standards) != _standard_of(year - 1, standards)
     note = f"Tái nghèo: {charts.vn_number(re_poor[0] if re_poor else 0)} hộ (đã từng nghèo trước năm {year - 1})." \
         if year else ""
@@ -235,11 +245,11 @@ def transitions_chart(user, unit_code: str, year=None) -> Chart:
         rows, note=note.strip(), params={"unit": unit.code, "year": year})
 
 
-def trend_chart(user, target_pk, unit_code: str | None = None) -> Chart:
-    target = selectors.get_target_for_user(user, target_pk)
-    unit = selectors.get_unit_for_user(user, unit_code) if unit_code else \
+def trend_chart(user, target_pk, unit_code=None, standards=None) -> Chart:
+    target = _target(user, target_pk)
+    unit = _unit(user, unit_code) if unit_code else \
         selectors.home_unit_for_user(user, target.plan.province)
-    standards = selectors.standards_by_year()
+    standards = standards or selectors.standards_by_year()
     indicator = target.indicator
     percent = indicator.unit == Indicator.Unit.PERCENT
     values = selectors.indicator_values([indicator.code], [unit], scope=target.scope)
@@ -270,9 +280,9 @@ def trend_chart(user, target_pk, unit_code: str | None = None) -> Chart:
         params={"target": target.pk, "unit": unit.code})
 
 
-def reported_chart(user, target_pk, unit_code: str | None = None) -> Chart:
-    target = selectors.get_target_for_user(user, target_pk)
-    unit = selectors.get_unit_for_user(user, unit_code) if unit_code else \
+def reported_chart(user, target_pk, unit_code=None) -> Chart:
+    target = _target(user, target_pk)
+    unit = _unit(user, unit_code) if unit_code else \
         selectors.home_unit_for_user(user, target.plan.province)
     year = target.plan.year_end
     points = selectors.reported_points(target.indicator_id, unit, year)

@@ -52,12 +52,14 @@ def target_detail(request, pk):
         selectors.home_unit_for_user(request.user, plan.province)
     attainment = Attainment.objects.filter(target=target).select_related("run").order_by("-year").first()
     year = attainment.year if attainment else plan.year_end
-    charts = [dashboards.trend_chart(request.user, target.pk, unit.code)]
+    charts = [dashboards.trend_chart(request.user, target, unit)]
     if target.indicator.kind == "reported" and target.shape == Target.Shape.COUNT:
-        charts.append(dashboards.reported_chart(request.user, target.pk, unit.code))
-    if selectors.children_of(unit):
+        charts.append(dashboards.reported_chart(request.user, target, unit))
+    children = selectors.children_of(unit)
+    if children:
         scope = target.scope if target.indicator.kind == "computed" else Scope.PROVINCE
-        charts.append(dashboards.breakdown_chart(request.user, unit.code, target.indicator.code, year, scope, target))
+        charts.append(dashboards.breakdown_chart(request.user, unit, target.indicator.code, year, scope, target,
+                                                 children))
     _number(charts)
     return render(request, "targets/target_detail.html", {
         "plan": plan, "target": target, "attainment": attainment, "unit": unit, "year": year, "charts": charts,
@@ -75,19 +77,21 @@ def area_dashboard(request, code):
     year = request.GET.get("year")
     year = int(year) if year and year.isdigit() and int(year) in years else (years[-1] if years else None)
     user = request.user
-    charts = [dashboards.rates_chart(user, unit.code)]
-    if selectors.children_of(unit):
-        charts += [dashboards.breakdown_chart(user, unit.code, "poor_rate", year),
-                   dashboards.breakdown_chart(user, unit.code, "near_poor_rate", year)]
-    charts += [dashboards.ethnic_chart(user, unit.code, year), dashboards.censored_chart(user, unit.code, year),
-               dashboards.dimensions_chart(user, unit.code, year)]
+    standards = selectors.standards_by_year()
+    charts = [dashboards.rates_chart(user, unit, standards)]
+    children = selectors.children_of(unit)
+    if children:
+        charts += [dashboards.breakdown_chart(user, unit, code, year, children=children)
+                   for code in ("poor_rate", "near_poor_rate")]
+    charts += [dashboards.ethnic_chart(user, unit, year), dashboards.censored_chart(user, unit, year, standards),
+               dashboards.dimensions_chart(user, unit, year, standards)]
     if year and year - 1 in years:
-        charts.append(dashboards.transitions_chart(user, unit.code, year))
+        charts.append(dashboards.transitions_chart(user, unit, year, standards))
     province = selectors.province_of(unit)
     plans = list(plans_for_user(user).filter(province=province))
-    for plan in plans:
-        for target in plan.targets.filter(shape=Target.Shape.COUNT, indicator__kind="reported"):
-            charts.append(dashboards.reported_chart(user, target.pk, unit.code))
+    for target in Target.objects.filter(plan__in=plans, shape=Target.Shape.COUNT, indicator__kind="reported") \
+            .select_related("plan", "indicator"):
+        charts.append(dashboards.reported_chart(user, target, unit))
     _number(charts)
     return render(request, "targets/area_dashboard.html", {
         "unit": unit, "year": year, "years": years, "charts": charts, "plans": plans,

@@ -1,7 +1,9 @@
 // Draws every figure of the page (its JSON comes from the server through json_script) and makes
 // bars that carry a unit code in customdata open that unit one level down.
 (function () {
-  const config = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
+  const phone = window.matchMedia("(max-width: 600px)").matches;
+  const config = { displaylogo: false, responsive: true, displayModeBar: phone ? false : "hover",
+                   modeBarButtonsToRemove: ["lasso2d", "select2d"] };
   document.querySelectorAll(".chart[data-figure]").forEach(function (el) {
     const figure = JSON.parse(document.getElementById(el.dataset.figure).textContent);
     Plotly.newPlot(el, figure.data, figure.layout, config).then(function () {
