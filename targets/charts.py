@@ -79,7 +79,7 @@ def _layout(title: str = "", **extra) -> dict:
         "paper_bgcolor": "#fff",
         "plot_bgcolor": "#fff",
         "hovermode": "closest",
-        "legend": {"orientation": "h", "y": -0.15},
+        "legend": {"orientation": "h", "y": -0.12, "yanchor": "top", "x": 0},
         "colorway": OKABE_ITO,
     }
     if title:
@@ -138,7 +138,7 @@ def rates_by_year(series: dict[str, list[tuple]], standards: list[tuple], title:
                                 "yanchor": "bottom", "font": {"size": 11}})
     return {"data": traces, "layout": _layout(
         title, shapes=shapes, annotations=annotations,
-        xaxis=_axis("Năm", tickmode="array", tickvals=years, ticktext=[str(y) for y in years]),
+        xaxis=_axis("", tickmode="array", tickvals=years, ticktext=[str(y) for y in years]),
         yaxis=_axis("%", ticksuffix="%", rangemode="tozero"))}
 
 
@@ -186,7 +186,7 @@ def ethnic_bars(rows: list[tuple], title: str) -> dict:
         })
     return {"data": traces, "layout": _layout(
         title, barmode="group", height=max(240, 80 + 40 * len(rows)),
-        xaxis=_axis("% số hộ của nhóm", ticksuffix="%", rangemode="tozero"), yaxis=_axis("", type="category"))}
+        xaxis=_axis("", ticksuffix="%", rangemode="tozero"), yaxis=_axis("", type="category"))}
 
 
 # -- deprivation profile (Alkire–Foster) --------------------------------------------------------------
@@ -206,20 +206,21 @@ def censored_headcounts(rows: list[tuple], dimension_colours: dict, title: str) 
             })
     return {"data": traces, "layout": _layout(
         title, height=max(260, 80 + 24 * len(rows)),
-        xaxis=_axis("h_j(k), % tổng số hộ", ticksuffix="%", rangemode="tozero"),
-        yaxis=_axis("", type="category", categoryorder="array", categoryarray=[r[0] for r in rows]))}
+        xaxis=_axis("", ticksuffix="%", rangemode="tozero"),
+        yaxis=_axis("", type="category", categoryorder="array", categoryarray=[r[0] for r in rows], dtick=1,
+                    tickfont={"size": 11}))}
 
 
 def dimension_shares(rows: list[tuple], dimension_colours: dict, title: str) -> dict:
     """`rows`: [(dimension label, share of M0 in %)] — one stacked bar adding to 100%."""
     traces = [{
         "type": "bar", "orientation": "h", "name": label, "y": ["M0"], "x": [share],
-        "marker": {"color": dimension_colours.get(label, GREY)}, "text": [f"{label} {vn_percent(share, 1)}"],
-        "textposition": "inside", "insidetextanchor": "middle",
+        "marker": {"color": dimension_colours.get(label, GREY)},
+        "text": [vn_percent(share, 0) if share >= 12 else ""], "textposition": "inside", "insidetextanchor": "middle",
         "hovertext": [f"{label}: {vn_percent(share)} của M0"], "hoverinfo": "text",
     } for label, share in rows]
     return {"data": traces, "layout": _layout(
-        title, barmode="stack", height=220, xaxis=_axis("% của M0", ticksuffix="%", range=[0, 100]),
+        title, barmode="stack", height=280, xaxis=_axis("", ticksuffix="%", range=[0, 100]),
         yaxis=_axis("", showticklabels=False))}
 
 

@@ -71,3 +71,4 @@ def test_dashboards_draw_drill_down_and_download(demo, live_server, new_page, wi
     page.goto(f"{live_server.url}/dashboards/compare/?units=94&units=14")
     charts_drawn(page)
     screenshot(page, f"dash-compare-{width}")
+    page.context.close()  # no request of this page still open when the live server stops
