@@ -47,19 +47,25 @@ SELECT h.unit_id, h.ethnicity, h.area_type, COALESCE(p.classification, 'new'), h
 FROM {table} h
 JOIN {units} u ON u.id = h.unit_id
 LEFT JOIN {table} p ON p.code = h.code AND p.survey_year = %s
-WHERE h.survey_year = %s AND u.path LIKE %s
+WHERE h.survey_year = %s AND {where}
 GROUP BY 1, 2, 3, 4, 5, 6
 """
 
 
-def transition_sums(unit, year: int) -> list[dict]:
+def transition_sums(unit, year: int, unit_ids=None) -> list[dict]:
     """Households of `year` counted by their class the year before (the same household code) and now.
-    Re-poor: poor now, above near-poor last year, poor in some earlier year (transitions.transition)."""
+    Re-poor: poor now, above near-poor last year, poor in some earlier year (transitions.transition).
+    Over the subtree of `unit`, or the households attached to `unit_ids` only."""
     from areas.models import Unit
 
-    sql = TRANSITIONS_SQL.format(table=Household._meta.db_table, units=Unit._meta.db_table)
+    if unit_ids is None:
+        where, params = "u.path LIKE %s", [unit.path.replace("%", r"\%") + "%"]
+    else:
+        params = [int(u) for u in unit_ids] or [0]
+        where = f"h.unit_id IN ({', '.join(['%s'] * len(params))})"
+    sql = TRANSITIONS_SQL.format(table=Household._meta.db_table, units=Unit._meta.db_table, where=where)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [year - 1, year - 1, year, unit.path.replace("%", r"\%") + "%"])
+        cursor.execute(sql, [year - 1, year - 1, year, *params])
         rows = cursor.fetchall()
     result = []
     for unit_id, ethnicity, area_type, before, now, re_poor, count in rows:
@@ -80,5 +86,5 @@ def dashboard_values(total) -> list[tuple]:
     return result
 
 
-def dashboard_sums(unit, year: int, sums: list[dict]) -> list[dict]:
-    return ethnic_sums(sums) + transition_sums(unit, year)
+def dashboard_sums(unit, year: int, sums: list[dict], unit_ids=None) -> list[dict]:
+    return ethnic_sums(sums) + transition_sums(unit, year, unit_ids)

@@ -259,3 +259,59 @@ class Attainment(models.Model):
 
     def __str__(self):
         return f"{self.target} {self.year}: {self.get_status_display()}"
+
+
+class GroupSum(models.Model):
+    """The household sums of one leaf group: the households attached to one unit (not its subtree) in one
+    survey year, of one ethnic group and one area type. Replaced whenever a run touches the unit."""
+
+    unit = models.ForeignKey(Unit, models.CASCADE, related_name="+", verbose_name=_("area"))
+    year = models.PositiveSmallIntegerField(_("survey year"))
+    ethnicity = models.CharField(_("ethnic group"), max_length=10)
+    area_type = models.CharField(_("urban / rural"), max_length=5)
+    sums = models.JSONField(_("sums"))
+
+    class Meta:
+        verbose_name = _("household group sums")
+        verbose_name_plural = _("household group sums")
+        constraints = [models.UniqueConstraint(fields=["unit", "year", "ethnicity", "area_type"],
+                                               name="group_sum_unique")]
+
+    def __str__(self):
+        return f"{self.unit_id} {self.year} {self.ethnicity} {self.area_type}"
+
+
+class SubtreeSum(models.Model):
+    """The household sums of a unit's whole subtree for a year and a scope: its own groups plus its
+    children's subtree sums. Re-derived, never incremented."""
+
+    unit = models.ForeignKey(Unit, models.CASCADE, related_name="+", verbose_name=_("area"))
+    year = models.PositiveSmallIntegerField(_("survey year"))
+    scope = models.CharField(_("population scope"), max_length=20, choices=Scope.choices)
+    sums = models.JSONField(_("sums"))
+
+    class Meta:
+        verbose_name = _("subtree sums")
+        verbose_name_plural = _("subtree sums")
+        constraints = [models.UniqueConstraint(fields=["unit", "year", "scope"], name="subtree_sum_unique")]
+
+    def __str__(self):
+        return f"{self.unit_id} {self.year} {self.scope}"
+
+
+class PendingChange(models.Model):
+    """A unit and year whose households or reported values changed since its figures were computed.
+    `version` grows with each change, so a run clears only the changes it has seen."""
+
+    unit = models.ForeignKey(Unit, models.CASCADE, related_name="+", verbose_name=_("area"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    version = models.PositiveIntegerField(_("version"), default=1)
+    changed_at = models.DateTimeField(_("changed at"))
+
+    class Meta:
+        verbose_name = _("change waiting for a recompute")
+        verbose_name_plural = _("changes waiting for a recompute")
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="pending_change_unique")]
+
+    def __str__(self):
+        return f"{self.unit_id} {self.year} v{self.version}"

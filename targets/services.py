@@ -62,8 +62,9 @@ def _deprived(alias: str) -> Q:
     return Q(**{f"{alias}__gt": 0})
 
 
-def household_sums(unit: Unit, year: int, standard: PovertyStandard) -> list[dict]:
-    """One grouped query: sums per (unit, ethnicity, area type) over the households of the subtree."""
+def household_sums(unit: Unit, year: int, standard: PovertyStandard, unit_ids=None) -> list[dict]:
+    """One grouped query: sums per (unit, ethnicity, area type) over the households of the subtree, or of
+    the units `unit_ids` only (their own households, not their subtrees)."""
     k = standard.min_deprivations
     indicators = sorted(standard.indicator_rules)
     dimensions = DIMENSIONS.get(standard.code, {})
@@ -91,8 +92,13 @@ def household_sums(unit: Unit, year: int, standard: PovertyStandard) -> list[dic
         aggregates[f"censored_{name}"] = Count("id", filter=af_poor & _deprived(f"m_{name}"))
     for dim in dimensions:
         aggregates[f"dimension_{dim}"] = Count("id", filter=_deprived(f"md_{dim}"))
+    households = Household.objects.filter(survey_year=year)
+    if unit_ids is None:
+        households = households.filter(unit__path__startswith=unit.path)
+    else:
+        households = households.filter(unit_id__in=list(unit_ids))
     rows = (
-        Household.objects.filter(unit__path__startswith=unit.path, survey_year=year)
+        households
         .alias(**{alias: F("deprivation_mask").bitand(mask) for alias, mask in masks.items()})
         .values("unit_id", "ethnicity", "area_type")
         .annotate(**aggregates)
@@ -117,8 +123,10 @@ class _Tree:
         units = list(Unit.objects.subtree(province).order_by("depth"))
         self.by_code = {u.code: u for u in units}
         self.by_id = {u.id: u for u in units}
-        self.lineage, self.unit_scopes = {}, {}
+        self.lineage, self.unit_scopes, self.children = {}, {}, defaultdict(list)
         for u in units:
+            if u.parent_id in self.by_id:
+                self.children[u.parent_id].append(u.id)
             chain = [self.by_code[code] for code in u.path.strip("/").split("/") if code in self.by_code]
             self.lineage[u.id] = [a.id for a in chain]
             scopes = {Scope.PROVINCE}
@@ -273,8 +281,16 @@ def attainments_for(plan: Plan, today: date, run_id) -> list[Attainment]:
 
 
 def recompute_province(province: Unit, years=None, run: RecomputeRun | None = None, today: date | None = None) -> int:
-    """Replace the province's computed values for `years` (default: every survey year with data, and
-    every plan year) and its plans' attainment. All or nothing. Returns the rows written."""
+    """Replace the province's stored sums, computed values for `years` (default: every year with data, a
+    plan or figures) and its plans' attainment. All or nothing. Returns the rows written."""
+    from .sums import rebuild_province
+
+    return rebuild_province(province, years, run, today)
+
+
+def recompute_province_legacy(province: Unit, years=None, run: RecomputeRun | None = None, today: date | None = None) -> int:
+    """The province-wide path before the stored sums (issue 8), kept callable for the benchmark's side by
+    side: aggregates every household of the province, writes no stored sums."""
     today = today or timezone.localdate()
     plans = list(Plan.objects.filter(province=province))
     if years is None:
@@ -301,8 +317,8 @@ def recompute_province(province: Unit, years=None, run: RecomputeRun | None = No
     return len(rows) + len(attainments)
 
 
-def recompute(province_ids=None, years=None, run_id=None, today: date | None = None) -> RecomputeRun:
-    """A recorded run over the given provinces (default: all). Progress is saved after each province."""
+def recompute(province_ids=None, years=None, run_id=None, today: date | None = None, legacy=False) -> RecomputeRun:
+    """A recorded full run over the given provinces (default: all). Progress is saved after each province."""
     run = RecomputeRun.objects.get(pk=run_id) if run_id else RecomputeRun.objects.create()
     provinces = Unit.objects.filter(parent__isnull=True).order_by("code")
     if province_ids:
@@ -314,7 +330,7 @@ def recompute(province_ids=None, years=None, run_id=None, today: date | None = N
     try:
         provinces = list(provinces)
         for i, province in enumerate(provinces, start=1):
-            run.rows += recompute_province(province, years, run, today)
+            run.rows += (recompute_province_legacy if legacy else recompute_province)(province, years, run, today)
             run.progress = round(100 * i / len(provinces))
             run.save(update_fields=["rows", "progress"])
     except Exception as error:
@@ -393,14 +409,58 @@ def _first_request_in_window(key: str) -> bool:
 
 
 def request_recompute(unit_ids, years) -> None:
-    """Queue the recompute that a change to the households or reported values of `unit_ids` in `years` needs:
-    one run per province. Called once the change is committed (households.signals, or schedule_recompute)."""
+    """Queue what a committed change to the households or reported values of `unit_ids` in `years` needs:
+    the unit-years are noted as pending and one incremental run per province is queued, unless one is
+    already waiting (it will see these changes too). Called after the commit (households.signals,
+    schedule_recompute). With settings.RECOMPUTE_INCREMENTAL off, the province-wide run of before."""
+    from django.conf import settings
+
+    from .sums import note_changes
+    from .tasks import recompute_changes_task
+
+    units = dict(Unit.objects.filter(pk__in=list(unit_ids)).values_list("pk", "path"))
+    codes = {path.split("/", 1)[0] for path in units.values()}
+    provinces = list(Unit.objects.filter(code__in=codes, parent__isnull=True).order_by("code"))
+    if not getattr(settings, "RECOMPUTE_INCREMENTAL", True):
+        return _request_province_runs(provinces, years)
+    note_changes(units, sorted(set(years)))
+    for province in provinces:
+        if recompute_changes_task.app.conf.task_always_eager:
+            recompute_changes_task.apply(args=[province.pk])
+        elif _claim_queue_slot(province.pk):
+            recompute_changes_task.apply_async(args=[province.pk])
+
+
+QUEUE_SLOT_SECONDS = 10
+
+
+def _queue_key(province_id: int) -> str:
+    return f"povertyplan:recompute-queued:{province_id}"
+
+
+def _redis():
+    import redis
+    from django.conf import settings
+
+    return redis.Redis.from_url(settings.CELERY_BROKER_URL)
+
+
+def _claim_queue_slot(province_id: int) -> bool:
+    """True when no incremental run of the province is waiting in the queue. The key expires by itself
+    should a queued task be lost."""
+    return bool(_redis().set(_queue_key(province_id), 1, nx=True, ex=QUEUE_SLOT_SECONDS))
+
+
+def release_queue_slot(province_id: int) -> None:
+    """Called by the run as it starts, before it reads the pending changes: later changes queue another."""
+    _redis().delete(_queue_key(province_id))
+
+
+def _request_province_runs(provinces, years) -> None:
     from .tasks import recompute_task
 
-    province_codes = {path.split("/", 1)[0] for path in Unit.objects.filter(pk__in=list(unit_ids))
-                      .values_list("path", flat=True)}
-    for province in Unit.objects.filter(code__in=province_codes, parent__isnull=True).order_by("code"):
-        kwargs = {"province_ids": [province.pk], "years": sorted(years)}
+    for province in provinces:
+        kwargs = {"province_ids": [province.pk], "years": sorted(years), "legacy": True}
         if recompute_task.app.conf.task_always_eager:
             recompute_task.apply(kwargs=kwargs)
         elif _first_request_in_window(f"povertyplan:recompute:{province.pk}:{','.join(map(str, sorted(years)))}"):

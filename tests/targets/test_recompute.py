@@ -202,16 +202,16 @@ def test_values_exist_at_every_level_of_the_tree(soc_trang):
 
 
 def test_a_failure_mid_run_leaves_the_previous_figures(soc_trang, monkeypatch):
-    from targets import services
+    from targets import sums
 
     before = sorted(ComputedValue.objects.values_list("indicator_id", "unit_id", "year", "scope", "numerator"))
     attainments = sorted(Attainment.objects.values_list("target_id", "actual", "status"))
     Household.objects.filter(code="A", survey_year=2020).update(classification="not_poor")
 
-    def broken(rows, run_id):
+    def broken(*args):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "_write_computed", broken)
+    monkeypatch.setattr(sums, "_write", broken)
     with pytest.raises(RuntimeError):
         recompute(today=TODAY)
     assert sorted(ComputedValue.objects.values_list("indicator_id", "unit_id", "year", "scope", "numerator")) == before

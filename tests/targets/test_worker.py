@@ -25,6 +25,10 @@ def worker():
     from povertyplan.celery import app
 
     app.control.purge()
+    from targets.services import _redis
+
+    for key in _redis().scan_iter("povertyplan:recompute*"):  # a slot left by a purged task of an earlier run
+        _redis().delete(key)
     db = connection.settings_dict
     env = dict(os.environ, DATABASE_URL=f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}")
     process = subprocess.Popen(
