@@ -121,3 +121,25 @@ def test_alkire_foster_and_transitions_over_the_demo(demo):
     assert sum(moves["total"].values()) == Household.objects.filter(unit__path__startswith="14/", survey_year=2022).count()
     assert "new_household" not in moves["total"]
     assert sum(sum(v.values()) for v in moves["by_area"].values()) == sum(moves["total"].values())
+
+
+def test_reclassifying_a_standard_stores_exactly_what_a_save_would(tree):
+    from households.services import DERIVED_FIELDS, apply_classification
+
+    for n, vector in enumerate(VECTORS):
+        household, members = _household_from_vector(vector, tree["C1" if n % 2 else "C2"], 2022)
+        household_save(household, members)
+    household_save(Household(unit=tree["C1"], survey_year=2022, code="ANSWERS", area_type="rural",
+                             income_per_capita=1_200_000, member_count=2, reported_deprivations=["water", "telecom"]))
+    standard = PovertyStandard.objects.get(code="ND07-2021")
+    standard.deprivation_line_rural, standard.deprivation_line_urban = 2_000_000, 2_400_000
+    standard.middle_line_rural, standard.middle_line_urban = 3_000_000, 3_600_000
+    standard.save()
+    assert reclassify_standard(standard.pk, batch_size=5) == len(VECTORS) + 1
+    changed = 0
+    for stored in Household.objects.all():
+        expected = Household.objects.get(pk=stored.pk)
+        apply_classification(expected, list(expected.members.order_by("id")), standard)
+        assert [getattr(stored, f) for f in DERIVED_FIELDS] == [getattr(expected, f) for f in DERIVED_FIELDS]
+        changed += stored.classification == "poor"
+    assert changed > 0
