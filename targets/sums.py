@@ -235,6 +235,11 @@ def _clear(pending: list[tuple]) -> None:
 
 def _lock(province: Unit) -> None:
     Unit.objects.select_for_update().get(pk=province.pk)  # one run per province at a time
+    if connection.vendor == "postgresql":
+        # Derived data only: should a crash lose this commit, the pending changes it cleared come back with
+        # the old figures, and the next run recomputes them. Saves a disk flush per run.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def rebuild_province(province: Unit, years=None, run: RecomputeRun | None = None, today: date | None = None) -> int:
