@@ -146,9 +146,9 @@ class RosterImportAdmin(admin.ModelAdmin):
     list_display = ["id", "original_name", "user", "status", "progress", "problem_count", "created_at",
                     "finished_at"]
     list_filter = ["status"]
-    readonly_fields = ["original_name", "user", "survey_year", "status", "stage", "progress", "problem_count",
+    readonly_fields = ["original_name", "user", "survey_year", "status", "progress", "problem_count",
                        "error", "created_at", "started_at", "finished_at"]
-    exclude = ["file", "summary", "problems"]
+    exclude = ["file", "summary", "problems", "stage"]
     change_form_template = "admin/households/rosterimport/change_form.html"
 
     def get_queryset(self, request):
