@@ -70,15 +70,16 @@ def apply_classification(household: Household, members, standard: PovertyStandar
         ) % {"code": household.code, "standard": standard.code, "names": ", ".join(sorted(unknown))}})
     result = classify(household_record(household, members), engine_standard)
     household.standard = standard
-    for field, value in derived_values(result, members).items():
+    for field, value in derived_values(result, members, engine_standard, household.survey_year).items():
         setattr(household, field, value)
     return result
 
 
-def derived_values(result, members) -> dict:
+def derived_values(result, members, standard, year: int) -> dict:
     """The stored fields derived from the engine's result (all but `standard`): the one place that maps a
-    classification onto a record, for single saves and for the roster import alike."""
-    facts = member_facts(members) if members else None
+    classification onto a record, for single saves and for the roster import alike. `standard` (the engine's)
+    and the survey `year` decide who is of working age."""
+    facts = member_facts(members, standard, year) if members else None
     return {
         "classification": result.classification,
         "deprivations": list(result.deprivations),
@@ -253,11 +254,16 @@ def reclassify_standard(standard_id: int, batch_size: int = 5000) -> int:
 
 
 def classify_json(payload) -> list[dict]:
-    """Classify households in their JSON form (household-json.md) without storing anything."""
+    """Classify households in their JSON form (household-json.md) without storing anything: one answer per
+    household, its classification or its errors; a body that is not households at all gets one answer."""
     from .standards import RecordError, parse_household
+    from .standards.validate import households_of
 
+    try:
+        items = households_of(payload)
+    except RecordError as error:
+        return [{"code": None, "errors": error.errors}]
     standards = {s.code: s.to_engine() for s in PovertyStandard.objects.all()}
-    items = payload if isinstance(payload, list) else [payload]
     results = []
     for item in items:
         try:

@@ -194,7 +194,7 @@ def roster_import(data: bytes, filename: str, *, user=None, year: int | None = N
         for conflict in outcome.conflicts:
             column = entry.headers.get(f"ind:{conflict.indicator}", conflict.indicator)
             problems.append(Problem(entry.sheet, entry.row, column, conflict.message()))
-        row, member_rows = _stored_row(entry, record, outcome, unit, standard_ids[standard.code], problems)
+        row, member_rows = _stored_row(entry, record, outcome, unit, standard, standard_ids[standard.code], problems)
         key = (entry.data["survey_year"], entry.data["code"])
         rows[key] = row
         members_by_key[key] = member_rows
@@ -264,12 +264,12 @@ def _announce(unit_ids, years):
     announce_change(unit_ids, years)
 
 
-def _stored_row(entry, record, outcome, unit, standard_id, problems):
+def _stored_row(entry, record, outcome, unit, standard, standard_id, problems):
     """The household's stored columns (HOUSEHOLD_FIELDS order) and its members' (MEMBER_FIELDS order)."""
     data = entry.data
     dwelling = data.get("dwelling") if record.has_detail else None
     members = record.members if record.has_detail else None
-    derived = derived_values(outcome, members)
+    derived = derived_values(outcome, members, standard, data["survey_year"])
     head_name = data.get("head_name") or ""
     for key, value, limit in (("code", data["code"], 40), ("head_name", head_name, 200)):
         if len(value) > limit:

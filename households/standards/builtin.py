@@ -1,7 +1,10 @@
 """The official standards as data (poverty-standards.md §2 and §3). Loaded into the database by a
 migration; the administrator edits them there."""
 
-from .records import Standard
+from .records import RETIREMENT_MONTHS, Standard
+
+# Working age by sex and review year (Labour Code 2019 art. 169, Decree 135/2020 art. 4): both periods
+WORKING_AGE = {"working_age_min": 15, "retirement_months": RETIREMENT_MONTHS}
 
 QD59_2015 = Standard(
     code="QD59-2015",
@@ -22,7 +25,7 @@ QD59_2015 = Standard(
     income_only_poor_line={"rural": 700_000, "urban": 900_000},
     deprivation_line={"rural": 1_000_000, "urban": 1_300_000},
     middle_line={"rural": 1_500_000, "urban": 1_950_000},
-    parameters={"child_school_ages": [5, 15]},
+    parameters={"child_school_ages": [5, 15], **WORKING_AGE},
 )
 
 ND07_2021 = Standard(
@@ -46,7 +49,7 @@ ND07_2021 = Standard(
     deprivation_line={"rural": 1_500_000, "urban": 2_000_000},
     middle_line={"rural": 2_250_000, "urban": 3_000_000},
     low_income_worker_line={"rural": 2_250_000, "urban": 3_000_000},
-    parameters={"child_school_ages": [3, 16]},
+    parameters={"child_school_ages": [3, 16], **WORKING_AGE},
 )
 
 BUILTIN = {s.code: s for s in (QD59_2015, ND07_2021)}

@@ -2,9 +2,8 @@
 
 from dataclasses import dataclass
 
-from .records import VOCATIONAL, Member
+from .records import VOCATIONAL, Member, Standard
 
-WORKING_AGE = (15, 60)  # from 15 up to, not including, 60
 STEADY_WORK = ("wage_contract", "self_employed")
 # Global bit of each deprivation indicator in Household.deprivation_mask. Append new names; never reorder.
 DEPRIVATION_BITS = {
@@ -25,10 +24,10 @@ class MemberFacts:
     has_steady_worker: bool  # a working-age member with a contract job or self-employed
 
 
-def member_facts(members: tuple[Member, ...]) -> MemberFacts:
-    """Works on engine members or stored ones: it reads only their attributes."""
-    low, high = WORKING_AGE
-    workers = [m for m in members if low <= m.age < high]
+def member_facts(members: tuple[Member, ...], standard: Standard, year: int) -> MemberFacts:
+    """Works on engine members or stored ones: it reads only their attributes. Working age is the standard's
+    rule for the review `year` (the same as its employment deprivation)."""
+    workers = [m for m in members if standard.is_working_age(m.age, m.sex, year)]
     return MemberFacts(
         insured_members=sum(m.health_insurance for m in members),
         working_age_members=len(workers),

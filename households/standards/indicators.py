@@ -105,11 +105,11 @@ def no_information_means(h: HouseholdRecord, s: Standard) -> bool:
 
 
 def unemployed_or_informal_wage(h: HouseholdRecord, s: Standard) -> bool:
-    # NĐ 07/2021 E1: a working-age member able to work but without a job, or a wage job with no contract
-    low, high = s.param("working_age")
+    # NĐ 07/2021 E1: a working-age member able to work but without a job, or a wage job with no contract;
+    # working age by sex and review year (Labour Code 2019 art. 169, Decree 135/2020)
     return any(
         m.employment == "wage_no_contract"
-        or (m.employment == "unemployed" and m.able_to_work and low <= m.age < high)
+        or (m.employment == "unemployed" and m.able_to_work and s.is_working_age(m.age, m.sex, h.reference_year))
         for m in h.members
     )
 

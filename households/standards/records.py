@@ -98,6 +98,36 @@ class Standard:
     def covers(self, year: int) -> bool:
         return self.first_year <= year <= self.last_year
 
+    def retirement_months(self, sex: str, year: int) -> int:
+        """The statutory retirement age in months for `sex` in review `year`: the latest step of the
+        roadmap at or before the year (the first step for earlier years)."""
+        steps = sorted(self.param("retirement_months")[sex])
+        months = steps[0][1]
+        for from_year, value in steps:
+            if from_year <= year:
+                months = value
+        return months
+
+    def is_working_age(self, age: int, sex: str, year: int) -> bool:
+        # Labour Code 2019 art. 169, Decree 135/2020 art. 4 (poverty-standards.md §3.3 E1): from 15 to the
+        # retirement age of the sex and year; ages are completed years, so a man of 60 in 2023 (60 y 9 m) is.
+        return age >= self.param("working_age_min") and age * 12 < self.retirement_months(sex, year)
+
+
+def _roadmap(before: int, first_year: int, start: int, step: int, until: int) -> list[list[int]]:
+    steps, months, year = [[first_year - 1, before]], start, first_year
+    while months < until:
+        steps.append([year, months])
+        months, year = months + step, year + 1
+    return steps + [[year, until]]
+
+
+# Decree 135/2020 art. 4: before 2021 men 60, women 55; from 2021 men 60 y 3 m, +3 months a year to 62 (2028),
+# women 55 y 4 m, +4 months a year to 60 (2035). [year from which it applies, retirement age in months].
+RETIREMENT_MONTHS = {
+    "M": _roadmap(60 * 12, 2021, 60 * 12 + 3, 3, 62 * 12),
+    "F": _roadmap(55 * 12, 2021, 55 * 12 + 4, 4, 60 * 12),
+}
 
 DEFAULT_PARAMETERS = {
     "health_insurance_min_age": 6,
@@ -109,7 +139,8 @@ DEFAULT_PARAMETERS = {
     "dependent_child_under": 16,
     "elderly_age": 60,
     "dependents_share_over": 0.5,
-    "working_age": [15, 60],
+    "working_age_min": 15,
+    "retirement_months": RETIREMENT_MONTHS,
     "hygienic_water": ["piped", "drilled_well", "protected_dug_well", "protected_spring", "rainwater", "bottled"],
     "hygienic_latrine": ["septic", "semi_septic", "pour_flush", "double_vault", "ventilated_pit"],
     "nondurable_structures_min": 2,
