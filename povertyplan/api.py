@@ -1,20 +1,36 @@
-"""Read-only JSON API under /api/v1/, described at /api/v1/openapi.json."""
+"""The JSON API under /api/v1/, described at /api/v1/openapi.json.
 
+Every answer is JSON, errors included, whatever DEBUG is: 401 (with WWW-Authenticate), 404, 413, 422 with the
+field and a Vietnamese message, and never a server error page. The handlers and the pagination caps below
+apply to every router added to `api`; the schema lists each of these answers (see `ErrorAPI`)."""
+
+import logging
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import authenticate
-from ninja import Body, NinjaAPI, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
-from ninja.security import HttpBasicAuth, django_auth
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Body, NinjaAPI, Path, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.pagination import paginate
+from ninja.responses import Status
+from ninja.security import HttpBasicAuth, SessionAuth
 
 from areas.selectors import filter_by_user_area, units_for_user
 from households.api import router as households_router
 from households.services import classify_json
+from households.standards.validate import MAX_HOUSEHOLDS_PER_REQUEST, vn_number
 from reports.api import router as reports_router
 from targets.models import Attainment, ComputedValue
 from targets.selectors import get_plan_for_user, plans_for_user
+
+logger = logging.getLogger(__name__)
+MAX_ID = 2**31 - 1  # ids are 32-bit on SQLite and PostgreSQL alike
+WWW_AUTHENTICATE = 'Basic realm="PovertyPlan", charset="UTF-8"'
 
 
 class BasicAuth(HttpBasicAuth):
@@ -26,17 +42,156 @@ class BasicAuth(HttpBasicAuth):
         return None
 
 
-api = NinjaAPI(
+class LoggedInSession(SessionAuth):
+    """The browser session. A request without one is anonymous: 401, not a CSRF 403 (the CSRF check is for
+    logged-in sessions only, where a forged request could ride the cookie)."""
+
+    def __call__(self, request):
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+
+class Detail(Schema):
+    detail: str
+
+
+class FieldError(Schema):
+    field: str
+    message: str
+
+
+class ValidationErrors(Schema):
+    detail: str
+    errors: list[FieldError]
+
+
+ERROR_RESPONSES = {
+    "400": ("Detail", "The request body is not valid JSON"),
+    "401": ("Detail", "Not logged in: send HTTP Basic credentials or a session cookie"),
+    "404": ("Detail", "No such object in the areas the user may see"),
+    "413": ("Detail", "Request body over the upload limit"),
+    "422": ("ValidationErrors", "Invalid parameters or body: each error names the field"),
+}
+
+
+class ErrorAPI(NinjaAPI):
+    """NinjaAPI whose schema lists the error answers every operation can give, with their bodies."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for model in (Detail, FieldError, ValidationErrors):
+            components.setdefault(model.__name__, model.model_json_schema(ref_template="#/components/schemas/{model}"))
+            components[model.__name__].pop("$defs", None)
+        for item in schema["paths"].values():
+            for method, operation in item.items():
+                if method not in ("get", "post", "put", "patch", "delete"):
+                    continue
+                codes = ["422"]
+                if operation.get("security"):
+                    codes.append("401")
+                if any(p.get("in") == "path" for p in operation.get("parameters", [])):
+                    codes.append("404")
+                if "requestBody" in operation:
+                    codes += ["400", "413"]
+                operation["responses"] = {str(code): answer for code, answer in operation["responses"].items()}
+                for code in codes:
+                    name, description = ERROR_RESPONSES[code]
+                    answer = operation["responses"].setdefault(code, {
+                        "description": description,
+                        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}},
+                    })
+                    if code == "401":
+                        answer["headers"] = {"WWW-Authenticate": {
+                            "description": "the authentication scheme", "schema": {"type": "string"}}}
+        return schema
+
+
+api = ErrorAPI(
     title="PovertyPlan API",
     version="1",
-    description="Kế hoạch giảm nghèo: kế hoạch, chỉ tiêu, đơn vị hành chính. Chỉ đọc; cần đăng nhập.",
-    auth=[BasicAuth(), django_auth],
+    description="Kế hoạch giảm nghèo: kế hoạch, chỉ tiêu, đơn vị hành chính, phân loại hộ. Cần đăng nhập "
+                "(HTTP Basic hoặc phiên đăng nhập). Lỗi luôn trả JSON: 401, 404, 413 (quá giới hạn tải lên), "
+                "422 (trường sai và lý do).",
+    auth=[BasicAuth(), LoggedInSession()],
     urls_namespace="api",
 )
 api.add_router("/reports/", reports_router)
 
 
 api.add_router("/households/", households_router)
+
+
+def _error(request, status, detail, **extra):
+    response = api.create_response(request, {"detail": detail, **extra}, status=status)
+    if status == 401:
+        response["WWW-Authenticate"] = WWW_AUTHENTICATE
+    return response
+
+
+def not_found(request, *args, **kwargs):
+    """Any other address under /api/: a JSON 404, like the API's own (povertyplan/urls.py routes it)."""
+    return _error(request, 404, _("Not found, or not in the areas you may see."))
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return _error(request, 401, _("Log in first: send HTTP Basic credentials or a session cookie."))
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc):
+    if exc.status_code == 400:
+        return _error(request, 400, _("The request body is not valid JSON."))
+    return _error(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return _error(request, 404, _("Not found, or not in the areas you may see."))
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request, exc):
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024
+    return _error(request, 413, _("The request body is over the upload limit of %(limit)s MB.")
+                  % {"limit": f"{limit:g}".replace(".", ",")})
+
+
+def _n(value) -> str:
+    return vn_number(value) if isinstance(value, int | float) else str(value)
+
+
+_PYDANTIC_MESSAGES = {
+    "missing": lambda ctx: _("is required"),
+    "int_parsing": lambda ctx: _("must be a whole number"),
+    "int_type": lambda ctx: _("must be a whole number"),
+    "int_from_float": lambda ctx: _("must be a whole number"),
+    "bool_parsing": lambda ctx: _("must be true or false"),
+    "string_type": lambda ctx: _("must be text"),
+    "greater_than_equal": lambda ctx: _("must be at least %(limit)s") % {"limit": _n(ctx.get("ge"))},
+    "less_than_equal": lambda ctx: _("must be at most %(limit)s") % {"limit": _n(ctx.get("le"))},
+    "greater_than": lambda ctx: _("must be more than %(limit)s") % {"limit": _n(ctx.get("gt"))},
+    "less_than": lambda ctx: _("must be less than %(limit)s") % {"limit": _n(ctx.get("lt"))},
+}
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request, exc):
+    errors = []
+    for error in exc.errors:
+        location = [str(part) for part in error.get("loc", ())[1:] if part not in ("payload",)]
+        message = _PYDANTIC_MESSAGES.get(error.get("type"))
+        errors.append({"field": ".".join(location),
+                       "message": message(error.get("ctx") or {}) if message else _("is not valid")})
+    return _error(request, 422, _("Invalid request."), errors=errors)
+
+
+@api.exception_handler(Exception)
+def _server_error(request, exc):
+    logger.exception("API error on %s %s", request.method, request.path, exc_info=exc)
+    return _error(request, 500, _("Server error: the request was not completed. Please try again later."))
 
 
 class PlanOut(Schema):
@@ -107,7 +262,7 @@ def list_plans(request):
 
 
 @api.get("/plans/{plan_id}/targets/", response=list[TargetOut], tags=["plans"], summary="Targets of a plan")
-def list_targets(request, plan_id: int):
+def list_targets(request, plan_id: int = Path(..., ge=1, le=MAX_ID)):
     plan = get_plan_for_user(request.user, plan_id)
     return [
         {
@@ -122,7 +277,7 @@ def list_targets(request, plan_id: int):
 
 
 @api.get("/units/", response=list[UnitOut], tags=["units"], summary="The administrative tree the user may see")
-@paginate(LimitOffsetPagination, page_size=500)
+@paginate
 def list_units(request, parent_code: str | None = None):
     units = units_for_user(request.user).select_related("parent")
     if parent_code:
@@ -143,7 +298,7 @@ class ConflictOut(Schema):
 
 
 class ClassificationOut(Schema):
-    code: str | None
+    code: str | None = None
     standard: str | None = None
     classification: str | None = None
     deprivations: list[str] | None = None
@@ -155,13 +310,27 @@ class ClassificationOut(Schema):
     errors: list[ErrorOut] | None = None
 
 
-@api.post("/classify/", response=list[ClassificationOut], tags=["households"],
+CLASSIFY_BODY = {
+    "description": f"One household, or a list of at most {MAX_HOUSEHOLDS_PER_REQUEST} households, in the JSON "
+                   "form of household-json.md.",
+    "required": True,
+    "content": {"application/json": {"schema": {"oneOf": [
+        {"type": "object"},
+        {"type": "array", "maxItems": MAX_HOUSEHOLDS_PER_REQUEST, "items": {}},
+    ]}}},
+}
+
+
+@api.post("/classify/", response={200: list[ClassificationOut], 422: list[ClassificationOut]}, tags=["households"],
           summary="Classify households without storing them",
-          description="Body: one household or a list, in the JSON form of household-json.md. Each answer carries "
-                      "the classification, or `errors` naming the field and the household.",
-          exclude_none=True)
+          description="Body: one household or a list of at most "
+                      f"{MAX_HOUSEHOLDS_PER_REQUEST} (and at most 5 MB), in the JSON form of household-json.md. "
+                      "200: every household classified. 422: at least one is invalid; its answer carries `errors`, "
+                      "each naming the field, with a Vietnamese message (the others are classified all the same).",
+          exclude_none=True, openapi_extra={"requestBody": CLASSIFY_BODY})
 def classify(request, payload: Any = Body(...)):
-    return classify_json(payload)
+    results = classify_json(payload)
+    return Status(422 if any("errors" in r for r in results) else 200, results)
 
 
 class AttainmentOut(Schema):
@@ -181,7 +350,7 @@ class AttainmentOut(Schema):
          summary="Attainment of each target of a plan",
          description="Actual value, progress (percent of the goal), status (achieved, on_track, at_risk, off_track, "
                      "no_data) and how it was computed: numerator, denominator, baseline, rule and run.")
-def plan_attainment(request, plan_id: int):
+def plan_attainment(request, plan_id: int = Path(..., ge=1, le=MAX_ID)):
     plan = get_plan_for_user(request.user, plan_id)
     rows = Attainment.objects.filter(target__plan=plan).select_related("target__indicator", "run")
     return [
@@ -228,7 +397,7 @@ class IndicatorValueOut(Schema):
          summary="Computed and rolled-up indicator values",
          description="Filtered by unit code, year, population scope and indicator code. Percent indicators give "
                      "value = numerator / denominator × 100; counts give the total.")
-@paginate(LimitOffsetPagination, page_size=500)
+@paginate
 def indicator_values(request, unit: str | None = None, year: int | None = None, scope: str | None = None,
                      indicator: str | None = None):
     values = filter_by_user_area(ComputedValue.objects.select_related("indicator", "unit"), request.user)

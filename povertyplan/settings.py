@@ -131,6 +131,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Uploaded rosters wait here for the Celery worker (same machine or a shared volume).
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 ROSTER_MAX_UPLOAD_BYTES = env.int("ROSTER_MAX_UPLOAD_MB", default=200) * 1024 * 1024
+# API pagination: capped limit and offset for every paginated endpoint (povertyplan/pagination.py)
+NINJA_PAGINATION_CLASS = "povertyplan.pagination.Pagination"
+NINJA_PAGINATION_MAX_LIMIT = 1000
 
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG

@@ -1,11 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from targets import reported_views
 from targets import views as target_views
 
-from .api import api
+from .api import api, not_found
 
 admin.site.site_header = "PovertyPlan — Quản trị"
 admin.site.site_title = "PovertyPlan"
@@ -22,4 +22,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("reports/", include("reports.urls")),
     path("api/v1/", api.urls),
+    re_path(r"^api/", not_found),  # after every API route: a JSON 404, not an HTML page
 ]

@@ -1,5 +1,9 @@
-"""Turn the JSON form of a household (household-json.md) into a record, or say exactly what is wrong."""
+"""Turn the JSON form of a household (household-json.md) into a record, or say exactly what is wrong.
 
+The bounds of a record live here, once: the classify API, the forms, the admin, the model's validators
+and constraints, and the roster import all read BOUNDS, so a value refused in one path is refused in all."""
+
+import math
 from datetime import date
 
 from .records import (
@@ -16,12 +20,55 @@ from .records import (
 )
 
 MAX_AGE = 120
+MAX_MEMBERS = 100
+MAX_INCOME_PER_CAPITA = 1_000_000_000  # VND per person per month: far above any real income, far below overflow
+MAX_FLOOR_AREA_M2 = 10_000
+MAX_NONDURABLE_STRUCTURES = 3  # walls, columns, roof
+MIN_SURVEY_YEAR, MAX_SURVEY_YEAR = 1900, 2100
+MAX_CODE_LENGTH = 40
+MAX_HOUSEHOLDS_PER_REQUEST = 10_000
+# field: (minimum, maximum), both included
+BOUNDS = {
+    "age": (0, MAX_AGE),
+    "member_count": (1, MAX_MEMBERS),
+    "income_per_capita": (0, MAX_INCOME_PER_CAPITA),
+    "floor_area_m2": (0, MAX_FLOOR_AREA_M2),
+    "nondurable_structures": (0, MAX_NONDURABLE_STRUCTURES),
+    "survey_year": (MIN_SURVEY_YEAR, MAX_SURVEY_YEAR),
+}
+
 _MEMBER_FLAGS = (
     "in_school", "on_track", "health_insurance", "able_to_work", "disabled", "social_allowance",
     "malnourished", "sick_untreated", "uses_phone", "uses_internet", "job_training_certificate",
 )
 _MEMBER_CHOICES = {"sex": ("M", "F"), "education": EDUCATION_LEVELS, "employment": EMPLOYMENT}
 _DWELLING_CHOICES = {"house_class": HOUSE_CLASSES, "water_source": WATER_SOURCES, "latrine": LATRINES}
+
+
+def vn_number(value) -> str:
+    """1000000 → 1.000.000, 2.5 → 2,5: how a message shows a number."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", ".")
+    whole, _, fraction = f"{value:,}".partition(".")
+    return whole.replace(",", ".") + ("," + fraction if fraction else "")
+
+
+def _shown(value) -> str:
+    """The value as a message quotes it, cut short: a message never echoes a whole request."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def bound_error(name: str, value) -> str | None:
+    """The message for a number outside BOUNDS[name], or None: for paths that have already read the number."""
+    low, high = BOUNDS[name]
+    if value < low:
+        return f"không được nhỏ hơn {vn_number(low)}, nhận được {vn_number(value)}"
+    if value > high:
+        return f"không được lớn hơn {vn_number(high)}, nhận được {vn_number(value)}"
+    return None
 
 
 class RecordError(ValueError):
@@ -36,27 +83,37 @@ class _Errors(list):
         self.append({"field": field, "message": message})
 
 
-def _int(data, key, errors, field, minimum=None, maximum=None, required=True):
+def _number(data, key, errors, field, bound=None, required=True, integer=True):
+    """The number at data[key] within BOUNDS[bound], or None after adding the error. JSON gives ints and
+    floats; NaN, Infinity and 1e400 (read as infinity) are refused, as are strings and booleans."""
     value = data.get(key)
     if value is None:
         if required:
             errors.add(field, "bắt buộc phải có")
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
-        errors.add(field, f"phải là số nguyên, nhận được {value!r}")
+    kind = "số nguyên" if integer else "số"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        errors.add(field, f"phải là {kind}, nhận được {_shown(value)}")
         return None
-    value = int(value)
-    if minimum is not None and value < minimum:
-        errors.add(field, f"không được nhỏ hơn {minimum}, nhận được {value}")
-    elif maximum is not None and value > maximum:
-        errors.add(field, f"không được lớn hơn {maximum}, nhận được {value}")
+    if isinstance(value, float) and not math.isfinite(value):
+        errors.add(field, f"phải là {kind} hữu hạn, nhận được {_shown(value)}")
+        return None
+    if integer:
+        if value != int(value):
+            errors.add(field, f"phải là số nguyên, nhận được {vn_number(value)}")
+            return None
+        value = int(value)
+    message = bound_error(bound or key, value)
+    if message:
+        errors.add(field, message)
+        return None
     return value
 
 
 def _choice(data, key, choices, errors, field, default=None):
     value = data.get(key, default)
-    if value not in choices:
-        errors.add(field, f"giá trị {value!r} không hợp lệ; chọn một trong: {', '.join(choices)}")
+    if not isinstance(value, str) or value not in choices:
+        errors.add(field, f"giá trị {_shown(value)} không hợp lệ; chọn một trong: {', '.join(choices)}")
     return value
 
 
@@ -66,13 +123,13 @@ def _member(data, i, errors) -> Member | None:
         errors.add(field, "phải là một đối tượng")
         return None
     before = len(errors)
-    age = _int(data, "age", errors, f"{field}.age", 0, MAX_AGE)
+    age = _number(data, "age", errors, f"{field}.age")
     values = {k: _choice(data, k, c, errors, f"{field}.{k}", Member.__dataclass_fields__[k].default)
               for k, c in _MEMBER_CHOICES.items()}
     for flag in _MEMBER_FLAGS:
         value = data.get(flag, Member.__dataclass_fields__[flag].default)
         if not isinstance(value, bool):
-            errors.add(f"{field}.{flag}", f"phải là true hoặc false, nhận được {value!r}")
+            errors.add(f"{field}.{flag}", f"phải là true hoặc false, nhận được {_shown(value)}")
         values[flag] = value
     return Member(age=age, **values) if len(errors) == before else None
 
@@ -83,14 +140,12 @@ def _dwelling(data, errors) -> Dwelling | None:
         return None
     before = len(errors)
     values = {k: _choice(data, k, c, errors, f"dwelling.{k}") for k, c in _DWELLING_CHOICES.items()}
-    values["nondurable_structures"] = _int(data, "nondurable_structures", errors,
-                                           "dwelling.nondurable_structures", 0, 3, required=False) or 0
-    area = data.get("floor_area_m2")
-    if isinstance(area, bool) or not isinstance(area, (int, float)) or area < 0:
-        errors.add("dwelling.floor_area_m2", f"phải là số không âm (m²), nhận được {area!r}")
+    values["nondurable_structures"] = _number(data, "nondurable_structures", errors,
+                                              "dwelling.nondurable_structures", required=False) or 0
+    area = _number(data, "floor_area_m2", errors, "dwelling.floor_area_m2", integer=False)
     assets = data.get("assets", [])
-    if not isinstance(assets, list) or any(a not in ASSETS for a in assets):
-        errors.add("dwelling.assets", f"chỉ gồm: {', '.join(ASSETS)}; nhận được {assets!r}")
+    if not isinstance(assets, list) or any(not isinstance(a, str) or a not in ASSETS for a in assets):
+        errors.add("dwelling.assets", f"chỉ gồm: {', '.join(ASSETS)}; nhận được {_shown(assets)}")
     loudspeaker = data.get("loudspeaker_audible", False)
     if not isinstance(loudspeaker, bool):
         errors.add("dwelling.loudspeaker_audible", "phải là true hoặc false")
@@ -101,29 +156,50 @@ def _dwelling(data, errors) -> Dwelling | None:
 
 def _reference_year(data, errors) -> int | None:
     if "reference_date" in data:
+        raw = data["reference_date"]
         try:
-            return date.fromisoformat(str(data["reference_date"])).year
+            year = date.fromisoformat(raw).year if isinstance(raw, str) else None
         except ValueError:
-            errors.add("reference_date", f"ngày không hợp lệ (YYYY-MM-DD): {data['reference_date']!r}")
+            year = None
+        if year is None:
+            errors.add("reference_date", f"ngày không hợp lệ (YYYY-MM-DD): {_shown(raw)}")
             return None
-    return _int(data, "survey_year", errors, "survey_year", 1900, 2100)
+        message = bound_error("survey_year", year)
+        if message:
+            errors.add("reference_date", message)
+            return None
+        return year
+    return _number(data, "survey_year", errors, "survey_year")
 
 
 def _standard(data, year, standards: dict[str, Standard], errors) -> Standard | None:
     code = data.get("standard")
     if code is not None:
-        if code not in standards:
-            errors.add("standard", f"chuẩn nghèo {code!r} không tồn tại; có: {', '.join(standards)}")
+        if not isinstance(code, str) or code not in standards:
+            errors.add("standard", f"chuẩn nghèo {_shown(code)} không tồn tại; có: {', '.join(standards)}")
             return None
         return standards[code]
-    survey_year = data.get("survey_year", year)
-    if survey_year is None:
+    if year is None:
         return None
     for standard in standards.values():
-        if standard.covers(survey_year):
+        if standard.covers(year):
             return standard
-    errors.add("survey_year", f"không có chuẩn nghèo nào áp dụng cho năm {survey_year}")
+    field = "reference_date" if "reference_date" in data else "survey_year"
+    errors.add(field, f"không có chuẩn nghèo nào áp dụng cho năm {year}")
     return None
+
+
+def households_of(payload) -> list:
+    """The households of a request: one object, or a list of at most MAX_HOUSEHOLDS_PER_REQUEST.
+    Raises RecordError (field "") for anything else, before any household is read."""
+    if isinstance(payload, dict):
+        return [payload]
+    if not isinstance(payload, list):
+        raise RecordError(None, [{"field": "", "message": "phải là một hộ (đối tượng JSON) hoặc một danh sách hộ"}])
+    if len(payload) > MAX_HOUSEHOLDS_PER_REQUEST:
+        raise RecordError(None, [{"field": "", "message": f"tối đa {vn_number(MAX_HOUSEHOLDS_PER_REQUEST)} hộ mỗi "
+                                                           f"lần, nhận được {vn_number(len(payload))}"}])
+    return payload
 
 
 def parse_household(data, standards: dict[str, Standard]) -> tuple[HouseholdRecord, Standard]:
@@ -134,23 +210,28 @@ def parse_household(data, standards: dict[str, Standard]) -> tuple[HouseholdReco
     code = data.get("code")
     if not isinstance(code, str) or not code.strip():
         errors.add("code", "bắt buộc phải có mã hộ")
+        code = None
+    elif len(code) > MAX_CODE_LENGTH:
+        errors.add("code", f"tối đa {MAX_CODE_LENGTH} ký tự, nhận được {len(code)}")
+        code = code[:MAX_CODE_LENGTH]
     area_type = _choice(data, "area_type", ("rural", "urban"), errors, "area_type")
-    income = _int(data, "income_per_capita", errors, "income_per_capita", 0)
+    income = _number(data, "income_per_capita", errors, "income_per_capita")
     year = _reference_year(data, errors)
     standard = _standard(data, year, standards, errors)
 
     members = None
+    raw_members = data.get("members")
     if "members" in data:
-        raw = data["members"]
-        if not isinstance(raw, list) or not raw:
+        if not isinstance(raw_members, list) or not raw_members:
             errors.add("members", "phải là danh sách có ít nhất một thành viên")
+        elif len(raw_members) > MAX_MEMBERS:
+            errors.add("members", f"không được quá {MAX_MEMBERS} thành viên, nhận được {vn_number(len(raw_members))}")
         else:
-            parsed = [_member(m, i, errors) for i, m in enumerate(raw)]
+            parsed = [_member(m, i, errors) for i, m in enumerate(raw_members)]
             members = tuple(parsed) if all(parsed) else None
-    member_count = _int(data, "member_count", errors, "member_count", 1, 100, required="members" not in data)
-    if member_count is not None and "members" in data and isinstance(data["members"], list):
-        if member_count != len(data["members"]):
-            errors.add("member_count", f"ghi {member_count} thành viên nhưng danh sách có {len(data['members'])}")
+    member_count = _number(data, "member_count", errors, "member_count", required="members" not in data)
+    if member_count is not None and isinstance(raw_members, list) and member_count != len(raw_members):
+        errors.add("member_count", f"ghi {member_count} thành viên nhưng danh sách có {len(raw_members)}")
     dwelling = _dwelling(data["dwelling"], errors) if "dwelling" in data else None
     if ("members" in data) != ("dwelling" in data):
         errors.add("dwelling" if "members" in data else "members",
@@ -161,17 +242,19 @@ def parse_household(data, standards: dict[str, Standard]) -> tuple[HouseholdReco
         raw = data["deprivations"]
         if not isinstance(raw, list):
             errors.add("deprivations", "phải là danh sách tên chỉ số")
+        elif any(not isinstance(name, str) for name in raw):
+            errors.add("deprivations", f"phải là danh sách tên chỉ số (chuỗi), nhận được {_shown(raw)}")
         elif standard is not None:
             unknown = [name for name in raw if name not in standard.indicator_rules]
             if unknown:
-                errors.add("deprivations", f"chỉ số không có trong chuẩn {standard.code}: {', '.join(map(str, unknown))}")
+                errors.add("deprivations", f"chỉ số không có trong chuẩn {standard.code}: {_shown(', '.join(unknown))}")
             else:
                 answers = frozenset(raw)
     elif "members" not in data:
         errors.add("deprivations", "cần danh sách chỉ số thiếu hụt hoặc dữ liệu thành viên và nhà ở")
 
     if errors:
-        raise RecordError(code if isinstance(code, str) else None, errors)
+        raise RecordError(code, errors)
     record = HouseholdRecord(
         code=code, area_type=area_type, income_per_capita=income,
         reference_year=year if year is not None else standard.first_year,
