@@ -46,7 +46,10 @@ class Unit(models.Model):
         verbose_name_plural = _("administrative units")
         ordering = ["path"]
         constraints = [
-            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="unit_not_own_parent"),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")), name="unit_not_own_parent",
+                violation_error_message=_("A unit cannot be its own parent."),
+            ),
         ]
 
     def __str__(self):

@@ -1,7 +1,8 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -16,12 +17,53 @@ from .models import Household, Member, PovertyStandard, RosterImport
 from .roster import export
 from .roster.jobs import confirm_job, problems_xlsx, start_job
 from .roster.service import max_upload_bytes
-from .services import household_delete, household_reclassify
+from .services import household_delete, household_problems, household_reclassify, standard_for_year
 from .tasks import reclassify_standard_task
+
+
+class HouseholdForm(forms.ModelForm):
+    """Checks what the household's own fields decide: a standard for the survey year, roster answers that are
+    indicator names of it. What needs the members too is checked by MemberFormSet. (The admin gives the model.)"""
+
+    def clean(self):
+        data = super().clean()
+        self.standard = None
+        if data.get("survey_year") is not None and "survey_year" not in self.errors:
+            try:
+                self.standard = standard_for_year(data["survey_year"])
+            except ValidationError as error:
+                self.add_error("survey_year", error.message_dict["survey_year"])
+        return data
+
+
+class MemberFormSet(BaseInlineFormSet):
+    """The members together with their household: every rule of households.services.household_problems is shown
+    beside the household's field it concerns, before anything is saved."""
+
+    def __init__(self, *args, household_form=None, **kwargs):
+        self.household_form = household_form
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        form = self.household_form
+        if form is None or any(self.errors) or not form.is_valid():
+            return
+        members = [
+            f.instance for f in self.forms
+            if not self._should_delete_form(f) and (f.instance.pk or f.has_changed())
+        ]
+        problems = household_problems(self.instance, members, getattr(form, "standard", None))
+        if not problems:
+            return
+        for field, message in problems.items():
+            form.add_error(field if field in form.fields else None, message)
+        raise ValidationError(_("The household cannot be classified as entered: see the messages above."))
 
 
 class MemberInline(admin.TabularInline):
     model = Member
+    formset = MemberFormSet
     extra = 0
     fields = ["full_name", "age", "sex", "education", "in_school", "on_track", "health_insurance", "employment",
               "able_to_work", "disabled", "social_allowance", "malnourished", "sick_untreated", "uses_phone",
@@ -55,6 +97,7 @@ class RosterUploadForm(forms.Form):
 @admin.register(Household)
 class HouseholdAdmin(ExportMixin, AreaScopedAdmin):
     import_export_change_list_template = "admin/households/household/change_list.html"
+    form = HouseholdForm
     list_display = ["code", "survey_year", "head_name", "unit", "ethnicity", "income_per_capita", "member_count",
                     "classification", "deprivation_count"]
     list_filter = [AreaListFilter, "survey_year", "classification", "ethnicity", "area_type", "standard"]
@@ -73,13 +116,25 @@ class HouseholdAdmin(ExportMixin, AreaScopedAdmin):
         (_("Classification (derived)"), {"fields": readonly_fields}),
     ]
 
+    def get_form(self, request, obj=None, **kwargs):
+        form_class = super().get_form(request, obj, **kwargs)
+
+        class RememberedForm(form_class):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                request.household_form = self  # for the members' formset, built right after
+
+        return RememberedForm
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, MemberInline):
+            kwargs["household_form"] = getattr(request, "household_form", None)
+        return kwargs
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        household = form.instance
-        count = household.members.count()
-        if count:
-            household.member_count = count
-        household_reclassify(household)
+        household_reclassify(form.instance)  # validated with the members above: a member count is never rewritten
 
     def save_model(self, request, obj, form, change):
         obj.classification = obj.classification or "not_poor"  # replaced in save_related, same transaction

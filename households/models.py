@@ -1,3 +1,5 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -6,7 +8,20 @@ from simple_history.models import HistoricalRecords
 from areas.models import AreaType, Unit
 
 from .standards import records as r
-from .standards.records import Standard
+from .standards.records import Standard, parameter_errors
+from .standards.validate import BOUNDS
+
+
+def _bounded(name):
+    """The validators of a field bounded in the pure validator (households.standards.validate.BOUNDS)."""
+    low, high = BOUNDS[name]
+    return [MinValueValidator(low), MaxValueValidator(high)]
+
+
+def _within(name, field=None):
+    low, high = BOUNDS[name]
+    field = field or name
+    return Q(**{f"{field}__gte": low, f"{field}__lte": high})
 
 
 def _choices(values):
@@ -59,19 +74,47 @@ class PovertyStandard(models.Model):
         verbose_name_plural = _("poverty standards")
         ordering = ["first_year"]
         constraints = [
-            models.CheckConstraint(condition=Q(first_year__lte=models.F("last_year")), name="standard_years_ordered"),
+            models.CheckConstraint(
+                condition=Q(first_year__lte=models.F("last_year")), name="standard_years_ordered",
+                violation_error_message=_("The first survey year must not come after the last."),
+            ),
             models.CheckConstraint(
                 condition=Q(deprivation_line_rural__lte=models.F("middle_line_rural")) | Q(middle_line_rural=None),
                 name="standard_middle_above_poverty_rural",
+                violation_error_message=_("The middle living standard line (rural) must not be below the poverty line."),
             ),
             models.CheckConstraint(
                 condition=Q(deprivation_line_urban__lte=models.F("middle_line_urban")) | Q(middle_line_urban=None),
                 name="standard_middle_above_poverty_urban",
+                violation_error_message=_("The middle living standard line (urban) must not be below the poverty line."),
             ),
         ]
 
     def __str__(self):
         return f"{self.code} ({self.first_year}–{self.last_year})"
+
+    def clean(self):
+        errors = {}
+        if self.first_year is not None and self.last_year is not None and self.first_year > self.last_year:
+            errors["last_year"] = _("The last survey year (%(last)s) comes before the first (%(first)s).") % {
+                "last": self.last_year, "first": self.first_year}
+        for area in ("rural", "urban"):
+            line, middle = getattr(self, f"deprivation_line_{area}"), getattr(self, f"middle_line_{area}")
+            if line is not None and middle is not None and middle < line:
+                errors[f"middle_line_{area}"] = _("The middle living standard line must not be below the poverty "
+                                                 "line (%(line)s).") % {"line": line}
+        from .standards.indicators import RULES
+
+        if not isinstance(self.indicator_rules, dict) or any(
+            not isinstance(rule, str) or rule not in RULES for rule in self.indicator_rules.values()
+        ):
+            errors["indicator_rules"] = _("Give an object mapping each indicator to one of the rules: %(rules)s.") % {
+                "rules": ", ".join(sorted(RULES))}
+        problems = parameter_errors(self.parameters)
+        if problems:
+            errors["parameters"] = problems
+        if errors:
+            raise ValidationError(errors)
 
     def _pair(self, name):
         rural, urban = getattr(self, f"{name}_rural"), getattr(self, f"{name}_urban")
@@ -96,17 +139,20 @@ class Household(models.Model):
     """One household in one annual review (rà soát). Classification fields are derived, never typed."""
 
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="households", verbose_name=_("area"))
-    survey_year = models.PositiveSmallIntegerField(_("survey year"), db_index=True)
+    survey_year = models.PositiveSmallIntegerField(_("survey year"), db_index=True, validators=_bounded("survey_year"))
     code = models.CharField(_("household code"), max_length=40)
     head_name = models.CharField(_("head of household"), max_length=200, blank=True)
     ethnicity = models.CharField(_("ethnic group"), max_length=10, choices=Ethnicity.choices, default=Ethnicity.KINH)
     area_type = models.CharField(_("urban / rural"), max_length=5, choices=AreaType.choices)
-    income_per_capita = models.PositiveIntegerField(_("income per person per month (VND)"))
-    member_count = models.PositiveSmallIntegerField(_("members"))
+    income_per_capita = models.PositiveIntegerField(_("income per person per month (VND)"),
+                                                    validators=_bounded("income_per_capita"))
+    member_count = models.PositiveSmallIntegerField(_("members"), validators=_bounded("member_count"))
     # Dwelling; empty when the record came from a roster that gives indicator answers only.
     house_class = models.CharField(_("house class"), max_length=15, choices=_choices(r.HOUSE_CLASSES), blank=True)
-    nondurable_structures = models.PositiveSmallIntegerField(_("non-durable main structures"), null=True, blank=True)
-    floor_area_m2 = models.DecimalField(_("floor area (m²)"), max_digits=7, decimal_places=1, null=True, blank=True)
+    nondurable_structures = models.PositiveSmallIntegerField(_("non-durable main structures"), null=True, blank=True,
+                                                             validators=_bounded("nondurable_structures"))
+    floor_area_m2 = models.DecimalField(_("floor area (m²)"), max_digits=7, decimal_places=1, null=True, blank=True,
+                                        validators=_bounded("floor_area_m2"))
     water_source = models.CharField(_("water source"), max_length=25, choices=_choices(r.WATER_SOURCES), blank=True)
     latrine = models.CharField(_("latrine"), max_length=15, choices=_choices(r.LATRINES), blank=True)
     has_tv = models.BooleanField(_("TV"), default=False)
@@ -139,12 +185,41 @@ class Household(models.Model):
         verbose_name_plural = _("households")
         ordering = ["survey_year", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["survey_year", "code"], name="household_code_unique_per_year"),
-            models.CheckConstraint(condition=Q(member_count__gte=1), name="household_has_members"),
-            models.CheckConstraint(condition=Q(nondurable_structures__lte=3), name="household_structures_max_3"),
-            models.CheckConstraint(condition=Q(floor_area_m2__gte=0), name="household_floor_area_not_negative"),
+            models.UniqueConstraint(
+                fields=["survey_year", "code"], name="household_code_unique_per_year",
+                violation_error_message=_("A household with this code is already recorded for this survey year."),
+            ),
             models.CheckConstraint(
-                condition=Q(deprivation_count__lte=20), name="household_deprivation_count_sane"
+                condition=Q(member_count__gte=1), name="household_has_members",
+                violation_error_message=_("A household has at least one member."),
+            ),
+            models.CheckConstraint(
+                condition=Q(member_count__lte=BOUNDS["member_count"][1]), name="household_members_at_most_max",
+                violation_error_message=_("A household has at most 100 members."),
+            ),
+            models.CheckConstraint(
+                condition=Q(income_per_capita__lte=BOUNDS["income_per_capita"][1]), name="household_income_at_most_max",
+                violation_error_message=_("The income per person is absurdly large."),
+            ),
+            models.CheckConstraint(
+                condition=_within("survey_year"), name="household_survey_year_range",
+                violation_error_message=_("The survey year must lie between 1900 and 2100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(nondurable_structures__lte=3), name="household_structures_max_3",
+                violation_error_message=_("At most 3 main structures (walls, columns, roof) can be non-durable."),
+            ),
+            models.CheckConstraint(
+                condition=Q(floor_area_m2__gte=0), name="household_floor_area_not_negative",
+                violation_error_message=_("The floor area cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(floor_area_m2__lte=BOUNDS["floor_area_m2"][1]), name="household_floor_area_at_most_max",
+                violation_error_message=_("The floor area is absurdly large."),
+            ),
+            models.CheckConstraint(
+                condition=Q(deprivation_count__lte=20), name="household_deprivation_count_sane",
+                violation_error_message=_("Too many deprivations."),
             ),
         ]
         indexes = [models.Index(fields=["unit", "survey_year", "classification"])]
@@ -160,7 +235,7 @@ class Household(models.Model):
 class Member(models.Model):
     household = models.ForeignKey(Household, models.CASCADE, related_name="members", verbose_name=_("household"))
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
-    age = models.PositiveSmallIntegerField(_("age"))
+    age = models.PositiveSmallIntegerField(_("age"), validators=_bounded("age"))
     sex = models.CharField(_("sex"), max_length=1, choices=[("M", _("male")), ("F", _("female"))])
     education = models.CharField(_("highest education completed"), max_length=25, choices=_choices(r.EDUCATION_LEVELS))
     in_school = models.BooleanField(_("in school"), default=False)
@@ -181,7 +256,10 @@ class Member(models.Model):
         verbose_name = _("member")
         verbose_name_plural = _("members")
         constraints = [
-            models.CheckConstraint(condition=Q(age__lte=120), name="member_age_at_most_120"),
+            models.CheckConstraint(
+                condition=Q(age__lte=120), name="member_age_at_most_120",
+                violation_error_message=_("An age is at most 120 years."),
+            ),
         ]
 
     def __str__(self):

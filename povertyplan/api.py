@@ -14,7 +14,7 @@ from django.contrib.auth import authenticate
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Body, NinjaAPI, Path, Schema
+from ninja import Body, Field, NinjaAPI, Path, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import paginate
 from ninja.responses import Status
@@ -69,7 +69,7 @@ class ValidationErrors(Schema):
 ERROR_RESPONSES = {
     "400": ("Detail", "The request body is not valid JSON"),
     "401": ("Detail", "Not logged in: send HTTP Basic credentials or a session cookie"),
-    "404": ("Detail", "No such object in the areas the user may see"),
+    "404": ("Detail", "No such object (or unit) in the areas the user may see"),
     "413": ("Detail", "Request body over the upload limit"),
     "422": ("ValidationErrors", "Invalid parameters or body: each error names the field"),
 }
@@ -88,11 +88,9 @@ class ErrorAPI(NinjaAPI):
             for method, operation in item.items():
                 if method not in ("get", "post", "put", "patch", "delete"):
                     continue
-                codes = ["422"]
+                codes = ["404", "422"]  # 404: an unknown object, or one outside the user's areas
                 if operation.get("security"):
                     codes.append("401")
-                if any(p.get("in") == "path" for p in operation.get("parameters", [])):
-                    codes.append("404")
                 if "requestBody" in operation:
                     codes += ["400", "413"]
                 operation["responses"] = {str(code): answer for code, answer in operation["responses"].items()}
@@ -339,7 +337,12 @@ class AttainmentOut(Schema):
     scope: str
     shape: str
     year: int
-    actual: Decimal | None
+    actual: Decimal | None = Field(description="the indicator's level in the year (a rate or a total)")
+    baseline: Decimal | None = Field(description="the level in the baseline year, when known")
+    baseline_year: int | None
+    change_per_year: Decimal | None = Field(
+        description="change targets: the change against the baseline in percentage points a year, in the goal's "
+                    "direction (positive = toward the goal); what the goal is compared with")
     progress: Decimal | None
     status: str
     explanation: dict
@@ -348,14 +351,19 @@ class AttainmentOut(Schema):
 
 @api.get("/plans/{plan_id}/attainment/", response=list[AttainmentOut], tags=["plans"],
          summary="Attainment of each target of a plan",
-         description="Actual value, progress (percent of the goal), status (achieved, on_track, at_risk, off_track, "
-                     "no_data) and how it was computed: numerator, denominator, baseline, rule and run.")
+         description="Level (`actual`), baseline and, for change targets, the change in percentage points a year "
+                     "against the baseline (`change_per_year`, what the goal measures); progress (percent of the "
+                     "goal), status (achieved, on_track, at_risk, off_track, no_data) and how it was computed: "
+                     "numerator, denominator, baseline, rule (Vietnamese number formats) and run.")
 def plan_attainment(request, plan_id: int = Path(..., ge=1, le=MAX_ID)):
     plan = get_plan_for_user(request.user, plan_id)
     rows = Attainment.objects.filter(target__plan=plan).select_related("target__indicator", "run")
     return [
         {"target_id": a.target_id, "indicator_code": a.target.indicator.code, "scope": a.target.scope,
-         "shape": a.target.shape, "year": a.year, "actual": a.actual, "progress": a.progress, "status": a.status,
+         "shape": a.target.shape, "year": a.year, "actual": a.actual,
+         "baseline": a.explanation.get("baseline"), "baseline_year": a.explanation.get("baseline_year"),
+         "change_per_year": a.explanation.get("measured") if a.target.shape == "change" else None,
+         "progress": a.progress, "status": a.status,
          "explanation": a.explanation, "computed_at": a.run.finished_at if a.run else None}
         for a in rows.order_by("target__order")
     ]

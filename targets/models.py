@@ -1,3 +1,5 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -5,6 +7,15 @@ from simple_history.models import HistoricalRecords
 
 from areas.models import Unit
 from households.models import PovertyStandard
+from households.standards.validate import MAX_SURVEY_YEAR, MIN_SURVEY_YEAR
+
+YEAR = [MinValueValidator(MIN_SURVEY_YEAR), MaxValueValidator(MAX_SURVEY_YEAR)]
+NOT_NEGATIVE = [MinValueValidator(0)]
+PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+def _years(field):
+    return Q(**{f"{field}__gte": MIN_SURVEY_YEAR, f"{field}__lte": MAX_SURVEY_YEAR})
 
 
 class Plan(models.Model):
@@ -13,8 +24,8 @@ class Plan(models.Model):
     document_number = models.CharField(_("document number"), max_length=50, blank=True)
     signed_on = models.DateField(_("date signed"), null=True, blank=True)
     signer = models.CharField(_("signer"), max_length=200, blank=True)
-    year_start = models.PositiveSmallIntegerField(_("first year"))
-    year_end = models.PositiveSmallIntegerField(_("last year"))
+    year_start = models.PositiveSmallIntegerField(_("first year"), validators=YEAR)
+    year_end = models.PositiveSmallIntegerField(_("last year"), validators=YEAR)
     standard = models.ForeignKey(PovertyStandard, models.PROTECT, verbose_name=_("poverty standard in force"))
     source_text = models.TextField(_("source text"), blank=True)
     history = HistoricalRecords(verbose_name=_("plan history"))
@@ -24,13 +35,24 @@ class Plan(models.Model):
         verbose_name_plural = _("plans")
         ordering = ["-year_start", "province__name"]
         constraints = [
-            models.CheckConstraint(condition=Q(year_start__lte=models.F("year_end")), name="plan_years_ordered"),
-            models.UniqueConstraint(fields=["province", "year_start", "document_number"], name="plan_unique"),
+            models.CheckConstraint(
+                condition=Q(year_start__lte=models.F("year_end")), name="plan_years_ordered",
+                violation_error_message=_("The first year of a plan must not come after its last year."),
+            ),
+            models.UniqueConstraint(
+                fields=["province", "year_start", "document_number"], name="plan_unique",
+                violation_error_message=_("This province already has a plan with this first year and document number."),
+            ),
         ]
 
     def __str__(self):
         number = f" {self.document_number}" if self.document_number else ""
         return f"{self.province.name} {self.year_start}{number}"
+
+    def clean(self):
+        if self.year_start is not None and self.year_end is not None and self.year_start > self.year_end:
+            raise ValidationError({"year_end": _("The last year (%(end)s) comes before the first year (%(start)s).")
+                                   % {"end": self.year_end, "start": self.year_start}})
 
 
 class Indicator(models.Model):
@@ -101,17 +123,21 @@ class Target(models.Model):
     shape = models.CharField(_("shape"), max_length=10, choices=Shape.choices)
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices, blank=True)
     operator = models.CharField(_("comparison"), max_length=8, choices=Operator.choices)
-    value = models.DecimalField(_("value (or minimum of a range)"), max_digits=14, decimal_places=2, null=True, blank=True)
-    value_max = models.DecimalField(_("maximum of a range"), max_digits=14, decimal_places=2, null=True, blank=True)
+    value = models.DecimalField(_("value (or minimum of a range)"), max_digits=14, decimal_places=2, null=True,
+                                blank=True, validators=NOT_NEGATIVE)
+    value_max = models.DecimalField(_("maximum of a range"), max_digits=14, decimal_places=2, null=True, blank=True,
+                                    validators=NOT_NEGATIVE)
     value_unit = models.CharField(_("unit of the value"), max_length=8, choices=ValueUnit.choices)
-    baseline_value = models.DecimalField(_("baseline value"), max_digits=14, decimal_places=2, null=True, blank=True)
-    baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
+    baseline_value = models.DecimalField(_("baseline value"), max_digits=14, decimal_places=2, null=True, blank=True,
+                                         validators=NOT_NEGATIVE)
+    baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True, validators=YEAR)
     share_indicator = models.ForeignKey(
         Indicator, models.PROTECT, null=True, blank=True, related_name="share_targets",
         verbose_name=_("share condition: indicator"),
     )
     share_operator = models.CharField(_("share condition: comparison"), max_length=8, choices=Operator.choices, blank=True)
-    share_value = models.DecimalField(_("share condition: percent"), max_digits=5, decimal_places=2, null=True, blank=True)
+    share_value = models.DecimalField(_("share condition: percent"), max_digits=5, decimal_places=2, null=True,
+                                      blank=True, validators=PERCENT)
     source_sentence = models.TextField(_("sentence of the plan"))
     note = models.TextField(_("note"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -122,27 +148,44 @@ class Target(models.Model):
         verbose_name_plural = _("targets")
         ordering = ["plan", "order", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(value__gte=0) | Q(value=None), name="target_value_not_negative"),
             models.CheckConstraint(
-                condition=Q(value_max=None) | Q(value__lte=models.F("value_max")), name="target_range_min_le_max"
+                condition=Q(value__gte=0) | Q(value=None), name="target_value_not_negative",
+                violation_error_message=_("The value cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(value_max=None) | Q(value__lte=models.F("value_max")), name="target_range_min_le_max",
+                violation_error_message=_("The maximum of the range is smaller than its minimum."),
             ),
             models.CheckConstraint(
                 condition=Q(operator="between", value_max__isnull=False) | (~Q(operator="between") & Q(value_max=None)),
                 name="target_range_iff_between",
+                violation_error_message=_("A range (“between”) needs a maximum, and only a range has one."),
             ),
             models.CheckConstraint(
                 condition=Q(value_unit="count") | ((Q(value__lte=100) | Q(value=None)) & (Q(value_max__lte=100) | Q(value_max=None))),
                 name="target_percentage_within_0_100",
+                violation_error_message=_("A percentage must lie between 0 and 100."),
             ),
             models.CheckConstraint(
-                condition=Q(value__isnull=False) | Q(shape="change"), name="target_value_required_unless_change"
+                condition=Q(value__isnull=False) | Q(shape="change"), name="target_value_required_unless_change",
+                violation_error_message=_("This shape of target needs a value."),
             ),
             models.CheckConstraint(
                 condition=Q(share_value=None) | Q(share_value__gte=0, share_value__lte=100),
                 name="target_share_within_0_100",
+                violation_error_message=_("The share condition is a percentage between 0 and 100."),
             ),
             models.CheckConstraint(
-                condition=~Q(shape="change") | ~Q(direction=""), name="target_change_has_direction"
+                condition=~Q(shape="change") | ~Q(direction=""), name="target_change_has_direction",
+                violation_error_message=_("A change target needs a direction (reduce or raise)."),
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline_value=None) | Q(baseline_value__gte=0), name="target_baseline_not_negative",
+                violation_error_message=_("The baseline value cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline_year=None) | _years("baseline_year"), name="target_baseline_year_range",
+                violation_error_message=_("The baseline year must lie between 1900 and 2100."),
             ),
         ]
 
@@ -157,11 +200,14 @@ class ReportedValue(models.Model):
         Indicator, models.PROTECT, limit_choices_to={"kind": "reported"}, verbose_name=_("indicator")
     )
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="reported_values", verbose_name=_("area"))
-    year = models.PositiveSmallIntegerField(_("year"))
-    month = models.PositiveSmallIntegerField(_("month"), null=True, blank=True, help_text=_("Empty for the whole year."))
-    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
-    numerator = models.DecimalField(_("numerator (for shares)"), max_digits=14, decimal_places=2, null=True, blank=True)
-    denominator = models.DecimalField(_("denominator (for shares)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR)
+    month = models.PositiveSmallIntegerField(_("month"), null=True, blank=True, help_text=_("Empty for the whole year."),
+                                             validators=[MinValueValidator(1), MaxValueValidator(12)])
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2, validators=NOT_NEGATIVE)
+    numerator = models.DecimalField(_("numerator (for shares)"), max_digits=14, decimal_places=2, null=True, blank=True,
+                                    validators=NOT_NEGATIVE)
+    denominator = models.DecimalField(_("denominator (for shares)"), max_digits=14, decimal_places=2, null=True,
+                                      blank=True, validators=NOT_NEGATIVE)
     note = models.TextField(_("note"), blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords(verbose_name=_("reported value history"))
@@ -171,18 +217,33 @@ class ReportedValue(models.Model):
         verbose_name_plural = _("reported values")
         ordering = ["-year", "unit__path"]
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "unit", "year", "month"], name="reported_value_unique",
-                                    nulls_distinct=False),
-            models.CheckConstraint(condition=Q(value__gte=0), name="reported_value_not_negative"),
-            models.CheckConstraint(condition=Q(month=None) | Q(month__gte=1, month__lte=12), name="reported_month_1_12"),
+            models.UniqueConstraint(
+                fields=["indicator", "unit", "year", "month"], name="reported_value_unique", nulls_distinct=False,
+                violation_error_message=_("A value is already reported for this indicator, area and period."),
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=0), name="reported_value_not_negative",
+                violation_error_message=_("A reported value cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(month=None) | Q(month__gte=1, month__lte=12), name="reported_month_1_12",
+                violation_error_message=_("The month must lie between 1 and 12."),
+            ),
             models.CheckConstraint(
                 condition=Q(numerator=None) | Q(denominator=None) | Q(numerator__lte=models.F("denominator")),
                 name="reported_numerator_le_denominator",
+                violation_error_message=_("The numerator of a share cannot exceed its denominator."),
             ),
         ]
 
     def __str__(self):
         return f"{self.indicator.code} {self.unit} {self.year}"
+
+    def clean(self):
+        if self.numerator is not None and self.denominator is not None and self.numerator > self.denominator:
+            raise ValidationError({"numerator": _("The numerator (%(numerator)s) exceeds the denominator "
+                                                  "(%(denominator)s).") % {"numerator": self.numerator,
+                                                                           "denominator": self.denominator}})
 
 
 class RecomputeRun(models.Model):
@@ -206,7 +267,10 @@ class RecomputeRun(models.Model):
         verbose_name = _("recompute run")
         verbose_name_plural = _("recompute runs")
         ordering = ["-created_at"]
-        constraints = [models.CheckConstraint(condition=Q(progress__lte=100), name="run_progress_max_100")]
+        constraints = [models.CheckConstraint(
+            condition=Q(progress__lte=100), name="run_progress_max_100",
+            violation_error_message=_("Progress is at most 100%."),
+        )]
 
     def __str__(self):
         return f"#{self.pk} {self.get_status_display()}"
@@ -227,9 +291,18 @@ class ComputedValue(models.Model):
         verbose_name = _("computed value")
         verbose_name_plural = _("computed values")
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "unit", "year", "scope"], name="computed_value_unique"),
-            models.CheckConstraint(condition=Q(numerator__gte=0), name="computed_numerator_not_negative"),
-            models.CheckConstraint(condition=Q(denominator=None) | Q(denominator__gte=0), name="computed_denominator_not_negative"),
+            models.UniqueConstraint(
+                fields=["indicator", "unit", "year", "scope"], name="computed_value_unique",
+                violation_error_message=_("This value is already computed for the indicator, area, year and scope."),
+            ),
+            models.CheckConstraint(
+                condition=Q(numerator__gte=0), name="computed_numerator_not_negative",
+                violation_error_message=_("A numerator cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(denominator=None) | Q(denominator__gte=0), name="computed_denominator_not_negative",
+                violation_error_message=_("A denominator cannot be negative."),
+            ),
         ]
 
     def __str__(self):
@@ -255,7 +328,10 @@ class Attainment(models.Model):
     class Meta:
         verbose_name = _("attainment")
         verbose_name_plural = _("attainments")
-        constraints = [models.UniqueConstraint(fields=["target", "year"], name="attainment_unique")]
+        constraints = [models.UniqueConstraint(
+            fields=["target", "year"], name="attainment_unique",
+            violation_error_message=_("This target already has an attainment for this year."),
+        )]
 
     def __str__(self):
         return f"{self.target} {self.year}: {self.get_status_display()}"

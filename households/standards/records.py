@@ -147,6 +147,33 @@ DEFAULT_PARAMETERS = {
 }
 
 
+def parameter_errors(parameters) -> list[str]:
+    """What is wrong with a standard's `parameters` as an administrator typed them (Vietnamese), or []:
+    the rules read these values, so a malformed one must be refused before any household is classified."""
+    if not isinstance(parameters, dict):
+        return ["phải là một đối tượng JSON {tên: giá trị}"]
+    errors = []
+    minimum = parameters.get("working_age_min", DEFAULT_PARAMETERS["working_age_min"])
+    if isinstance(minimum, bool) or not isinstance(minimum, int) or not 0 <= minimum <= 120:
+        errors.append(f"working_age_min phải là số nguyên từ 0 đến 120, nhận được {minimum!r}"[:200])
+    roadmap = parameters.get("retirement_months", RETIREMENT_MONTHS)
+    shape = ("retirement_months phải có dạng {\"M\": [[năm, số tháng], …], \"F\": [[năm, số tháng], …]}, "
+             "số tháng từ 0 đến 1440")
+    if not isinstance(roadmap, dict) or set(roadmap) != {"M", "F"}:
+        errors.append(shape)
+    else:
+        for steps in roadmap.values():
+            if not isinstance(steps, list) or not steps or any(
+                not isinstance(step, list) or len(step) != 2
+                or any(isinstance(v, bool) or not isinstance(v, int) for v in step)
+                or not 0 <= step[1] <= 1440
+                for step in steps
+            ):
+                errors.append(shape)
+                break
+    return errors
+
+
 @dataclass(frozen=True, slots=True)
 class Conflict:
     indicator: str

@@ -12,6 +12,23 @@ _COMPARE = {
 }
 
 
+_SYMBOL = {"lt": "<", "lte": "≤", "gt": ">", "gte": "≥", "between": "≥"}
+
+
+def vn(value, places: int = 2) -> str:
+    """A number the Vietnamese way, for the rule sentences: 0,95 · 13.000 · 1.234,5 (trailing zeros dropped)."""
+    text = f"{Decimal(value):,.{places}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def _goal(goal: "Goal") -> str:
+    if goal.operator == "between" and goal.value_max is not None:
+        return f"{vn(goal.value)}–{vn(goal.value_max)}"
+    return f"{_SYMBOL.get(goal.operator, goal.operator)} {vn(goal.value)}"
+
+
 @dataclass(frozen=True)
 class Goal:
     shape: str  # level, change, count, coverage
@@ -87,18 +104,20 @@ def assess(goal: Goal, obs: Observation) -> Assessment:
         per_year = change / max(obs.years, 1)
         met = _meets(per_year, goal)
         progress = per_year / goal.value * 100 if goal.value else (Decimal(100) if met else Decimal(0))
-        rule = f"thay đổi {per_year:.2f} điểm/năm so với năm gốc ({obs.baseline:.2f} → {obs.actual:.2f})"
+        rule = (f"thay đổi {vn(per_year)} điểm/năm so với năm gốc ({vn(obs.baseline)} → {vn(obs.actual)}), "
+                f"mục tiêu {_goal(goal)} điểm/năm")
         return Assessment(_status_by_pace(max(progress, Decimal(0)), obs.elapsed, met), progress, per_year, rule)
 
     met = _meets(obs.actual, goal)
     if goal.shape == "count":
         progress = obs.actual / goal.value * 100 if goal.value else Decimal(100)
         status = _status_by_pace(progress, obs.elapsed, met)
-        rule = f"đạt {obs.actual:.0f} / {goal.value:.0f}"
+        rule = f"đạt {vn(obs.actual, 0)} / {vn(goal.value, 0)}"
         if goal.share_value is not None:
             share_met = obs.share is not None and _COMPARE[goal.share_operator](obs.share, goal.share_value)
-            shown = f"{obs.share:.2f}%" if obs.share is not None else "chưa có"
-            rule += f"; tỷ lệ điều kiện {shown} so với {goal.share_operator} {goal.share_value}%"
+            shown = f"{vn(obs.share)}%" if obs.share is not None else "chưa có"
+            symbol = _SYMBOL.get(goal.share_operator, goal.share_operator)
+            rule += f"; tỷ lệ điều kiện {shown} so với {symbol} {vn(goal.share_value)}%"
             if not share_met and status in (ACHIEVED, ON_TRACK):
                 status = AT_RISK  # the total is there, the share condition is not
         return Assessment(status, progress, obs.actual, rule)
@@ -109,10 +128,10 @@ def assess(goal: Goal, obs: Observation) -> Assessment:
         status = ACHIEVED if met and obs.elapsed >= 1 else ON_TRACK if met else (OFF_TRACK if obs.elapsed >= 1 else AT_RISK)
     else:
         status = _status_by_pace(progress, obs.elapsed, met)
-    rule = f"giá trị {obs.actual:.2f} so với mục tiêu {goal.operator} {goal.value}"
+    rule = f"giá trị {vn(obs.actual)} so với mục tiêu {_goal(goal)}"
     trend = projected(obs.history, obs.year)
     if not met and obs.elapsed < 1 and trend is not None:
         # several data points: the trend decides whether the year's end will meet the goal
         status = ON_TRACK if _meets(trend, goal) else (AT_RISK if status == ON_TRACK else status)
-        rule += f"; xu hướng đến cuối năm {obs.year}: {trend:.2f}"
+        rule += f"; xu hướng đến cuối năm {obs.year}: {vn(trend)}"
     return Assessment(status, progress, obs.actual, rule)
