@@ -247,7 +247,9 @@ def parse_household(data, standards: dict[str, Standard]) -> tuple[HouseholdReco
         elif standard is not None:
             unknown = [name for name in raw if name not in standard.indicator_rules]
             if unknown:
-                errors.add("deprivations", f"chỉ số không có trong chuẩn {standard.code}: {_shown(', '.join(unknown))}")
+                names = ", ".join(unknown)
+                errors.add("deprivations", f"chỉ số không có trong chuẩn {standard.code}: "
+                                           f"{names if len(names) <= 60 else names[:57] + '…'}")
             else:
                 answers = frozenset(raw)
     elif "members" not in data:
