@@ -33,5 +33,5 @@ def drop_roadmap(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("households", "0004_history")]
+    dependencies = [("households", "0005_roster_import")]
     operations = [migrations.RunPython(fill_roadmap, drop_roadmap)]
