@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('areas', '0002_constraint_message'),
+        ('areas', '0003_constraint_message'),
         ('households', '0007_bounds_and_constraint_messages'),
         ('targets', '0005_dashboard_indicators'),
     ]

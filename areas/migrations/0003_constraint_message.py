@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('areas', '0001_initial'),
+        ('areas', '0002_roles'),
     ]
 
     operations = [
