@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('areas', '0003_constraint_message'),
         ('households', '0007_bounds_and_constraint_messages'),
-        ('targets', '0005_dashboard_indicators'),
+        ('targets', '0006_stored_sums'),
     ]
 
     operations = [
