@@ -259,9 +259,9 @@ def main() -> list[str]:
     else:
         lines.append(f"Data set: {count:,} household records, kept from an earlier run.".replace(",", "."))
     lines += [
-        f"{HOUSEHOLDS:,} households in the latest survey year across Sóc Trăng and Sơn La (each also in the year "
-        f"before, for transitions); members are not generated: dashboards read precomputed values only."
-        .replace(",", "."),
+        f"{HOUSEHOLDS:,}".replace(",", ".") + " households in the latest survey year across Sóc Trăng and Sơn La "
+        "(each also in the year before, for transitions); members are not generated: dashboards read precomputed "
+        "values only.",
         f"{USERS} users, each logged in, cycling over the three pages for {SECONDS} s (benchmarks/load_tool.py, "
         f"own process); gunicorn 4 sync workers, DEBUG off. Load average {load_before:.1f} before, "
         f"{load_after:.1f} after (the machine is shared).",
