@@ -50,7 +50,7 @@ def test_a_killed_import_writes_all_or_nothing(tree, standards, tmp_path, delay)
     else:
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)
-        process.wait()
+        process.communicate()  # waits, and closes the pipe
     time.sleep(0.5)  # the server rolls back the killed session's open transaction
     stored = Household.objects.count()
     assert stored == count if delay is None else stored in (0, count)
