@@ -4,20 +4,22 @@ from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
 
+from povertyplan import admin as base
+
 from .models import Profile, Unit
 from .selectors import filter_by_user_area, units_for_user
 from .services import profile_save
 
 
 class AreaListFilter(admin.SimpleListFilter):
-    """Filter by any province or district the user can see (the whole subtree under it)."""
+    """Filter by any province, district or commune the user can see (the whole subtree under it)."""
 
     title = _("area")
     parameter_name = "area"
     path_field = "unit__path"
 
     def lookups(self, request, model_admin):
-        units = units_for_user(request.user).filter(depth__lte=1).order_by("path")
+        units = units_for_user(request.user).filter(depth__lte=2).order_by("path")
         return [(u.pk, ("— " * u.depth) + u.name) for u in units]
 
     def queryset(self, request, queryset):
@@ -29,7 +31,7 @@ class AreaListFilter(admin.SimpleListFilter):
         return queryset
 
 
-class AreaScopedAdmin(admin.ModelAdmin):
+class AreaScopedAdmin(base.ModelAdmin):
     """An officer sees and edits only the rows of their own subtree, and picks units only from it."""
 
     area_path_field = "unit__path"
@@ -39,7 +41,7 @@ class AreaScopedAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model is Unit:
-            kwargs["queryset"] = units_for_user(request.user)
+            kwargs["queryset"] = units_for_user(request.user).select_related("parent__parent")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -69,6 +71,9 @@ class UnitAdmin(ImportMixin, AreaScopedAdmin):
 
     def has_import_permission(self, request):
         return request.user.is_superuser or request.user.has_perm("areas.add_unit")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("parent__parent")  # str(unit) names its parents
 
     @admin.display(description=_("name"), ordering="path")
     def indented_name(self, unit):

@@ -53,7 +53,7 @@ class Unit(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return self.full_name
 
     def save(self, *args, **kwargs):
         old_path = self.path
@@ -63,6 +63,18 @@ class Unit(models.Model):
         if old_path and old_path != self.path:
             for child in self.children.all():
                 child.save()
+
+    @property
+    def full_name(self) -> str:
+        """Where the unit sits, up to the district: "Bản 1 — Xã Chiềng Ban — Huyện Mai Sơn" (select_related
+        "parent__parent" in lists)."""
+        names, unit = [], self
+        while unit is not None:
+            names.append(unit.name)
+            if unit.depth <= 1:
+                break
+            unit = unit.parent
+        return " — ".join(names)
 
 
 class Profile(models.Model):
@@ -80,6 +92,10 @@ class Profile(models.Model):
     unit = models.ForeignKey(
         Unit, models.PROTECT, null=True, blank=True, verbose_name=_("area"),
         help_text=_("The user sees this unit and everything under it. Empty: every area."),
+    )
+    language = models.CharField(
+        _("interface language"), max_length=5, choices=settings.LANGUAGES, blank=True,
+        help_text=_("Chosen with VI / EN; empty: Vietnamese."),
     )
 
     class Meta:

@@ -12,28 +12,16 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
 from areas.admin import AreaListFilter, AreaScopedAdmin
+from povertyplan import admin as base
 
+from .choices import deprivation_label, deprivation_labels
 from .models import Household, Member, PovertyStandard, RosterImport
 from .roster import export
 from .roster.jobs import confirm_job, problems_xlsx, start_job
 from .roster.service import max_upload_bytes
 from .services import household_delete, household_problems, household_reclassify, standard_for_year
+from .standards.names import DEPRIVATION_NAMES
 from .tasks import reclassify_standard_task
-
-
-class HouseholdForm(forms.ModelForm):
-    """Checks what the household's own fields decide: a standard for the survey year, roster answers that are
-    indicator names of it. What needs the members too is checked by MemberFormSet. (The admin gives the model.)"""
-
-    def clean(self):
-        data = super().clean()
-        self.standard = None
-        if data.get("survey_year") is not None and "survey_year" not in self.errors:
-            try:
-                self.standard = standard_for_year(data["survey_year"])
-            except ValidationError as error:
-                self.add_error("survey_year", error.message_dict["survey_year"])
-        return data
 
 
 class MemberFormSet(BaseInlineFormSet):
@@ -61,7 +49,7 @@ class MemberFormSet(BaseInlineFormSet):
         raise ValidationError(_("The household cannot be classified as entered: see the messages above."))
 
 
-class MemberInline(admin.TabularInline):
+class MemberInline(base.TabularInline):
     model = Member
     formset = MemberFormSet
     extra = 0
@@ -94,17 +82,56 @@ class RosterUploadForm(forms.Form):
         return upload
 
 
+class DeprivationChoices:
+    """Every indicator of deprivation by its name, in the language of the request (evaluated late)."""
+
+    def __iter__(self):
+        return iter([(code, deprivation_label(code)) for code in DEPRIVATION_NAMES])
+
+
+class HouseholdForm(forms.ModelForm):
+    """Checks what the household's own fields decide: a standard for the survey year, roster answers that are
+    indicator names of it. What needs the members too is checked by MemberFormSet. (The admin gives the fields.)"""
+
+    # Ticked names, not a JSON text box. None (no roster answers: the members decide) stays None when nothing is ticked.
+    reported_deprivations = forms.MultipleChoiceField(
+        label=_("deprivations as the roster reports them"), required=False, choices=DeprivationChoices(),
+        widget=forms.CheckboxSelectMultiple, help_text=_("Only for a household recorded from a roster's answers."),
+    )
+
+    class Meta:
+        model = Household
+        fields = ["reported_deprivations"]  # the admin adds the fields of its fieldsets
+
+    def clean_reported_deprivations(self):
+        ticked = self.cleaned_data["reported_deprivations"]
+        if not ticked and self.instance.reported_deprivations is None:
+            return None
+        return sorted(ticked)
+
+    def clean(self):
+        data = super().clean()
+        self.standard = None
+        if data.get("survey_year") is not None and "survey_year" not in self.errors:
+            try:
+                self.standard = standard_for_year(data["survey_year"])
+            except ValidationError as error:
+                self.add_error("survey_year", error.message_dict["survey_year"])
+        return data
+
+
 @admin.register(Household)
 class HouseholdAdmin(ExportMixin, AreaScopedAdmin):
     import_export_change_list_template = "admin/households/household/change_list.html"
     form = HouseholdForm
+    export_form_class = base.ExportForm
     list_display = ["code", "survey_year", "head_name", "unit", "ethnicity", "income_per_capita", "member_count",
                     "classification", "deprivation_count"]
     list_filter = [AreaListFilter, "survey_year", "classification", "ethnicity", "area_type", "standard"]
     search_fields = ["code", "head_name"]
     autocomplete_fields = ["unit"]
-    list_select_related = ["unit"]
-    readonly_fields = ["standard", "classification", "deprivations", "deprivation_count", "low_income_worker",
+    list_select_related = ["unit__parent__parent"]
+    readonly_fields = ["standard", "classification", "deprived_indicators", "deprivation_count", "low_income_worker",
                        "classification_rule"]
     inlines = [MemberInline]
     fieldsets = [
@@ -131,6 +158,10 @@ class HouseholdAdmin(ExportMixin, AreaScopedAdmin):
         if isinstance(inline, MemberInline):
             kwargs["household_form"] = getattr(request, "household_form", None)
         return kwargs
+
+    @admin.display(description=_("deprived indicators"))
+    def deprived_indicators(self, household):
+        return ", ".join(deprivation_labels(household.deprivations)) or "—"
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -185,15 +216,15 @@ class HouseholdAdmin(ExportMixin, AreaScopedAdmin):
 
 
 @admin.register(PovertyStandard)
-class PovertyStandardAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "first_year", "last_year", "deprivation_line_rural", "deprivation_line_urban",
+class PovertyStandardAdmin(base.ModelAdmin):
+    list_display = ["__str__", "name", "first_year", "last_year", "deprivation_line_rural", "deprivation_line_urban",
                     "min_deprivations"]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change:
             transaction.on_commit(lambda: reclassify_standard_task.delay(obj.pk))
-            messages.info(request, _("The households of %(code)s are being reclassified.") % {"code": obj.code})
+            messages.info(request, _("The households of %(code)s are being reclassified.") % {"code": obj})
 
 
 @admin.register(RosterImport)

@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from areas.models import AreaType, Unit
 
+from .choices import Education, Employment, HouseClass, Latrine, Sex, WaterSource
 from .standards import records as r
 from .standards.records import Standard, parameter_errors
 from .standards.validate import BOUNDS
@@ -22,10 +23,6 @@ def _within(name, field=None):
     low, high = BOUNDS[name]
     field = field or name
     return Q(**{f"{field}__gte": low, f"{field}__lte": high})
-
-
-def _choices(values):
-    return [(v, v) for v in values]
 
 
 class Classification(models.TextChoices):
@@ -91,7 +88,19 @@ class PovertyStandard(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.code} ({self.first_year}–{self.last_year})"
+        return self.legal_name
+
+    @property
+    def legal_name(self) -> str:
+        """The standard by its legal instrument: "Nghị định 07/2021/NĐ-CP" ("Decree 07/2021/NĐ-CP" in English)."""
+        from django.utils.translation import get_language
+
+        name = self.name.split(" — ")[0].strip() or self.code
+        if (get_language() or "vi").startswith("en"):
+            for vi, en in (("Nghị định ", "Decree "), ("Quyết định ", "Decision "), ("Thông tư ", "Circular ")):
+                if name.startswith(vi):
+                    return en + name[len(vi):]
+        return name
 
     def clean(self):
         errors = {}
@@ -148,13 +157,13 @@ class Household(models.Model):
                                                     validators=_bounded("income_per_capita"))
     member_count = models.PositiveSmallIntegerField(_("members"), validators=_bounded("member_count"))
     # Dwelling; empty when the record came from a roster that gives indicator answers only.
-    house_class = models.CharField(_("house class"), max_length=15, choices=_choices(r.HOUSE_CLASSES), blank=True)
+    house_class = models.CharField(_("house class"), max_length=15, choices=HouseClass.choices, blank=True)
     nondurable_structures = models.PositiveSmallIntegerField(_("non-durable main structures"), null=True, blank=True,
                                                              validators=_bounded("nondurable_structures"))
     floor_area_m2 = models.DecimalField(_("floor area (m²)"), max_digits=7, decimal_places=1, null=True, blank=True,
                                         validators=_bounded("floor_area_m2"))
-    water_source = models.CharField(_("water source"), max_length=25, choices=_choices(r.WATER_SOURCES), blank=True)
-    latrine = models.CharField(_("latrine"), max_length=15, choices=_choices(r.LATRINES), blank=True)
+    water_source = models.CharField(_("water source"), max_length=25, choices=WaterSource.choices, blank=True)
+    latrine = models.CharField(_("latrine"), max_length=15, choices=Latrine.choices, blank=True)
     has_tv = models.BooleanField(_("TV"), default=False)
     has_radio = models.BooleanField(_("radio"), default=False)
     has_computer = models.BooleanField(_("computer"), default=False)
@@ -225,7 +234,8 @@ class Household(models.Model):
         indexes = [models.Index(fields=["unit", "survey_year", "classification"])]
 
     def __str__(self):
-        return f"{self.code} ({self.survey_year})"
+        head = f" — {self.head_name}" if self.head_name else ""
+        return f"{self.code}{head} ({self.survey_year})"
 
     @property
     def is_ethnic_minority(self) -> bool:
@@ -236,12 +246,12 @@ class Member(models.Model):
     household = models.ForeignKey(Household, models.CASCADE, related_name="members", verbose_name=_("household"))
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     age = models.PositiveSmallIntegerField(_("age"), validators=_bounded("age"))
-    sex = models.CharField(_("sex"), max_length=1, choices=[("M", _("male")), ("F", _("female"))])
-    education = models.CharField(_("highest education completed"), max_length=25, choices=_choices(r.EDUCATION_LEVELS))
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    education = models.CharField(_("highest education completed"), max_length=25, choices=Education.choices)
     in_school = models.BooleanField(_("in school"), default=False)
     on_track = models.BooleanField(_("at the school level right for the age"), default=True)
     health_insurance = models.BooleanField(_("has a health-insurance card"), default=False)
-    employment = models.CharField(_("employment"), max_length=20, choices=_choices(r.EMPLOYMENT))
+    employment = models.CharField(_("employment"), max_length=20, choices=Employment.choices)
     able_to_work = models.BooleanField(_("able to work"), default=True)
     disabled = models.BooleanField(_("disabled"), default=False)
     social_allowance = models.BooleanField(_("receives a monthly social allowance"), default=False)
@@ -263,7 +273,7 @@ class Member(models.Model):
         ]
 
     def __str__(self):
-        return self.full_name or f"{self.household.code} #{self.pk}"
+        return self.full_name or _("member no. %(id)s") % {"id": self.pk}
 
 
 class RosterImport(models.Model):

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -114,6 +115,8 @@ api = ErrorAPI(
                 "422 (trường sai và lý do).",
     auth=[BasicAuth(), LoggedInSession()],
     urls_namespace="api",
+    # Swagger's assets come from the installed package ("ninja" in INSTALLED_APPS), never a CDN; docs need a login.
+    docs_decorator=login_required,
 )
 api.add_router("/reports/", reports_router)
 

@@ -1,9 +1,37 @@
-"""Form fields that read numbers the Vietnamese way (see povertyplan.numbers), for every form and the admin."""
+"""Form fields that read numbers the Vietnamese way (see povertyplan.numbers), for every form and the admin.
+
+Model forms get them for every numeric field with `formfield_callback = vietnamese_formfield` (the admin's
+base classes in povertyplan/admin.py do it for every admin page).
+"""
+
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 
 from .numbers import NumberFormatError, parse_number
+
+
+def vietnamese_text(value) -> str:
+    """A number as it should sit in an input box whatever the interface language: 1.472.000 · 56,7 · 2021."""
+    if isinstance(value, bool) or not isinstance(value, int | Decimal | float):
+        return value
+    if isinstance(value, float):
+        value = Decimal(str(value))
+    if isinstance(value, Decimal) and value != value.to_integral_value():
+        whole, _, fraction = f"{value.normalize():f}".partition(".")
+        return f"{_group(whole)},{fraction}"
+    return _group(str(int(value)))
+
+
+def _group(digits: str) -> str:
+    sign = "-" if digits.startswith("-") else ""
+    digits = digits.lstrip("-")
+    if len(digits) <= 4:  # years and small counts stay 2021, 1500
+        return sign + digits
+    head = len(digits) % 3 or 3
+    return sign + ".".join([digits[:head]] + [digits[i:i + 3] for i in range(head, len(digits), 3)])
 
 
 class NumberInput(forms.TextInput):
@@ -14,13 +42,19 @@ class NumberInput(forms.TextInput):
                     "autocomplete": "off"}
         super().__init__({**defaults, **(attrs or {})})
 
+    def format_value(self, value):
+        # Always the Vietnamese way, so what the box shows is what parse_number reads back (also in English).
+        if value in (None, ""):
+            return None
+        return str(vietnamese_text(value))
+
 
 class _VietnameseNumber:
     integer = False
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", NumberInput(integer=self.integer))
-        kwargs["localize"] = True
+        kwargs.pop("localize", None)
         super().__init__(*args, **kwargs)
 
     def to_python(self, value):
@@ -39,3 +73,15 @@ class IntegerField(_VietnameseNumber, forms.IntegerField):
 
 class DecimalField(_VietnameseNumber, forms.DecimalField):
     pass
+
+
+def vietnamese_formfield(db_field, **kwargs):
+    """`formfield_callback` for model forms: numeric model fields read "1.500.000" and "56,7"."""
+    if not db_field.choices and not isinstance(db_field, models.AutoField | models.BigAutoField):
+        if isinstance(db_field, models.IntegerField):
+            kwargs.setdefault("form_class", IntegerField)
+            kwargs.setdefault("widget", NumberInput(integer=True))
+        elif isinstance(db_field, models.DecimalField):
+            kwargs.setdefault("form_class", DecimalField)
+            kwargs.setdefault("widget", NumberInput(integer=False))
+    return db_field.formfield(**kwargs)

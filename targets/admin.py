@@ -1,15 +1,21 @@
+import threading
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ImportMixin
 
 from areas.admin import AreaListFilter, AreaScopedAdmin
+from povertyplan import admin as base
+from povertyplan import display
 
+from . import explain
 from .forms import TargetForm
 from .models import Attainment, ComputedValue, Indicator, Plan, RecomputeRun, ReportedValue, Target
 from .selectors import plans_for_user
@@ -17,7 +23,7 @@ from .services import schedule_recompute
 from .tasks import recompute_task
 
 
-class TargetInline(admin.StackedInline):
+class TargetInline(base.StackedInline):
     model = Target
     form = TargetForm
     fk_name = "plan"
@@ -50,7 +56,7 @@ def export_indicator_values(modeladmin, request, queryset):
 class PlanAdmin(AreaScopedAdmin):
     actions = [export_attainment]
     area_path_field = "province__path"
-    list_display = ["__str__", "title", "document_number", "signed_on", "year_start", "year_end", "standard"]
+    list_display = ["__str__", "title", "signed_on", "year_start", "year_end", "standard"]
     list_filter = ["year_start", "standard"]
     search_fields = ["title", "document_number", "province__name"]
     inlines = [TargetInline]
@@ -59,18 +65,56 @@ class PlanAdmin(AreaScopedAdmin):
         return plans_for_user(request.user)
 
 
+class PlanListFilter(admin.SimpleListFilter):
+    """Only the plans the user can see (an officer's province plan, not the neighbour's)."""
+
+    title = gettext_lazy("plan")
+    parameter_name = "plan"
+    plan_field = "plan"
+
+    def lookups(self, request, model_admin):
+        return [(plan.pk, str(plan)) for plan in plans_for_user(request.user)]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(**{self.plan_field: plans_for_user(request.user).filter(pk=self.value()).first()})
+        return queryset
+
+
+class AttainmentPlanFilter(PlanListFilter):
+    plan_field = "target__plan"
+
+
+class PlanTargetsAdmin(AreaScopedAdmin):
+    """Targets and attainments of the plans the user can see: the same rule as the plan list and home page."""
+
+    plan_lookup = "plan__in"
+
+    def get_queryset(self, request):
+        queryset = super(AreaScopedAdmin, self).get_queryset(request)
+        return queryset.filter(**{self.plan_lookup: plans_for_user(request.user)})
+
+
 @admin.register(Target)
-class TargetAdmin(AreaScopedAdmin):
+class TargetAdmin(PlanTargetsAdmin):
     form = TargetForm
-    area_path_field = "plan__province__path"
-    list_display = ["plan", "indicator", "scope", "shape", "operator", "value", "value_max", "value_unit"]
-    list_filter = ["plan", "shape", "scope"]
-    search_fields = ["indicator__name_vi", "indicator__code", "source_sentence"]
+    list_display = ["indicator", "scope", "goal", "plan_short", "order"]
+    list_filter = [PlanListFilter, "shape", "scope"]
+    list_select_related = ["indicator", "share_indicator", "plan__province"]
+    search_fields = ["indicator__name_vi", "indicator__name_en", "indicator__code", "source_sentence"]
     autocomplete_fields = ["indicator", "share_indicator"]
+
+    @admin.display(description=gettext_lazy("plan"), ordering="plan")
+    def plan_short(self, target):
+        return f"{target.plan.province.name} {target.plan.year_start}"
+
+    @admin.display(description=gettext_lazy("goal"))
+    def goal(self, target):
+        return explain.goal_text(target)
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(base.ModelAdmin):
     list_display = ["code", "name_vi", "name_en", "unit", "lower_is_better", "kind"]
     list_filter = ["kind", "unit"]
     search_fields = ["code", "name_vi", "name_en"]
@@ -79,6 +123,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 @admin.register(ReportedValue)
 class ReportedValueAdmin(ImportMixin, AreaScopedAdmin):
     list_display = ["indicator", "unit", "year", "month", "value", "numerator", "denominator", "updated_at"]
+    list_select_related = ["indicator", "unit__parent__parent"]
     list_filter = [AreaListFilter, "year", "indicator"]
     search_fields = ["unit__name", "indicator__name_vi"]
     autocomplete_fields = ["unit"]
@@ -100,33 +145,73 @@ class ReportedValueAdmin(ImportMixin, AreaScopedAdmin):
         schedule_recompute(obj.unit, obj.year)
 
 
+class DerivedAdmin(base.ReadOnlyAdmin, AreaScopedAdmin):
+    """Only a recompute writes these rows: viewable, never added, edited or deleted by hand."""
+
+
 @admin.register(ComputedValue)
-class ComputedValueAdmin(AreaScopedAdmin):
+class ComputedValueAdmin(DerivedAdmin):
     actions = [export_indicator_values]
-    list_display = ["indicator", "unit", "year", "scope", "numerator", "denominator", "run"]
+    list_display = ["indicator", "unit", "year", "scope", "value", "numerator", "denominator", "run"]
     list_filter = [AreaListFilter, "year", "scope", "indicator"]
-    list_select_related = ["indicator", "unit", "run"]
+    list_select_related = ["indicator", "unit__parent__parent", "run"]
+
+    @admin.display(description=gettext_lazy("value"))
+    def value(self, cv):
+        if cv.denominator in (None, 0):
+            return display.number(cv.numerator)
+        if cv.indicator.unit == "percent":
+            return display.percent(cv.numerator / cv.denominator * 100)
+        return display.number(cv.numerator / cv.denominator, 4)
 
 
 @admin.register(Attainment)
-class AttainmentAdmin(AreaScopedAdmin):
-    area_path_field = "target__plan__province__path"
-    list_display = ["target", "year", "actual", "progress", "status", "run"]
-    list_filter = ["status", "year", "target__plan"]
+class AttainmentAdmin(base.ReadOnlyAdmin, PlanTargetsAdmin):
+    plan_lookup = "target__plan__in"
+    list_display = ["target", "year", "actual_shown", "progress", "status_shown", "run"]
+    list_filter = ["status", "year", AttainmentPlanFilter]
+    list_select_related = ["target__indicator", "target__plan__province", "run"]
+    fields = ["target", "year", "actual_shown", "progress", "status_shown", "how_it_was_computed", "run"]
+
+    @admin.display(description=gettext_lazy("actual value"), ordering="actual")
+    def actual_shown(self, attainment):
+        return explain.value_text(attainment.target, attainment.actual) if attainment.actual is not None else "—"
+
+    @admin.display(description=gettext_lazy("status"), ordering="status")
+    def status_shown(self, attainment):
+        return explain.status_label(attainment)
+
+    @admin.display(description=gettext_lazy("how it was computed"))
+    def how_it_was_computed(self, attainment):
+        return format_html('<div class="explanation">{}</div>',
+                           format_html_join("", "<p>{}</p>", ((s,) for s in explain.sentences(attainment))))
+
+
+def start_in_background(run_id: int) -> None:
+    """Queue the run on the worker; without one (the embedded default) run it in a thread, so the page
+    answers at once and shows the progress bar, as with a worker."""
+    if not recompute_task.app.conf.task_always_eager:
+        recompute_task.delay(run_id=run_id)
+        return
+
+    def run_here():
+        try:
+            recompute_task.apply(kwargs={"run_id": run_id}, throw=False)  # a failure is recorded on the run
+        finally:
+            connection.close()
+
+    threading.Thread(target=run_here, name=f"recompute-{run_id}", daemon=True).start()
 
 
 @admin.register(RecomputeRun)
-class RecomputeRunAdmin(admin.ModelAdmin):
-    list_display = ["id", "status", "scope", "progress", "rows", "duration_ms", "created_at", "started_at",
+class RecomputeRunAdmin(base.ReadOnlyAdmin):
+    list_display = ["__str__", "status", "scope", "progress", "rows", "duration_ms", "created_at", "started_at",
                     "finished_at"]
     list_filter = ["status"]
     readonly_fields = ["status", "scope", "progress", "rows", "error", "created_at", "started_at", "finished_at",
                        "duration_ms"]
     change_list_template = "admin/targets/recomputerun/change_list.html"
     change_form_template = "admin/targets/recomputerun/change_form.html"
-
-    def has_add_permission(self, request):
-        return False
 
     def get_urls(self):
         return [
@@ -140,11 +225,13 @@ class RecomputeRunAdmin(admin.ModelAdmin):
         if request.method != "POST" or not request.user.has_perm("targets.change_recomputerun"):
             raise PermissionDenied
         run = RecomputeRun.objects.create(scope=_("full recompute"))
-        transaction.on_commit(lambda: recompute_task.delay(run_id=run.pk))
+        transaction.on_commit(lambda: start_in_background(run.pk))
         messages.info(request, _("Full recompute #%(id)s queued.") % {"id": run.pk})
         return redirect("admin:targets_recomputerun_change", run.pk)
 
     def progress_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied  # the same rule as the run list
         run = get_object_or_404(RecomputeRun, pk=pk)
         return JsonResponse({"status": run.status, "status_display": run.get_status_display(),
                              "progress": run.progress, "rows": run.rows, "error": run.error,

@@ -1,6 +1,7 @@
 """The indicator catalogue: every indicator the seed plans use (pure data)."""
 
 from households.standards.builtin import DIMENSIONS
+from households.standards.names import DEPRIVATION_NAMES
 
 PCT, PEOPLE, COMMUNES, INDEX = "percent", "people", "communes", "index"
 
@@ -68,8 +69,9 @@ for standard_indicators in DIMENSIONS.values():
         for name in names:
             code = f"censored_{name}"
             if not any(row[0] == code for row in INDICATORS):
+                vi, en = DEPRIVATION_NAMES[name]
                 INDICATORS.append((
-                    code, f"Tỷ lệ thiếu hụt có kiểm duyệt: {name}", f"Censored headcount: {name}",
+                    code, f"Tỷ lệ thiếu hụt có kiểm duyệt — {vi.lower()}", f"Censored headcount — {en.lower()}",
                     INDEX, True, "computed", "Alkire–Foster h_j(k): hộ nghèo đa chiều thiếu hụt chỉ số / tổng số hộ.",
                 ))
 

@@ -1,12 +1,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from povertyplan.formfields import vietnamese_formfield
+
 from .models import Target
 
 
 class TargetForm(forms.ModelForm):
     class Meta:
         model = Target
+        formfield_callback = vietnamese_formfield  # "1.500" and "2,5" read the Vietnamese way outside the admin too
         fields = [
             "plan", "indicator", "scope", "shape", "direction", "operator", "value", "value_max", "value_unit",
             "baseline_value", "baseline_year", "share_indicator", "share_operator", "share_value",

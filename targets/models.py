@@ -46,8 +46,11 @@ class Plan(models.Model):
         ]
 
     def __str__(self):
-        number = f" {self.document_number}" if self.document_number else ""
-        return f"{self.province.name} {self.year_start}{number}"
+        years = str(self.year_start) if self.year_end == self.year_start else f"{self.year_start}–{self.year_end}"
+        if self.document_number:
+            return _("Plan %(number)s — %(province)s %(years)s") % {
+                "number": self.document_number, "province": self.province.name, "years": years}
+        return f"{self.province.name} {years}"
 
     def clean(self):
         if self.year_start is not None and self.year_end is not None and self.year_start > self.year_end:
@@ -81,7 +84,14 @@ class Indicator(models.Model):
         ordering = ["code"]
 
     def __str__(self):
-        return self.name_vi
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the current language (name_en in English)."""
+        from django.utils.translation import get_language
+
+        return self.name_en if (get_language() or "vi").startswith("en") and self.name_en else self.name_vi
 
 
 class Scope(models.TextChoices):
@@ -237,7 +247,8 @@ class ReportedValue(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.indicator.code} {self.unit} {self.year}"
+        period = f"{self.month:02d}/{self.year}" if self.month else str(self.year)
+        return f"{self.indicator} — {self.unit} — {period}"
 
     def clean(self):
         if self.numerator is not None and self.denominator is not None and self.numerator > self.denominator:
@@ -273,7 +284,7 @@ class RecomputeRun(models.Model):
         )]
 
     def __str__(self):
-        return f"#{self.pk} {self.get_status_display()}"
+        return _("Recompute no. %(id)s — %(status)s") % {"id": self.pk, "status": self.get_status_display()}
 
 
 class ComputedValue(models.Model):
@@ -306,7 +317,8 @@ class ComputedValue(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.indicator_id} {self.unit_id} {self.year} {self.scope}"
+        scope = "" if self.scope == Scope.PROVINCE else f" ({self.get_scope_display()})"
+        return f"{self.indicator}{scope} — {self.unit} — {self.year}"
 
 
 class Attainment(models.Model):
@@ -334,7 +346,9 @@ class Attainment(models.Model):
         )]
 
     def __str__(self):
-        return f"{self.target} {self.year}: {self.get_status_display()}"
+        from .explain import status_label  # "not achieved" once the year is over, as on every page
+
+        return f"{self.target} — {self.year}: {status_label(self)}"
 
 
 class GroupSum(models.Model):

@@ -1,0 +1,92 @@
+"""Labels for the codes of households.standards.records: what a person reads instead of `ban_kien_co`.
+
+The codes stay the pure core's; each has an English msgid here and its Vietnamese in locale/vi.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .standards import records as r
+from .standards.names import DEPRIVATION_NAMES
+
+
+class HouseClass(models.TextChoices):
+    KIEN_CO = "kien_co", _("permanent house")
+    BAN_KIEN_CO = "ban_kien_co", _("semi-permanent house")
+    THIEU_KIEN_CO = "thieu_kien_co", _("less durable house")
+    DON_SO = "don_so", _("makeshift house")
+
+
+class WaterSource(models.TextChoices):
+    PIPED = "piped", _("piped water")
+    DRILLED_WELL = "drilled_well", _("drilled well")
+    PROTECTED_DUG_WELL = "protected_dug_well", _("protected dug well")
+    UNPROTECTED_DUG_WELL = "unprotected_dug_well", _("unprotected dug well")
+    PROTECTED_SPRING = "protected_spring", _("protected spring")
+    UNPROTECTED_SPRING = "unprotected_spring", _("unprotected spring")
+    RAINWATER = "rainwater", _("rainwater")
+    BOTTLED = "bottled", _("bottled or jar water")
+    RIVER_POND = "river_pond", _("river, stream or pond")
+    OTHER = "other", _("other water source")
+
+
+class Latrine(models.TextChoices):
+    SEPTIC = "septic", _("septic tank")
+    SEMI_SEPTIC = "semi_septic", _("semi-septic tank")
+    POUR_FLUSH = "pour_flush", _("pour-flush latrine")
+    DOUBLE_VAULT = "double_vault", _("double-vault latrine")
+    VENTILATED_PIT = "ventilated_pit", _("ventilated pit latrine")
+    OPEN_PIT = "open_pit", _("simple pit latrine")
+    HANGING = "hanging", _("latrine over water")
+    NONE = "none", _("no latrine")
+
+
+class Education(models.TextChoices):
+    NONE = "none", _("primary school not completed")
+    PRIMARY = "primary", _("primary school")
+    LOWER_SECONDARY = "lower_secondary", _("lower secondary school")
+    UPPER_SECONDARY = "upper_secondary", _("upper secondary school")
+    VOCATIONAL_ELEMENTARY = "vocational_elementary", _("elementary vocational certificate")
+    VOCATIONAL_INTERMEDIATE = "vocational_intermediate", _("vocational intermediate diploma")
+    VOCATIONAL_COLLEGE = "vocational_college", _("college diploma")
+    UNIVERSITY = "university", _("university or higher")
+
+
+class Employment(models.TextChoices):
+    WAGE_CONTRACT = "wage_contract", _("wage work with a labour contract")
+    WAGE_NO_CONTRACT = "wage_no_contract", _("wage work without a labour contract")
+    SELF_EMPLOYED = "self_employed", _("self-employed")
+    UNEMPLOYED = "unemployed", _("unemployed")
+    INACTIVE = "inactive", _("not in the labour force")
+    STUDENT = "student", _("in school")
+    RETIRED = "retired", _("retired")
+    CHILD = "child", _("child")
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("male")
+    FEMALE = "F", _("female")
+
+
+# The pure core's code lists, each with its labels (a test checks that they match one to one).
+LABELLED = {
+    r.HOUSE_CLASSES: HouseClass,
+    r.EDUCATION_LEVELS: Education,
+    r.EMPLOYMENT: Employment,
+    r.WATER_SOURCES: WaterSource,
+    r.LATRINES: Latrine,
+}
+
+
+def deprivation_label(code: str, language: str | None = None) -> str:
+    """An indicator of deprivation by its name in the current language ("Bảo hiểm y tế", not health_insurance)."""
+    from django.utils.translation import get_language
+
+    names = DEPRIVATION_NAMES.get(code)
+    if names is None:
+        return code
+    return names[1] if (language or get_language() or "vi").startswith("en") else names[0]
+
+
+def deprivation_labels(codes, language: str | None = None) -> list[str]:
+    return [deprivation_label(code, language) for code in codes or ()]

@@ -1,0 +1,19 @@
+"""The indicators of deprivation by their names in the decrees (Vietnamese, English): pure data."""
+
+# QĐ 59/2015/QĐ-TTg, Điều 2; NĐ 07/2021/NĐ-CP, Phụ lục.
+DEPRIVATION_NAMES = {
+    "employment": ("Việc làm", "Employment"),
+    "dependents": ("Người phụ thuộc trong hộ gia đình", "Dependents in the household"),
+    "nutrition": ("Dinh dưỡng", "Nutrition"),
+    "health_access": ("Tiếp cận các dịch vụ y tế", "Access to health care"),
+    "health_insurance": ("Bảo hiểm y tế", "Health insurance"),
+    "adult_education": ("Trình độ giáo dục của người lớn", "Adult education"),
+    "child_school": ("Tình trạng đi học của trẻ em", "Children's school attendance"),
+    "housing_quality": ("Chất lượng nhà ở", "Housing quality"),
+    "housing_area": ("Diện tích nhà ở bình quân đầu người", "Floor area per person"),
+    "water": ("Nguồn nước sinh hoạt", "Domestic water source"),
+    "latrine": ("Nhà tiêu hợp vệ sinh", "Hygienic latrine"),
+    "telecom": ("Sử dụng dịch vụ viễn thông", "Use of telecom services"),
+    "information_assets": ("Tài sản phục vụ tiếp cận thông tin", "Assets for access to information"),
+    "information_means": ("Phương tiện phục vụ tiếp cận thông tin", "Means of access to information"),
+}
