@@ -11,6 +11,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
+from approvals.admin import LockedDataAdminMixin
+from approvals.models import DataKind
 from areas.admin import AreaListFilter, AreaScopedAdmin
 from povertyplan import admin as base
 
@@ -121,10 +123,12 @@ class HouseholdForm(forms.ModelForm):
 
 
 @admin.register(Household)
-class HouseholdAdmin(ExportMixin, AreaScopedAdmin):
+class HouseholdAdmin(LockedDataAdminMixin, ExportMixin, AreaScopedAdmin):
     import_export_change_list_template = "admin/households/household/change_list.html"
     form = HouseholdForm
     export_form_class = base.ExportForm
+    approval_kind = DataKind.HOUSEHOLDS
+    approval_year_field = "survey_year"
     list_display = ["code", "survey_year", "head_name", "unit", "ethnicity", "income_per_capita", "member_count",
                     "classification", "deprivation_count"]
     list_filter = [AreaListFilter, "survey_year", "classification", "ethnicity", "area_type", "standard"]

@@ -6,6 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from approvals.services import assert_households_open, locked_households_filter
+
 from .models import Household, Member, PovertyStandard
 from .signals import announce_change
 from .standards import Dwelling, HouseholdRecord, classify
@@ -112,8 +114,19 @@ def derived_values(result, members, standard, year: int) -> dict:
     }
 
 
+def _assert_open(household: Household) -> None:
+    """Refuse a write into a submitted or approved unit and year — where the record is and where it was."""
+    if household.pk:
+        before = Household.objects.filter(pk=household.pk).select_related("unit").first()
+        if before is not None:
+            assert_households_open(before.unit, before.survey_year)
+    if household.unit_id:
+        assert_households_open(household.unit, household.survey_year)
+
+
 @transaction.atomic
 def household_reclassify(household: Household) -> Household:
+    assert_households_open(household.unit, household.survey_year)
     members = list(household.members.all())
     apply_classification(household, members, standard_for_year(household.survey_year))
     household.save()
@@ -123,6 +136,7 @@ def household_reclassify(household: Household) -> Household:
 
 @transaction.atomic
 def household_delete(household: Household) -> None:
+    _assert_open(household)
     unit_id, year = household.unit_id, household.survey_year
     household.delete()
     announce_change([unit_id], [year])
@@ -163,6 +177,7 @@ def household_save(household: Household, members: list[Member] | None = None,
     and members not given are removed. With `expected_version` (version_of when the editor loaded the
     record), a save made meanwhile by someone else raises EditConflict."""
     _check_version(household, expected_version)
+    _assert_open(household)
     if not household.area_type and household.unit_id:
         household.area_type = household.unit.area_type
     members = members or []
@@ -237,12 +252,16 @@ def _staged_update(cursor, rows: list[tuple], first: bool) -> None:
 def reclassify_standard(standard_id: int, batch_size: int = 5000) -> int:
     """Reclassify every household the standard governs, all or nothing, then announce the change (the
     figures are recomputed). Households are read as plain values in batches; on PostgreSQL the derived fields
-    are COPied into a staging table and written with one UPDATE … FROM, elsewhere with one executemany."""
+    are COPied into a staging table and written with one UPDATE … FROM, elsewhere with one executemany.
+    Households of a submitted or approved unit and year keep the classification that was approved
+    (docs/approval.md): reopen them to reclassify."""
     from django.db import connection
 
     standard = PovertyStandard.objects.select_for_update().get(pk=standard_id)
     engine = standard.to_engine()
-    governed = Household.objects.filter(survey_year__gte=standard.first_year, survey_year__lte=standard.last_year)
+    governed = Household.objects.filter(
+        survey_year__gte=standard.first_year, survey_year__lte=standard.last_year
+    ).exclude(locked_households_filter(standard.first_year, standard.last_year))
     fields = [Household._meta.get_field(name) for name in DERIVED_FIELDS]
     postgres = connection.vendor == "postgresql"
     changed, last_id, units, years = 0, 0, set(), set()

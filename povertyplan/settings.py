@@ -1,5 +1,6 @@
 """PovertyPlan settings: one file, driven by the environment (see .env.example)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -26,7 +27,9 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "simple_history",
     "ninja",  # the API docs' Swagger assets served from the installed package (works offline)
+    "axes",
     "areas",
+    "approvals",
     "households",
     "targets",
     "reports",
@@ -44,6 +47,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "povertyplan.urls"
@@ -79,6 +83,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "povertyplan.auth.LoginThrottleBackend",  # django-axes: refuses a locked-out username + IP
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -136,6 +144,23 @@ ROSTER_MAX_UPLOAD_BYTES = env.int("ROSTER_MAX_UPLOAD_MB", default=200) * 1024 * 
 # API pagination: capped limit and offset for every paginated endpoint (povertyplan/pagination.py)
 NINJA_PAGINATION_CLASS = "povertyplan.pagination.Pagination"
 NINJA_PAGINATION_MAX_LIMIT = 1000
+
+# Sessions end after this many minutes without a request (every request renews the expiry).
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+
+# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one username from one address,
+# that pair is refused, even with the right password, for LOGIN_LOCKOUT_MINUTES or until an administrator
+# deletes the attempt in the admin ("Access attempts").
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "povertyplan.auth.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "povertyplan.auth.client_ip"
+# Reverse proxies in front of the app (nginx = 1): the client address is read from X-Forwarded-For.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG

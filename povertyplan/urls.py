@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from targets import reported_views
 from targets import views as target_views
 
+from . import account_views
 from . import views as project_views
 from .api import api, not_found
 
@@ -17,7 +18,10 @@ urlpatterns = [
     path("", target_views.home, name="home"),
     path("dashboards/", include("targets.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", account_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("approvals/", include("approvals.urls")),
     path("households/", include("households.urls")),
     path("reported/", reported_views.reported_grid, name="reported_grid"),
     path("i18n/setlang/", project_views.set_language, name="set_language"),

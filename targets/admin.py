@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ImportMixin
 
+from approvals.admin import LockedDataAdminMixin
+from approvals.models import DataKind
 from areas.admin import AreaListFilter, AreaScopedAdmin
 from povertyplan import admin as base
 from povertyplan import display
@@ -121,7 +123,8 @@ class IndicatorAdmin(base.ModelAdmin):
 
 
 @admin.register(ReportedValue)
-class ReportedValueAdmin(ImportMixin, AreaScopedAdmin):
+class ReportedValueAdmin(LockedDataAdminMixin, ImportMixin, AreaScopedAdmin):
+    approval_kind = DataKind.REPORTED
     list_display = ["indicator", "unit", "year", "month", "value", "numerator", "denominator", "updated_at"]
     list_select_related = ["indicator", "unit__parent__parent"]
     list_filter = [AreaListFilter, "year", "indicator"]

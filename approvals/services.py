@@ -1,0 +1,143 @@
+"""Approval transitions and the lock they put on data. Every writer of household records and reported values
+asks `assert_open` (or `locked_units` for a batch) before it writes."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import LOCKED_STATES, Action, Approval, ApprovalEvent, DataKind, State
+from .rules import can_decide, can_submit
+
+# action: (states it starts from, state it leads to, a comment is required)
+TRANSITIONS = {
+    Action.SUBMIT: ((State.OPEN, State.RETURNED), State.SUBMITTED, False),
+    Action.APPROVE: ((State.SUBMITTED,), State.APPROVED, False),
+    Action.RETURN: ((State.SUBMITTED,), State.RETURNED, True),
+    Action.REOPEN: ((State.APPROVED,), State.OPEN, True),
+}
+
+
+class DataLocked(ValidationError):
+    """A write into data that is submitted or approved. The message says who and when."""
+
+    def __init__(self, approval: Approval):
+        self.approval = approval
+        super().__init__(lock_message(approval), code="locked")
+
+
+def person_name(user) -> str:
+    """Family name first, as Vietnamese names are written; the username when no name is recorded."""
+    return f"{user.last_name} {user.first_name}".strip() or user.get_username()
+
+
+def _when(moment) -> str:
+    return timezone.localtime(moment).strftime("%H:%M %d/%m/%Y")
+
+
+def lock_message(approval: Approval) -> str:
+    values = {"data": approval.get_kind_display(), "unit": approval.unit.name, "year": approval.year}
+    if approval.state == State.APPROVED:
+        return _("The %(data)s of %(unit)s for %(year)s were approved by %(user)s at %(when)s and cannot be "
+                 "changed. A manager above can reopen them.") % {
+            **values, "user": person_name(approval.decided_by), "when": _when(approval.decided_at)}
+    return _("The %(data)s of %(unit)s for %(year)s were submitted for approval by %(user)s at %(when)s and cannot "
+             "be changed until the level above approves or returns them.") % {
+        **values, "user": person_name(approval.submitted_by), "when": _when(approval.submitted_at)}
+
+
+def _prefixes(path: str) -> list[str]:
+    parts = path.strip("/").split("/")
+    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def locked_units(units, year: int, kind: str) -> dict[int, Approval]:
+    """For each unit whose data of that year is locked — by its own approval or one above it — the approval
+    that locks it (an approved one before a submitted one). One query for any number of units."""
+    units = list(units)
+    wanted = {prefix for unit in units for prefix in _prefixes(unit.path)}
+    if not wanted:
+        return {}
+    approvals = {
+        a.unit.path: a
+        for a in Approval.objects.filter(kind=kind, year=year, state__in=LOCKED_STATES, unit__path__in=wanted)
+        .select_related("unit", "submitted_by", "decided_by")
+    }
+    if not approvals:
+        return {}
+    found = {}
+    for unit in units:
+        covering = [approvals[p] for p in _prefixes(unit.path) if p in approvals]
+        if covering:
+            found[unit.pk] = next((a for a in covering if a.state == State.APPROVED), covering[0])
+    return found
+
+
+def assert_open(unit, year: int, kind: str) -> None:
+    """Raise DataLocked when the unit's data of that year may not be written."""
+    approval = locked_units([unit], year, kind).get(unit.pk)
+    if approval is not None:
+        raise DataLocked(approval)
+
+
+def assert_households_open(unit, survey_year: int) -> None:
+    assert_open(unit, survey_year, DataKind.HOUSEHOLDS)
+
+
+def assert_reported_open(unit, year: int) -> None:
+    assert_open(unit, year, DataKind.REPORTED)
+
+
+@transaction.atomic
+def approval_transition(*, user, unit, year: int, kind: str, action: str, comment: str = "", now=None) -> Approval:
+    """Move the approval of a unit's data one step, checking who may, and record the step in its history."""
+    if action not in TRANSITIONS:
+        raise ValidationError(_("Unknown action."))
+    starts, target, needs_comment = TRANSITIONS[action]
+    approval, _created = Approval.objects.get_or_create(unit=unit, kind=kind, year=year)
+    approval = Approval.objects.select_for_update().select_related("unit").get(pk=approval.pk)
+    comment = (comment or "").strip()
+    if action == Action.SUBMIT:
+        allowed = can_submit(user, unit)
+    else:
+        allowed = can_decide(user, unit, submitted_by_id=approval.submitted_by_id)
+    if not allowed:
+        raise PermissionDenied(_("You may not %(action)s the data of %(unit)s.") % {
+            "action": Action(action).label, "unit": unit.name})
+    if approval.state not in starts:
+        raise ValidationError(_("The %(data)s of %(unit)s for %(year)s are %(state)s: they cannot be %(action)s now.")
+                              % {"data": approval.get_kind_display(), "unit": unit.name, "year": year,
+                                 "state": approval.get_state_display(), "action": Action(action).label})
+    if needs_comment and not comment:
+        raise ValidationError({"comment": _("Say why: the comment is required to return or reopen.")})
+    if action == Action.SUBMIT:
+        above = locked_units([unit.parent], year, kind).get(unit.parent_id) if unit.parent_id else None
+        if above is not None and above.state == State.APPROVED:
+            raise DataLocked(above)
+    now = now or timezone.now()
+    before = approval.state
+    approval.state = target
+    if action == Action.SUBMIT:
+        approval.submitted_by, approval.submitted_at = user, now
+        approval.decided_by, approval.decided_at = None, None
+    elif action in (Action.APPROVE, Action.RETURN):
+        approval.decided_by, approval.decided_at = user, now
+    else:  # reopen
+        approval.decided_by, approval.decided_at = user, now
+    approval.comment = comment
+    approval.save()
+    ApprovalEvent.objects.create(approval=approval, action=action, from_state=before, to_state=target, user=user,
+                                 at=now, comment=comment)
+    return approval
+
+
+def locked_households_filter(first_year: int, last_year: int, path_field: str = "unit__path"):
+    """A Q matching the households of those survey years that lie in a submitted or approved unit."""
+    from django.db.models import Q
+
+    condition = Q(pk__in=[])
+    for unit_path, year in Approval.objects.filter(
+        kind=DataKind.HOUSEHOLDS, state__in=LOCKED_STATES, year__gte=first_year, year__lte=last_year
+    ).values_list("unit__path", "year"):
+        condition |= Q(survey_year=year, **{f"{path_field}__startswith": unit_path})
+    return condition

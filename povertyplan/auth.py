@@ -1,0 +1,34 @@
+"""Login throttling: django-axes, locking one username from one client address after repeated failures."""
+
+from axes.backends import AxesStandaloneBackend
+from django.conf import settings
+
+
+class LoginThrottleBackend(AxesStandaloneBackend):
+    """Every web and API login passes its request and is throttled. A call without a request (server code,
+    the test client's login) has no client address to count failures against, so it is let through to the
+    password check instead of failing."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def client_ip(request) -> str | None:
+    """The client address: REMOTE_ADDR, or, behind TRUSTED_PROXY_COUNT proxies, the address the outermost
+    trusted proxy saw (X-Forwarded-For is appended to by each proxy, so only its last entries can be trusted)."""
+    count = settings.TRUSTED_PROXY_COUNT
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if count and len(forwarded) >= count:
+        return forwarded[-count]
+    return request.META.get("REMOTE_ADDR")
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """The Vietnamese lockout page (HTTP 429), saying for how long."""
+    from django.shortcuts import render
+
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60) if settings.AXES_COOLOFF_TIME else None
+    return render(request, "registration/lockout.html",
+                  {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes}, status=429)
