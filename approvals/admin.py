@@ -33,9 +33,6 @@ class LockedDataAdminMixin:
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and self.data_lock(obj) is None
 
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self.data_lock(obj) is None
-
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, unquote(object_id))
         lock = self.data_lock(obj)
@@ -44,6 +41,7 @@ class LockedDataAdminMixin:
         return super().change_view(request, object_id, form_url, extra_context)
 
     def get_deleted_objects(self, objs, request):
+        """A locked record is listed as protected, with who locked it: the delete pages then refuse."""
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         locks = self._locks(list(objs))
         protected = list(protected) + [f"{obj}: {lock_message(locks[obj.pk])}" for obj in objs if obj.pk in locks]

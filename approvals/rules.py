@@ -1,6 +1,7 @@
 """Who may move an approval, from the roles and the tree (no fixed levels).
 
-- Submit: a user allowed to submit, for a unit inside their area (their own unit or one below it).
+- Submit: a user allowed to submit, for their own unit, to the level above it (administrators, who have no
+  unit, for any unit). A unit with no parent has no one to submit to: its managers approve it directly.
 - Approve, return, reopen: a user allowed to decide, for a unit strictly below their own unit — the level
   above decides, so an officer never approves their own commune, and a district's officer sees only the
   communes of that district. A unit with no parent (the province) is decided by its own managers, since no
@@ -27,7 +28,9 @@ def has_right(user, codename: str) -> bool:
 
 def can_submit(user, unit) -> bool:
     area = user_area_path(user)
-    return area is not None and unit.path.startswith(area) and has_right(user, SUBMIT)
+    if area is None or unit.parent_id is None or not has_right(user, SUBMIT):
+        return False
+    return area == EVERYWHERE or unit.path == area
 
 
 def can_decide(user, unit, submitted_by_id=None) -> bool:

@@ -29,6 +29,8 @@ def allowed_actions(user, unit, approval: Approval | None) -> list[str]:
     submitted_by = approval.submitted_by_id if approval else None
     actions = []
     for action, (starts, _target, _comment) in TRANSITIONS.items():
+        if action == "approve" and unit.parent_id is None:
+            starts = (State.OPEN, State.RETURNED, State.SUBMITTED)
         if state not in starts:
             continue
         allowed = can_submit(user, unit) if action == "submit" else can_decide(user, unit, submitted_by)

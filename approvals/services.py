@@ -94,6 +94,8 @@ def approval_transition(*, user, unit, year: int, kind: str, action: str, commen
     if action not in TRANSITIONS:
         raise ValidationError(_("Unknown action."))
     starts, target, needs_comment = TRANSITIONS[action]
+    if action == Action.APPROVE and unit.parent_id is None:  # nobody above to submit to: approved directly
+        starts = (State.OPEN, State.RETURNED, State.SUBMITTED)
     approval, _created = Approval.objects.get_or_create(unit=unit, kind=kind, year=year)
     approval = Approval.objects.select_for_update().select_related("unit").get(pk=approval.pk)
     comment = (comment or "").strip()

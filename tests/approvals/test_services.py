@@ -85,20 +85,28 @@ def test_without_a_district_level_the_provincial_manager_approves_communes(db):
     assert _step(manager, commune, "approve").state == State.APPROVED
 
 
-def test_the_provincial_manager_approves_the_province(tree, people):
-    _step(people["manager"], tree["P"], "submit")
-    with pytest.raises(PermissionDenied):  # nobody approves what they submitted themselves
-        _step(people["manager"], tree["P"], "approve")
-    other = make_user("manager_p2", "manager", tree["P"])
-    assert _step(other, tree["P"], "approve").state == State.APPROVED
+def test_the_provincial_manager_approves_the_province_directly(tree, people):
+    with pytest.raises(PermissionDenied):  # nobody above the province to submit to
+        _step(people["manager"], tree["P"], "submit")
     with pytest.raises(PermissionDenied):  # a district is below the province, not above it
-        _step(people["officer_d1"], tree["P"], "reopen", "x")
+        _step(people["officer_d1"], tree["P"], "approve")
+    assert _step(people["manager"], tree["P"], "approve").state == State.APPROVED
+    with pytest.raises(DataLocked, match="Province"):
+        _household(tree["C2"])
+    assert _step(people["manager"], tree["P"], "reopen", "Điều chỉnh").state == State.OPEN
+
+
+def test_a_district_submits_its_own_data_not_a_communes(tree, people):
+    with pytest.raises(PermissionDenied):
+        _step(people["officer_d1"], tree["C1"], "submit")
+    assert _step(people["officer_d1"], tree["D1"], "submit").state == State.SUBMITTED
 
 
 def test_nobody_approves_what_they_submitted(tree, people):
-    _step(people["officer_d1"], tree["C1"], "submit")  # the district submits on the commune's behalf
+    admin = make_user("root_admin", "admin", None)
+    _step(admin, tree["C1"], "submit")  # an administrator submits on the commune's behalf
     with pytest.raises(PermissionDenied):
-        _step(people["officer_d1"], tree["C1"], "approve")
+        _step(admin, tree["C1"], "approve")
     assert _step(people["manager"], tree["C1"], "approve").state == State.APPROVED
 
 
