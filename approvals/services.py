@@ -51,11 +51,11 @@ def _prefixes(path: str) -> list[str]:
     return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
-def locked_units(units, year: int, kind: str) -> dict[int, Approval]:
-    """For each unit whose data of that year is locked — by its own approval or one above it — the approval
-    that locks it (an approved one before a submitted one). One query for any number of units."""
-    units = list(units)
-    wanted = {prefix for unit in units for prefix in _prefixes(unit.path)}
+def locked_paths(paths, year: int, kind: str) -> dict[str, Approval]:
+    """For each unit path whose data of that year is locked — by its own approval or one above it — the
+    approval that locks it (an approved one before a submitted one). One query for any number of units."""
+    paths = set(paths)
+    wanted = {prefix for path in paths for prefix in _prefixes(path)}
     if not wanted:
         return {}
     approvals = {
@@ -66,11 +66,18 @@ def locked_units(units, year: int, kind: str) -> dict[int, Approval]:
     if not approvals:
         return {}
     found = {}
-    for unit in units:
-        covering = [approvals[p] for p in _prefixes(unit.path) if p in approvals]
+    for path in paths:
+        covering = [approvals[p] for p in _prefixes(path) if p in approvals]
         if covering:
-            found[unit.pk] = next((a for a in covering if a.state == State.APPROVED), covering[0])
+            found[path] = next((a for a in covering if a.state == State.APPROVED), covering[0])
     return found
+
+
+def locked_units(units, year: int, kind: str) -> dict[int, Approval]:
+    """locked_paths, keyed by unit id."""
+    units = list(units)
+    by_path = locked_paths([u.path for u in units], year, kind)
+    return {u.pk: by_path[u.path] for u in units if u.path in by_path}
 
 
 def assert_open(unit, year: int, kind: str) -> None:

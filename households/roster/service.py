@@ -198,6 +198,7 @@ def roster_import(data: bytes, filename: str, *, user=None, year: int | None = N
         key = (entry.data["survey_year"], entry.data["code"])
         rows[key] = row
         members_by_key[key] = member_rows
+    _lock_problems(entries, units, problems)
     result.seconds["validate"] = round(time.perf_counter() - clock, 2)
     result.problem_count = len(problems)
     result.problems = sorted(problems[:MAX_PROBLEMS_KEPT], key=_problem_order)
@@ -228,6 +229,7 @@ def roster_import(data: bytes, filename: str, *, user=None, year: int | None = N
         new_class = row[HOUSEHOLD_FIELDS.index("classification")]
         if old_class != new_class:
             result.classification_changes[(old_class, new_class)] += 1
+    _moved_out_of_locked_units(entries, existing, [k for k in to_write if k not in new_keys], problems)
     for survey_year, code in outside:
         entry = next(e for e in entries if (e.data["survey_year"], e.data["code"]) == (survey_year, code))
         problems.append(Problem(entry.sheet, entry.row, entry.headers.get("code", "Mã hộ"), _(
@@ -257,6 +259,42 @@ def roster_import(data: bytes, filename: str, *, user=None, year: int | None = N
     result.seconds["write"] = round(time.perf_counter() - clock, 2)
     progress(100, "done")
     return result
+
+
+def _lock_problems(entries, units, problems):
+    """A row of a unit whose households of that survey year are submitted or approved is an error, saying who
+    approved and when (docs/approval.md); so nothing of the file is written."""
+    from approvals.models import DataKind
+    from approvals.services import lock_message, locked_paths
+
+    by_year = {}
+    for entry in entries:
+        unit, survey_year = units.get(entry.unit_code), entry.data.get("survey_year")
+        if unit is not None and isinstance(survey_year, int):
+            by_year.setdefault(survey_year, []).append((entry, unit))
+    for survey_year, pairs in by_year.items():
+        locks = locked_paths({unit["path"] for _entry, unit in pairs}, survey_year, DataKind.HOUSEHOLDS)
+        for entry, unit in pairs:
+            if unit["path"] in locks:
+                problems.append(Problem(entry.sheet, entry.row, entry.headers.get("unit", "Mã đơn vị"),
+                                        lock_message(locks[unit["path"]])))
+
+
+def _moved_out_of_locked_units(entries, existing, keys, problems):
+    """A stored household that the file moves out of a submitted or approved unit is an error too."""
+    from approvals.models import DataKind
+    from approvals.services import lock_message, locked_paths
+
+    by_year = {}
+    for key in keys:
+        by_year.setdefault(key[0], []).append(key)
+    for survey_year, year_keys in by_year.items():
+        locks = locked_paths({existing[k]["path"] for k in year_keys}, survey_year, DataKind.HOUSEHOLDS)
+        for key in year_keys:
+            if existing[key]["path"] in locks:
+                entry = next(e for e in entries if (e.data["survey_year"], e.data["code"]) == key)
+                problems.append(Problem(entry.sheet, entry.row, entry.headers.get("code", "Mã hộ"),
+                                        lock_message(locks[existing[key]["path"]])))
 
 
 def _announce(unit_ids, years):
