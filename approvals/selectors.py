@@ -75,3 +75,15 @@ def unapproved_units(units, year: int, kind: str = DataKind.HOUSEHOLDS) -> set[i
     units = list(units)
     locks = locked_units(units, year, kind)
     return {u.pk for u in units if u.pk not in locks or locks[u.pk].state != State.APPROVED}
+
+
+def unapproved_areas(unit: Unit, year: int, kind: str = DataKind.HOUSEHOLDS) -> list[Unit]:
+    """The units at the bottom of the governing tree under `unit` (communes, or whatever level has no governing
+    unit below it) whose data of that year is not approved, by their own approval or one above. Empty: every
+    figure of `unit` for that year rests on approved data."""
+    governing = list(Unit.objects.subtree(unit).exclude(level=Unit.Level.VILLAGE).only("id", "path", "name",
+                                                                                      "code", "parent_id"))
+    parents = {u.parent_id for u in governing}
+    leaves = [u for u in governing if u.pk not in parents]
+    locks = locked_units(leaves, year, kind)
+    return [u for u in leaves if u.pk not in locks or locks[u.pk].state != State.APPROVED]

@@ -205,3 +205,17 @@ def test_reclassifying_a_standard_keeps_the_approved_classification(tree, people
     kept.refresh_from_db()
     changed.refresh_from_db()
     assert (kept.classification, changed.classification) == ("near_poor", "middle")
+
+
+def test_a_figure_rests_on_approved_data_only_when_every_commune_under_it_is_approved(tree, people):
+    from approvals.selectors import unapproved_areas
+
+    assert [u.code for u in unapproved_areas(tree["P"], YEAR)] == ["C1", "C2"]
+    _step(people["officer_c1"], tree["C1"], "submit")
+    assert [u.code for u in unapproved_areas(tree["D1"], YEAR)] == ["C1"]  # submitted is not approved
+    _step(people["officer_d1"], tree["C1"], "approve")
+    assert unapproved_areas(tree["D1"], YEAR) == [] and unapproved_areas(tree["C1"], YEAR) == []
+    assert [u.code for u in unapproved_areas(tree["P"], YEAR)] == ["C2"]
+    _step(people["manager"], tree["P"], "approve")
+    assert unapproved_areas(tree["P"], YEAR) == []
+    assert [u.code for u in unapproved_areas(tree["P"], YEAR, DataKind.REPORTED)] == ["C1", "C2"]
