@@ -77,13 +77,42 @@ def unapproved_units(units, year: int, kind: str = DataKind.HOUSEHOLDS) -> set[i
     return {u.pk for u in units if u.pk not in locks or locks[u.pk].state != State.APPROVED}
 
 
-def unapproved_areas(unit: Unit, year: int, kind: str = DataKind.HOUSEHOLDS) -> list[Unit]:
-    """The units at the bottom of the governing tree under `unit` (communes, or whatever level has no governing
-    unit below it) whose data of that year is not approved, by their own approval or one above. Empty: every
-    figure of `unit` for that year rests on approved data."""
-    governing = list(Unit.objects.subtree(unit).exclude(level=Unit.Level.VILLAGE).only("id", "path", "name",
-                                                                                      "code", "parent_id"))
+@dataclass
+class ApprovalCoverage:
+    """How far the data under a unit for a year is approved: the bottom governing units (communes, or whatever
+    level has no governing unit below it) and those of them not approved yet."""
+
+    areas: int
+    unapproved: list[Unit]
+
+    @property
+    def complete(self) -> bool:
+        return not self.unapproved
+
+    def marks(self, paths: dict[str, str]) -> set[str]:
+        """Of {code: path}, the codes whose figures include unapproved data (a unit above, on or below one)."""
+        bad = [u.path for u in self.unapproved]
+        return {code for code, path in paths.items() if any(b.startswith(path) or path.startswith(b) for b in bad)}
+
+
+def approval_coverage(unit: Unit, year: int, kind: str = DataKind.HOUSEHOLDS) -> ApprovalCoverage:
+    governing = list(Unit.objects.subtree(unit).exclude(level=Unit.Level.VILLAGE)
+                     .only("id", "path", "name", "code", "parent_id").order_by("path"))
+    if not governing:  # a village: its commune's approval covers it
+        governing = [u for u in Unit.objects.filter(path__in=_prefixes_of(unit.path))
+                     .exclude(level=Unit.Level.VILLAGE).order_by("-depth")][:1]
     parents = {u.parent_id for u in governing}
     leaves = [u for u in governing if u.pk not in parents]
     locks = locked_units(leaves, year, kind)
-    return [u for u in leaves if u.pk not in locks or locks[u.pk].state != State.APPROVED]
+    return ApprovalCoverage(len(leaves), [u for u in leaves if u.pk not in locks or locks[u.pk].state != State.APPROVED])
+
+
+def unapproved_areas(unit: Unit, year: int, kind: str = DataKind.HOUSEHOLDS) -> list[Unit]:
+    """The bottom governing units under `unit` whose data of that year is not approved, by their own approval or
+    one above. Empty: every figure of `unit` for that year rests on approved data."""
+    return approval_coverage(unit, year, kind).unapproved
+
+
+def _prefixes_of(path: str) -> list[str]:
+    parts = path.strip("/").split("/")
+    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
