@@ -34,6 +34,7 @@ def review_page(request):
     unit, year, years = _unit_and_year(request)
     report = selectors.review_report(unit, year) if year else None
     visible = units_for_user(request.user)
+    coverage, unapproved_codes = _approval_marks(unit, year, report)
     context = {
         "unit": unit,
         "year": year,
@@ -42,8 +43,25 @@ def review_page(request):
         "tables": present.report_view(report) if report else [],
         "breadcrumbs": selectors.visible_ancestors(unit, visible),
         "top_units": selectors.top_units(visible),
+        "coverage": coverage,
+        "unapproved_codes": unapproved_codes,
     }
     return render(request, "reports/review.html", context)
+
+
+def _approval_marks(unit, year, report):
+    """Which figures rest on household records not yet approved (docs/approval.md): the report as a whole, and
+    each unit row."""
+    if report is None:
+        return None, set()
+    from approvals.selectors import approval_coverage
+    from areas.models import Unit
+
+    coverage = approval_coverage(unit, year)
+    if coverage.complete:
+        return coverage, set()
+    codes = {row.unit_code for table in report.tables for row in table.rows if row.unit_code}
+    return coverage, coverage.marks(dict(Unit.objects.filter(code__in=codes).values_list("code", "path")))
 
 
 @login_required
