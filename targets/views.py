@@ -3,7 +3,7 @@ import io
 
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -35,11 +35,13 @@ def plan_dashboard(request, pk):
     targets = selectors.plan_targets(plan, scope if scope in Scope.values else "",
                                      status if status in Attainment.Status.values else "")
     area = selectors.home_unit_for_user(request.user, plan.province)
+    latest = Attainment.objects.filter(target__plan=plan).aggregate(year=Max("year"))["year"]
     return render(request, "targets/plan_dashboard.html", {
         "plan": plan, "targets": targets, "scope": scope, "status": status, "area": area,
         "scopes": Scope.choices, "statuses": Attainment.Status.choices,
         "freshness": selectors.freshness(plan.province),
         "total": plan.targets.count(),
+        "coverage": _coverage(area, latest), "coverage_year": latest,
     })
 
 
@@ -67,6 +69,7 @@ def target_detail(request, pk):
         "sentences": dashboards.explanation_sentences(target, attainment),
         "households_url": dashboards.numerator_households_url(target, unit.code, year),
         "freshness": selectors.freshness(plan.province),
+        "coverage": _coverage(unit, year),
     })
 
 
@@ -98,6 +101,7 @@ def area_dashboard(request, code):
         "lineage": _lineage(user, unit), "freshness": selectors.freshness(province),
         "drill_base": reverse("dashboards:area", args=["CODE"]) + (f"?year={year}" if year else ""),
         "households_url": dashboards.household_list_url(unit.code, year, classification="poor") if year else None,
+        "coverage": _coverage(unit, year),
     })
 
 
@@ -185,6 +189,13 @@ def run_status(request, pk):
     run = get_object_or_404(RecomputeRun, pk=pk)
     return JsonResponse({"status": run.status, "progress": run.progress, "status_display": run.get_status_display(),
                          "error": _("The recompute failed.") if run.error else ""})
+
+
+def _coverage(unit, year):
+    """Whether the figures of the unit for the year rest on approved household records (docs/approval.md)."""
+    from approvals.selectors import approval_coverage
+
+    return approval_coverage(unit, year) if unit is not None and year else None
 
 
 def _lineage(user, unit):
