@@ -108,6 +108,21 @@ REPORTED_HEADERS = {
 }
 
 
+def _refuse_locked_period(unit_code: str, year) -> None:
+    """A row of a unit and year whose reported values are submitted or approved is refused (docs/approval.md)."""
+    from approvals.models import DataKind
+    from approvals.services import lock_message, locked_units
+
+    unit = Unit.objects.filter(code=unit_code).first()
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        return  # the year's own widget reports it
+    lock = locked_units([unit], year, DataKind.REPORTED).get(unit.pk) if unit else None
+    if lock is not None:
+        raise ValueError(lock_message(lock))
+
+
 class ReportedValueResource(resources.ModelResource):
     """Reported figures per indicator, unit, year (and month); an officer's rows only in their own area."""
 
@@ -141,6 +156,7 @@ class ReportedValueResource(resources.ModelResource):
         if user is not None and not units_for_user(user).filter(code=code).exists():
             # the one place where a row's unit is checked against the importing user's area
             raise ValueError(_("unit %(code)s is outside your area or does not exist") % {"code": code})
+        _refuse_locked_period(code, row.get("year"))
 
     def after_save_instance(self, instance, row, **kwargs):
         if not kwargs.get("dry_run"):

@@ -45,3 +45,26 @@ def test_a_household_cannot_be_moved_out_of_an_approved_unit_by_a_file(tree):
     assert not result.written and result.problem_count >= 1
     assert all("gửi duyệt" in p.message for p in result.problems)
     assert set(Household.objects.values_list("unit__code", flat=True)) == {"C1"}
+
+
+def test_the_reported_value_import_refuses_rows_of_an_approved_period(tree):
+    import tablib
+
+    from households.roster.resources import ReportedValueResource
+    from targets.models import Indicator, ReportedValue
+
+    indicator = Indicator.objects.filter(kind="reported").first()
+    officer = make_user("officer_c1", "officer", tree["C1"])
+    district = make_user("officer_d1", "officer", tree["D1"], first_name="Minh", last_name="Nguyễn Văn")
+    approval_transition(user=officer, unit=tree["C1"], year=2024, kind="reported", action="submit")
+    approval_transition(user=district, unit=tree["C1"], year=2024, kind="reported", action="approve")
+    data = tablib.Dataset(headers=["Mã chỉ số", "Mã đơn vị", "Năm", "Giá trị"])
+    data.append([indicator.code, "C2", 2024, "20"])
+    data.append([indicator.code, "C1", 2024, "1.500"])
+    result = ReportedValueResource().import_data(data, dry_run=False)
+    messages = [str(e.error) for _n, errors in result.row_errors() for e in errors]
+    assert len(messages) == 1 and "Nguyễn Văn Minh phê duyệt" in messages[0]
+    assert not ReportedValue.objects.exists()
+    data = tablib.Dataset(headers=["Mã chỉ số", "Mã đơn vị", "Năm", "Giá trị"])
+    data.append([indicator.code, "C1", 2025, "1.500"])  # another year of the same commune is open
+    assert not ReportedValueResource().import_data(data, dry_run=False).has_errors()
