@@ -13,8 +13,10 @@ from areas.selectors import EVERYWHERE, user_area_path
 SUBMIT = "submit_approval"
 DECIDE = "decide_approval"
 
-# Until roles are Django groups carrying these permissions, the profile role grants them.
-_ROLE_GRANTS = {"officer": {SUBMIT, DECIDE}, "manager": {SUBMIT, DECIDE}, "admin": {SUBMIT, DECIDE}}
+# The role groups carry these permissions (areas/roles.py); the profile role grants the same, so a user whose
+# groups are out of step with their role still gets what the role says.
+_ROLE_GRANTS = {"officer": {SUBMIT}, "district_officer": {SUBMIT, DECIDE}, "manager": {DECIDE},
+                "admin": {SUBMIT, DECIDE}}
 
 
 def has_right(user, codename: str) -> bool:

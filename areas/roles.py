@@ -29,12 +29,15 @@ def role_permissions() -> dict[str, list[tuple[str, str]]]:
     ]
     plans = [("targets", f"{action}_{model}") for model in ("plan", "target") for action in ("add", "change")]
     rosters = [("households", "add_rosterimport"), ("households", "view_rosterimport")]
+    # approvals (docs/approval.md): a unit submits its own data; the level above decides
+    submit, decide = [("approvals", "submit_approval")], [("approvals", "decide_approval")]
+    approval_view = [("approvals", "view_approval")]
     return {
-        "admin": sorted(set(everything)),
-        "manager": sorted(set(view + plans)),
-        "district_officer": sorted(set(view + entry + rosters)),
-        "officer": sorted(set(view + entry + rosters)),
-        "viewer": sorted(set(view)),
+        "admin": sorted(set(everything + submit + decide + approval_view)),
+        "manager": sorted(set(view + plans + decide + approval_view)),
+        "district_officer": sorted(set(view + entry + rosters + submit + decide + approval_view)),
+        "officer": sorted(set(view + entry + rosters + submit + approval_view)),
+        "viewer": sorted(set(view + approval_view)),
     }
 
 

@@ -63,7 +63,12 @@ def grid_rows(unit, year, indicators) -> list[dict]:
 @transaction.atomic
 def reported_grid_save(unit, year, cells: dict, expected_version: str | None = None) -> int:
     """cells: {(indicator, column): (value, numerator, denominator) or None to clear}. Refuses, with
-    EditConflict, a save based on a grid someone else changed since it was loaded. Returns cells changed."""
+    EditConflict, a save based on a grid someone else changed since it was loaded, and with DataLocked (a
+    ValidationError naming who approved and when) a save into a submitted or approved period. Returns cells
+    changed."""
+    from approvals.services import assert_reported_open
+
+    assert_reported_open(unit, year)
     existing = {(v.indicator_id, v.month or YEAR): v
                 for v in ReportedValue.objects.select_for_update().filter(unit=unit, year=year)}
     if expected_version is not None and grid_version(unit, year) != expected_version:

@@ -28,7 +28,7 @@ def _act(client, action, comment=""):
 @pytest.fixture
 def people(tree):
     officer = make_user("officer_c1", "officer", tree["C1"], is_staff=True, first_name="Lan", last_name="Trần Thị")
-    district = make_user("officer_d1", "officer", tree["D1"], first_name="Minh", last_name="Nguyễn Văn")
+    district = make_user("officer_d1", "district_officer", tree["D1"], first_name="Minh", last_name="Nguyễn Văn")
     manager = make_user("manager_p", "manager", tree["P"], first_name="Hà", last_name="Lê Thu")
     officer.user_permissions.set(Permission.objects.filter(content_type__app_label="households"))
     return officer, district, manager

@@ -25,7 +25,7 @@ def test_the_area_dashboard_marks_figures_of_unapproved_communes(tree, django_ca
     for unit, district in ((tree["C1"], tree["D1"]), (tree["C2"], tree["D2"])):
         approval_transition(user=make_user(f"o{unit.code}", "officer", unit), unit=unit, year=YEAR,
                             kind="households", action="submit")
-        approval_transition(user=make_user(f"o{district.code}", "officer", district), unit=unit, year=YEAR,
+        approval_transition(user=make_user(f"o{district.code}", "district_officer", district), unit=unit, year=YEAR,
                             kind="households", action="approve")
     html = client.get(f"/dashboards/areas/P/?year={YEAR}").content.decode()
     assert "Mọi số liệu ở đây đều dựa trên dữ liệu đã được phê duyệt." in html

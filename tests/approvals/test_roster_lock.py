@@ -12,7 +12,7 @@ from tests.households.roster_files import household_row, member_row, two_sheets
 @pytest.fixture
 def approved_c1(tree):
     officer = make_user("officer_c1", "officer", tree["C1"])
-    district = make_user("officer_d1", "officer", tree["D1"], first_name="Minh", last_name="Nguyễn Văn")
+    district = make_user("officer_d1", "district_officer", tree["D1"], first_name="Minh", last_name="Nguyễn Văn")
     approval_transition(user=officer, unit=tree["C1"], year=2022, kind="households", action="submit")
     return approval_transition(user=district, unit=tree["C1"], year=2022, kind="households", action="approve")
 
@@ -55,7 +55,7 @@ def test_the_reported_value_import_refuses_rows_of_an_approved_period(tree):
 
     indicator = Indicator.objects.filter(kind="reported").first()
     officer = make_user("officer_c1", "officer", tree["C1"])
-    district = make_user("officer_d1", "officer", tree["D1"], first_name="Minh", last_name="Nguyễn Văn")
+    district = make_user("officer_d1", "district_officer", tree["D1"], first_name="Minh", last_name="Nguyễn Văn")
     approval_transition(user=officer, unit=tree["C1"], year=2024, kind="reported", action="submit")
     approval_transition(user=district, unit=tree["C1"], year=2024, kind="reported", action="approve")
     data = tablib.Dataset(headers=["Mã chỉ số", "Mã đơn vị", "Năm", "Giá trị"])

@@ -17,8 +17,8 @@ def people(tree):
     return {
         "officer_c1": make_user("officer_c1", "officer", tree["C1"], first_name="Lan", last_name="Trần Thị"),
         "officer_c2": make_user("officer_c2", "officer", tree["C2"]),
-        "officer_d1": make_user("officer_d1", "officer", tree["D1"], first_name="Minh", last_name="Nguyễn Văn"),
-        "officer_d2": make_user("officer_d2", "officer", tree["D2"]),
+        "officer_d1": make_user("officer_d1", "district_officer", tree["D1"], first_name="Minh", last_name="Nguyễn Văn"),
+        "officer_d2": make_user("officer_d2", "district_officer", tree["D2"]),
         "manager": make_user("manager_p", "manager", tree["P"], first_name="Hà", last_name="Lê"),
     }
 

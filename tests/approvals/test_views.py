@@ -19,8 +19,8 @@ def people(tree):
     staff = {"is_staff": True}
     users = {
         "officer_c1": make_user("officer_c1", "officer", tree["C1"], first_name="Lan", last_name="Trần Thị", **staff),
-        "officer_d1": make_user("officer_d1", "officer", tree["D1"], first_name="Minh", last_name="Nguyễn Văn", **staff),
-        "officer_d2": make_user("officer_d2", "officer", tree["D2"], **staff),
+        "officer_d1": make_user("officer_d1", "district_officer", tree["D1"], first_name="Minh", last_name="Nguyễn Văn", **staff),
+        "officer_d2": make_user("officer_d2", "district_officer", tree["D2"], **staff),
         "manager": make_user("manager_p", "manager", tree["P"], **staff),
     }
     perms = Permission.objects.filter(content_type__app_label__in=["households", "targets"])
