@@ -16,7 +16,7 @@ def test_the_report_says_which_areas_are_not_approved_and_marks_their_rows(provi
     html = client.get(PAGE, {"unit": "P", "year": 2021}).content.decode()
     assert "3 trên 3 địa bàn chưa được phê duyệt" in html and 'class="unapproved-mark"' in html
 
-    d1_officer = make_user("d1", "officer", province["D1"])
+    d1_officer = make_user("d1", "district_officer", province["D1"])
     _approve(province["C1"], 2021, users["officer_c1"], d1_officer)
     _approve(province["C3"], 2021, make_user("c3", "officer", province["C3"]), d1_officer)
     html = client.get(PAGE, {"unit": "P", "year": 2021}).content.decode()
