@@ -4,6 +4,7 @@ import io
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
@@ -36,7 +37,7 @@ def officer(tree):
 def client(client, django_capture_on_commit_callbacks):
     """In English; and since the test's transaction never commits, each POST runs the callbacks it queued
     (the job's task, eager here) when it returns."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # Vietnamese first whatever the browser says
     post = client.post
 
     def post_and_commit(*args, **kwargs):
