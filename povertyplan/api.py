@@ -7,6 +7,7 @@ apply to every router added to `api`; the schema lists each of these answers (se
 import logging
 from datetime import date, datetime
 from decimal import Decimal
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
@@ -51,6 +52,20 @@ class LoggedInSession(SessionAuth):
         if not request.user.is_authenticated:
             return None
         return super().__call__(request)
+
+
+def docs_login_required(view):
+    """The docs and the schema need a login as the rest of the API does: a session, or HTTP Basic
+    (what API clients and schemathesis send); a browser without either goes to the login page."""
+    browser_login = login_required(view)
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated and request.headers.get("Authorization", "").startswith("Basic "):
+            BasicAuth()(request)
+        return browser_login(request, *args, **kwargs)
+
+    return wrapper
 
 
 class Detail(Schema):
@@ -116,7 +131,7 @@ api = ErrorAPI(
     auth=[BasicAuth(), LoggedInSession()],
     urls_namespace="api",
     # Swagger's assets come from the installed package ("ninja" in INSTALLED_APPS), never a CDN; docs need a login.
-    docs_decorator=login_required,
+    docs_decorator=docs_login_required,
 )
 api.add_router("/reports/", reports_router)
 
