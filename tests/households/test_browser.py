@@ -65,6 +65,9 @@ def test_an_officer_adds_a_household_with_four_members_sees_it_classified_live_a
     page.click("text=Sửa")
     page.fill("[name=income_per_capita]", "3.500.000")
     page.wait_for_function("document.getElementById('live-classification').dataset.classification === 'not_poor'")
+    # The live server shares one connection across threads on in-memory SQLite: no classify request may
+    # still be running when the form is posted.
+    page.wait_for_load_state("networkidle")
     page.click("#save")
     page.wait_for_selector("#change-history")
     household.refresh_from_db()
