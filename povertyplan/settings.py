@@ -74,6 +74,9 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Tests use a file too: an in-memory database is shared by threads (live server, background recompute)
+    # through one connection or a table-locking shared cache, unlike the real embedded default.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-povertyplan.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # SQLite cannot enforce "one annual report per indicator and unit" (NULL month); PostgreSQL does.
 SILENCED_SYSTEM_CHECKS = ["models.W047"]
