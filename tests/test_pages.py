@@ -80,7 +80,8 @@ def test_admin_starts_a_full_recompute_in_the_background_and_shows_its_progress(
     while (progress := client.get(f"/admin/targets/recomputerun/{run.pk}/progress/").json())["status"] in (
             "queued", "running") and time.monotonic() < deadline:
         time.sleep(0.5)
-    assert (progress["status"], progress["progress"]) == ("succeeded", 100) and progress["rows"] > 0
+    run.refresh_from_db()
+    assert (progress["status"], progress["progress"]) == ("succeeded", 100) and progress["rows"] > 0, run.error
 
 
 def test_officer_cannot_start_a_recompute(demo, client):
