@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Body, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from approvals.services import DataLocked
 from areas.selectors import units_for_user
 
 from . import selectors
@@ -205,6 +206,8 @@ def _submit(request, payload: Any, household: Household):
             household_save(record, members, expected_version=payload.get("version") if household.pk else None)
     except EditConflict as conflict:
         return Status(409, {"errors": [{"field": "version", "message": str(conflict)}]})
+    except DataLocked as locked:
+        return Status(409, {"errors": [{"field": "", "message": m} for m in locked.messages]})
     except ValidationError as error:
         located = error.message_dict.items() if hasattr(error, "error_dict") else [("", error.messages)]
         return Status(422, {"errors": [{"field": _located(f), "message": m} for f, ms in located for m in ms]})
@@ -217,7 +220,8 @@ def _submit(request, payload: Any, household: Household):
              summary="Create a household",
              description="Body: the JSON form of household-json.md with `unit` (official code) and `survey_year`; "
                          "members and dwelling, or `member_count` and `deprivations`. Invalid: 422 with "
-                         "`errors` located as `members[2].age`, `dwelling.latrine`, `income_per_capita`.")
+                         "`errors` located as `members[2].age`, `dwelling.latrine`, `income_per_capita`. "
+                         "A unit × year submitted or approved: 409, saying who and when.")
 def create_household(request, payload: Any = Body(...)):
     return _submit(request, payload, Household())
 
@@ -226,7 +230,8 @@ def create_household(request, payload: Any = Body(...)):
             summary="Replace a household's record",
             description="Same body as create. Members carrying the `id` of one of the household's members update "
                         "it; others are added; members left out are removed. With `version` (from a read), a save "
-                        "made meanwhile by someone else gets 409.")
+                        "made meanwhile by someone else gets 409; so does a change to a submitted or approved unit × "
+                        "year, with who submitted or approved it and when.")
 def update_household(request, household_id: int, payload: Any = Body(...)):
     household = get_object_or_404(selectors.households_for_user(request.user), pk=household_id)
     return _submit(request, payload, household)
