@@ -1,6 +1,11 @@
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+
+from . import display
 
 
 class LanguageMiddleware:
@@ -32,3 +37,36 @@ class LanguageMiddleware:
                 return profile.language
         cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         return cookie if cookie in self.available else settings.LANGUAGE_CODE
+
+
+class RequestTooBigMiddleware:
+    """A form posted with more data than the server accepts gets a Vietnamese page with 413, not Django's bare 400.
+
+    Django refuses such a body (RequestDataTooBig, TooManyFieldsSent) when request.POST is first read, usually
+    by the CSRF check before any view runs; so the form is read here, in process_view, just before that check.
+    The API answers the same in JSON (povertyplan/api.py); JSON bodies are left to it.
+    """
+
+    FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view, args, kwargs):
+        if request.method != "POST" or request.content_type not in self.FORMS:
+            return None
+        try:
+            request.POST  # noqa: B018 (reading it is the check)
+        except RequestDataTooBig:
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024
+            message = _("The form sent is larger than %(limit)s MB, the most this server accepts.") % {
+                "limit": display.number(limit)}
+        except TooManyFieldsSent:
+            message = _("The form sent has more than %(limit)s fields, the most this server accepts.") % {
+                "limit": display.number(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS)}
+        else:
+            return None
+        return render(request, "413.html", {"message": message}, status=413)

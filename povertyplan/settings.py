@@ -41,6 +41,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "povertyplan.middleware.RequestTooBigMiddleware",  # before the CSRF check reads the form: 413, not a bare 400
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "povertyplan.middleware.LanguageMiddleware",  # Vietnamese first; the user's VI / EN choice (not Accept-Language)
