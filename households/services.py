@@ -236,6 +236,7 @@ def _staged_update(cursor, rows: list[tuple], first: bool) -> None:
     fields = [Household._meta.get_field(name) for name in DERIVED_FIELDS]
     if first:
         columns = ", ".join(f"{f.column} {f.db_type(connection)}" for f in fields)
+        cursor.execute("DROP TABLE IF EXISTS reclassified")  # a second run in the same transaction
         cursor.execute(f"CREATE TEMPORARY TABLE reclassified (id bigint PRIMARY KEY, {columns}) ON COMMIT DROP")
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -246,6 +247,19 @@ def _staged_update(cursor, rows: list[tuple], first: bool) -> None:
     cursor.cursor.copy_expert(
         f"COPY reclassified (id, {', '.join(f.column for f in fields)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')",
         buffer)
+
+
+def _write_staged(cursor, fields) -> tuple[set, set]:
+    """UPDATE … FROM the staging table, only the rows whose derived fields differ (an edited line moves a
+    few thousand households, not all of them); the units and years of those rows."""
+    columns = [f.column for f in fields]
+    cursor.execute(
+        f"WITH moved AS (UPDATE {Household._meta.db_table} h SET "
+        f"{', '.join(f'{c} = s.{c}' for c in columns)} FROM reclassified s WHERE h.id = s.id AND "
+        f"({', '.join(f'h.{c}' for c in columns)}) IS DISTINCT FROM ({', '.join(f's.{c}' for c in columns)}) "
+        "RETURNING h.unit_id, h.survey_year) SELECT DISTINCT unit_id, survey_year FROM moved")
+    pairs = cursor.fetchall()
+    return {unit for unit, _year in pairs}, {year for _unit, year in pairs}
 
 
 @transaction.atomic
@@ -287,8 +301,7 @@ def reclassify_standard(standard_id: int, batch_size: int = 5000) -> int:
                                     for row in rows])
             changed += len(rows)
         if postgres and changed:
-            assignments = ", ".join(f"{f.column} = s.{f.column}" for f in fields)
-            cursor.execute(f"UPDATE {Household._meta.db_table} h SET {assignments} FROM reclassified s WHERE h.id = s.id")
+            units, years = _write_staged(cursor, fields)
     announce_change(units, years)
     return changed
 

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from households.models import Household, Member, PovertyStandard
 from households.selectors import alkire_foster, transition_counts
@@ -143,3 +144,35 @@ def test_reclassifying_a_standard_stores_exactly_what_a_save_would(tree):
         assert [getattr(stored, f) for f in DERIVED_FIELDS] == [getattr(expected, f) for f in DERIVED_FIELDS]
         changed += stored.classification == "poor"
     assert changed > 0
+
+
+def test_reclassifying_announces_only_the_units_whose_households_moved(tree, django_capture_on_commit_callbacks):
+    from households.signals import households_changed
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the staged UPDATE that skips unmoved households is PostgreSQL's path")
+
+    for code, unit, income in (("LOW", tree["C1"], 1_900_000), ("HIGH", tree["C2"], 9_000_000)):
+        household_save(Household(unit=unit, survey_year=2022, code=code, area_type="rural",
+                                 income_per_capita=income, member_count=2, reported_deprivations=["water", "telecom"]))
+    heard = []
+
+    def listen(sender, unit_ids, years, **kwargs):
+        heard.append((unit_ids, years))
+
+    households_changed.connect(listen)
+    try:
+        standard = PovertyStandard.objects.get(code="ND07-2021")
+        standard.deprivation_line_rural = 2_000_000  # LOW falls under it; HIGH stays far above
+        standard.save()
+        with django_capture_on_commit_callbacks(execute=True):
+            reclassify_standard(standard.pk)
+        assert Household.objects.get(code="LOW").classification == "near_poor"  # two deprivations
+        assert Household.objects.get(code="HIGH").classification == "not_poor"
+        assert heard[-1] == ([tree["C1"].pk], [2022])
+        heard.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            reclassify_standard(standard.pk)  # nothing moves the second time
+        assert heard == []
+    finally:
+        households_changed.disconnect(listen)
