@@ -80,9 +80,20 @@ def locked_units(units, year: int, kind: str) -> dict[int, Approval]:
     return {u.pk: by_path[u.path] for u in units if u.path in by_path}
 
 
+def lock_of(unit, year: int, kind: str) -> Approval | None:
+    """The approval that locks the unit's data of that year, or None when it may be written."""
+    return locked_units([unit], year, kind).get(unit.pk)
+
+
+def lock_notice(unit, year: int, kind: str) -> str:
+    """What an entry page says up front when its data is locked (who and when), or ""."""
+    approval = lock_of(unit, year, kind)
+    return lock_message(approval) if approval is not None else ""
+
+
 def assert_open(unit, year: int, kind: str) -> None:
     """Raise DataLocked when the unit's data of that year may not be written."""
-    approval = locked_units([unit], year, kind).get(unit.pk)
+    approval = lock_of(unit, year, kind)
     if approval is not None:
         raise DataLocked(approval)
 

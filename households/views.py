@@ -11,6 +11,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from approvals.models import DataKind
+from approvals.services import lock_notice
+
 from . import selectors
 from .forms import (
     DWELLING_FIELDS,
@@ -67,6 +70,7 @@ def household_detail(request, pk):
         "history": selectors.change_history(household),
         "can_enter": can_enter_data(request.user),
         "has_detail": household.members.exists() and bool(household.house_class),
+        "lock_notice": _household_lock(household),
     })
 
 
@@ -123,6 +127,11 @@ def _bind(request, household, data=None):
     return locked, form, formset
 
 
+def _household_lock(household) -> str:
+    """The lock on a stored household's unit and year, read before a post rebinds them."""
+    return lock_notice(household.unit, household.survey_year, DataKind.HOUSEHOLDS) if household.pk else ""
+
+
 def _members(formset) -> list[Member]:
     return [f.instance for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
 
@@ -132,6 +141,7 @@ def household_edit(request, pk=None):
     """The entry form of a household's survey record with its members (new when pk is None)."""
     _require_entry(request.user)
     household = selectors.get_household_for_user(request.user, pk) if pk else Household()
+    locked_by = _household_lock(household)
     if request.method == "POST":
         token = request.POST.get("token")
         if (done := _done(request, token)) is not None:
@@ -151,7 +161,7 @@ def household_edit(request, pk=None):
             formset.extra = len(member_rows)
     return render(request, "households/household_form.html", {
         "household": household, "form": form, "formset": formset, "locked": locked,
-        "copied": bool(request.GET.get("copy")), "dwelling_fields": DWELLING_FIELDS,
+        "copied": bool(request.GET.get("copy")), "dwelling_fields": DWELLING_FIELDS, "lock_notice": locked_by,
     })
 
 
@@ -160,6 +170,7 @@ def household_answers(request, pk=None):
     """The answers form, for communes that keep only income, member count and ticked deprivations."""
     _require_entry(request.user)
     household = selectors.get_household_for_user(request.user, pk) if pk else Household()
+    locked_by = _household_lock(household)
     data = request.POST if request.method == "POST" else None
     if data is not None and (done := _done(request, data.get("token"))) is not None:
         messages.info(request, _("This form had already been saved; it was not saved twice."))
@@ -172,7 +183,7 @@ def household_answers(request, pk=None):
         if saved is not None:
             return saved
     return render(request, "households/household_answers.html", {"household": household, "form": form,
-                                                                 "locked": locked})
+                                                                 "locked": locked, "lock_notice": locked_by})
 
 
 def _save(request, form, members_of, locked):

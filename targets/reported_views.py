@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from approvals.models import DataKind
+from approvals.services import lock_notice
 from areas.selectors import units_for_user
 from households.services import EditConflict
 from povertyplan import formfields
@@ -111,10 +113,12 @@ def reported_grid(request):
     rows = grid_rows(unit, year, indicators)
     for row in rows:
         parts = ("n", "d") if row["share"] else ("v",)
-        row["inputs"] = [(column, [form[f"{p}_{row['indicator'].id}_{column}"] for p in parts])
-                         for column, _cell in row["cells"]]
+        row["inputs"] = [(column, [form[f"{p}_{row['indicator'].id}_{column}"] for p in parts], cell)
+                         for column, cell in row["cells"]]
+    locked_by = lock_notice(unit, year, DataKind.REPORTED)
     return render(request, "targets/reported_grid.html", {
-        "unit": unit, "year": year, "rows": rows, "form": form, "can_edit": can_edit,
+        "unit": unit, "year": year, "rows": rows, "form": form, "can_edit": can_edit and not locked_by,
+        "lock_notice": locked_by,
         "columns": [str(m) for m in MONTHS] + [COLUMN_NAMES[YEAR]],
         "units": units.filter(depth__lte=unit.depth + 1).order_by("path")[:400],
         "children": units.filter(parent=unit).order_by("path"),

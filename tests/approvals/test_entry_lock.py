@@ -1,5 +1,6 @@
-"""The household entry forms and the households API refuse a write into a submitted or approved unit × year,
-naming who submitted or approved it and when, and write nothing."""
+"""The household entry forms, the households API and the reported-values grid refuse a write into a submitted or
+approved unit × year, naming who submitted or approved it and when, and write nothing; the pages say so up front,
+with their inputs disabled and no save button."""
 
 import json
 from datetime import UTC, datetime
@@ -13,6 +14,7 @@ from areas.models import Unit
 from areas.services import profile_save
 from households.models import Household
 from households.services import household_save, version_of
+from targets.models import Indicator, ReportedValue
 from tests.households.test_api import DWELLING, MEMBER
 from tests.households.test_pages import form_data
 
@@ -145,3 +147,55 @@ def test_an_open_year_is_not_locked_by_another_years_approval(tree, people, hous
     response = _api(_client(people["officer"]), "post", "/api/v1/households/", _payload(code="H3",
                                                                                        survey_year=YEAR + 1))
     assert response.status_code == 201
+
+
+def _approve_reported(people, unit):
+    approval_transition(user=people["officer"], unit=unit, year=YEAR, kind="reported", action="submit",
+                        now=SUBMITTED_AT)
+    approval_transition(user=people["district"], unit=unit, year=YEAR, kind="reported", action="approve",
+                        now=APPROVED_AT)
+
+
+def test_the_grid_refuses_a_save_into_an_approved_period(tree, people):
+    jobs = Indicator.objects.get(code="jobs_found")
+    ReportedValue.objects.create(indicator=jobs, unit=tree["C1"], year=YEAR, month=3, value=1500)
+    _approve_reported(people, tree["C1"])
+    response = _client(people["officer"]).post(f"/reported/?unit=C1&year={YEAR}", {f"v_{jobs.id}_3": "9"})
+    assert response.status_code == 200 and APPROVED in response.content.decode()
+    assert ReportedValue.objects.get().value == 1500
+
+
+def test_an_open_entry_form_has_no_notice_and_can_be_saved(tree, people, household):
+    html = _client(people["officer"]).get(f"/households/{household.pk}/answers/").content.decode()
+    assert 'id="lock-notice"' not in html and 'id="save"' in html
+    assert '<fieldset class="entry-fields">' in html
+
+
+@pytest.mark.parametrize("form", ["edit", "answers"])
+def test_a_locked_households_entry_form_says_so_before_any_save(tree, people, household, form):
+    approve(people, tree["C1"])
+    html = _client(people["officer"]).get(f"/households/{household.pk}/{form}/").content.decode()
+    notice = html[html.index('id="lock-notice"'):]
+    assert APPROVED in notice[:notice.index("</p>")]
+    assert '<fieldset class="entry-fields" disabled>' in html
+    assert 'id="save"' not in html and "household_form.js" not in html
+
+
+def test_the_household_page_shows_the_lock_and_offers_no_edit(tree, people, household):
+    submit(people, tree["C1"])
+    html = _client(people["officer"]).get(f"/households/{household.pk}/").content.decode()
+    assert 'id="lock-notice"' in html and SUBMITTED in html
+    assert f"/households/{household.pk}/answers/" not in html
+
+
+def test_a_locked_grid_says_so_and_shows_the_figures_without_inputs(tree, people):
+    jobs = Indicator.objects.get(code="jobs_found")
+    ReportedValue.objects.create(indicator=jobs, unit=tree["C1"], year=YEAR, month=3, value=1500)
+    client = _client(people["officer"])
+    assert f'name="v_{jobs.id}_3"' in client.get(f"/reported/?unit=C1&year={YEAR}").content.decode()
+    _approve_reported(people, tree["C1"])
+    html = client.get(f"/reported/?unit=C1&year={YEAR}").content.decode()
+    assert 'id="lock-notice"' in html and APPROVED in html
+    assert f'name="v_{jobs.id}_3"' not in html and 'id="save"' not in html
+    assert ">1.500<" in html
+    assert 'id="lock-notice"' not in client.get(f"/reported/?unit=C1&year={YEAR + 1}").content.decode()
