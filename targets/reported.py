@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from households.services import EditConflict
+from povertyplan import display
 
 from .models import ComputedValue, Indicator, Plan, ReportedValue, Scope
 from .services import schedule_recompute
@@ -102,3 +103,47 @@ def share_value(numerator, denominator):
     if numerator > denominator:
         raise ValueError(_("The numerator cannot exceed the denominator."))
     return (numerator / denominator * 100).quantize(Decimal("0.01")) if denominator else Decimal(0)
+
+
+HISTORY_FIELDS = ("value", "numerator", "denominator", "note")
+
+
+def _shown(name, value, share) -> str:
+    if name == "note":
+        return value or display.EMPTY
+    return display.percent(value) if share and name == "value" else display.number(value)
+
+
+def _field(record, name):
+    value = getattr(record, name) if record is not None else None
+    return None if value == "" else value
+
+
+def period_label(month) -> str:
+    return f"{_('Month')} {month}" if month else str(_("Whole year"))
+
+
+def reported_history(unit, year, limit: int = 50) -> tuple[list[dict], int]:
+    """Who changed which reported value of the area and year, when, and from what to what, field by field:
+    the newest `limit` changes, and how many there are in all."""
+    from approvals.services import person_name
+
+    records = ReportedValue.history.filter(unit_id=unit.pk, year=year).select_related("history_user", "indicator")
+    last, entries = {}, []
+    for record in records.order_by("history_date", "history_id"):
+        before, last[record.id] = last.get(record.id), record
+        share = record.indicator.unit == Indicator.Unit.PERCENT
+        old_row, new_row = (record, None) if record.history_type == "-" else (before, record)
+        pairs = [(name, _field(old_row, name), _field(new_row, name)) for name in HISTORY_FIELDS]
+        changes = [{"field": ReportedValue._meta.get_field(name).verbose_name,
+                    "old": _shown(name, old, share), "new": _shown(name, new, share)}
+                   for name, old, new in pairs if old != new]
+        if changes:
+            entries.append({
+                "when": record.history_date, "type": record.history_type,
+                "who": person_name(record.history_user) if record.history_user else _("system"),
+                "indicator": record.indicator.display_name, "period": period_label(record.month),
+                "reason": record.history_change_reason or "", "changes": changes,
+            })
+    entries.reverse()
+    return entries[:limit], len(entries)

@@ -19,7 +19,7 @@ from areas.selectors import units_for_user
 from households.services import EditConflict
 from povertyplan import formfields
 
-from .reported import MONTHS, YEAR, grid_indicators, grid_rows, grid_version, reported_grid_save
+from .reported import MONTHS, YEAR, grid_indicators, grid_rows, grid_version, reported_grid_save, reported_history
 
 _CENT = Decimal("0.01")
 
@@ -116,9 +116,10 @@ def reported_grid(request):
         row["inputs"] = [(column, [form[f"{p}_{row['indicator'].id}_{column}"] for p in parts], cell)
                          for column, cell in row["cells"]]
     locked_by = lock_notice(unit, year, DataKind.REPORTED)
+    history, history_total = reported_history(unit, year)
     return render(request, "targets/reported_grid.html", {
         "unit": unit, "year": year, "rows": rows, "form": form, "can_edit": can_edit and not locked_by,
-        "lock_notice": locked_by,
+        "lock_notice": locked_by, "history": history, "history_total": history_total,
         "columns": [str(m) for m in MONTHS] + [COLUMN_NAMES[YEAR]],
         "units": units.filter(depth__lte=unit.depth + 1).order_by("path")[:400],
         "children": units.filter(parent=unit).order_by("path"),

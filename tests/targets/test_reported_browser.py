@@ -1,0 +1,39 @@
+"""An officer types into the reported-values grid in a real browser, saves, and reads the change history."""
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import User
+
+from areas.services import profile_save
+from targets.models import Indicator
+from targets.reference_data import load_catalogue, load_standards
+from tests.conftest import login, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def officer(tree):
+    load_standards(apps)  # a transactional test starts from empty tables
+    load_catalogue(apps)
+    user = User.objects.create_user("lan", password="demo", first_name="Lan", last_name="Trần Thị")
+    profile_save(user, "officer", tree["C1"])
+    return user
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_an_officer_corrects_a_value_and_reads_who_changed_what(officer, live_server, new_page, width):
+    jobs = Indicator.objects.get(code="jobs_found")
+    page = new_page(width=width)
+    login(page, live_server, "lan")
+    page.goto(f"{live_server.url}/reported/?unit=C1&year=2022")
+    page.fill(f"input[name=v_{jobs.id}_3]", "1.500")
+    page.click("#save")
+    page.wait_for_selector(".message.success")
+    page.fill(f"input[name=v_{jobs.id}_3]", "1.520")
+    page.click("#save")
+    page.wait_for_selector(".message.success")
+    history = page.locator("#reported-history li").first.inner_text()
+    assert "Trần Thị Lan" in history and "Tháng 3: sửa" in history and "1.500 → 1.520" in history
+    page.locator("#reported-history").scroll_into_view_if_needed()
+    screenshot(page, f"reported-history-{width}")
