@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.shortcuts import render
@@ -70,3 +72,22 @@ class RequestTooBigMiddleware:
         else:
             return None
         return render(request, "413.html", {"message": message}, status=413)
+
+
+class IdleSessionMiddleware:
+    """Sessions end after SESSION_COOKIE_AGE without a request. Django's SESSION_SAVE_EVERY_REQUEST would
+    write the session row on every page; here the expiry moves forward at most once a minute, so a
+    dashboard read is a read. Sits after AuthenticationMiddleware."""
+
+    RENEW_AFTER_SECONDS = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            now = int(time.time())
+            if now - request.session.get("renewed_at", 0) >= self.RENEW_AFTER_SECONDS:
+                request.session["renewed_at"] = now  # marks the session modified: saved with a new expiry
+        return response

@@ -44,6 +44,7 @@ MIDDLEWARE = [
     "povertyplan.middleware.RequestTooBigMiddleware",  # before the CSRF check reads the form: 413, not a bare 400
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "povertyplan.middleware.IdleSessionMiddleware",  # renews the idle expiry, at most once a minute
     "povertyplan.middleware.LanguageMiddleware",  # Vietnamese first; the user's VI / EN choice (not Accept-Language)
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -153,9 +154,9 @@ ROSTER_MAX_UPLOAD_BYTES = env.int("ROSTER_MAX_UPLOAD_MB", default=200) * 1024 * 
 NINJA_PAGINATION_CLASS = "povertyplan.pagination.Pagination"
 NINJA_PAGINATION_MAX_LIMIT = 1000
 
-# Sessions end after this many minutes without a request (every request renews the expiry).
+# Sessions end after this many minutes without a request (requests renew the expiry, at most once a
+# minute: povertyplan.middleware.IdleSessionMiddleware).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
 
 # Login throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one username from one address,
 # that pair is refused, even with the right password, for LOGIN_LOCKOUT_MINUTES or until an administrator

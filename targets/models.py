@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -285,6 +285,31 @@ class RecomputeRun(models.Model):
 
     def __str__(self):
         return _("Recompute no. %(id)s — %(status)s") % {"id": self.pk, "status": self.get_status_display()}
+
+
+class FiguresVersion(models.Model):
+    """One row holding a number that rises in the same transaction as every write of figures (a recompute,
+    an edited plan, target or reported value). Pages that keep what they drew from the figures in the cache
+    read it once per request to know whether their copy is still current."""
+
+    number = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("figures version")
+        verbose_name_plural = _("figures version")
+
+    def __str__(self):
+        return str(self.number)
+
+    @classmethod
+    def current(cls) -> int:
+        return cls.objects.filter(pk=1).values_list("number", flat=True).first() or 0
+
+    @classmethod
+    def bump(cls) -> None:
+        """Last in a transaction: the row lock is held only until its commit."""
+        if not cls.objects.filter(pk=1).update(number=F("number") + 1):
+            cls.objects.bulk_create([cls(pk=1, number=1)], ignore_conflicts=True)
 
 
 class ComputedValue(models.Model):

@@ -52,6 +52,8 @@ def plan_targets(plan: Plan, scope: str = "", status: str = "") -> list[Target]:
     result = []
     for target in targets:
         target.attainment = attainments.get(target.pk)
+        if target.attainment:
+            target.attainment.target = target  # the card's words read it: no query per card
         target_status = target.attainment.status if target.attainment else Attainment.Status.NO_DATA
         if (not scope or target.scope == scope) and (not status or target_status == status):
             result.append(target)

@@ -24,7 +24,7 @@ from households.standards.facts import DEPRIVATION_BITS
 
 from .dashboard_sums import dashboard_sums, dashboard_values
 from .engine import Goal, Observation, assess
-from .models import Attainment, ComputedValue, Indicator, Plan, RecomputeRun, ReportedValue, Scope
+from .models import Attainment, ComputedValue, FiguresVersion, Indicator, Plan, RecomputeRun, ReportedValue, Scope
 
 POOR, NEAR = Q(classification="poor"), Q(classification="near_poor")
 DETAIL = Q(insured_members__isnull=False)
@@ -314,6 +314,7 @@ def recompute_province_legacy(province: Unit, years=None, run: RecomputeRun | No
         attainments = [a for plan in plans for a in attainments_for(plan, today, run.pk if run else None)]
         Attainment.objects.filter(target__plan__in=plans).delete()
         Attainment.objects.bulk_create(attainments)
+        FiguresVersion.bump()
     return len(rows) + len(attainments)
 
 

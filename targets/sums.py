@@ -31,6 +31,7 @@ from .dashboard_sums import dashboard_sums, dashboard_values
 from .models import (
     Attainment,
     ComputedValue,
+    FiguresVersion,
     GroupSum,
     Indicator,
     PendingChange,
@@ -259,7 +260,9 @@ def rebuild_province(province: Unit, years=None, run: RecomputeRun | None = None
         ctx = _Context(province)
         rows = sum(_rebuild_year(ctx, year, run_id) for year in sorted(years))
         _clear([p for p in pending if p[2] in years])
-        return rows + _attainments(province, today, run_id)
+        rows += _attainments(province, today, run_id)
+        FiguresVersion.bump()
+        return rows
 
 
 def recompute_changes(province_id: int, changes: dict | None = None, today: date | None = None) -> RecomputeRun | None:
@@ -294,6 +297,7 @@ def recompute_changes(province_id: int, changes: dict | None = None, today: date
             rows += sum(_rebuild_year(ctx, year, run.pk) for year in sorted(later))
             _clear([p for p in pending if p[1] in work.get(p[2], ())])
             rows += _attainments(province, today, run.pk)
+            FiguresVersion.bump()
             run.status, run.rows, run.progress = RecomputeRun.Status.SUCCEEDED, rows, 100
             run.finished_at = timezone.now()
             run.duration_ms = round((time.monotonic() - started) * 1000)

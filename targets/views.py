@@ -2,18 +2,21 @@ import csv
 import io
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Max
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from areas.models import Unit
+from areas.selectors import user_area_path
 
 from . import dashboards, selectors
-from .models import Attainment, RecomputeRun, Scope, Target
+from .models import Attainment, FiguresVersion, RecomputeRun, Scope, Target
 from .selectors import plans_for_user
 
 
@@ -28,20 +31,36 @@ def home(request):
     return render(request, "targets/home.html", {"plans": plans})
 
 
+FIGURES_CACHE_SECONDS = 24 * 3600
+
+
+def _figures(request, page: str, build, *params) -> dict:
+    """What a page draws from the figures (scorecard, charts), built once per figures version, language and
+    area seen, then read from the cache: access is checked by the view before, freshness read after. The
+    template caches its chart sections under the same key ("figures_key")."""
+    key = ":".join(str(part) for part in (
+        "figures", page, *params, FiguresVersion.current(), get_language(), user_area_path(request.user)))
+    return {**cache.get_or_set(key, build, timeout=FIGURES_CACHE_SECONDS), "figures_key": key}
+
+
 @login_required
 def plan_dashboard(request, pk):
     plan = selectors.get_plan_for_user(request.user, pk)
     scope, status = request.GET.get("scope", ""), request.GET.get("status", "")
-    targets = selectors.plan_targets(plan, scope if scope in Scope.values else "",
-                                     status if status in Attainment.Status.values else "")
+    scope, status = scope if scope in Scope.values else "", status if status in Attainment.Status.values else ""
+
+    def build():
+        return {"targets": selectors.plan_targets(plan, scope, status), "total": plan.targets.count(),
+                "latest": Attainment.objects.filter(target__plan=plan).aggregate(year=Max("year"))["year"]}
+
+    figures = _figures(request, "plan", build, plan.pk, scope, status)
     area = selectors.home_unit_for_user(request.user, plan.province)
-    latest = Attainment.objects.filter(target__plan=plan).aggregate(year=Max("year"))["year"]
     return render(request, "targets/plan_dashboard.html", {
-        "plan": plan, "targets": targets, "scope": scope, "status": status, "area": area,
+        "plan": plan, "targets": figures["targets"], "scope": scope, "status": status, "area": area,
         "scopes": Scope.choices, "statuses": Attainment.Status.choices,
         "freshness": selectors.freshness(plan.province),
-        "total": plan.targets.count(),
-        "coverage": _coverage(area, latest), "coverage_year": latest,
+        "total": figures["total"], "figures_key": figures["figures_key"],
+        "coverage": _coverage(area, figures["latest"]), "coverage_year": figures["latest"],
     })
 
 
@@ -52,53 +71,64 @@ def target_detail(request, pk):
     unit_code = request.GET.get("unit")
     unit = selectors.get_unit_for_user(request.user, unit_code) if unit_code else \
         selectors.home_unit_for_user(request.user, plan.province)
-    attainment = Attainment.objects.filter(target=target).select_related("run").order_by("-year").first()
-    year = attainment.year if attainment else plan.year_end
-    charts = [dashboards.trend_chart(request.user, target, unit)]
-    if target.indicator.kind == "reported" and target.shape == Target.Shape.COUNT:
-        charts.append(dashboards.reported_chart(request.user, target, unit))
-    children = selectors.children_of(unit)
-    if children:
-        scope = target.scope if target.indicator.kind == "computed" else Scope.PROVINCE
-        charts.append(dashboards.breakdown_chart(request.user, unit, target.indicator.code, year, scope, target,
-                                                 children))
-    _number(charts)
+
+    def build():
+        attainment = Attainment.objects.filter(target=target).select_related("run").order_by("-year").first()
+        year = attainment.year if attainment else plan.year_end
+        charts = [dashboards.trend_chart(request.user, target, unit)]
+        if target.indicator.kind == "reported" and target.shape == Target.Shape.COUNT:
+            charts.append(dashboards.reported_chart(request.user, target, unit))
+        children = selectors.children_of(unit)
+        if children:
+            scope = target.scope if target.indicator.kind == "computed" else Scope.PROVINCE
+            charts.append(dashboards.breakdown_chart(request.user, unit, target.indicator.code, year, scope, target,
+                                                     children))
+        _number(charts)
+        return {"attainment": attainment, "year": year, "charts": charts,
+                "sentences": dashboards.explanation_sentences(target, attainment),
+                "households_url": dashboards.numerator_households_url(target, unit.code, year)}
+
+    figures = _figures(request, "target", build, target.pk, unit.pk)
     return render(request, "targets/target_detail.html", {
-        "plan": plan, "target": target, "attainment": attainment, "unit": unit, "year": year, "charts": charts,
+        "plan": plan, "target": target, "unit": unit, **figures,
         "lineage": _lineage(request.user, unit),
-        "sentences": dashboards.explanation_sentences(target, attainment),
-        "households_url": dashboards.numerator_households_url(target, unit.code, year),
         "freshness": selectors.freshness(plan.province),
-        "coverage": _coverage(unit, year),
+        "coverage": _coverage(unit, figures["year"]),
     })
 
 
 @login_required
 def area_dashboard(request, code):
     unit = selectors.get_unit_for_user(request.user, code)
-    years = selectors.survey_years(unit)
-    year = request.GET.get("year")
-    year = int(year) if year and year.isdigit() and int(year) in years else (years[-1] if years else None)
     user = request.user
-    standards = selectors.standards_by_year()
-    charts = [dashboards.rates_chart(user, unit, standards)]
-    children = selectors.children_of(unit)
-    if children:
-        charts += [dashboards.breakdown_chart(user, unit, code, year, children=children)
-                   for code in ("poor_rate", "near_poor_rate")]
-    charts += [dashboards.ethnic_chart(user, unit, year), dashboards.censored_chart(user, unit, year, standards),
-               dashboards.dimensions_chart(user, unit, year, standards)]
-    if year and year - 1 in years:
-        charts.append(dashboards.transitions_chart(user, unit, year, standards))
-    province = selectors.province_of(unit)
-    plans = list(plans_for_user(user).filter(province=province))
-    for target in Target.objects.filter(plan__in=plans, shape=Target.Shape.COUNT, indicator__kind="reported") \
-            .select_related("plan", "indicator"):
-        charts.append(dashboards.reported_chart(user, target, unit))
-    _number(charts)
+    requested = request.GET.get("year", "")[:4]
+    requested = requested if requested.isdigit() else ""
+
+    def build():
+        years = selectors.survey_years(unit)
+        year = int(requested) if requested and int(requested) in years else (years[-1] if years else None)
+        standards = selectors.standards_by_year()
+        charts = [dashboards.rates_chart(user, unit, standards)]
+        children = selectors.children_of(unit)
+        if children:
+            charts += [dashboards.breakdown_chart(user, unit, indicator, year, children=children)
+                       for indicator in ("poor_rate", "near_poor_rate")]
+        charts += [dashboards.ethnic_chart(user, unit, year), dashboards.censored_chart(user, unit, year, standards),
+                   dashboards.dimensions_chart(user, unit, year, standards)]
+        if year and year - 1 in years:
+            charts.append(dashboards.transitions_chart(user, unit, year, standards))
+        plans = list(plans_for_user(user).filter(province=selectors.province_of(unit)))
+        for target in Target.objects.filter(plan__in=plans, shape=Target.Shape.COUNT, indicator__kind="reported") \
+                .select_related("plan", "indicator"):
+            charts.append(dashboards.reported_chart(user, target, unit))
+        _number(charts)
+        return {"years": years, "year": year, "charts": charts, "plans": plans}
+
+    figures = _figures(request, "area", build, unit.pk, requested)
+    year = figures["year"]
     return render(request, "targets/area_dashboard.html", {
-        "unit": unit, "year": year, "years": years, "charts": charts, "plans": plans,
-        "lineage": _lineage(user, unit), "freshness": selectors.freshness(province),
+        "unit": unit, **figures,
+        "lineage": _lineage(user, unit), "freshness": selectors.freshness(selectors.province_of(unit)),
         "drill_base": reverse("dashboards:area", args=["CODE"]) + (f"?year={year}" if year else ""),
         "households_url": dashboards.household_list_url(unit.code, year, classification="poor") if year else None,
         "coverage": _coverage(unit, year),

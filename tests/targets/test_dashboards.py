@@ -206,3 +206,30 @@ def _figures(html):
 
     return {m.group(1): json.loads(m.group(2)) for m in
             re.finditer(r'<script id="([\w-]+)" type="application/json">(.*?)</script>', html, re.S)}
+
+
+def _figures_on(client, url) -> list[str]:
+    return re.findall(r'<script id="chart-\d+-figure" type="application/json">(.*?)</script>',
+                      client.get(url).content.decode(), re.S)
+
+
+def test_pages_draw_new_figures_as_soon_as_a_recompute_or_an_edit_commits(manager):
+    from django.core.cache import cache
+
+    from targets.services import recompute
+
+    plan = Plan.objects.get(province__code="94")
+    area, scorecard = "/dashboards/areas/94/", f"/dashboards/plans/{plan.pk}/"
+    before = _figures_on(manager, area)
+    assert before == _figures_on(manager, area)  # the second view is the cached one, identical
+    target = plan.targets.get(order=1)
+    target.source_sentence = "Câu chỉ tiêu vừa sửa"
+    target.save()
+    assert "Câu chỉ tiêu vừa sửa" in manager.get(scorecard).content.decode()
+    Household.objects.filter(unit__path__startswith="94/").update(income_per_capita=1, classification="poor")
+    assert _figures_on(manager, area) == before  # nothing recomputed yet: the figures are what they were
+    recompute(province_ids=[plan.province_id])
+    after = _figures_on(manager, area)
+    assert after != before
+    cache.clear()
+    assert _figures_on(manager, area) == after  # what the cache served is what a fresh build draws
