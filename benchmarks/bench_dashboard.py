@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 HOUSEHOLDS = int(os.environ.get("BENCH_HOUSEHOLDS", 1_000_000))  # in the latest survey year, both provinces
-DATABASE = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/povertyplan_bench")
+DATABASE = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/povertyplan_bench_dashboard")
 BROKER = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/14")
 PORT = int(os.environ.get("BENCH_PORT", 8906))
 USERS = int(os.environ.get("BENCH_USERS", 20))

@@ -18,7 +18,7 @@ from benchmarks import vn
 ROOT = Path(__file__).resolve().parent.parent
 HOUSEHOLDS = int(os.environ.get("BENCH_ROSTER_HOUSEHOLDS", 100_000))
 BASELINE = int(os.environ.get("BENCH_ROSTER_BASELINE", 3_000))
-DATABASE = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/povertyplan_bench")
+DATABASE = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/povertyplan_bench_roster")
 YEAR = 2022
 BUDGET_S, REIMPORT_BUDGET_S, MEMORY_BUDGET_MB, RATIO_BUDGET = 20, 10, 1024, 20
 
