@@ -1,7 +1,9 @@
 """Reads and writes of the reported-values grid: one area, one year, the reported indicators of the plans
-in force as rows and the months as columns. Saving replaces the area's cells and queues a recompute."""
+in force as rows and the months (or quarters) as columns. Saving replaces the area's cells and queues a recompute."""
 
+from dataclasses import dataclass
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -14,6 +16,32 @@ from .services import schedule_recompute
 
 MONTHS = list(range(1, 13))
 YEAR = 0  # the column of a figure reported for the whole year (month empty)
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the grid: the months it shows, summed, and the month a figure typed into it is stored in.
+    Values are stored by month (or for the whole year) only; a quarter is its three months, so the recompute,
+    which adds every value of the year, reads a quarter exactly as its months."""
+
+    key: str  # in the form's field names: "3" (March), "q1", "0" (the whole year)
+    months: tuple[int, ...]
+
+    @property
+    def stored_month(self) -> int:
+        return self.months[-1]
+
+    @property
+    def label(self) -> str:
+        if self.key.startswith("q"):
+            return f"{_('Quarter')} {self.key[1:]}"
+        return f"{_('Month')} {self.key}" if self.stored_month else str(_("Whole year"))
+
+
+def grid_columns(by_quarter: bool = False) -> list[Column]:
+    periods = ([Column(f"q{q}", (3 * q - 2, 3 * q - 1, 3 * q)) for q in range(1, 5)] if by_quarter
+               else [Column(str(m), (m,)) for m in MONTHS])
+    return [*periods, Column(str(YEAR), (YEAR,))]
 
 
 def grid_indicators(unit, year):
@@ -34,36 +62,54 @@ def grid_version(unit, year) -> str:
     return f"{rows.count()}:{last.isoformat() if last else ''}"
 
 
-def grid_rows(unit, year, indicators) -> list[dict]:
-    """One row per indicator: its cells by column, the total of the months and year, and the subtree's figure."""
+def grid_rows(unit, year, indicators, columns=None) -> list[dict]:
+    """One row per indicator: its cells by column, the total of the year, and the subtree's figure."""
+    columns = columns or grid_columns()
     values = {(v.indicator_id, v.month or YEAR): v for v in ReportedValue.objects.filter(unit=unit, year=year)}
     rolled = {cv.indicator_id: cv for cv in ComputedValue.objects.filter(
         unit=unit, year=year, scope=Scope.PROVINCE, indicator__in=indicators)}
     rows = []
     for indicator in indicators:
         share = indicator.unit == Indicator.Unit.PERCENT
-        cells = [values.get((indicator.id, column)) for column in [*MONTHS, YEAR]]
-        present = [c for c in cells if c is not None]
-        if share:
-            num = sum((c.numerator or 0 for c in present), Decimal(0))
-            den = sum((c.denominator or 0 for c in present), Decimal(0))
-            total = num / den * 100 if den else None
-        else:
-            num = den = None
-            total = sum((c.value for c in present), Decimal(0)) if present else None
+        present = [v for (indicator_id, _month), v in values.items() if indicator_id == indicator.id]
+        total, num, den = _summed(present, share)
         subtree = rolled.get(indicator.id)
         subtree_value = None
         if subtree is not None:
             subtree_value = (subtree.numerator / subtree.denominator * 100 if subtree.denominator
                              else None) if subtree.denominator is not None else subtree.numerator
-        rows.append({"indicator": indicator, "share": share, "cells": list(zip([*MONTHS, YEAR], cells)),
-                     "total": total, "numerator": num, "denominator": den, "subtree": subtree_value})
+        rows.append({"indicator": indicator, "share": share,
+                     "cells": [(column, _cell(values, indicator.id, column, share)) for column in columns],
+                     "total": total, "numerator": num if share else None, "denominator": den if share else None,
+                     "subtree": subtree_value})
     return rows
+
+
+def _summed(present, share):
+    """(value, numerator, denominator) of several reported values together: shares add their numerators and
+    denominators, as the recompute does."""
+    if not present:
+        return None, Decimal(0), Decimal(0)
+    if share:
+        num = sum((c.numerator or 0 for c in present), Decimal(0))
+        den = sum((c.denominator or 0 for c in present), Decimal(0))
+        return (num / den * 100 if den else None), num, den
+    return sum((c.value for c in present), Decimal(0)), None, None
+
+
+def _cell(values, indicator_id, column, share):
+    """A column's reported value. A quarter is the sum of its months: editable (stored in its last month) while
+    nothing lies in its other months, read-only (`split`) once its months were entered one by one."""
+    found = [values[(indicator_id, m)] for m in column.months if (indicator_id, m) in values]
+    if all(v.month == (column.stored_month or None) for v in found):
+        return found[0] if found else None
+    value, num, den = _summed(found, share)
+    return SimpleNamespace(value=value, numerator=num, denominator=den, split=True)
 
 
 @transaction.atomic
 def reported_grid_save(unit, year, cells: dict, expected_version: str | None = None) -> int:
-    """cells: {(indicator, column): (value, numerator, denominator) or None to clear}. Refuses, with
+    """cells: {(indicator, month or YEAR): (value, numerator, denominator) or None to clear}. Refuses, with
     EditConflict, a save based on a grid someone else changed since it was loaded, and with DataLocked (a
     ValidationError naming who approved and when) a save into a submitted or approved period. Returns cells
     changed."""

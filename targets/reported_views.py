@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from approvals.models import DataKind
 from approvals.services import lock_notice
@@ -19,57 +18,64 @@ from areas.selectors import units_for_user
 from households.services import EditConflict
 from povertyplan import formfields
 
-from .reported import MONTHS, YEAR, grid_indicators, grid_rows, grid_version, reported_grid_save, reported_history
+from .reported import grid_columns, grid_indicators, grid_rows, grid_version, reported_grid_save, reported_history
 
 _CENT = Decimal("0.01")
 
 
 class GridForm(forms.Form):
+    """The grid's inputs: a box (numerator and denominator for a share) per indicator and column, but none for
+    a quarter whose months were entered one by one (it is corrected in the monthly view)."""
+
     version = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, indicators, **kwargs):
+    def __init__(self, *args, rows, **kwargs):
         super().__init__(*args, **kwargs)
-        self.indicators = indicators
-        for indicator in indicators:
-            for column in [*MONTHS, YEAR]:
-                for part in ("n", "d") if indicator.unit == "percent" else ("v",):
-                    self.fields[f"{part}_{indicator.id}_{column}"] = formfields.DecimalField(
-                        required=False, min_value=0, max_digits=14, decimal_places=2,
-                        widget=formfields.NumberInput(integer=False, attrs={"size": 7, "aria-label": _cell_label(
-                            indicator, column, part)}))
+        self.editable = [(row["indicator"], column) for row in rows for column, cell in row["cells"]
+                         if not getattr(cell, "split", False)]
+        for indicator, column in self.editable:
+            for part, key in zip(_parts(indicator), _keys(indicator, column)):
+                self.fields[key] = formfields.DecimalField(
+                    required=False, min_value=0, max_digits=14, decimal_places=2,
+                    widget=formfields.NumberInput(integer=False, attrs={"size": 7, "aria-label": _cell_label(
+                        indicator, column, part)}))
 
     def clean(self):
         data = super().clean()
         self.cells = {}
-        for indicator in self.indicators:
-            for column in [*MONTHS, YEAR]:
-                if indicator.unit == "percent":
-                    n_key, d_key = f"n_{indicator.id}_{column}", f"d_{indicator.id}_{column}"
-                    num, den = data.get(n_key), data.get(d_key)
-                    if n_key in self.errors or d_key in self.errors:
-                        continue
-                    if (num is None) != (den is None):
-                        self.add_error(n_key if num is None else d_key, _("Give both the numerator and the denominator."))
-                    elif num is not None and num > den:
-                        self.add_error(n_key, _("The numerator cannot exceed the denominator."))
-                    elif num is not None and den == 0:
-                        self.add_error(d_key, _("The denominator must be above zero."))
-                    else:
-                        self.cells[(indicator, column)] = None if num is None else (
-                            (num / den * 100).quantize(_CENT), num, den)
+        for indicator, column in self.editable:
+            where = (indicator, column.stored_month)
+            if indicator.unit == "percent":
+                n_key, d_key = _keys(indicator, column)
+                num, den = data.get(n_key), data.get(d_key)
+                if n_key in self.errors or d_key in self.errors:
+                    continue
+                if (num is None) != (den is None):
+                    self.add_error(n_key if num is None else d_key, _("Give both the numerator and the denominator."))
+                elif num is not None and num > den:
+                    self.add_error(n_key, _("The numerator cannot exceed the denominator."))
+                elif num is not None and den == 0:
+                    self.add_error(d_key, _("The denominator must be above zero."))
                 else:
-                    value = data.get(f"v_{indicator.id}_{column}")
-                    self.cells[(indicator, column)] = None if value is None else (value, None, None)
+                    self.cells[where] = None if num is None else ((num / den * 100).quantize(_CENT), num, den)
+            else:
+                value = data.get(_keys(indicator, column)[0])
+                self.cells[where] = None if value is None else (value, None, None)
         return data
 
 
-COLUMN_NAMES = {YEAR: gettext_lazy("Whole year")}
+def _parts(indicator):
+    return ("n", "d") if indicator.unit == "percent" else ("v",)
+
+
+def _keys(indicator, column) -> list[str]:
+    """The names of a cell's inputs: v_<indicator>_<column> for a count, n_… and d_… for a share."""
+    return [f"{part}_{indicator.id}_{column.key}" for part in _parts(indicator)]
 
 
 def _cell_label(indicator, column, part):
-    where = _("month %(m)s") % {"m": column} if column else _("whole year")
     what = {"n": _("numerator"), "d": _("denominator"), "v": _("value")}[part]
-    return f"{indicator.name_vi}, {where}, {what}"
+    return f"{indicator.name_vi}, {column.label.lower()}, {what}"
 
 
 @login_required
@@ -84,18 +90,17 @@ def reported_grid(request):
         year = int(request.GET.get("year") or timezone.localdate().year)
     except ValueError:
         year = timezone.localdate().year
+    by_quarter = request.GET.get("period") == "quarter"
     indicators = grid_indicators(unit, year)
+    rows = grid_rows(unit, year, indicators, grid_columns(by_quarter))
     can_edit = request.user.has_perm("targets.change_reportedvalue") and request.user.has_perm("targets.add_reportedvalue")
     initial = {"version": grid_version(unit, year)}
-    for row in grid_rows(unit, year, indicators):
+    for row in rows:
         for column, cell in row["cells"]:
             if cell is not None:
-                if row["share"]:
-                    initial[f"n_{row['indicator'].id}_{column}"] = cell.numerator
-                    initial[f"d_{row['indicator'].id}_{column}"] = cell.denominator
-                else:
-                    initial[f"v_{row['indicator'].id}_{column}"] = cell.value
-    form = GridForm(request.POST or None, indicators=indicators, initial=initial)
+                figures = (cell.numerator, cell.denominator) if row["share"] else (cell.value,)
+                initial.update(zip(_keys(row["indicator"], column), figures))
+    form = GridForm(request.POST or None, rows=rows, initial=initial)
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied(_("Your role may look at reported values but not change them."))
@@ -109,18 +114,18 @@ def reported_grid(request):
             else:
                 messages.success(request, _("%(count)s figures saved; the totals above are being recomputed.")
                                  % {"count": changed})
-                return redirect(f"{reverse('reported_grid')}?unit={unit.code}&year={year}")
-    rows = grid_rows(unit, year, indicators)
+                period = "&period=quarter" if by_quarter else ""
+                return redirect(f"{reverse('reported_grid')}?unit={unit.code}&year={year}{period}")
+    rows = grid_rows(unit, year, indicators, grid_columns(by_quarter))
     for row in rows:
-        parts = ("n", "d") if row["share"] else ("v",)
-        row["inputs"] = [(column, [form[f"{p}_{row['indicator'].id}_{column}"] for p in parts], cell)
+        row["inputs"] = [(column, [form[k] for k in _keys(row["indicator"], column) if k in form.fields], cell)
                          for column, cell in row["cells"]]
     locked_by = lock_notice(unit, year, DataKind.REPORTED)
     history, history_total = reported_history(unit, year)
     return render(request, "targets/reported_grid.html", {
         "unit": unit, "year": year, "rows": rows, "form": form, "can_edit": can_edit and not locked_by,
         "lock_notice": locked_by, "history": history, "history_total": history_total,
-        "columns": [str(m) for m in MONTHS] + [COLUMN_NAMES[YEAR]],
+        "columns": grid_columns(by_quarter), "by_quarter": by_quarter,
         "units": units.filter(depth__lte=unit.depth + 1).order_by("path")[:400],
         "children": units.filter(parent=unit).order_by("path"),
     })

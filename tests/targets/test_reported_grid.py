@@ -71,3 +71,48 @@ def test_another_communes_grid_is_not_found_and_a_viewer_cannot_save(officers, c
     client.force_login(officers["viewer"])
     assert client.get("/reported/?unit=C1&year=2022").status_code == 200
     assert client.post("/reported/?unit=C1&year=2022", {"version": ""}).status_code == 403
+
+
+def quarter_cell(html, indicator, column) -> str:
+    row = re.search(rf'<tr data-indicator="{indicator}">(.*?)</tr>', html, re.S).group(1)
+    return re.search(rf'<td class="([^"]*)" data-column="{column}">(.*?)</td>', row, re.S).group(0)
+
+
+def test_a_quarter_typed_in_the_quarterly_view_is_its_last_month_and_counts_once_above(
+        officers, client, django_capture_on_commit_callbacks):
+    jobs = Indicator.objects.get(code="jobs_found")
+    share = Indicator.objects.get(code="job_placements_poor_share")
+    client.force_login(officers["a"])
+    page = client.get("/reported/?unit=C1&year=2022&period=quarter").content.decode()
+    assert "Quý 1" in page and "Quý 4" in page and "Tháng 3" not in page
+    version = re.search(r'name="version" value="([^"]*)"', page).group(1)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/reported/?unit=C1&year=2022&period=quarter", {
+            "version": version, f"v_{jobs.id}_q1": "30", f"v_{jobs.id}_q2": "12",
+            f"n_{share.id}_q2": "10", f"d_{share.id}_q2": "40"})
+    assert response.status_code == 302 and response["Location"].endswith("&period=quarter")
+    stored = {(v.indicator.code, v.month): (v.value, v.numerator, v.denominator) for v in ReportedValue.objects.all()}
+    assert stored == {("jobs_found", 3): (30, None, None), ("jobs_found", 6): (12, None, None),
+                      ("job_placements_poor_share", 6): (25, 10, 40)}
+    monthly = client.get("/reported/?unit=C1&year=2022").content.decode()
+    assert f'name="v_{jobs.id}_3" value="30"' in monthly
+    client.force_login(officers["district"])
+    html = client.get("/reported/?unit=D1&year=2022").content.decode()
+    row = re.search(r'<tr data-indicator="jobs_found">(.*?)</tr>', html, re.S).group(1)
+    assert re.search(r'class="num subtree">42<', row)
+
+
+def test_a_quarter_entered_month_by_month_shows_their_sum_and_is_not_overwritten(officers, client):
+    jobs = Indicator.objects.get(code="jobs_found")
+    client.force_login(officers["a"])
+    grid_post(client, "C1", 2022, {f"v_{jobs.id}_1": "1.000", f"v_{jobs.id}_2": "500", f"v_{jobs.id}_4": "7"})
+    page = client.get("/reported/?unit=C1&year=2022&period=quarter").content.decode()
+    split = quarter_cell(page, "jobs_found", "q1")
+    assert "split" in split and "1.500" in split and "<input" not in split
+    assert f'name="v_{jobs.id}_q2"' not in page  # April alone lies outside June, where a quarter is stored
+    assert f'name="v_{jobs.id}_q3" ' in page
+    version = re.search(r'name="version" value="([^"]*)"', page).group(1)
+    response = client.post("/reported/?unit=C1&year=2022&period=quarter", {
+        "version": version, f"v_{jobs.id}_q1": "9", f"v_{jobs.id}_q3": "3"})
+    assert response.status_code == 302
+    assert dict(ReportedValue.objects.values_list("month", "value")) == {1: 1000, 2: 500, 4: 7, 9: 3}
