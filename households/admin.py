@@ -17,6 +17,7 @@ from areas.admin import AreaListFilter, AreaScopedAdmin
 from povertyplan import admin as base
 
 from .choices import deprivation_label, deprivation_labels
+from .labels import rule_text
 from .models import Household, Member, PovertyStandard, RosterImport
 from .roster import export
 from .roster.jobs import confirm_job, problems_xlsx, start_job
@@ -136,7 +137,7 @@ class HouseholdAdmin(LockedDataAdminMixin, ExportMixin, AreaScopedAdmin):
     autocomplete_fields = ["unit"]
     list_select_related = ["unit__parent__parent"]
     readonly_fields = ["standard", "classification", "deprived_indicators", "deprivation_count", "low_income_worker",
-                       "classification_rule"]
+                       "rule_applied"]
     inlines = [MemberInline]
     fieldsets = [
         (None, {"fields": ["unit", "survey_year", "code", "head_name", "ethnicity", "area_type", "income_per_capita",
@@ -162,6 +163,10 @@ class HouseholdAdmin(LockedDataAdminMixin, ExportMixin, AreaScopedAdmin):
         if isinstance(inline, MemberInline):
             kwargs["household_form"] = getattr(request, "household_form", None)
         return kwargs
+
+    @admin.display(description=_("rule applied"))
+    def rule_applied(self, household):
+        return rule_text(household.classification_rule)
 
     @admin.display(description=_("deprived indicators"))
     def deprived_indicators(self, household):

@@ -9,6 +9,7 @@ from django.db import IntegrityError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from approvals.models import DataKind
@@ -24,7 +25,7 @@ from .forms import (
     LockedForm,
     MemberFormSet,
 )
-from .labels import TRANSITION_NAMES, indicator_name
+from .labels import TRANSITION_NAMES, indicator_name, rule_text
 from .models import Household, Member
 from .services import EditConflict, apply_classification, household_save, standard_for_year, version_of
 
@@ -75,12 +76,12 @@ def household_detail(request, pk):
 
 
 TRANSITION_LABELS = {
-    "stayed_poor": TRANSITION_NAMES["still_poor"], "escaped_to_near_poor": _("escaped poverty, now near-poor"),
+    "stayed_poor": TRANSITION_NAMES["still_poor"], "escaped_to_near_poor": gettext_lazy("escaped poverty, now near-poor"),
     "escaped_to_not_poor": TRANSITION_NAMES["escaped"], "newly_poor": TRANSITION_NAMES["newly_poor"],
-    "near_poor_to_poor": _("from near-poor into poverty"), "re_poor": TRANSITION_NAMES["re_poor"],
-    "stayed_near_poor": _("still near-poor"), "newly_near_poor": _("newly near-poor"),
-    "escaped_near_poor": _("no longer near-poor"), "stayed_not_poor": _("not poor both years"),
-    "new_household": _("first record"),
+    "near_poor_to_poor": gettext_lazy("from near-poor into poverty"), "re_poor": TRANSITION_NAMES["re_poor"],
+    "stayed_near_poor": gettext_lazy("still near-poor"), "newly_near_poor": gettext_lazy("newly near-poor"),
+    "escaped_near_poor": gettext_lazy("no longer near-poor"), "stayed_not_poor": gettext_lazy("not poor both years"),
+    "new_household": gettext_lazy("first record"),
 }
 
 
@@ -239,7 +240,7 @@ def classify_preview(request, pk=None):
         return JsonResponse({"ok": False, "message": " ".join(error.messages)})
     return JsonResponse({
         "ok": True, "classification": result.classification, "label": household.get_classification_display(),
-        "standard": result.standard, "rule": result.rule,
+        "standard": result.standard, "rule": rule_text(result.rule),
         "deprivations": [{"code": c, "name": indicator_name(c)} for c in result.deprivations],
     })
 

@@ -70,3 +70,10 @@ def moment(value) -> str:
 def unit_label(unit) -> str:
     """A unit where it sits: "Bản 1 — Xã Chiềng Ban — Huyện Mai Sơn" (up to, not including, the province)."""
     return "" if unit is None else unit.full_name
+
+
+def in_language(vietnamese: str, english: str) -> str:
+    """A name kept in both languages (the decrees' names and their English): the one of the current language."""
+    from django.utils.translation import get_language
+
+    return english if (get_language() or "vi").startswith("en") and english else vietnamese

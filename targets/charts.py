@@ -5,11 +5,18 @@ graph objects costs milliseconds per figure, which the page budget cannot spare.
 its data as columns and rows, for the table view and the .csv / .xlsx downloads.
 
 Colours: the Okabe–Ito palette, safe for colour-blind readers; status never by colour alone (a word and
-a symbol go with it). Numbers: Vietnamese formats (18,66% · 13.000), in hover texts and on the axes.
+a symbol go with it). Numbers: the current language's formats (18,66% · 13.000 in Vietnamese), in hover texts
+and on the axes; words through gettext, like every page.
 """
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+from django.utils.formats import get_format
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
+
+from povertyplan import display
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, YELLOW, BLACK = OKABE_ITO
@@ -28,11 +35,8 @@ PERCENT, INTEGER, DECIMAL, TEXT = "percent", "integer", "decimal", "text"
 
 
 def vn_number(value, decimals: int = 0) -> str:
-    """18.66 → "18,66"; 13000 → "13.000" (Vietnamese grouping and decimal comma)."""
-    if value is None:
-        return "—"
-    text = f"{float(value):,.{decimals}f}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    """18.66 → "18,66"; 13000 → "13.000" in Vietnamese (povertyplan.display, so 13,000 in English)."""
+    return display.number(value, decimals, fixed=True)
 
 
 def vn_percent(value, decimals: int = 2) -> str:
@@ -73,7 +77,7 @@ class Chart:
 
 def _layout(title: str = "", **extra) -> dict:
     layout = {
-        "separators": ",.",  # decimal comma, thousands dot
+        "separators": get_format("DECIMAL_SEPARATOR") + get_format("THOUSAND_SEPARATOR"),
         "font": {"family": "system-ui, Segoe UI, Roboto, Noto Sans, sans-serif", "size": 13},
         "margin": {"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
         "paper_bgcolor": "#fff",
@@ -134,7 +138,8 @@ def rates_by_year(series: dict[str, list[tuple]], standards: list[tuple], title:
             shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1,
                            "line": {"color": BLACK, "dash": "dash", "width": 1.5}})
             annotations.append({"x": x, "y": 1, "xref": "x", "yref": "paper", "showarrow": False,
-                                "text": f"Đổi chuẩn nghèo: {previous[1]} → {current[1]}", "xanchor": "center",
+                                "text": _("New poverty standard: %(before)s → %(after)s") % {
+                                    "before": previous[1], "after": current[1]}, "xanchor": "center",
                                 "yanchor": "bottom", "font": {"size": 11}})
     return {"data": traces, "layout": _layout(
         title, shapes=shapes, annotations=annotations,
@@ -153,8 +158,9 @@ def unit_bars(rows: list[tuple], title: str, value_label: str, goal: float | Non
         "type": "bar", "orientation": "h", "name": value_label,
         "y": [r[1] for r in rows], "x": [r[2] for r in rows], "customdata": [r[0] for r in rows],
         "marker": {"color": BLUE}, "text": [fmt(r[2]) for r in rows], "textposition": "auto",
-        "hovertext": [f"{r[1]}: {fmt(r[2])}" + (f" ({vn_number(r[3])} / {vn_number(r[4])} hộ)" if r[4] else "")
-                      + (" — bấm để xem cấp dưới" if drill else "") for r in rows],
+        "hovertext": [f"{r[1]}: {fmt(r[2])}" + (" " + _("(%(numerator)s / %(denominator)s households)") % {
+                          "numerator": vn_number(r[3]), "denominator": vn_number(r[4])} if r[4] else "")
+                      + (" — " + _("click to see the level below") if drill else "") for r in rows],
         "hoverinfo": "text",
     }
     shapes, annotations = [], []
@@ -176,13 +182,14 @@ def ethnic_bars(rows: list[tuple], title: str) -> dict:
     """`rows`: [(group name, households, poor rate, near-poor rate)], drawn by poor rate."""
     rows = sorted(rows, key=lambda r: (r[2] or 0))
     traces = []
-    for index, (label, colour, pattern) in enumerate((("Tỷ lệ hộ nghèo", VERMILLION, ""),
-                                                      ("Tỷ lệ hộ cận nghèo", SKY, "/"))):
+    for index, (label, colour, pattern) in enumerate(((_("Poor-household rate"), VERMILLION, ""),
+                                                      (_("Near-poor household rate"), SKY, "/"))):
         traces.append({
             "type": "bar", "orientation": "h", "name": label, "y": [r[0] for r in rows],
             "x": [r[2 + index] for r in rows], "marker": {"color": colour, "pattern": {"shape": pattern}},
-            "hovertext": [f"{r[0]} — {label.lower()}: {vn_percent(r[2 + index])} trên {vn_number(r[1])} hộ"
-                          for r in rows], "hoverinfo": "text",
+            "hovertext": [_("%(group)s — %(rate_name)s: %(rate)s of %(households)s households") % {
+                "group": r[0], "rate_name": label.lower(), "rate": vn_percent(r[2 + index]),
+                "households": vn_number(r[1])} for r in rows], "hoverinfo": "text",
         })
     return {"data": traces, "layout": _layout(
         title, barmode="group", height=max(240, 80 + 40 * len(rows)),
@@ -201,7 +208,8 @@ def censored_headcounts(rows: list[tuple], dimension_colours: dict, title: str) 
             traces.append({
                 "type": "bar", "orientation": "h", "name": dimension, "y": [r[0] for r in part],
                 "x": [r[2] for r in part], "marker": {"color": colour},
-                "hovertext": [f"{r[0]} ({dimension}): {vn_percent(r[2])} số hộ nghèo đa chiều và thiếu hụt"
+                "hovertext": [_("%(indicator)s (%(dimension)s): %(rate)s of households multidimensionally poor "
+                                "and deprived") % {"indicator": r[0], "dimension": dimension, "rate": vn_percent(r[2])}
                               for r in part], "hoverinfo": "text",
             })
     return {"data": traces, "layout": _layout(
@@ -217,7 +225,8 @@ def dimension_shares(rows: list[tuple], dimension_colours: dict, title: str) -> 
         "type": "bar", "orientation": "h", "name": label, "y": ["M0"], "x": [share],
         "marker": {"color": dimension_colours.get(label, GREY)},
         "text": [vn_percent(share, 0) if share >= 12 else ""], "textposition": "inside", "insidetextanchor": "middle",
-        "hovertext": [f"{label}: {vn_percent(share)} của M0"], "hoverinfo": "text",
+        "hovertext": [_("%(dimension)s: %(share)s of M0") % {"dimension": label, "share": vn_percent(share)}],
+        "hoverinfo": "text",
     } for label, share in rows]
     return {"data": traces, "layout": _layout(
         title, barmode="stack", height=280, xaxis=_axis("", ticksuffix="%", range=[0, 100]),
@@ -226,23 +235,33 @@ def dimension_shares(rows: list[tuple], dimension_colours: dict, title: str) -> 
 
 # -- transitions between two survey years -------------------------------------------------------------
 
-CLASS_LABELS = {"poor": "Nghèo", "near_poor": "Cận nghèo", "middle": "Trung bình", "not_poor": "Không nghèo",
-                "new": "Hộ mới"}
+CLASS_LABELS = {"poor": pgettext_lazy("movement", "Poor"), "near_poor": pgettext_lazy("movement", "Near-poor"),
+                "middle": pgettext_lazy("movement", "Middle"), "not_poor": pgettext_lazy("movement", "Not poor"),
+                "new": pgettext_lazy("movement", "New household")}
 CLASS_COLOURS = {"poor": VERMILLION, "near_poor": ORANGE, "middle": SKY, "not_poor": BLUE, "new": GREY}
+MOVEMENTS = {
+    "new": pgettext_lazy("movement", "New household"), "still_poor": pgettext_lazy("movement", "Still poor"),
+    "escaped": pgettext_lazy("movement", "Escaped poverty"),
+    "near_poor_to_poor": pgettext_lazy("movement", "Near-poor → poor"),
+    "newly_poor": pgettext_lazy("movement", "Newly poor or poor again"),
+    "unchanged": pgettext_lazy("movement", "No change"), "moved": pgettext_lazy("movement", "Changed group"),
+}
+MOVEMENT_COLOURS = {"escaped": "rgba(0,158,115,0.55)", "newly_poor": "rgba(213,94,0,0.6)",
+                    "near_poor_to_poor": "rgba(204,121,167,0.6)", "still_poor": "rgba(213,94,0,0.3)"}
+
+
+def movement_code(before: str, now: str) -> str:
+    if before == "new":
+        return "new"
+    if before == "poor":
+        return "still_poor" if now == "poor" else "escaped"
+    if now == "poor":
+        return "near_poor_to_poor" if before == "near_poor" else "newly_poor"
+    return "unchanged" if before == now else "moved"
 
 
 def movement(before: str, now: str) -> str:
-    if before == "new":
-        return "Hộ mới"
-    if before == "poor":
-        return "Vẫn nghèo" if now == "poor" else "Thoát nghèo"
-    if now == "poor":
-        return "Cận nghèo → nghèo" if before == "near_poor" else "Nghèo mới hoặc tái nghèo"
-    return "Không đổi" if before == now else "Chuyển nhóm"
-
-
-MOVEMENT_COLOURS = {"Thoát nghèo": "rgba(0,158,115,0.55)", "Nghèo mới hoặc tái nghèo": "rgba(213,94,0,0.6)",
-                    "Cận nghèo → nghèo": "rgba(204,121,167,0.6)", "Vẫn nghèo": "rgba(213,94,0,0.3)"}
+    return str(MOVEMENTS[movement_code(before, now)])
 
 
 def sankey(flows: list[tuple], year_from: int, year_to: int, title: str) -> dict:
@@ -263,9 +282,10 @@ def sankey(flows: list[tuple], year_from: int, year_to: int, title: str) -> dict
         "link": {
             "source": [before.index(f[0]) for f in links], "target": [len(before) + after.index(f[1]) for f in links],
             "value": [f[2] for f in links],
-            "color": [MOVEMENT_COLOURS.get(movement(f[0], f[1]), "rgba(138,143,152,0.35)") for f in links],
-            "customdata": [f"{CLASS_LABELS[f[0]]} → {CLASS_LABELS[f[1]]}: {vn_number(f[2])} hộ — {movement(f[0], f[1])}"
-                           for f in links],
+            "color": [MOVEMENT_COLOURS.get(movement_code(f[0], f[1]), "rgba(138,143,152,0.35)") for f in links],
+            "customdata": [_("%(before)s → %(after)s: %(households)s households — %(movement)s") % {
+                "before": CLASS_LABELS[f[0]], "after": CLASS_LABELS[f[1]], "households": vn_number(f[2]),
+                "movement": movement(f[0], f[1])} for f in links],
             "hovertemplate": "%{customdata}<extra></extra>",
         },
     }], "layout": _layout(title, height=420)}
@@ -282,19 +302,22 @@ def cumulative_by_month(points: list[tuple], goal: float | None, title: str, lab
     for value in monthly:
         running += value
         cumulative.append(running)
-    months = [f"T{m}" for m in range(1, 13)]
+    months = [_("M%(month)s") % {"month": m} for m in range(1, 13)]
     traces = [
-        {"type": "bar", "name": f"{label} trong tháng", "x": months, "y": monthly, "marker": {"color": SKY},
-         "hovertext": [f"Tháng {m}: {vn_number(v)}" for m, v in zip(range(1, 13), monthly)], "hoverinfo": "text"},
-        {"type": "scatter", "mode": "lines+markers", "name": f"{label} cộng dồn", "x": months, "y": cumulative,
-         "line": {"color": BLUE, "width": 3},
-         "hovertext": [f"Cộng dồn đến tháng {m}: {vn_number(v)}" for m, v in zip(range(1, 13), cumulative)],
-         "hoverinfo": "text"},
+        {"type": "bar", "name": _("%(indicator)s in the month") % {"indicator": label}, "x": months, "y": monthly,
+         "marker": {"color": SKY}, "hoverinfo": "text",
+         "hovertext": [_("Month %(month)s: %(value)s") % {"month": m, "value": vn_number(v)}
+                       for m, v in zip(range(1, 13), monthly)]},
+        {"type": "scatter", "mode": "lines+markers", "name": _("%(indicator)s, cumulated") % {"indicator": label},
+         "x": months, "y": cumulative, "line": {"color": BLUE, "width": 3}, "hoverinfo": "text",
+         "hovertext": [_("Cumulated to month %(month)s: %(value)s") % {"month": m, "value": vn_number(v)}
+                       for m, v in zip(range(1, 13), cumulative)]},
     ]
     if goal is not None:
-        traces.append({"type": "scatter", "mode": "lines", "name": f"Mục tiêu {vn_number(goal)}", "x": months,
-                       "y": [goal] * 12, "line": {"color": BLACK, "dash": "dot", "width": 2}, "hoverinfo": "name"})
-    return {"data": traces, "layout": _layout(title, height=320, xaxis=_axis("Tháng"),
+        traces.append({"type": "scatter", "mode": "lines", "name": _("Goal %(value)s") % {"value": vn_number(goal)},
+                       "x": months, "y": [goal] * 12, "line": {"color": BLACK, "dash": "dot", "width": 2},
+                       "hoverinfo": "name"})
+    return {"data": traces, "layout": _layout(title, height=320, xaxis=_axis(_("Month")),
                                                yaxis=_axis("", rangemode="tozero", tickformat=",d"))}
 
 

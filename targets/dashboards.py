@@ -6,26 +6,22 @@ from decimal import Decimal
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from areas.models import Unit
+from households.choices import deprivation_label
+from households.models import Classification, Ethnicity
 from households.standards.builtin import DIMENSIONS
+from povertyplan.display import in_language
 
 from . import charts, selectors
-from .catalogue import CLASS_NAMES, DIMENSION_NAMES, ETHNIC_GROUPS
+from .catalogue import DIMENSION_NAMES, ETHNIC_GROUPS
 from .charts import INTEGER, PERCENT, Chart, Column
 from .dashboard_sums import BEFORE, CLASSES, RE_POOR_CODE, ethnic_code, transition_code
 from .models import Indicator, Scope, Target
 
-DEPRIVATION_NAMES = {
-    "health_access": "Tiếp cận dịch vụ y tế", "health_insurance": "Bảo hiểm y tế",
-    "adult_education": "Trình độ giáo dục của người lớn", "child_school": "Tình trạng đi học của trẻ em",
-    "housing_quality": "Chất lượng nhà ở", "housing_area": "Diện tích nhà ở bình quân đầu người",
-    "water": "Nguồn nước sinh hoạt", "latrine": "Nhà tiêu hợp vệ sinh", "telecom": "Sử dụng dịch vụ viễn thông",
-    "information_assets": "Tài sản phục vụ tiếp cận thông tin", "information_means": "Phương tiện tiếp cận thông tin",
-    "employment": "Việc làm", "dependents": "Người phụ thuộc trong hộ", "nutrition": "Dinh dưỡng",
-}
-DIMENSION_COLOURS = dict(zip((vi.capitalize() for vi, _ in DIMENSION_NAMES.values()), charts.OKABE_ITO))
-SHORT_STANDARD = {"QD59-2015": "QĐ 59/2015", "ND07-2021": "NĐ 07/2021"}
+SHORT_STANDARD = {"QD59-2015": gettext_lazy("Decision 59/2015"), "ND07-2021": gettext_lazy("Decree 07/2021")}
 # Household list filters (URL contract of households:list) behind each computed indicator's numerator
 HOUSEHOLD_FILTERS = {
     "poor_rate": {"classification": "poor"},
@@ -80,6 +76,22 @@ def _int(value):
     return None if value is None else int(value)
 
 
+def _short(standard) -> str:
+    return str(SHORT_STANDARD.get(standard.code, standard.code))
+
+
+def _dimension(code) -> str:
+    return in_language(*DIMENSION_NAMES[code]).capitalize()
+
+
+def _dimension_colours() -> dict:
+    return {_dimension(code): colour for code, colour in zip(DIMENSION_NAMES, charts.OKABE_ITO)}
+
+
+def _class_name(code) -> str:
+    return _("new household (none the year before)") if code == "new" else Classification(code).label
+
+
 def _goal_path(target: Target, years, baseline=None) -> list[tuple]:
     """The goal drawn on the trend: a level, or the change target's path from its baseline (the stored,
     re-measured one, else the value computed for the baseline year)."""
@@ -104,25 +116,27 @@ def rates_chart(user, unit_code, standards=None) -> Chart:
     values = selectors.indicator_values(["poor_rate", "near_poor_rate"], [unit])
     years = sorted({y for (_, _, y) in values})
     series, rows = {}, []
-    for code, label in (("poor_rate", "Tỷ lệ hộ nghèo"), ("near_poor_rate", "Tỷ lệ hộ cận nghèo")):
+    for code, label in (("poor_rate", _("Poor-household rate")), ("near_poor_rate", _("Near-poor household rate"))):
         series[label] = []
         for year in years:
             pair = values.get((code, unit.pk, year))
             standard = _standard_of(year, standards)
             if pair is not None and standard is not None:
-                series[label].append((year, _rate(pair), SHORT_STANDARD.get(standard.code, standard.code)))
+                series[label].append((year, _rate(pair), _short(standard)))
     for year in years:
         standard = _standard_of(year, standards)
         poor, near = values.get(("poor_rate", unit.pk, year)), values.get(("near_poor_rate", unit.pk, year))
-        rows.append([year, SHORT_STANDARD.get(standard.code, standard.code) if standard else "",
+        rows.append([year, _short(standard) if standard else "",
                      _rate(poor), _rate(near), _int(poor[0]) if poor else None, _int(near[0]) if near else None,
                      _int(poor[1]) if poor else None])
-    marks = [(s.code, SHORT_STANDARD.get(s.code, s.code), s.first_year) for s in standards]
-    title = f"Tỷ lệ hộ nghèo, cận nghèo theo năm — {unit.name}"
+    marks = [(s.code, _short(s), s.first_year) for s in standards]
+    title = _("Poor and near-poor household rates by year — %(unit)s") % {"unit": unit.name}
     return Chart("rates", title, charts.rates_by_year(series, marks, ""), [
-        Column("Năm"), Column("Chuẩn nghèo"), Column("Tỷ lệ hộ nghèo", PERCENT), Column("Tỷ lệ hộ cận nghèo", PERCENT),
-        Column("Hộ nghèo", INTEGER), Column("Hộ cận nghèo", INTEGER), Column("Tổng số hộ", INTEGER)], rows,
-        note="Mỗi chuẩn nghèo một đoạn: tỷ lệ không nối qua hai chuẩn khác nhau.", params={"unit": unit.code})
+        Column(_("Year")), Column(_("Poverty standard")), Column(_("Poor-household rate"), PERCENT),
+        Column(_("Near-poor household rate"), PERCENT), Column(_("Poor households"), INTEGER),
+        Column(_("Near-poor households"), INTEGER), Column(_("All households"), INTEGER)], rows,
+        note=_("One line per poverty standard: a rate is never joined across two different standards."),
+        params={"unit": unit.code})
 
 
 def breakdown_chart(user, unit_code, indicator_code="poor_rate", year=None, scope=Scope.PROVINCE,
@@ -145,16 +159,17 @@ def breakdown_chart(user, unit_code, indicator_code="poor_rate", year=None, scop
     drill = any(c.level != "village" for c in children)
     goal = float(target.value) if target is not None and target.shape != Target.Shape.CHANGE and target.value is not None \
         and target.value_unit == Target.ValueUnit.PERCENT else None
-    figure = charts.unit_bars(bars, "", indicator.name_vi, goal, "Mục tiêu", percent=percent or indicator.unit == "index",
-                              drill=drill)
+    name = indicator.display_name
+    figure = charts.unit_bars(bars, "", name, goal, _("Goal"), percent=percent or indicator.unit == "index", drill=drill)
     bars.sort(key=lambda r: -(r[2] or 0))
     params = {"unit": unit.code, "indicator": indicator.code, "year": year, "scope": scope}
     if target is not None:
         params["target"] = target.pk
-    return Chart("breakdown", f"{indicator.name_vi} theo đơn vị trực thuộc {unit.name} — năm {year}", figure, [
-        Column("Mã"), Column("Đơn vị"), Column(indicator.name_vi, PERCENT if percent else INTEGER),
-        Column("Tử số", INTEGER), Column("Mẫu số", INTEGER)], [list(r) for r in bars], params=params, drill=drill,
-        note="Bấm vào một thanh để xem cấp dưới." if drill else "")
+    title = _("%(indicator)s by unit under %(unit)s — %(year)s") % {"indicator": name, "unit": unit.name, "year": year}
+    return Chart("breakdown", title, figure, [
+        Column(_("Unit code")), Column(_("Unit")), Column(name, PERCENT if percent else INTEGER),
+        Column(_("Numerator"), INTEGER), Column(_("Denominator"), INTEGER)], [list(r) for r in bars], params=params,
+        drill=drill, note=_("Click a bar to see the level below.") if drill else "")
 
 
 def ethnic_chart(user, unit_code, year=None) -> Chart:
@@ -163,18 +178,22 @@ def ethnic_chart(user, unit_code, year=None) -> Chart:
     codes = [ethnic_code(e, c) for e in ETHNIC_GROUPS for c in ("poor", "near_poor")]
     values = selectors.indicator_values(codes, [unit], [year])
     rows = []
-    for ethnicity, name in ETHNIC_GROUPS.items():
+    for ethnicity in ETHNIC_GROUPS:
         poor = values.get((ethnic_code(ethnicity, "poor"), unit.pk, year))
         near = values.get((ethnic_code(ethnicity, "near_poor"), unit.pk, year))
         if poor is not None:
-            rows.append([name.capitalize(), _int(poor[1]), _rate(poor), _rate(near), _int(poor[0]),
+            name = _("Other ethnic groups") if ethnicity == Ethnicity.OTHER else Ethnicity(ethnicity).label
+            rows.append([name, _int(poor[1]), _rate(poor), _rate(near), _int(poor[0]),
                          _int(near[0]) if near else 0])
     rows.sort(key=lambda r: -(r[2] or 0))
     figure = charts.ethnic_bars([tuple(r[:4]) for r in rows], "")
-    return Chart("ethnic", f"Tỷ lệ hộ nghèo, cận nghèo theo dân tộc — {unit.name}, năm {year}", figure, [
-        Column("Dân tộc"), Column("Số hộ", INTEGER), Column("Tỷ lệ hộ nghèo", PERCENT),
-        Column("Tỷ lệ hộ cận nghèo", PERCENT), Column("Hộ nghèo", INTEGER), Column("Hộ cận nghèo", INTEGER)], rows,
-        note="Mẫu số: số hộ của chính dân tộc đó.", params={"unit": unit.code, "year": year})
+    title = _("Poor and near-poor household rates by ethnic group — %(unit)s, %(year)s") % {
+        "unit": unit.name, "year": year}
+    return Chart("ethnic", title, figure, [
+        Column(_("Ethnic group")), Column(_("Number of households"), INTEGER),
+        Column(_("Poor-household rate"), PERCENT), Column(_("Near-poor household rate"), PERCENT),
+        Column(_("Poor households"), INTEGER), Column(_("Near-poor households"), INTEGER)], rows,
+        note=_("Denominator: the households of that ethnic group."), params={"unit": unit.code, "year": year})
 
 
 def _profile(user, unit_code, year, standards=None):
@@ -194,19 +213,21 @@ def censored_chart(user, unit_code, year=None, standards=None) -> Chart:
     unit, year, standard, dimensions, values = _profile(user, unit_code, year, standards)
     rows = []
     for dimension, names in dimensions.items():
-        label = DIMENSION_NAMES[dimension][0].capitalize()
+        label = _dimension(dimension)
         for name in names:
             pair = values.get(f"censored_{name}")
-            rows.append([DEPRIVATION_NAMES.get(name, name), label, _rate(pair), _int(pair[0]) if pair else None])
+            rows.append([deprivation_label(name), label, _rate(pair), _int(pair[0]) if pair else None])
     h, a, m0 = (_rate(values.get(c), percent=False) for c in ("mpi_headcount", "mpi_intensity", "mpi_m0"))
-    note = (f"Chuẩn {SHORT_STANDARD.get(standard.code, standard.code)}, ngưỡng k = {standard.min_deprivations}/"
-            f"{sum(len(v) for v in dimensions.values())} chỉ số, trọng số bằng nhau. H = {charts.vn_number(h, 4)}, "
-            f"A = {charts.vn_number(a, 4)}, M0 = {charts.vn_number(m0, 4)}. Chỉ để phân tích: hộ nghèo chính thức "
-            f"còn xét thu nhập.") if standard else "Chưa có số liệu."
-    figure = charts.censored_headcounts([tuple(r[:3]) for r in rows if r[2] is not None], DIMENSION_COLOURS, "")
-    return Chart("censored", f"Tỷ lệ thiếu hụt có kiểm duyệt theo chỉ số — {unit.name}, năm {year}", figure, [
-        Column("Chỉ số"), Column("Chiều"), Column("h_j(k)", PERCENT), Column("Số hộ", INTEGER)], rows, note=note,
-        params={"unit": unit.code, "year": year})
+    note = _("Standard %(standard)s, cut-off k = %(k)s of %(n)s indicators, equal weights. H = %(h)s, A = %(a)s, "
+             "M0 = %(m0)s. For analysis only: the official poor are also judged by income.") % {
+        "standard": _short(standard), "k": standard.min_deprivations, "n": sum(len(v) for v in dimensions.values()),
+        "h": charts.vn_number(h, 4), "a": charts.vn_number(a, 4), "m0": charts.vn_number(m0, 4),
+    } if standard else _("No figures yet.")
+    figure = charts.censored_headcounts([tuple(r[:3]) for r in rows if r[2] is not None], _dimension_colours(), "")
+    title = _("Censored headcount by indicator — %(unit)s, %(year)s") % {"unit": unit.name, "year": year}
+    return Chart("censored", title, figure, [
+        Column(_("Indicator")), Column(_("Dimension")), Column("h_j(k)", PERCENT),
+        Column(_("Number of households"), INTEGER)], rows, note=note, params={"unit": unit.code, "year": year})
 
 
 def dimensions_chart(user, unit_code, year=None, standards=None) -> Chart:
@@ -216,11 +237,12 @@ def dimensions_chart(user, unit_code, year=None, standards=None) -> Chart:
     for dimension, names in dimensions.items():
         count = sum(values[f"censored_{n}"][0] for n in names if values.get(f"censored_{n}"))
         share = float(Decimal(count) / Decimal(c_sum) * 100) if c_sum else None
-        rows.append([DIMENSION_NAMES[dimension][0].capitalize(), share, _int(count)])
-    figure = charts.dimension_shares([(r[0], r[1]) for r in rows if r[1] is not None], DIMENSION_COLOURS, "")
-    return Chart("dimensions", f"Đóng góp của từng chiều vào M0 — {unit.name}, năm {year}", figure, [
-        Column("Chiều"), Column("Phần của M0", PERCENT), Column("Lượt thiếu hụt có kiểm duyệt", INTEGER)], rows,
-        note="Trọng số bằng nhau: phần của một chiều = lượt thiếu hụt của các chỉ số thuộc chiều / tổng lượt.",
+        rows.append([_dimension(dimension), share, _int(count)])
+    figure = charts.dimension_shares([(r[0], r[1]) for r in rows if r[1] is not None], _dimension_colours(), "")
+    title = _("Contribution of each dimension to M0 — %(unit)s, %(year)s") % {"unit": unit.name, "year": year}
+    return Chart("dimensions", title, figure, [
+        Column(_("Dimension")), Column(_("Share of M0"), PERCENT), Column(_("Censored deprivations"), INTEGER)], rows,
+        note=_("Equal weights: a dimension's share = the censored deprivations of its indicators / all of them."),
         params={"unit": unit.code, "year": year})
 
 
@@ -234,14 +256,19 @@ def transitions_chart(user, unit_code, year=None, standards=None) -> Chart:
     re_poor = values.get((RE_POOR_CODE, unit.pk, year))
     standards = standards or selectors.standards_by_year()
     crossing = year and _standard_of(year, standards) != _standard_of(year - 1, standards)
-    note = f"Tái nghèo: {charts.vn_number(re_poor[0] if re_poor else 0)} hộ (đã từng nghèo trước năm {year - 1})." \
-        if year else ""
+    note = _("Fell back into poverty: %(n)s households (poor at some time before %(year)s).") % {
+        "n": charts.vn_number(re_poor[0] if re_poor else 0), "year": year - 1} if year else ""
     if crossing:
-        note += " Hai năm thuộc hai chuẩn nghèo khác nhau: một phần dịch chuyển là do đổi chuẩn."
-    rows = [[CLASS_NAMES[b], CLASS_NAMES[a], charts.movement(b, a), n] for b, a, n in flows]
-    figure = charts.sankey(flows, (year or 1) - 1, year or 0, "")
-    return Chart("transitions", f"Dịch chuyển giữa năm {(year or 1) - 1} và {year} — {unit.name}", figure, [
-        Column(f"Năm {(year or 1) - 1}"), Column(f"Năm {year}"), Column("Dịch chuyển"), Column("Số hộ", INTEGER)],
+        note += " " + _("The two years fall under two different poverty standards: part of the movement comes from "
+                        "the change of standard.")
+    rows = [[_class_name(b), _class_name(a), charts.movement(b, a), n] for b, a, n in flows]
+    before = (year or 1) - 1
+    figure = charts.sankey(flows, before, year or 0, "")
+    title = _("Movements between %(before)s and %(year)s — %(unit)s") % {"before": before, "year": year,
+                                                                         "unit": unit.name}
+    return Chart("transitions", title, figure, [
+        Column(_("Year %(year)s") % {"year": before}), Column(_("Year %(year)s") % {"year": year}),
+        Column(_("Transition")), Column(_("Number of households"), INTEGER)],
         rows, note=note.strip(), params={"unit": unit.code, "year": year})
 
 
@@ -256,16 +283,16 @@ def trend_chart(user, target_pk, unit_code=None, standards=None) -> Chart:
     if not values and indicator.kind == Indicator.Kind.REPORTED:
         values = selectors.indicator_values([indicator.code], [unit])
     points = []
-    for (_, _, year), pair in sorted(values.items(), key=lambda kv: kv[0][2]):
+    for (_code, _unit_pk, year), pair in sorted(values.items(), key=lambda kv: kv[0][2]):
         standard = _standard_of(year, standards)
         value = _rate(pair, percent) if pair[1] is not None else float(pair[0])
-        code = SHORT_STANDARD.get(standard.code, standard.code) if standard else "—"
+        code = _short(standard) if standard else "—"
         points.append((year, value, code, pair))
     baseline = next((v for y, v, _, _ in points if y == target.baseline_year), None)
     goal = _goal_path(target, [p[0] for p in points], baseline) if unit.parent_id is None else []
-    series = {indicator.name_vi: [(y, v, c) for y, v, c, _ in points]}
-    marks = [(s.code, SHORT_STANDARD.get(s.code, s.code), s.first_year) for s in standards]
-    figure = charts.rates_by_year(series, marks, "", [("Mục tiêu", goal)] if goal else ())
+    series = {indicator.display_name: [(y, v, c) for y, v, c, _pair in points]}
+    marks = [(s.code, _short(s), s.first_year) for s in standards]
+    figure = charts.rates_by_year(series, marks, "", [(_("Goal"), goal)] if goal else ())
     if not percent:
         figure["layout"]["yaxis"].update(ticksuffix="", tickformat=",d")
     rows = [[y, c, v, _int(pair[0]), _int(pair[1])] for y, v, c, pair in points]
@@ -273,10 +300,11 @@ def trend_chart(user, target_pk, unit_code=None, standards=None) -> Chart:
     for row in rows:
         row.append(goal_by_year.get(row[0]))
     kind = PERCENT if percent else INTEGER
-    return Chart("trend", f"{indicator.name_vi} qua các năm — {unit.name}", figure, [
-        Column("Năm"), Column("Chuẩn nghèo"), Column("Giá trị", kind), Column("Tử số", INTEGER),
-        Column("Mẫu số", INTEGER), Column("Mục tiêu", kind)], rows,
-        note="Đường chấm: mục tiêu của kế hoạch (từ năm gốc, với chỉ tiêu giảm theo năm)." if goal else "",
+    title = _("%(indicator)s over the years — %(unit)s") % {"indicator": indicator.display_name, "unit": unit.name}
+    return Chart("trend", title, figure, [
+        Column(_("Year")), Column(_("Poverty standard")), Column(_("Value"), kind), Column(_("Numerator"), INTEGER),
+        Column(_("Denominator"), INTEGER), Column(_("Goal"), kind)], rows,
+        note=_("Dotted line: the plan's goal (from the baseline year, for a target of change per year).") if goal else "",
         params={"target": target.pk, "unit": unit.code})
 
 
@@ -287,18 +315,21 @@ def reported_chart(user, target_pk, unit_code=None) -> Chart:
     year = target.plan.year_end
     points = selectors.reported_points(target.indicator_id, unit, year)
     goal = float(target.value) if target.value is not None and unit.parent_id is None else None
-    figure = charts.cumulative_by_month(points, goal, "", target.indicator.name_vi)
+    name = target.indicator.display_name
+    figure = charts.cumulative_by_month(points, goal, "", name)
     monthly = [0.0] * 12
     for month, value in points:
         monthly[(month or 12) - 1] += float(value)
     rows, running = [], 0.0
     for m, value in enumerate(monthly, start=1):
         running += value
-        rows.append([f"Tháng {m}/{year}", value, running])
-    return Chart("reported", f"{target.indicator.name_vi}: báo cáo cộng dồn theo tháng, năm {year} — {unit.name}",
-                 figure, [Column("Tháng"), Column("Trong tháng", INTEGER), Column("Cộng dồn", INTEGER)], rows,
-                 note="Báo cáo cả năm (không ghi tháng) được tính vào tháng 12.",
-                 params={"target": target.pk, "unit": unit.code})
+        rows.append([_("Month %(month)s/%(year)s") % {"month": m, "year": year}, value, running])
+    title = _("%(indicator)s: reports cumulated by month, %(year)s — %(unit)s") % {
+        "indicator": name, "year": year, "unit": unit.name}
+    return Chart("reported", title, figure, [
+        Column(_("Month")), Column(_("In the month"), INTEGER), Column(_("Cumulated"), INTEGER)], rows,
+        note=_("A whole-year report (no month given) counts in December."),
+        params={"target": target.pk, "unit": unit.code})
 
 
 COMPARE_CODES = ["poor_rate", "near_poor_rate", "poor_health_insurance", "poor_hygienic_water",
@@ -316,11 +347,11 @@ def compare_chart(user, unit_codes: list[str]) -> Chart:
     shared = [c for c in COMPARE_CODES if c in indicators
               and all((c, u.pk, latest[u.pk]) in values for u in units)]
     bars = [(f"{u.name} ({latest[u.pk]})", [_rate(values[(c, u.pk, latest[u.pk])]) for c in shared]) for u in units]
-    figure = charts.compare_bars([indicators[c].name_vi for c in shared], bars, "")
-    rows = [[indicators[c].name_vi, *[_rate(values[(c, u.pk, latest[u.pk])]) for u in units]] for c in shared]
-    return Chart("compare", "So sánh các đơn vị trên các chỉ số chung", figure,
-                 [Column("Chỉ số"), *[Column(f"{u.name} ({latest[u.pk]})", PERCENT) for u in units]], rows,
-                 note="Mỗi đơn vị lấy năm rà soát gần nhất có số liệu; chỉ những chỉ số đơn vị nào cũng có.",
+    figure = charts.compare_bars([indicators[c].display_name for c in shared], bars, "")
+    rows = [[indicators[c].display_name, *[_rate(values[(c, u.pk, latest[u.pk])]) for u in units]] for c in shared]
+    return Chart("compare", _("Units compared on the indicators they share"), figure,
+                 [Column(_("Indicator")), *[Column(f"{u.name} ({latest[u.pk]})", PERCENT) for u in units]], rows,
+                 note=_("Each unit at its latest review year with figures; only the indicators every unit has."),
                  params={"units": ",".join(u.code for u in units)})
 
 
@@ -347,50 +378,3 @@ def build(key: str, user, params) -> Chart:
         return BUILDERS[key](user, params)
     except (KeyError, ValueError) as error:
         raise Http404(f"missing or wrong parameter: {error}") from error
-
-
-def explanation_sentences(target: Target, attainment) -> list[str]:
-    """How the attainment was computed, in sentences (from the explanation the recompute stored)."""
-    if attainment is None:
-        return ["Chưa tính: chưa có lượt tính lại nào cho chỉ tiêu này."]
-    e = attainment.explanation or {}
-    name = target.indicator.name_vi
-    percent = target.indicator.unit == Indicator.Unit.PERCENT
-    fmt = charts.vn_percent if percent else (lambda v: charts.vn_number(v, 0))
-    sentences = []
-    scope = Scope(e.get("scope", target.scope)).label
-    if e.get("numerator") is not None and e.get("denominator") is not None:
-        sentences.append(f"{name} năm {e.get('year')} ({scope}) = {charts.vn_number(Decimal(e['numerator']))} / "
-                         f"{charts.vn_number(Decimal(e['denominator']))}"
-                         f"{' × 100' if percent else ''} = {fmt(attainment.actual)}.")
-    elif attainment.actual is not None:
-        sentences.append(f"{name} năm {e.get('year')} ({scope}): tổng các báo cáo = {fmt(attainment.actual)}.")
-    else:
-        sentences.append(f"Chưa có số liệu {name.lower()} năm {e.get('year', target.plan.year_end)}.")
-    if target.shape == Target.Shape.CHANGE:
-        if e.get("baseline") is not None:
-            sentences.append(f"Năm gốc {e.get('baseline_year')}: {charts.vn_percent(Decimal(e['baseline']))}"
-                             + (" (đo lại theo chuẩn của kế hoạch)." if target.baseline_value is not None else "."))
-        if e.get("measured") is not None:
-            word = "giảm" if target.direction == Target.Direction.DECREASE else "tăng"
-            sentences.append(f"Mức {word} bình quân: {charts.vn_number(Decimal(e['measured']), 2)} điểm phần trăm/năm, "
-                             f"so với mục tiêu {_goal_words(target)}.")
-    elif attainment.actual is not None:
-        sentences.append(f"So với mục tiêu {_goal_words(target)}.")
-    if e.get("share") is not None and target.share_value is not None:
-        sentences.append(f"Điều kiện tỷ lệ: {charts.vn_percent(Decimal(e['share']))} "
-                         f"({target.get_share_operator_display()} {charts.vn_number(target.share_value, 0)}%).")
-    if attainment.progress is not None:
-        sentences.append(f"Tiến độ: {charts.vn_number(attainment.progress, 0)}% quãng đường đến mục tiêu; "
-                         f"đã qua {charts.vn_number(Decimal(e.get('elapsed', 0)) * 100, 0)}% thời gian kế hoạch.")
-    sentences.append(f"Đánh giá: {attainment.get_status_display()}.")
-    return sentences
-
-
-def _goal_words(target: Target) -> str:
-    unit = {"percent": "%", "points": " điểm/năm", "count": ""}[target.value_unit]
-    if target.operator == Target.Operator.BETWEEN:
-        return f"{charts.vn_number(target.value, 0)}–{charts.vn_number(target.value_max, 0)}{unit}"
-    value = charts.vn_number(target.value, 0 if target.value == int(target.value) else 2) if target.value is not None \
-        else "—"
-    return f"{target.get_operator_display()} {value}{unit}"

@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 from areas.models import Unit
 from households.models import PovertyStandard
 from households.standards.validate import MAX_SURVEY_YEAR, MIN_SURVEY_YEAR
+from povertyplan.display import in_language
 
 YEAR = [MinValueValidator(MIN_SURVEY_YEAR), MaxValueValidator(MAX_SURVEY_YEAR)]
 NOT_NEGATIVE = [MinValueValidator(0)]
@@ -89,9 +90,7 @@ class Indicator(models.Model):
     @property
     def display_name(self) -> str:
         """The name in the current language (name_en in English)."""
-        from django.utils.translation import get_language
-
-        return self.name_en if (get_language() or "vi").startswith("en") and self.name_en else self.name_vi
+        return in_language(self.name_vi, self.name_en)
 
 
 class Scope(models.TextChoices):

@@ -75,7 +75,7 @@ def _keys(indicator, column) -> list[str]:
 
 def _cell_label(indicator, column, part):
     what = {"n": _("numerator"), "d": _("denominator"), "v": _("value")}[part]
-    return f"{indicator.name_vi}, {column.label.lower()}, {what}"
+    return f"{indicator.display_name}, {column.label.lower()}, {what}"
 
 
 @login_required

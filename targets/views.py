@@ -85,7 +85,6 @@ def target_detail(request, pk):
                                                      children))
         _number(charts)
         return {"attainment": attainment, "year": year, "charts": charts,
-                "sentences": dashboards.explanation_sentences(target, attainment),
                 "households_url": dashboards.numerator_households_url(target, unit.code, year)}
 
     figures = _figures(request, "target", build, target.pk, unit.pk)

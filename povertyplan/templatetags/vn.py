@@ -3,6 +3,7 @@
 from django import template
 
 from households.choices import deprivation_labels
+from households.labels import rule_text
 from povertyplan import display
 
 register = template.Library()
@@ -47,3 +48,9 @@ def unit_label(unit):
 def deprivation_names(codes):
     """["adult_education", "water"] → "Trình độ giáo dục của người lớn, Nguồn nước sinh hoạt"."""
     return ", ".join(deprivation_labels(codes))
+
+
+@register.filter
+def classification_rule(rule):
+    """The rule the engine stored (in Vietnamese), in the current language."""
+    return rule_text(rule)

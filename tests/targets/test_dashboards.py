@@ -94,7 +94,7 @@ def test_target_page_draws_trend_with_goal_breakdown_explanation_and_households(
     assert 'id="chart-0-figure"' in html and 'id="chart-1-figure"' in html  # trend, breakdown
     assert "Mục tiêu" in html  # the goal is drawn on the trend
     assert "/households/?unit=94&amp;year=2020&amp;classification=poor" in html
-    assert "= " in html and "Năm gốc 2019" in html  # the explanation as sentences
+    assert "Tính từ " in html and "Năm gốc 2019" in html  # the explanation as sentences
     assert 'data-drill="?unit=CODE"' in html
     assert "<script>" not in html  # no inline scripts: figures travel as JSON
 
@@ -138,7 +138,7 @@ def test_downloads_give_the_chart_rows_as_csv_and_xlsx(manager):
     response = manager.get("/dashboards/data/breakdown.csv?unit=94&indicator=poor_rate&year=2020")
     assert response["Content-Disposition"].endswith('.csv"')
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["Mã", "Đơn vị", "Tỷ lệ hộ nghèo"] and len(rows) == 1 + 11  # Sóc Trăng's 11 districts
+    assert rows[0][:3] == ["Mã đơn vị", "Đơn vị", "Tỷ lệ hộ nghèo"] and len(rows) == 1 + 11  # Sóc Trăng's 11 districts
     response = manager.get("/dashboards/data/breakdown.xlsx?unit=94&indicator=poor_rate&year=2020")
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet.max_row >= 13 and sheet.cell(2, 2).value == "Đơn vị"
