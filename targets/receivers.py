@@ -16,10 +16,9 @@ def recompute_on_households_changed(sender, unit_ids, years, **kwargs):
 @receiver(post_save, dispatch_uid="targets.figures_edited")
 @receiver(post_delete, dispatch_uid="targets.figures_deleted")
 def figures_edited(sender, **kwargs):
-    """A plan, a target, a reported value or a unit's name is part of what the dashboards draw."""
-    from areas.models import Unit
-
+    """A plan, a target or a reported value is part of what the dashboards draw (a renamed unit shows
+    after the next recompute)."""
     from .models import FiguresVersion, Plan, ReportedValue, Target
 
-    if sender in (Plan, Target, ReportedValue, Unit):
+    if sender in (Plan, Target, ReportedValue):
         FiguresVersion.bump()
