@@ -3,6 +3,8 @@ PY := .venv/bin/python
 PIP := .venv/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# make test runs the suite in this many pytest-xdist processes (0: one process)
+TEST_WORKERS ?= 2
 
 .PHONY: run test test-fast bench lint install migrate demo worker messages clean
 
@@ -33,11 +35,11 @@ run: demo
 test: install
 	@scripts/ensure-chromium
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # Everything but the browser and real-worker tests, for quick local loops.
 test-fast: install
-	$(PY) -m pytest -m "not browser and not worker" $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not browser and not worker" $(PYTEST_ARGS)
 
 bench: install
 	DJANGO_SETTINGS_MODULE=povertyplan.settings $(PY) -m benchmarks.run

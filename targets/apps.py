@@ -8,4 +8,6 @@ class TargetsConfig(AppConfig):
     verbose_name = _("plans and targets")
 
     def ready(self):
-        from . import receivers  # noqa: F401 - connects the listeners to households.signals
+        from . import receivers  # connects the listeners to households.signals
+
+        receivers.connect_figure_sources()

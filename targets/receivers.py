@@ -13,12 +13,18 @@ def recompute_on_households_changed(sender, unit_ids, years, **kwargs):
     request_recompute(unit_ids, years)
 
 
-@receiver(post_save, dispatch_uid="targets.figures_edited")
-@receiver(post_delete, dispatch_uid="targets.figures_deleted")
 def figures_edited(sender, **kwargs):
     """A plan, a target or a reported value is part of what the dashboards draw (a renamed unit shows
     after the next recompute)."""
-    from .models import FiguresVersion, Plan, ReportedValue, Target
+    from .models import FiguresVersion
 
-    if sender in (Plan, Target, ReportedValue):
-        FiguresVersion.bump()
+    FiguresVersion.bump()
+
+
+def connect_figure_sources():
+    """Per model: a receiver for every sender would stop Django's fast deletes (targets.sums deletes in bulk)."""
+    from .models import Plan, ReportedValue, Target
+
+    for model in (Plan, Target, ReportedValue):
+        post_save.connect(figures_edited, sender=model, dispatch_uid=f"figures_saved_{model.__name__}")
+        post_delete.connect(figures_edited, sender=model, dispatch_uid=f"figures_deleted_{model.__name__}")
