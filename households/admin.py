@@ -85,11 +85,10 @@ class RosterUploadForm(forms.Form):
         return upload
 
 
-class DeprivationChoices:
-    """Every indicator of deprivation by its name, in the language of the request (evaluated late)."""
-
-    def __iter__(self):
-        return iter([(code, deprivation_label(code)) for code in DEPRIVATION_NAMES])
+def deprivation_choices():
+    """Every indicator of deprivation by its name, in the language of the request: a callable, which Django
+    evaluates on each use (any other iterable it turns into a list once, at import, in Vietnamese)."""
+    return [(code, deprivation_label(code)) for code in DEPRIVATION_NAMES]
 
 
 class HouseholdForm(forms.ModelForm):
@@ -98,7 +97,7 @@ class HouseholdForm(forms.ModelForm):
 
     # Ticked names, not a JSON text box. None (no roster answers: the members decide) stays None when nothing is ticked.
     reported_deprivations = forms.MultipleChoiceField(
-        label=_("deprivations as the roster reports them"), required=False, choices=DeprivationChoices(),
+        label=_("deprivations as the roster reports them"), required=False, choices=deprivation_choices,
         widget=forms.CheckboxSelectMultiple, help_text=_("Only for a household recorded from a roster's answers."),
     )
 

@@ -33,6 +33,16 @@ STATUS_STYLE = {
 
 PERCENT, INTEGER, DECIMAL, TEXT = "percent", "integer", "decimal", "text"
 
+# Plotly's own words (the mode bar over each chart, its hints), each an msgid of locale/*/django.po: static/js/charts.js
+# hands them to Plotly as the page's locale.
+PLOTLY_WORDS = ("Download plot as a PNG", "Download plot", "Zoom", "Pan", "Zoom in", "Zoom out", "Autoscale",
+                "Reset axes", "Reset view", "Toggle Spike Lines", "Show closest data on hover", "Compare data on hover",
+                "Double-click to zoom back out", "Double-click on legend to isolate one trace")
+
+
+def plotly_words() -> dict:
+    return {word: _(word) for word in PLOTLY_WORDS}
+
 
 def vn_number(value, decimals: int = 0) -> str:
     """18.66 → "18,66"; 13000 → "13.000" in Vietnamese (povertyplan.display, so 13,000 in English)."""

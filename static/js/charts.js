@@ -2,8 +2,12 @@
 // bars that carry a unit code in customdata open that unit one level down.
 (function () {
   const phone = window.matchMedia("(max-width: 600px)").matches;
+  const locale = document.documentElement.lang || "vi";
+  const words = document.getElementById("plotly-words");  // the mode bar's words, translated by the server
+  if (words) Plotly.register({ moduleType: "locale", name: locale, dictionary: JSON.parse(words.textContent) });
   const config = { displaylogo: false, responsive: true, displayModeBar: phone ? false : "hover",
-                   modeBarButtonsToRemove: ["lasso2d", "select2d"] };
+                   // sendChartToCloud would upload the figures to Plotly's servers: never offered
+                   modeBarButtonsToRemove: ["lasso2d", "select2d", "sendChartToCloud"], locale: locale };
   document.querySelectorAll(".chart[data-figure]").forEach(function (el) {
     const figure = JSON.parse(document.getElementById(el.dataset.figure).textContent);
     Plotly.newPlot(el, figure.data, figure.layout, config).then(function () {

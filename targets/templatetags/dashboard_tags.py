@@ -1,5 +1,6 @@
 from django import template
 from django.urls import reverse
+from django.utils.html import json_script
 from django.utils.http import urlencode
 
 from targets import charts
@@ -33,3 +34,9 @@ def bar_value(progress):
     if progress is None:
         return 0
     return max(0, min(100, round(float(progress))))
+
+
+@register.simple_tag
+def plotly_words():
+    """Plotly's words in the page's language, for static/js/charts.js."""
+    return json_script(charts.plotly_words(), "plotly-words")

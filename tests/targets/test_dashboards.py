@@ -205,7 +205,7 @@ def _figures(html):
     import json
 
     return {m.group(1): json.loads(m.group(2)) for m in
-            re.finditer(r'<script id="([\w-]+)" type="application/json">(.*?)</script>', html, re.S)}
+            re.finditer(r'<script id="(chart-\d+-figure)" type="application/json">(.*?)</script>', html, re.S)}
 
 
 def _figures_on(client, url) -> list[str]:
