@@ -27,6 +27,7 @@ from .columns import (
     label_index,
     normalise,
 )
+from .forked import Later
 
 HEADER_SEARCH_ROWS = 20
 _REQUIRED_HOUSEHOLD = ((("unit",), "Mã đơn vị"), (("income_per_capita",), "Thu nhập bình quân"))
@@ -275,7 +276,12 @@ class _RowReader:
         return values
 
 
-_INVALID = object()  # a cell that had an error: its field is left out of the JSON form
+class _Invalid:
+    def __reduce__(self):  # one object even across the forked reader's pickles: compared with `is`
+        return "_INVALID"
+
+
+_INVALID = _Invalid()  # a cell that had an error: its field is left out of the JSON form
 
 HOUSEHOLD_KEYS = {c.key for c in HOUSEHOLD_COLUMNS}
 MEMBER_KEYS = {c.key for c in MEMBER_COLUMNS} - {"code"}
@@ -295,8 +301,9 @@ def _age_on(birth: date, on: date) -> int:
 class RosterParser:
     """parse(workbook, default_year, indicators_for_year) → entries and problems."""
 
-    def __init__(self, default_year=None, indicators_for_year=None):
+    def __init__(self, default_year=None, indicators_for_year=None, fork=False):
         self.default_year = default_year
+        self.fork = fork  # read the member sheet in a forked child (large files)
         self.indicators_for_year = indicators_for_year or (lambda year: None)
         self.problems: list[Problem] = []
         self.entries: list[Entry] = []
@@ -421,26 +428,22 @@ class RosterParser:
         return member
 
     def _two_sheets(self, workbook, household_name, member_name):
-        households = self._open(workbook, household_name, [_HOUSEHOLD_INDEX, _INDICATOR_INDEX])
-        members = self._open(workbook, member_name, [_MEMBER_INDEX])
+        # The members, most of the file, are read meanwhile; the problems keep the order of one pass.
+        with Later(lambda: _member_sheet(workbook, member_name), self.fork) as member_sheet:
+            households = self._open(workbook, household_name, [_HOUSEHOLD_INDEX, _INDICATOR_INDEX])
+            by_code, household_problems = self._household_rows(households) if households.header_row else ({}, [])
+            members, member_rows = member_sheet.result()
+        self.problems += members.problems
         if not (self._require_code(households, _REQUIRED_HOUSEHOLD)
                 & self._require_code(members, _REQUIRED_MEMBER)):
+            self.entries = []
             return
-        reader = _RowReader(households, HOUSEHOLD_KEYS | INDICATOR_KEYS)
-        seen, by_code = {}, {}
-        has_indicators = bool(set(households.columns) & INDICATOR_KEYS)
-        for number, row in households.data_rows():
-            values = reader.read(number, row, self.problems)
-            entry = self._new_entry(values, number, households, seen)
-            if entry is None:
-                continue
-            entry.indicator_columns = has_indicators
-            self.entries.append(entry)
-            by_code.setdefault(entry.data["code"], []).append(entry)
-        member_reader = _RowReader(members, MEMBER_KEYS | {"code"})
+        self.problems += household_problems
         member_headers = members.header_texts()
-        for number, row in members.data_rows():
-            values = member_reader.read(number, row, self.problems)
+        member_rows.reverse()  # popped from the end, so each row is freed once attached
+        while member_rows:
+            number, values, found = member_rows.pop()
+            self.problems += found
             code = values.get("code")
             owners = by_code.get(code) if code is not _INVALID else None
             if not owners:
@@ -462,6 +465,23 @@ class RosterParser:
         for entry in self.entries:
             self._finish(entry, entry._values)
             entry._values = {}
+
+    def _household_rows(self, households: _Sheet):
+        """The household sheet's entries by code, and the problems found on it, kept apart from self.problems."""
+        kept, self.problems = self.problems, []
+        reader = _RowReader(households, HOUSEHOLD_KEYS | INDICATOR_KEYS)
+        seen, by_code = {}, {}
+        has_indicators = bool(set(households.columns) & INDICATOR_KEYS)
+        for number, row in households.data_rows():
+            values = reader.read(number, row, self.problems)
+            entry = self._new_entry(values, number, households, seen)
+            if entry is None:
+                continue
+            entry.indicator_columns = has_indicators
+            self.entries.append(entry)
+            by_code.setdefault(entry.data["code"], []).append(entry)
+        found, self.problems = self.problems, kept
+        return by_code, found
 
     def _member_rows(self, sheet: _Sheet):
         reader = _RowReader(sheet, HOUSEHOLD_KEYS | MEMBER_KEYS)
@@ -549,6 +569,20 @@ class RosterParser:
                         continue
                     ticked.append(name)
             entry.data["deprivations"] = ticked
+
+
+def _member_sheet(workbook, name):
+    """The member sheet with its header matched, and each data row: (number, values, its cell problems)."""
+    sheet = _Sheet(name, iter(workbook.rows(name)), [_MEMBER_INDEX], [])
+    rows = []
+    if sheet.header_row is not None:
+        reader = _RowReader(sheet, MEMBER_KEYS | {"code"})
+        for number, row in sheet.data_rows():
+            found = []
+            values = reader.read(number, row, found)
+            rows.append((number, values, found or ()))
+    sheet.rows_iter = None  # a generator: it cannot travel back from the forked child
+    return sheet, rows
 
 
 def _employment_as_indicator(sheet: _Sheet):

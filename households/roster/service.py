@@ -21,10 +21,14 @@ from ..services import derived_values
 from ..signals import announce_change
 from ..standards import RecordError, classify, parse_household
 from . import writer
+from .forked import in_two_halves
 from .mapping import Problem, RosterParser
 from .reader import UnreadableFile, open_roster
 
 MAX_PROBLEMS_KEPT = 10_000
+# Below these sizes a forked process costs more than it saves (and small imports and tests stay in one process).
+PARALLEL_FROM = 2_000  # households
+PARALLEL_FROM_BYTES = 600_000  # of .xlsx: about 2.000 households with their members
 STORED_INT_MAX = 2_147_483_647
 HOUSEHOLD_FIELDS = writer.HOUSEHOLD_FIELDS
 MEMBER_FIELDS = writer.MEMBER_FIELDS
@@ -151,7 +155,7 @@ def roster_import(data: bytes, filename: str, *, user=None, year: int | None = N
                 return set(standard.indicator_rules)
         return None
 
-    parser = RosterParser(year, indicators_for_year)
+    parser = RosterParser(year, indicators_for_year, fork=len(data) >= PARALLEL_FROM_BYTES)
     parser.parse(workbook)
     del workbook
     result.layout = parser.layout
@@ -173,29 +177,16 @@ def roster_import(data: bytes, filename: str, *, user=None, year: int | None = N
             units[unit["code"]] = unit
     taken = {(p.sheet, p.row, p.column) for p in problems}
     rows, members_by_key = {}, {}
-    for entry in entries:
-        unit = units.get(entry.unit_code)
-        for message in _unit_problems(entry, unit, area_prefix):
-            problems.append(Problem(entry.sheet, entry.row, entry.headers.get("unit", "Mã đơn vị"), message))
-            taken.add(entry.where("area_type"))  # the area type would have come from the unit
-        if unit is not None and "area_type" not in entry.data:
-            entry.data["area_type"] = unit["area_type"]
-        try:
-            record, standard = parse_household(entry.data, standards)
-        except RecordError as error:
-            for item in error.errors:
-                sheet, row, column = entry.where(item["field"])
-                if (sheet, row, column) not in taken:
-                    problems.append(Problem(sheet, row, column, item["message"]))
+
+    def check(entry):
+        return _check(entry, units.get(entry.unit_code), area_prefix, taken, standards, standard_ids)
+
+    for found, classified in in_two_halves(check, entries, fork=len(entries) >= PARALLEL_FROM):
+        problems.extend(found)
+        if classified is None or len(problems) > MAX_PROBLEMS_KEPT:
             continue
-        if unit is None or len(problems) > MAX_PROBLEMS_KEPT:
-            continue
-        outcome = classify(record, standard)
-        for conflict in outcome.conflicts:
-            column = entry.headers.get(f"ind:{conflict.indicator}", conflict.indicator)
-            problems.append(Problem(entry.sheet, entry.row, column, conflict.message()))
-        row, member_rows = _stored_row(entry, record, outcome, unit, standard, standard_ids[standard.code], problems)
-        key = (entry.data["survey_year"], entry.data["code"])
+        key, row, member_rows, later = classified
+        problems.extend(later)
         rows[key] = row
         members_by_key[key] = member_rows
     _lock_problems(entries, units, problems)
@@ -259,6 +250,34 @@ def roster_import(data: bytes, filename: str, *, user=None, year: int | None = N
     result.seconds["write"] = round(time.perf_counter() - clock, 2)
     progress(100, "done")
     return result
+
+
+def _check(entry, unit, area_prefix, taken, standards, standard_ids):
+    """One household validated and classified: (its problems found before classifying, None when it cannot be
+    classified, else (key, stored row, member rows, the problems found while classifying))."""
+    found = [Problem(entry.sheet, entry.row, entry.headers.get("unit", "Mã đơn vị"), message)
+             for message in _unit_problems(entry, unit, area_prefix)]
+    if found:
+        taken = taken | {entry.where("area_type")}  # the area type would have come from the unit
+    if unit is not None and "area_type" not in entry.data:
+        entry.data["area_type"] = unit["area_type"]
+    try:
+        record, standard = parse_household(entry.data, standards)
+    except RecordError as error:
+        for item in error.errors:
+            sheet, row, column = entry.where(item["field"])
+            if (sheet, row, column) not in taken:
+                found.append(Problem(sheet, row, column, item["message"]))
+        return found, None
+    if unit is None:
+        return found, None
+    outcome = classify(record, standard)
+    later = []
+    for conflict in outcome.conflicts:
+        column = entry.headers.get(f"ind:{conflict.indicator}", conflict.indicator)
+        later.append(Problem(entry.sheet, entry.row, column, conflict.message()))
+    row, member_rows = _stored_row(entry, record, outcome, unit, standard, standard_ids[standard.code], later)
+    return found, ((entry.data["survey_year"], entry.data["code"]), row, member_rows, later)
 
 
 def _lock_problems(entries, units, problems):

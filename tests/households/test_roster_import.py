@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.utils import translation
 
 from households.models import Household, Member
+from households.roster import service
 from households.roster.reader import UnreadableFile
 from households.roster.service import roster_import
 from households.services import household_save
@@ -154,6 +155,46 @@ def test_every_error_of_a_file_is_reported_with_its_place_and_nothing_is_written
         "Thành viên!4, Mã hộ: household H9 is not on the sheet “Hộ”",
     ]
     assert not Household.objects.exists() and not Member.objects.exists()
+
+
+def _split_over_two_processes(monkeypatch):
+    """As a large file is: the member sheet read and half of the households checked in a forked child."""
+    monkeypatch.setattr(service, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(service, "PARALLEL_FROM_BYTES", 0)
+
+
+def test_a_file_split_over_two_processes_reports_the_same_located_errors(tree, monkeypatch):
+    households = [household_row("H1", members=3), household_row("H2", unit="ZZ"), household_row("H3", income="abc"),
+                  household_row("H4", house="Lâu đài", members=1), household_row("H5", members=1)]
+    members = [member_row("H1", age=140), member_row("H1", sex="X"), member_row("H9"), member_row("H2"),
+               member_row("H3"), member_row("H3", age="ba"), member_row("H4"), member_row("H5")]
+    data = two_sheets(households, members)
+    in_one = roster_import(data, "bad.xlsx")
+    _split_over_two_processes(monkeypatch)
+    in_two = roster_import(data, "bad.xlsx")
+    assert lines(in_two) == lines(in_one) == [
+        "Hộ!2, Số nhân khẩu: ghi 3 thành viên nhưng danh sách có 2",
+        "Hộ!3, Mã đơn vị: unknown unit code ZZ",
+        "Hộ!3, Số nhân khẩu: ghi 2 thành viên nhưng danh sách có 1",
+        "Hộ!4, Thu nhập bình quân: “abc” is not a number.",
+        "Hộ!5, Loại nhà: “Lâu đài” is not in the list: Kiên cố, Bán kiên cố, Thiếu kiên cố, Đơn sơ.",
+        "Thành viên!2, Tuổi: không được lớn hơn 120, nhận được 140",
+        "Thành viên!3, Giới tính: “X” is not in the list: Nam, Nữ.",
+        "Thành viên!4, Mã hộ: household H9 is not on the sheet “Hộ”",
+        "Thành viên!7, Tuổi: “ba” is not a number.",
+    ]
+    assert not Household.objects.exists()
+
+
+def test_a_file_split_over_two_processes_is_imported_then_found_unchanged(tree, monkeypatch):
+    _split_over_two_processes(monkeypatch)
+    data = two_sheets([household_row(f"H{i}", members=1) for i in range(5)],
+                      [member_row(f"H{i}", age=20 + i) for i in range(5)])
+    first = roster_import(data, "xa.xlsx")
+    assert (first.written, first.new, first.members) == (True, 5, 5), lines(first)
+    assert sorted(Member.objects.values_list("household__code", "age")) == [(f"H{i}", 20 + i) for i in range(5)]
+    again = roster_import(data, "xa.xlsx")
+    assert (again.written, again.unchanged, again.changed) == (False, 5, 0)
 
 
 def test_a_household_without_members_or_answers_is_an_error(tree):
