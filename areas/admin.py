@@ -1,6 +1,6 @@
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.models import User
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, User
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
 
@@ -100,7 +100,7 @@ class ProfileInline(admin.StackedInline):
     verbose_name_plural = _("role and area")
 
 
-class UserWithAreaAdmin(UserAdmin):
+class UserWithAreaAdmin(base.PermissionsInLanguageMixin, UserAdmin):
     """The users page of administrators: each user with their role (group of permissions) and unit."""
 
     inlines = [ProfileInline]
@@ -126,5 +126,11 @@ class UserWithAreaAdmin(UserAdmin):
             profile_save(form.instance, profile.role, profile.unit)
 
 
+class GroupInLanguageAdmin(base.PermissionsInLanguageMixin, GroupAdmin):
+    pass
+
+
 admin.site.unregister(User)
 admin.site.register(User, UserWithAreaAdmin)
+admin.site.unregister(Group)
+admin.site.register(Group, GroupInLanguageAdmin)

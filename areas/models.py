@@ -87,7 +87,7 @@ class Profile(models.Model):
         OFFICER = "officer", _("commune officer")
         VIEWER = "viewer", _("viewer")
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="profile")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="profile", verbose_name=_("user"))
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.OFFICER)
     unit = models.ForeignKey(
         Unit, models.PROTECT, null=True, blank=True, verbose_name=_("area"),

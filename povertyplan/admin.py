@@ -4,9 +4,13 @@ Every ModelAdmin and inline of the project derives from the classes here, so a n
 nothing of its own to read "1.500.000" and to show as 1.472.000 in its list.
 """
 
+from django.apps import apps
 from django.contrib import admin
+from django.contrib.auth.models import Permission
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from import_export.forms import SelectableFieldsExportForm
 
 from . import display
@@ -90,6 +94,37 @@ class ExportForm(SelectableFieldsExportForm):
         except (AttributeError, FieldDoesNotExist):
             return super()._get_field_label(resource, field_name)
         return str(label)[:1].upper() + str(label)[1:]
+
+
+# Django stores a permission's name once, in English ("Can add household"): the label is made in the user's language.
+PERMISSION_ACTIONS = {"add": _("Can add %(model)s"), "change": _("Can change %(model)s"),
+                      "delete": _("Can delete %(model)s"), "view": _("Can view %(model)s")}
+HIDDEN_APPS = ["django_celery_beat"]  # hidden from the admin (hide_celery_beat): its permissions mean nothing
+
+
+def permission_label(permission) -> str:
+    """"Hộ gia đình và chuẩn nghèo | hộ gia đình | Có thể thêm hộ gia đình"."""
+    content_type = permission.content_type
+    model = content_type.model_class()
+    if model is None:
+        return str(permission)
+    action = permission.codename.split("_", 1)[0]
+    if action in PERMISSION_ACTIONS and permission.codename == f"{action}_{model._meta.model_name}":
+        name = PERMISSION_ACTIONS[action] % {"model": model._meta.verbose_name}
+    else:
+        name = gettext(permission.name)
+    return f"{apps.get_app_config(content_type.app_label).verbose_name} | {model._meta.verbose_name} | {name}"
+
+
+class PermissionsInLanguageMixin:
+    """Users' and groups' permission pickers: labels in the user's language, none of the hidden apps."""
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.related_model is Permission:
+            field.queryset = field.queryset.exclude(content_type__app_label__in=HIDDEN_APPS)
+            field.label_from_instance = permission_label
+        return field
 
 
 def hide_celery_beat():

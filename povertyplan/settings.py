@@ -27,7 +27,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "simple_history",
     "ninja",  # the API docs' Swagger assets served from the installed package (works offline)
-    "axes",
+    "povertyplan.apps.LoginAttemptsConfig",  # django-axes, named in Vietnamese
     "areas",
     "approvals",
     "households",

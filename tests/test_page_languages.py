@@ -11,7 +11,8 @@ import re
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import User
+from axes.models import AccessAttempt
+from django.contrib.auth.models import Group, User
 from django.test import Client
 
 from areas.models import Unit
@@ -20,7 +21,8 @@ from targets.models import Plan, Target
 
 VIETNAMESE_LETTER = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.I)
 ENGLISH_WORDS = re.compile(r"\b(the|and|of|households?|rate|goal|years?|poor|targets?|click|figures?|under|"
-                           r"with|not|yet|per|month|income|deprivations?|zoom|download|reset)\b", re.I)
+                           r"with|not|yet|per|month|income|deprivations?|zoom|download|reset|"
+                           r"can (add|change|delete|view)|attempts?|address|agent|data)\b", re.I)
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +45,8 @@ def demo_data(django_db_setup, django_db_blocker):
 
 def pages() -> list[str]:
     household = Household.objects.filter(members__isnull=False, classification="poor").first()
+    attempt = AccessAttempt.objects.create(username="someone", ip_address="127.0.0.1", user_agent="Firefox",
+                                           http_accept="*/*", path_info="/accounts/login/", failures_since_start=1)
     plans = list(Plan.objects.all())
     targets = [Target.objects.filter(plan=plan).order_by("order").first() for plan in plans]
     reported = Target.objects.filter(indicator__kind="reported", shape="count").first()
@@ -50,7 +54,13 @@ def pages() -> list[str]:
             "/households/new/", "/reported/", "/reports/review/", "/approvals/", "/dashboards/compare/?units=94&units=14",
             *[f"/dashboards/plans/{p.pk}/" for p in plans], *[f"/dashboards/targets/{t.pk}/" for t in targets],
             f"/dashboards/targets/{reported.pk}/", "/dashboards/areas/94/", "/dashboards/areas/14/",
-            "/accounts/password/", "/admin/", f"/admin/households/household/{household.pk}/change/"]
+            "/accounts/password/", "/admin/", f"/admin/households/household/{household.pk}/change/",
+            f"/admin/auth/group/{Group.objects.first().pk}/change/", f"/admin/auth/user/{admin_pk()}/change/",
+            "/admin/areas/profile/", "/admin/axes/accessattempt/", f"/admin/axes/accessattempt/{attempt.pk}/change/"]
+
+
+def admin_pk() -> int:
+    return User.objects.get(username="admin").pk
 
 
 def proper_names() -> list[str]:
@@ -58,7 +68,8 @@ def proper_names() -> list[str]:
     names = {*Unit.objects.values_list("name", flat=True), *Household.objects.values_list("head_name", flat=True),
              *Member.objects.values_list("full_name", flat=True),
              *(label for code, label in Ethnicity.choices if code != Ethnicity.OTHER),
-             *Target.objects.values_list("source_sentence", flat=True), "Tiếng Việt"}
+             *Target.objects.values_list("source_sentence", flat=True), *Group.objects.values_list("name", flat=True),
+             "Tiếng Việt"}
     for plan in Plan.objects.all():
         names |= {plan.title, plan.document_number, plan.signer}
     for standard in PovertyStandard.objects.all():
