@@ -16,6 +16,7 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 
 from areas.models import Unit
+from areas.services import profile_save
 from households.models import Ethnicity, Household, Member, PovertyStandard
 from targets.models import Plan, Target
 
@@ -164,3 +165,17 @@ def test_no_module_translates_its_words_once_at_import():
                for p in (root / app).rglob("*.py") if "migrations" not in p.parts]
     assert sources
     assert [hit for path in sources for hit in translated_at_import(path)] == []
+
+
+@pytest.mark.parametrize(("language", "title"), [("vi", "Không tìm thấy trang"), ("en", "Page not found")])
+def test_a_missing_page_is_told_in_the_users_language_not_djangos_english(tree, settings, language, title):
+    settings.DEBUG = False
+    user = User.objects.create_user("someone", password="pw")
+    profile_save(user, "officer", tree["C1"])
+    user.profile.language = language
+    user.profile.save()
+    client = Client()
+    client.force_login(user)
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert title in response.content.decode() and "The requested resource" not in response.content.decode()
