@@ -24,6 +24,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def django_db_serialized_rollback():
+    """Every test that commits (transaction=True, live server) starts from the migrated reference data —
+    standards, indicators, roles — restored after whatever flushed it before: under pytest-xdist a worker
+    no longer runs the rolled-back tests first. (Overrides pytest-django's fixture of the same name.)"""
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Pages keep what they drew per figures version, and a rolled-back test gives its version number again."""
     from django.core.cache import cache
