@@ -1,10 +1,11 @@
 """Work split over the machine's two cores: a forked child computes one part while the parent goes on.
 
 The child inherits everything it needs (no pickling on the way in), never touches the database and ends
-with os._exit as multiprocessing's workers do, so the parent's database connection stays open and usable.
+with os._exit as pool workers do, so the parent's database connection stays open and usable. billiard, not
+multiprocessing: a Celery prefork worker is a daemon process, and multiprocessing refuses to fork from one.
 """
 
-from multiprocessing import get_context
+from billiard import get_context
 
 _work = None  # the child's function: set just before the fork, inherited by the child
 
