@@ -176,3 +176,16 @@ def test_reclassifying_announces_only_the_units_whose_households_moved(tree, dja
         assert heard == []
     finally:
         households_changed.disconnect(listen)
+
+
+def test_the_reclassify_command_puts_back_what_the_standard_says(tree, django_capture_on_commit_callbacks):
+    household_save(Household(unit=tree["C1"], survey_year=2022, code="H1", area_type="rural",
+                             income_per_capita=1_000_000, member_count=2, reported_deprivations=["water", "telecom"]))
+    Household.objects.filter(code="H1").update(classification="not_poor")  # as classified under an older rule
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("reclassify", "ND07-2021", stdout=out)
+    assert Household.objects.get(code="H1").classification == "near_poor"
+    assert "ND07-2021: 1 hộ" in out.getvalue()
+    with pytest.raises(CommandError, match="KHONG-CO"):
+        call_command("reclassify", "KHONG-CO")
