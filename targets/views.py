@@ -92,7 +92,7 @@ def target_detail(request, pk):
         "plan": plan, "target": target, "unit": unit, **figures,
         "lineage": _lineage(request.user, unit),
         "freshness": selectors.freshness(plan.province),
-        "coverage": _coverage(unit, figures["year"]),
+        "coverage": _coverage(unit, figures["year"], "reported" if target.indicator.kind == "reported" else "households"),
     })
 
 
@@ -220,11 +220,12 @@ def run_status(request, pk):
                          "error": _("The recompute failed.") if run.error else ""})
 
 
-def _coverage(unit, year):
-    """Whether the figures of the unit for the year rest on approved household records (docs/approval.md)."""
+def _coverage(unit, year, kind="households"):
+    """Whether the figures of the unit for the year rest on approved data — household records, or the
+    reported values for a reported indicator (docs/approval.md)."""
     from approvals.selectors import approval_coverage
 
-    return approval_coverage(unit, year) if unit is not None and year else None
+    return approval_coverage(unit, year, kind) if unit is not None and year else None
 
 
 def _lineage(user, unit):

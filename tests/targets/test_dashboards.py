@@ -233,3 +233,22 @@ def test_pages_draw_new_figures_as_soon_as_a_recompute_or_an_edit_commits(manage
     assert after != before
     cache.clear()
     assert _figures_on(manager, area) == after  # what the cache served is what a fresh build draws
+
+
+def test_a_reported_target_is_marked_by_the_approval_of_reported_values(manager):
+    from approvals.services import approval_transition
+    from areas.models import Unit
+
+    target = Target.objects.filter(plan__province__code="94", indicator__kind="reported").first()
+    commune = Unit.objects.get(code="94204")
+    url = f"/dashboards/targets/{target.pk}/?unit={commune.code}"
+    year = target.attainments.order_by("-year").first().year
+    assert "chưa được phê duyệt" in manager.get(url).content.decode()
+    officer, district = User.objects.get(username="officer"), User.objects.get(username="district")
+    for kind in ("households", "reported"):
+        approval_transition(user=officer, unit=commune, year=year, kind=kind, action="submit")
+        approval_transition(user=district, unit=commune, year=year, kind=kind, action="approve")
+        html = manager.get(url).content.decode()
+        if kind == "households":  # the households' approval says nothing of reported figures
+            assert "chưa được phê duyệt" in html
+    assert "Mọi số liệu ở đây đều dựa trên dữ liệu đã được phê duyệt." in html
