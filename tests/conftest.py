@@ -24,10 +24,39 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
-def django_db_serialized_rollback():
-    """Every test that commits (transaction=True, live server) starts from the migrated reference data —
-    standards, indicators, roles — restored after whatever flushed it before: under pytest-xdist a worker
-    no longer runs the rolled-back tests first. (Overrides pytest-django's fixture of the same name.)"""
+def _reference_data(request):
+    """What the migrations load — standards, the indicator catalogue, the role groups — put back when a test
+    that committed has flushed it: under pytest-xdist a worker no longer runs the rolled-back tests first."""
+    names = set(request.fixturenames)
+    if "transactional_db" in names or "live_server" in names:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names:
+        request.getfixturevalue("db")
+    elif request.node.get_closest_marker("django_db") is None:
+        return
+    from django.apps import apps
+    from django.contrib.auth.models import Group, Permission
+
+    from areas.roles import sync_groups
+    from households.models import PovertyStandard
+    from households.reference_data import load_standards
+    from targets.reference_data import load_catalogue
+
+    if not PovertyStandard.objects.exists():
+        load_standards(apps)
+        load_catalogue(apps)
+        sync_groups(Group, Permission)
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese_first():
+    """Each test starts in the default language, whatever a test before it in this process activated."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
