@@ -111,8 +111,8 @@ def permission_label(permission) -> str:
     action = permission.codename.split("_", 1)[0]
     if action in PERMISSION_ACTIONS and permission.codename == f"{action}_{model._meta.model_name}":
         name = PERMISSION_ACTIONS[action] % {"model": model._meta.verbose_name}
-    else:
-        name = gettext(permission.name)
+    else:  # a model's own permission, from its Meta (the stored name is in the language it was created in)
+        name = str(dict(model._meta.permissions).get(permission.codename) or gettext(permission.name))
     return f"{apps.get_app_config(content_type.app_label).verbose_name} | {model._meta.verbose_name} | {name}"
 
 

@@ -14,6 +14,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.models import Group, User
 from django.test import Client
+from django.utils import translation
 
 from areas.models import Unit
 from areas.services import profile_save
@@ -179,3 +180,17 @@ def test_a_missing_page_is_told_in_the_users_language_not_djangos_english(tree, 
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert title in response.content.decode() and "The requested resource" not in response.content.decode()
+
+
+def test_a_models_own_permission_is_named_in_the_users_language_whatever_language_stored_it(db):
+    from django.contrib.auth.models import Permission
+
+    from povertyplan.admin import permission_label
+
+    permission = Permission.objects.get(codename="submit_approval")
+    permission.name = "Được gửi dữ liệu địa bàn mình để phê duyệt"  # created while Vietnamese was active
+    permission.save()
+    with translation.override("en"):
+        assert permission_label(permission).endswith("Can submit their area's data for approval")
+    with translation.override("vi"):
+        assert permission_label(permission).endswith("Được gửi dữ liệu địa bàn mình để phê duyệt")
