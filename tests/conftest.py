@@ -84,6 +84,24 @@ def _eager_celery(request):
     app.conf.task_always_eager = before
 
 
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker):
+    """The demo at a small scale, loaded once for a module that asks for it (each test still rolls back its own writes)."""
+    from django.apps import apps
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    from targets.reference_data import load_catalogue, load_standards
+
+    with django_db_blocker.unblock(), override_settings(DEBUG=True):
+        call_command("load_demo", scale=0.1, stdout=io.StringIO())
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+        load_standards(apps)
+        load_catalogue(apps)
+
+
 @pytest.fixture
 def demo(db, settings):
     """The demo data set at a small scale (200 households per province per year)."""

@@ -5,7 +5,6 @@ and the charts' figures (their titles, labels and hover texts travel as JSON).""
 
 import ast
 import html as html_lib
-import io
 import json
 import re
 from pathlib import Path
@@ -25,24 +24,6 @@ VIETNAMESE_LETTER = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầ�
 ENGLISH_WORDS = re.compile(r"\b(the|and|of|households?|rate|goal|years?|poor|targets?|click|figures?|under|"
                            r"with|not|yet|per|month|income|deprivations?|zoom|download|reset|"
                            r"can (add|change|delete|view)|attempts?|address|agent|data)\b", re.I)
-
-
-@pytest.fixture(scope="module")
-def demo_data(django_db_setup, django_db_blocker):
-    """The demo at a small scale, loaded once for the module (each test still rolls back its own writes)."""
-    from django.apps import apps
-    from django.core.management import call_command
-    from django.test import override_settings
-
-    from targets.reference_data import load_catalogue, load_standards
-
-    with django_db_blocker.unblock(), override_settings(DEBUG=True):
-        call_command("load_demo", scale=0.1, stdout=io.StringIO())
-    yield
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)
-        load_standards(apps)
-        load_catalogue(apps)
 
 
 def pages() -> list[str]:
