@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Body, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -176,13 +177,14 @@ def _errors(form, formset=None) -> list[dict]:
 
 def _submit(request, payload: Any, household: Household):
     if not request.user.has_perm("households.change_household"):
-        return Status(403, {"detail": "Vai trò của bạn chỉ được xem hồ sơ hộ, không được sửa."})
+        return Status(403, {"detail": _("Your role may look at household records but not change them.")})
     created = household.pk is None
     if not isinstance(payload, dict):
-        return Status(422, {"errors": [{"field": "", "message": "Mỗi hộ phải là một đối tượng JSON."}]})
+        return Status(422, {"errors": [{"field": "", "message": _("Each household must be a JSON object.")}]})
     unit = units_for_user(request.user).filter(code=payload.get("unit")).first() if payload.get("unit") else None
     if unit is None:
-        return Status(422, {"errors": [{"field": "unit", "message": "Không có đơn vị với mã này trong địa bàn của bạn."}]})
+        return Status(422, {"errors": [{"field": "unit",
+                                        "message": _("There is no unit with this code in your area.")}]})
     data = _form_data(payload, household, unit.pk)
     answers = "members" not in payload
     if answers:
@@ -212,7 +214,7 @@ def _submit(request, payload: Any, household: Household):
         located = error.message_dict.items() if hasattr(error, "error_dict") else [("", error.messages)]
         return Status(422, {"errors": [{"field": _located(f), "message": m} for f, ms in located for m in ms]})
     except IntegrityError:
-        return Status(422, {"errors": [{"field": "code", "message": "Mã hộ này đã có trong năm rà soát."}]})
+        return Status(422, {"errors": [{"field": "code", "message": _("This household code is already recorded in the survey year.")}]})
     return Status(201 if created else 200, _detail(record))
 
 

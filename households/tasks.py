@@ -13,11 +13,11 @@ def reclassify_standard_task(self, standard_id: int) -> int:
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3)
-def roster_import_task(self, job_id: int, confirm: bool = False) -> None:
+def roster_import_task(self, job_id: int, confirm: bool = False, language: str | None = None) -> None:
     from households.roster.jobs import fail_job, run_job
 
     try:
-        run_job(job_id, confirm)
+        run_job(job_id, confirm, language)
     except OperationalError as exc:
         if self.request.retries >= self.max_retries:
             fail_job(job_id, str(exc))

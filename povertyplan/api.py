@@ -25,7 +25,8 @@ from ninja.security import HttpBasicAuth, SessionAuth
 from areas.selectors import filter_by_user_area, units_for_user
 from households.api import router as households_router
 from households.services import classify_json
-from households.standards.validate import MAX_HOUSEHOLDS_PER_REQUEST, vn_number
+from households.standards.validate import MAX_HOUSEHOLDS_PER_REQUEST
+from households.standards.wording import number as engine_number
 from reports.api import router as reports_router
 from targets.models import Attainment, ComputedValue
 from targets.selectors import get_plan_for_user, plans_for_user
@@ -176,7 +177,7 @@ def _too_big(request, exc):
 
 
 def _n(value) -> str:
-    return vn_number(value) if isinstance(value, int | float) else str(value)
+    return engine_number(value) if isinstance(value, int | float) else str(value)
 
 
 _PYDANTIC_MESSAGES = {

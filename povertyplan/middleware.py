@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 from . import display
 
@@ -15,7 +16,8 @@ class LanguageMiddleware:
     else the language cookie set by that choice before logging in, else settings.LANGUAGE_CODE.
 
     Replaces Django's LocaleMiddleware, which would follow Accept-Language (often English on officers'
-    machines). Sits after AuthenticationMiddleware to read the profile.
+    machines). The API is the exception: a program asks for its answers' language with Accept-Language, and
+    a header naming VI or EN comes first there. Sits after AuthenticationMiddleware to read the profile.
     """
 
     def __init__(self, get_response):
@@ -27,11 +29,26 @@ class LanguageMiddleware:
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
-        patch_vary_headers(response, ("Cookie",))
+        patch_vary_headers(response, ("Cookie", "Accept-Language") if self.is_api(request) else ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
 
+    @staticmethod
+    def is_api(request) -> bool:
+        return request.path_info.startswith("/api/")
+
+    def asked(self, request) -> str | None:
+        """The first language of Accept-Language (by preference) that the site speaks, or None."""
+        header = request.headers.get("Accept-Language", "")
+        for code, _quality in parse_accept_lang_header(header):
+            base = code.split("-")[0].lower()
+            if base in self.available:
+                return base
+        return None
+
     def chosen(self, request) -> str:
+        if self.is_api(request) and (asked := self.asked(request)):
+            return asked
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             profile = getattr(user, "profile", None)

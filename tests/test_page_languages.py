@@ -10,26 +10,38 @@ import re
 from pathlib import Path
 
 import pytest
-from axes.models import AccessAttempt
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import translation
 
 from areas.models import Unit
 from areas.services import profile_save
-from households.models import Ethnicity, Household, Member, PovertyStandard
+from households.models import Ethnicity, Household, Member, PovertyStandard, RosterImport
+from households.roster.columns import HOUSEHOLD_COLUMNS, INDICATOR_COLUMNS, MEMBER_COLUMNS, header_index, normalise
 from targets.models import Plan, Target
+
+from .households.roster_files import HOUSEHOLD_HEADER, MEMBER_HEADER, household_row, member_row, xlsx
+from .households.test_pages import ADULT, form_data
 
 VIETNAMESE_LETTER = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.I)
 ENGLISH_WORDS = re.compile(r"\b(the|and|of|households?|rate|goal|years?|poor|targets?|click|figures?|under|"
                            r"with|not|yet|per|month|income|deprivations?|zoom|download|reset|"
-                           r"can (add|change|delete|view)|attempts?|address|agent|data)\b", re.I)
+                           r"can (add|change|delete|view)|attempts?|address|agent|data|access|log|for|from)\b", re.I)
+# Words of the validation messages (a message is short: the page's list above would miss most of them).
+ENGLISH_MESSAGE_WORDS = re.compile(ENGLISH_WORDS.pattern[:-3] + r"|must|got|required|valid|choose|says|list|needs|"
+                                   r"indicators?|answers|show|unit|code|area)\b", re.I)
 
 
 def pages() -> list[str]:
     household = Household.objects.filter(members__isnull=False, classification="poor").first()
     attempt = AccessAttempt.objects.create(username="someone", ip_address="127.0.0.1", user_agent="Firefox",
                                            http_accept="*/*", path_info="/accounts/login/", failures_since_start=1)
+    login = AccessLog.objects.create(username="admin", ip_address="127.0.0.1", user_agent="Firefox",
+                                     http_accept="*/*", path_info="/accounts/login/")
+    failure = AccessFailureLog.objects.create(username="someone", ip_address="127.0.0.1", user_agent="Firefox",
+                                              http_accept="*/*", path_info="/accounts/login/")
     plans = list(Plan.objects.all())
     targets = [Target.objects.filter(plan=plan).order_by("order").first() for plan in plans]
     reported = Target.objects.filter(indicator__kind="reported", shape="count").first()
@@ -39,7 +51,9 @@ def pages() -> list[str]:
             f"/dashboards/targets/{reported.pk}/", "/dashboards/areas/94/", "/dashboards/areas/14/",
             "/accounts/password/", "/admin/", f"/admin/households/household/{household.pk}/change/",
             f"/admin/auth/group/{Group.objects.first().pk}/change/", f"/admin/auth/user/{admin_pk()}/change/",
-            "/admin/areas/profile/", "/admin/axes/accessattempt/", f"/admin/axes/accessattempt/{attempt.pk}/change/"]
+            "/admin/areas/profile/", "/admin/axes/accessattempt/", f"/admin/axes/accessattempt/{attempt.pk}/change/",
+            "/admin/axes/accesslog/", f"/admin/axes/accesslog/{login.pk}/change/",
+            f"/admin/axes/accessfailurelog/{failure.pk}/change/"]
 
 
 def admin_pk() -> int:
@@ -81,18 +95,21 @@ def seen_text(page: str) -> str:
     return html_lib.unescape("\n".join([body, *attributes, *strings]))
 
 
+def lines_in_the_other_language(text, pattern, names) -> list[str]:
+    for name in names:
+        text = text.replace(name, " ")
+    text = re.sub(r"\d[\d.,]*\s*đ\b", " ", text)  # the đồng sign beside an amount
+    return sorted({line.strip()[:120] for line in text.splitlines() if pattern.search(line)})
+
+
 def leftovers(client, pattern, names) -> dict[str, list[str]]:
     found = {}
     for url in pages():
         response = client.get(url)
         assert response.status_code == 200, url
-        text = seen_text(response.content.decode())
-        for name in names:
-            text = text.replace(name, " ")
-        text = re.sub(r"\d[\d.,]*\s*đ\b", " ", text)  # the đồng sign beside an amount
-        hits = {line.strip()[:120] for line in text.splitlines() if pattern.search(line)}
+        hits = lines_in_the_other_language(seen_text(response.content.decode()), pattern, names)
         if hits:
-            found[url] = sorted(hits)[:5]
+            found[url] = hits[:5]
     return found
 
 
@@ -175,3 +192,119 @@ def test_a_models_own_permission_is_named_in_the_users_language_whatever_languag
         assert permission_label(permission).endswith("Can submit their area's data for approval")
     with translation.override("vi"):
         assert permission_label(permission).endswith("Được gửi dữ liệu địa bàn mình để phê duyệt")
+
+
+# --- validation messages (the classification engine's among them) in the user's language -----------------------
+
+OTHER_LANGUAGE = {"en": VIETNAMESE_LETTER, "vi": ENGLISH_MESSAGE_WORDS}
+
+
+def _errors(html: str) -> list[str]:
+    return re.findall(r'class="(?:field-)?error"[^>]*>([^<]*)<', html)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "vi"])
+def test_an_invalid_household_form_says_what_is_wrong_in_the_users_language(demo_data, language):
+    unit = Unit.objects.filter(level="commune").order_by("path").first()
+    data = form_data(unit, income="1.5.6", members=({**ADULT, "age": "200", "sex": ""},), floor_area_m2="-3",
+                     code="", token="")
+    response = client_in(language).post("/households/new/", data)
+    html = response.content.decode()
+    assert response.status_code == 200 and not Household.objects.filter(unit=unit, code="").exists()
+    assert len(_errors(html)) >= 5
+    assert lines_in_the_other_language(seen_text(html), OTHER_LANGUAGE[language], proper_names()) == []
+
+
+INVALID_HOUSEHOLDS = [
+    {"code": "H1", "area_type": "suburb", "income_per_capita": -1, "survey_year": 2022, "member_count": 2,
+     "members": [{"age": 500, "sex": "Q", "disabled": "yes"}, "nobody"],
+     "dwelling": {"house_class": "?", "water_source": "piped", "latrine": "septic", "floor_area_m2": "40",
+                  "assets": ["yacht"], "loudspeaker_audible": 1}},
+    {"income_per_capita": 1.5, "reference_date": "2022-13-01", "deprivations": "water"},
+    {"code": "H3", "area_type": "rural", "income_per_capita": 10**12, "survey_year": 1990, "member_count": 0,
+     "deprivations": ["water"]},
+    {"code": "H4", "area_type": "rural", "income_per_capita": 1, "survey_year": 2022, "member_count": 1,
+     "standard": "ND07-2021", "deprivations": ["water", "flying"], "members": []},
+    "not a household",
+]
+INVALID_FIELDS = [
+    ["area_type", "income_per_capita", "members[0].age", "members[0].sex", "members[0].disabled", "members[1]",
+     "dwelling.house_class", "dwelling.floor_area_m2", "dwelling.assets", "dwelling.loudspeaker_audible"],
+    ["code", "area_type", "income_per_capita", "reference_date", "member_count", "deprivations"],
+    ["income_per_capita", "survey_year", "member_count"],
+    ["members", "member_count", "dwelling", "deprivations"],
+    [""],
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "required"), [("en", "is required"), ("vi", "bắt buộc phải có")])
+def test_an_invalid_classify_request_is_answered_in_the_language_it_asks_for(demo_data, language, required):
+    other = "vi" if language == "en" else "en"
+    client = client_in(other)  # a program's Accept-Language, not its account's language, decides for the API
+    response = client.post("/api/v1/classify/", json.dumps(INVALID_HOUSEHOLDS), content_type="application/json",
+                           HTTP_ACCEPT_LANGUAGE=f"{language};q=0.9,fr;q=1")
+    assert response.status_code == 422 and "Accept-Language" in response["Vary"]
+    answers = response.json()
+    assert [[e["field"] for e in answer["errors"]] for answer in answers] == INVALID_FIELDS  # stable, not translated
+    messages = [e["message"] for answer in answers for e in answer["errors"]]
+    assert required in messages
+    assert lines_in_the_other_language("\n".join(messages), OTHER_LANGUAGE[language], []) == []
+
+    unit = Unit.objects.filter(level="commune").order_by("path").first()
+    bodies = [{"unit": "nowhere", "survey_year": 2022, "code": "Z"},
+              {"unit": unit.code, "survey_year": 2022, "code": "Z", "members": [{"age": 500}], "dwelling": {}}]
+    for body in bodies:
+        response = client.post("/api/v1/households/", json.dumps(body), content_type="application/json",
+                               HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 422
+        messages = [e["message"] for e in response.json()["errors"]]
+        assert lines_in_the_other_language("\n".join(messages), OTHER_LANGUAGE[language], []) == []
+
+    without_header = client.post("/api/v1/classify/", json.dumps(INVALID_HOUSEHOLDS[2]),
+                                 content_type="application/json").json()
+    assert without_header[0]["errors"][0]["message"].startswith("must not" if other == "en" else "không được")
+
+
+def _roster_with_errors(unit_code: str, language: str) -> bytes:
+    """Two sheets with errors the mapping finds and errors the engine finds: a member count that disagrees with
+    the list, an age out of bounds, a negative income, and a ticked deprivation the members contradict."""
+    water = next(c for c in INDICATOR_COLUMNS if c.key == "ind:water")
+    households = [[*HOUSEHOLD_HEADER, water.vi],
+                  [*household_row("R1", unit=unit_code, members=3), ""],
+                  [*household_row("R2", unit=unit_code, members=1, income="-5"), ""],
+                  [*household_row("R3", unit=unit_code, members=1), "x"]]  # a drilled well: not deprived
+    members = [MEMBER_HEADER, member_row("R1", age=140), member_row("R2"), member_row("R3")]
+    sheets = {"Hộ": households, "Thành viên": members}
+    if language == "en":
+        index = header_index((*HOUSEHOLD_COLUMNS, *MEMBER_COLUMNS, *INDICATOR_COLUMNS))
+        english = {name: [[index[normalise(h)].en for h in rows[0]], *rows[1:]] for name, rows in sheets.items()}
+        sheets = {"Households": english["Hộ"], "Members": english["Thành viên"]}
+    return xlsx(sheets)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "vi"])
+def test_a_roster_import_lists_its_errors_in_the_language_of_who_started_it(demo_data, language, settings, tmp_path,
+                                                                           django_capture_on_commit_callbacks):
+    settings.MEDIA_ROOT = tmp_path
+    client = client_in(language)
+    unit = Unit.objects.filter(level="commune").order_by("path").first()
+    upload = SimpleUploadedFile("xa.xlsx", _roster_with_errors(unit.code, language))
+    with django_capture_on_commit_callbacks() as queued:
+        client.post("/admin/households/household/roster-import/", {"file": upload, "survey_year": ""})
+    with translation.override("vi" if language == "en" else "en"):  # the worker's language is not the user's
+        for callback in queued:
+            callback()
+    job = RosterImport.objects.get()
+    assert job.status == "rejected"
+    assert {(row, column) for _sheet, row, column, _message in job.problems} >= {
+        (2, "Members" if language == "en" else "Số nhân khẩu"), (3, "Income per capita" if language == "en" else
+                                                                  "Thu nhập bình quân"),
+        (4, "Water" if language == "en" else "Nguồn nước sinh hoạt")}
+    page = client.get(f"/admin/households/rosterimport/{job.pk}/change/").content.decode()
+    messages = [message for *_where, message in job.problems]
+    assert all(message in html_lib.unescape(page) for message in messages)
+    assert lines_in_the_other_language("\n".join(messages), OTHER_LANGUAGE[language], []) == []
+    assert lines_in_the_other_language(seen_text(page), OTHER_LANGUAGE[language], proper_names()) == []

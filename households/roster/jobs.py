@@ -2,8 +2,9 @@
 
 import io
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ..models import RosterImport
@@ -18,7 +19,8 @@ def start_job(upload, user, survey_year=None) -> RosterImport:
 
     job = RosterImport.objects.create(user=user, file=upload, original_name=upload.name[:200],
                                       survey_year=survey_year)
-    transaction.on_commit(lambda: roster_import_task.delay(job.pk, confirm=False))
+    language = translation.get_language()
+    transaction.on_commit(lambda: roster_import_task.delay(job.pk, confirm=False, language=language))
     return job
 
 
@@ -28,14 +30,32 @@ def confirm_job(job: RosterImport) -> bool:
     updated = RosterImport.objects.filter(pk=job.pk, status=RosterImport.Status.CHECKED).update(
         status=RosterImport.Status.QUEUED, progress=0, stage="")
     if updated:
-        transaction.on_commit(lambda: roster_import_task.delay(job.pk, confirm=True))
+        language = translation.get_language()
+        transaction.on_commit(lambda: roster_import_task.delay(job.pk, confirm=True, language=language))
     return bool(updated)
 
 
-def run_job(job_id: int, confirm: bool) -> None:
+def job_language(job: RosterImport, language: str | None) -> str:
+    """The language its problems and summary are written in: the one of the page that started or confirmed the
+    job; for a task queued without it, the user's own choice; else the default."""
+    available = {code for code, _name in settings.LANGUAGES}
+    profile = getattr(job.user, "profile", None) if job.user else None
+    for candidate in (language, getattr(profile, "language", None)):
+        if candidate in available:
+            return candidate
+    return settings.LANGUAGE_CODE
+
+
+def run_job(job_id: int, confirm: bool, language: str | None = None) -> None:
     """Idempotent: a job run twice (a worker killed, the task delivered again) checks or imports again, and
-    an import of an unchanged file writes nothing."""
-    job = RosterImport.objects.select_related("user").get(pk=job_id)
+    an import of an unchanged file writes nothing. Runs in the language of the user who started it."""
+    job = RosterImport.objects.select_related("user__profile").get(pk=job_id)
+    with translation.override(job_language(job, language)):
+        _run(job, confirm)
+
+
+def _run(job: RosterImport, confirm: bool) -> None:
+    job_id = job.pk
     if job.status in (RosterImport.Status.DONE, RosterImport.Status.REJECTED):
         return
     status = RosterImport.Status.IMPORTING if confirm else RosterImport.Status.CHECKING
@@ -47,13 +67,9 @@ def run_job(job_id: int, confirm: bool) -> None:
     with job.file.open("rb") as handle:
         data = handle.read()
     try:
-        from django.utils import translation
-
-        with translation.override(getattr(job, "language", None) or translation.get_language()):
-            result = roster_import(data, job.original_name, user=job.user, year=job.survey_year,
-                                   dry_run=not confirm, progress=progress,
-                                   reason=_("roster import #%(id)s: %(file)s") % {"id": job.pk,
-                                                                                  "file": job.original_name})
+        result = roster_import(data, job.original_name, user=job.user, year=job.survey_year,
+                               dry_run=not confirm, progress=progress,
+                               reason=_("roster import #%(id)s: %(file)s") % {"id": job.pk, "file": job.original_name})
     except UnreadableFile as error:
         RosterImport.objects.filter(pk=job_id).update(
             status=RosterImport.Status.REJECTED, progress=100, problem_count=1, finished_at=timezone.now(),

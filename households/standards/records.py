@@ -1,5 +1,7 @@
 from dataclasses import dataclass, field
 
+from .wording import _
+
 RURAL, URBAN = "rural", "urban"
 POOR, NEAR_POOR, MIDDLE, NOT_POOR = "poor", "near_poor", "middle", "not_poor"
 CLASSIFICATIONS = (POOR, NEAR_POOR, MIDDLE, NOT_POOR)
@@ -181,9 +183,12 @@ class Conflict:
     derived: bool
 
     def message(self) -> str:
-        said = "có" if self.given else "không"
-        found = "thiếu hụt" if self.derived else "không thiếu hụt"
-        return f"chỉ số {self.indicator}: bảng trả lời ghi {said} thiếu hụt nhưng dữ liệu thành viên cho thấy {found}"
+        """In the active language (wording.py); a conflict is the answer and the members disagreeing."""
+        if self.given:
+            text = _("indicator %(indicator)s: the answers say deprived but the member data show not deprived")
+        else:
+            text = _("indicator %(indicator)s: the answers say not deprived but the member data show deprived")
+        return text % {"indicator": self.indicator}
 
 
 @dataclass(frozen=True, slots=True)

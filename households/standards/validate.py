@@ -18,6 +18,7 @@ from .records import (
     Member,
     Standard,
 )
+from .wording import _, number
 
 MAX_AGE = 120
 MAX_MEMBERS = 100
@@ -45,16 +46,6 @@ _MEMBER_CHOICES = {"sex": ("M", "F"), "education": EDUCATION_LEVELS, "employment
 _DWELLING_CHOICES = {"house_class": HOUSE_CLASSES, "water_source": WATER_SOURCES, "latrine": LATRINES}
 
 
-def vn_number(value) -> str:
-    """1000000 → 1.000.000, 2.5 → 2,5: how a message shows a number."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int):
-        return f"{value:,}".replace(",", ".")
-    whole, _, fraction = f"{value:,}".partition(".")
-    return whole.replace(",", ".") + ("," + fraction if fraction else "")
-
-
 def _shown(value) -> str:
     """The value as a message quotes it, cut short: a message never echoes a whole request."""
     text = repr(value)
@@ -65,16 +56,18 @@ def bound_error(name: str, value) -> str | None:
     """The message for a number outside BOUNDS[name], or None: for paths that have already read the number."""
     low, high = BOUNDS[name]
     if value < low:
-        return f"không được nhỏ hơn {vn_number(low)}, nhận được {vn_number(value)}"
+        return _("must not be less than %(minimum)s, got %(value)s") % {"minimum": number(low),
+                                                                          "value": number(value)}
     if value > high:
-        return f"không được lớn hơn {vn_number(high)}, nhận được {vn_number(value)}"
+        return _("must not be more than %(maximum)s, got %(value)s") % {"maximum": number(high),
+                                                                          "value": number(value)}
     return None
 
 
 class RecordError(ValueError):
     def __init__(self, code, errors: list[dict]):
         self.code, self.errors = code, errors
-        where = f"hộ {code}" if code else "hộ (không có mã)"
+        where = _("household %(code)s") % {"code": code} if code else _("household (no code)")
         super().__init__(f"{where}: " + "; ".join(f"{e['field']}: {e['message']}" for e in errors))
 
 
@@ -89,18 +82,20 @@ def _number(data, key, errors, field, bound=None, required=True, integer=True):
     value = data.get(key)
     if value is None:
         if required:
-            errors.add(field, "bắt buộc phải có")
+            errors.add(field, _("is required"))
         return None
-    kind = "số nguyên" if integer else "số"
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        errors.add(field, f"phải là {kind}, nhận được {_shown(value)}")
+        message = _("must be a whole number, got %(value)s") if integer else _("must be a number, got %(value)s")
+        errors.add(field, message % {"value": _shown(value)})
         return None
     if isinstance(value, float) and not math.isfinite(value):
-        errors.add(field, f"phải là {kind} hữu hạn, nhận được {_shown(value)}")
+        message = (_("must be a finite whole number, got %(value)s") if integer
+                   else _("must be a finite number, got %(value)s"))
+        errors.add(field, message % {"value": _shown(value)})
         return None
     if integer:
         if value != int(value):
-            errors.add(field, f"phải là số nguyên, nhận được {vn_number(value)}")
+            errors.add(field, _("must be a whole number, got %(value)s") % {"value": number(value)})
             return None
         value = int(value)
     message = bound_error(bound or key, value)
@@ -113,7 +108,8 @@ def _number(data, key, errors, field, bound=None, required=True, integer=True):
 def _choice(data, key, choices, errors, field, default=None):
     value = data.get(key, default)
     if not isinstance(value, str) or value not in choices:
-        errors.add(field, f"giá trị {_shown(value)} không hợp lệ; chọn một trong: {', '.join(choices)}")
+        errors.add(field, _("the value %(value)s is not valid; choose one of: %(choices)s")
+                   % {"value": _shown(value), "choices": ", ".join(choices)})
     return value
 
 
@@ -143,7 +139,7 @@ def _member(data, i, errors) -> Member | None:
         return member
     field = f"members[{i}]"
     if not isinstance(data, dict):
-        errors.add(field, "phải là một đối tượng")
+        errors.add(field, _("must be an object"))
         return None
     before = len(errors)
     age = _number(data, "age", errors, f"{field}.age")
@@ -152,14 +148,14 @@ def _member(data, i, errors) -> Member | None:
     for flag in _MEMBER_FLAGS:
         value = data.get(flag, Member.__dataclass_fields__[flag].default)
         if not isinstance(value, bool):
-            errors.add(f"{field}.{flag}", f"phải là true hoặc false, nhận được {_shown(value)}")
+            errors.add(f"{field}.{flag}", _("must be true or false, got %(value)s") % {"value": _shown(value)})
         values[flag] = value
     return Member(age=age, **values) if len(errors) == before else None
 
 
 def _dwelling(data, errors) -> Dwelling | None:
     if not isinstance(data, dict):
-        errors.add("dwelling", "phải là một đối tượng")
+        errors.add("dwelling", _("must be an object"))
         return None
     before = len(errors)
     values = {k: _choice(data, k, c, errors, f"dwelling.{k}") for k, c in _DWELLING_CHOICES.items()}
@@ -168,10 +164,11 @@ def _dwelling(data, errors) -> Dwelling | None:
     area = _number(data, "floor_area_m2", errors, "dwelling.floor_area_m2", integer=False)
     assets = data.get("assets", [])
     if not isinstance(assets, list) or any(not isinstance(a, str) or a not in ASSETS for a in assets):
-        errors.add("dwelling.assets", f"chỉ gồm: {', '.join(ASSETS)}; nhận được {_shown(assets)}")
+        errors.add("dwelling.assets", _("may hold only: %(assets)s; got %(value)s")
+                   % {"assets": ", ".join(ASSETS), "value": _shown(assets)})
     loudspeaker = data.get("loudspeaker_audible", False)
     if not isinstance(loudspeaker, bool):
-        errors.add("dwelling.loudspeaker_audible", "phải là true hoặc false")
+        errors.add("dwelling.loudspeaker_audible", _("must be true or false"))
     if len(errors) > before:
         return None
     return Dwelling(floor_area_m2=float(area), assets=frozenset(assets), loudspeaker_audible=loudspeaker, **values)
@@ -185,7 +182,7 @@ def _reference_year(data, errors) -> int | None:
         except ValueError:
             year = None
         if year is None:
-            errors.add("reference_date", f"ngày không hợp lệ (YYYY-MM-DD): {_shown(raw)}")
+            errors.add("reference_date", _("not a valid date (YYYY-MM-DD): %(value)s") % {"value": _shown(raw)})
             return None
         message = bound_error("survey_year", year)
         if message:
@@ -199,7 +196,8 @@ def _standard(data, year, standards: dict[str, Standard], errors) -> Standard | 
     code = data.get("standard")
     if code is not None:
         if not isinstance(code, str) or code not in standards:
-            errors.add("standard", f"chuẩn nghèo {_shown(code)} không tồn tại; có: {', '.join(standards)}")
+            errors.add("standard", _("there is no poverty standard %(code)s; there are: %(codes)s")
+                       % {"code": _shown(code), "codes": ", ".join(standards)})
             return None
         return standards[code]
     if year is None:
@@ -208,7 +206,7 @@ def _standard(data, year, standards: dict[str, Standard], errors) -> Standard | 
         if standard.covers(year):
             return standard
     field = "reference_date" if "reference_date" in data else "survey_year"
-    errors.add(field, f"không có chuẩn nghèo nào áp dụng cho năm {year}")
+    errors.add(field, _("no poverty standard applies to the year %(year)s") % {"year": year})
     return None
 
 
@@ -218,24 +216,27 @@ def households_of(payload) -> list:
     if isinstance(payload, dict):
         return [payload]
     if not isinstance(payload, list):
-        raise RecordError(None, [{"field": "", "message": "phải là một hộ (đối tượng JSON) hoặc một danh sách hộ"}])
+        raise RecordError(None, [{"field": "", "message": _("must be one household (a JSON object) or a list of "
+                                                            "households")}])
     if len(payload) > MAX_HOUSEHOLDS_PER_REQUEST:
-        raise RecordError(None, [{"field": "", "message": f"tối đa {vn_number(MAX_HOUSEHOLDS_PER_REQUEST)} hộ mỗi "
-                                                           f"lần, nhận được {vn_number(len(payload))}"}])
+        message = _("at most %(limit)s households per request, got %(count)s") % {
+            "limit": number(MAX_HOUSEHOLDS_PER_REQUEST), "count": number(len(payload))}
+        raise RecordError(None, [{"field": "", "message": message}])
     return payload
 
 
 def parse_household(data, standards: dict[str, Standard]) -> tuple[HouseholdRecord, Standard]:
     """Validate one household in its JSON form. Raises RecordError naming every bad field."""
     if not isinstance(data, dict):
-        raise RecordError(None, [{"field": "", "message": "mỗi hộ phải là một đối tượng JSON"}])
+        raise RecordError(None, [{"field": "", "message": _("each household must be a JSON object")}])
     errors = _Errors()
     code = data.get("code")
     if not isinstance(code, str) or not code.strip():
-        errors.add("code", "bắt buộc phải có mã hộ")
+        errors.add("code", _("the household code is required"))
         code = None
     elif len(code) > MAX_CODE_LENGTH:
-        errors.add("code", f"tối đa {MAX_CODE_LENGTH} ký tự, nhận được {len(code)}")
+        errors.add("code", _("at most %(limit)s characters, got %(count)s") % {"limit": MAX_CODE_LENGTH,
+                                                                               "count": len(code)})
         code = code[:MAX_CODE_LENGTH]
     area_type = _choice(data, "area_type", ("rural", "urban"), errors, "area_type")
     income = _number(data, "income_per_capita", errors, "income_per_capita")
@@ -246,37 +247,40 @@ def parse_household(data, standards: dict[str, Standard]) -> tuple[HouseholdReco
     raw_members = data.get("members")
     if "members" in data:
         if not isinstance(raw_members, list) or not raw_members:
-            errors.add("members", "phải là danh sách có ít nhất một thành viên")
+            errors.add("members", _("must be a list of at least one member"))
         elif len(raw_members) > MAX_MEMBERS:
-            errors.add("members", f"không được quá {MAX_MEMBERS} thành viên, nhận được {vn_number(len(raw_members))}")
+            errors.add("members", _("must not have more than %(limit)s members, got %(count)s")
+                       % {"limit": MAX_MEMBERS, "count": number(len(raw_members))})
         else:
             parsed = [_member(m, i, errors) for i, m in enumerate(raw_members)]
             members = tuple(parsed) if all(parsed) else None
     member_count = _number(data, "member_count", errors, "member_count", required="members" not in data)
     if member_count is not None and isinstance(raw_members, list) and member_count != len(raw_members):
-        errors.add("member_count", f"ghi {member_count} thành viên nhưng danh sách có {len(raw_members)}")
+        errors.add("member_count", _("says %(count)s members but the list has %(listed)s")
+                   % {"count": member_count, "listed": len(raw_members)})
     dwelling = _dwelling(data["dwelling"], errors) if "dwelling" in data else None
     if ("members" in data) != ("dwelling" in data):
         errors.add("dwelling" if "members" in data else "members",
-                   "dữ liệu chi tiết cần cả members và dwelling")
+                   _("detailed data needs both members and dwelling"))
 
     answers = None
     if "deprivations" in data:
         raw = data["deprivations"]
         if not isinstance(raw, list):
-            errors.add("deprivations", "phải là danh sách tên chỉ số")
+            errors.add("deprivations", _("must be a list of indicator names"))
         elif any(not isinstance(name, str) for name in raw):
-            errors.add("deprivations", f"phải là danh sách tên chỉ số (chuỗi), nhận được {_shown(raw)}")
+            errors.add("deprivations", _("must be a list of indicator names (text), got %(value)s")
+                       % {"value": _shown(raw)})
         elif standard is not None:
             unknown = [name for name in raw if name not in standard.indicator_rules]
             if unknown:
                 names = ", ".join(unknown)
-                errors.add("deprivations", f"chỉ số không có trong chuẩn {standard.code}: "
-                                           f"{names if len(names) <= 60 else names[:57] + '…'}")
+                errors.add("deprivations", _("indicators not in the standard %(standard)s: %(names)s") % {
+                    "standard": standard.code, "names": names if len(names) <= 60 else names[:57] + "…"})
             else:
                 answers = frozenset(raw)
     elif "members" not in data:
-        errors.add("deprivations", "cần danh sách chỉ số thiếu hụt hoặc dữ liệu thành viên và nhà ở")
+        errors.add("deprivations", _("needs a list of deprivation indicators, or member and dwelling data"))
 
     if errors:
         raise RecordError(code, errors)
