@@ -145,12 +145,12 @@ def test_every_error_of_a_file_is_reported_with_its_place_and_nothing_is_written
                member_row("H5"), member_row("H3"), member_row("H3")]
     result = roster_import(two_sheets(households, members), "bad.xlsx")
     assert lines(result) == [
-        "Hộ!2, Số nhân khẩu: ghi 3 thành viên nhưng danh sách có 2",
+        "Hộ!2, Số nhân khẩu: says 3 members but the list has 2",
         "Hộ!3, Mã hộ: household code H1 appears twice for 2022 (first on row 2)",
         "Hộ!4, Mã đơn vị: unknown unit code ZZ",
         "Hộ!5, Thu nhập bình quân: “abc” is not a number.",
         "Hộ!6, Loại nhà: “Lâu đài” is not in the list: Kiên cố, Bán kiên cố, Thiếu kiên cố, Đơn sơ.",
-        "Thành viên!2, Tuổi: không được lớn hơn 120, nhận được 140",
+        "Thành viên!2, Tuổi: must not be more than 120, got 140",
         "Thành viên!3, Giới tính: “X” is not in the list: Nam, Nữ.",
         "Thành viên!4, Mã hộ: household H9 is not on the sheet “Hộ”",
     ]
@@ -173,12 +173,12 @@ def test_a_file_split_over_two_processes_reports_the_same_located_errors(tree, m
     _split_over_two_processes(monkeypatch)
     in_two = roster_import(data, "bad.xlsx")
     assert lines(in_two) == lines(in_one) == [
-        "Hộ!2, Số nhân khẩu: ghi 3 thành viên nhưng danh sách có 2",
+        "Hộ!2, Số nhân khẩu: says 3 members but the list has 2",
         "Hộ!3, Mã đơn vị: unknown unit code ZZ",
-        "Hộ!3, Số nhân khẩu: ghi 2 thành viên nhưng danh sách có 1",
+        "Hộ!3, Số nhân khẩu: says 2 members but the list has 1",
         "Hộ!4, Thu nhập bình quân: “abc” is not a number.",
         "Hộ!5, Loại nhà: “Lâu đài” is not in the list: Kiên cố, Bán kiên cố, Thiếu kiên cố, Đơn sơ.",
-        "Thành viên!2, Tuổi: không được lớn hơn 120, nhận được 140",
+        "Thành viên!2, Tuổi: must not be more than 120, got 140",
         "Thành viên!3, Giới tính: “X” is not in the list: Nam, Nữ.",
         "Thành viên!4, Mã hộ: household H9 is not on the sheet “Hộ”",
         "Thành viên!7, Tuổi: “ba” is not a number.",
@@ -199,7 +199,7 @@ def test_a_file_split_over_two_processes_is_imported_then_found_unchanged(tree, 
 
 def test_a_household_without_members_or_answers_is_an_error(tree):
     result = roster_import(two_sheets([household_row("H1")], [member_row("H2")]), "x.xlsx")
-    assert "Hộ!2: cần danh sách chỉ số thiếu hụt hoặc dữ liệu thành viên và nhà ở" in lines(result)
+    assert "Hộ!2: needs a list of deprivation indicators, or member and dwelling data" in lines(result)
 
 
 def test_an_officer_imports_only_into_their_own_area(tree):
