@@ -231,7 +231,8 @@ class PovertyStandardAdmin(base.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change:
-            transaction.on_commit(lambda: reclassify_standard_task.delay(obj.pk))
+            edited = list(form.changed_data)
+            transaction.on_commit(lambda: reclassify_standard_task.delay(obj.pk, edited))
             messages.info(request, _("The households of %(code)s are being reclassified.") % {"code": obj})
 
 

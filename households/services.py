@@ -1,6 +1,10 @@
 """Writes to household records. Every path — admin, form, import, API, demo — comes through here,
 so a record's classification is always derived by the standard of its year."""
 
+import csv
+import io
+import json
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -10,7 +14,7 @@ from approvals.services import assert_households_open, locked_households_filter
 
 from .models import Household, Member, PovertyStandard
 from .signals import announce_change
-from .standards import Dwelling, HouseholdRecord, classify
+from .standards import Dwelling, HouseholdRecord, classify, classify_deprived
 from .standards import Member as MemberRecord
 from .standards.facts import MemberFacts, deprivation_mask, member_facts
 
@@ -49,7 +53,8 @@ def household_record(household: Household, members) -> HouseholdRecord:
         income_per_capita=household.income_per_capita,
         reference_year=household.survey_year,
         member_count=household.member_count,
-        members=tuple(MemberRecord(**{f: getattr(m, f) for f in _MEMBER_FIELDS}) for m in members) if has_detail else None,
+        members=tuple(m if isinstance(m, MemberRecord) else MemberRecord(**{f: getattr(m, f) for f in _MEMBER_FIELDS})
+                      for m in members) if has_detail else None,
         dwelling=dwelling,
         answers=frozenset(answers) if answers is not None else None,
     )
@@ -211,99 +216,146 @@ def household_save(household: Household, members: list[Member] | None = None,
 _INPUT_FIELDS = ["id", "unit_id", "code", "area_type", "income_per_capita", "survey_year", "member_count",
                  "house_class", "nondurable_structures", "floor_area_m2", "water_source", "latrine", "has_tv",
                  "has_radio", "has_computer", "has_smartphone", "loudspeaker_audible", "reported_deprivations"]
+_STORED_FIELDS = [f"{name}_id" if name == "standard" else name for name in DERIVED_FIELDS]
+_JSON_FIELDS = ("reported_deprivations", "deprivations")
+RECLASSIFY_FORK_FROM = 20_000  # households: below this a second process costs more than it saves
+# The fields of a standard that decide only where an income falls: after an edit of these alone every household
+# keeps its deprivations and member facts, and re-classifying it needs neither its members nor the rules.
+INCOME_STEP_FIELDS = frozenset({
+    "income_only_poor_line_rural", "income_only_poor_line_urban", "deprivation_line_rural", "deprivation_line_urban",
+    "middle_line_rural", "middle_line_urban", "low_income_worker_line_rural", "low_income_worker_line_urban",
+    "min_deprivations", "name", "legal_basis",
+})
 
 
-def _derived_rows(batch: list[dict], members: dict, standard: PovertyStandard, engine) -> list[tuple]:
-    """(id, *DERIVED_FIELDS) of each household of the batch, classified from its stored inputs."""
+def _governed_batches(governed, batch_size: int, with_members: bool = True):
+    """(households as dicts of their inputs and stored derived fields, their members as engine records by
+    household id), in batches of consecutive ids. Plain SQL: the ORM's per-row work, its IN lists of ids and a
+    LIMIT the planner may sort for cost more than classifying does at province scale."""
+    from django.db import connection
+    from django.db.models import Max, Min
+
+    bounds = governed.aggregate(first=Min("id"), last=Max("id"))
+    if bounds["first"] is None:
+        return
+    names = [*_INPUT_FIELDS, *_STORED_FIELDS]
+    member_columns = ", ".join(Member._meta.get_field(name).column for name in _MEMBER_FIELDS)
+    members_sql = (f"SELECT household_id, {member_columns} FROM {Member._meta.db_table} "
+                   "WHERE household_id BETWEEN %s AND %s ORDER BY household_id, id")
+    with connection.cursor() as cursor:
+        for low in range(bounds["first"], bounds["last"] + 1, batch_size):
+            high = low + batch_size - 1
+            query = governed.filter(id__gte=low, id__lte=high).order_by("id").values_list(*names).query
+            cursor.execute(*query.sql_with_params())
+            households = [dict(zip(names, row)) for row in cursor.fetchall()]
+            if not households:
+                continue
+            for household in households:
+                for name in _JSON_FIELDS:
+                    if isinstance(household[name], str):
+                        household[name] = json.loads(household[name])
+            members = {}
+            if with_members:
+                cursor.execute(members_sql, [low, high])
+                for household_id, *values in cursor.fetchall():
+                    members.setdefault(household_id, []).append(MemberRecord(*values))
+            yield households, members
+
+
+def _moved_rows(batches, standard: PovertyStandard, engine, income_step_only: bool) -> tuple[list[tuple], int]:
+    """Classify each household of the batches from its stored inputs (or only its income step, from its stored
+    deprivations): ((id, *DERIVED_FIELDS) of those whose derived fields differ from what is stored, (unit, year)
+    appended), and how many were classified."""
     from types import SimpleNamespace
 
-    rows = []
-    for values in batch:
-        household = SimpleNamespace(**values)
-        apply_classification(household, members.get(values["id"], []), standard, engine)
-        rows.append((values["id"], standard.pk, *(getattr(household, f) for f in DERIVED_FIELDS[1:])))
-    return rows
+    moved, count = [], 0
+    for households, members in batches:
+        for values in households:
+            if income_step_only:
+                result = classify_deprived(values["code"], values["area_type"], values["income_per_capita"],
+                                           values["deprivations"], engine)
+                derived = {**values, "classification": result.classification,
+                           "low_income_worker": result.low_income_worker_household,
+                           "classification_rule": result.rule[:200]}
+            else:
+                derived = SimpleNamespace(**values)
+                apply_classification(derived, members.get(values["id"], []), standard, engine)
+                derived = vars(derived)
+            derived = (standard.pk, *(derived[name] for name in DERIVED_FIELDS[1:]))
+            if derived != tuple(values[name] for name in _STORED_FIELDS):
+                moved.append((values["id"], *derived, values["unit_id"], values["survey_year"]))
+        count += len(households)
+    return moved, count
 
 
-def _staged_update(cursor, rows: list[tuple], first: bool) -> None:
-    """PostgreSQL: COPY the derived fields into a temporary staging table (dropped at commit)."""
-    import csv
-    import io
-    import json
-
+def _write_moved(cursor, rows: list[tuple]) -> None:
+    """Store the derived fields of the moved households: on PostgreSQL COPY into a staging table (dropped at
+    commit) and one UPDATE … FROM it; elsewhere one executemany."""
     from django.db import connection
 
     fields = [Household._meta.get_field(name) for name in DERIVED_FIELDS]
-    if first:
-        columns = ", ".join(f"{f.column} {f.db_type(connection)}" for f in fields)
-        cursor.execute("DROP TABLE IF EXISTS reclassified")  # a second run in the same transaction
-        cursor.execute(f"CREATE TEMPORARY TABLE reclassified (id bigint PRIMARY KEY, {columns}) ON COMMIT DROP")
+    columns = [f.column for f in fields]
+    table = Household._meta.db_table
+    if connection.vendor != "postgresql":
+        assignments = ", ".join(f"{column} = %s" for column in columns)
+        cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s",
+                           [(*(f.get_db_prep_save(v, connection) for f, v in zip(fields, row[1:-2])), row[0])
+                            for row in rows])
+        return
+    cursor.execute("DROP TABLE IF EXISTS reclassified")  # a second run in the same transaction
+    cursor.execute(f"CREATE TEMPORARY TABLE reclassified (id bigint PRIMARY KEY, "
+                   f"{', '.join(f'{f.column} {f.db_type(connection)}' for f in fields)}) ON COMMIT DROP")
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for row in rows:
         writer.writerow([r"\N" if v is None else json.dumps(v) if isinstance(v, list) else
-                         ("t" if v else "f") if isinstance(v, bool) else v for v in row])
+                         ("t" if v else "f") if isinstance(v, bool) else v for v in row[:-2]])
     buffer.seek(0)
     cursor.cursor.copy_expert(
-        f"COPY reclassified (id, {', '.join(f.column for f in fields)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')",
-        buffer)
-
-
-def _write_staged(cursor, fields) -> tuple[set, set]:
-    """UPDATE … FROM the staging table, only the rows whose derived fields differ (an edited line moves a
-    few thousand households, not all of them); the units and years of those rows."""
-    columns = [f.column for f in fields]
-    cursor.execute(
-        f"WITH moved AS (UPDATE {Household._meta.db_table} h SET "
-        f"{', '.join(f'{c} = s.{c}' for c in columns)} FROM reclassified s WHERE h.id = s.id AND "
-        f"({', '.join(f'h.{c}' for c in columns)}) IS DISTINCT FROM ({', '.join(f's.{c}' for c in columns)}) "
-        "RETURNING h.unit_id, h.survey_year) SELECT DISTINCT unit_id, survey_year FROM moved")
-    pairs = cursor.fetchall()
-    return {unit for unit, _year in pairs}, {year for _unit, year in pairs}
+        f"COPY reclassified (id, {', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
+    cursor.execute(f"UPDATE {table} h SET {', '.join(f'{c} = s.{c}' for c in columns)} "
+                   "FROM reclassified s WHERE h.id = s.id")
 
 
 @transaction.atomic
-def reclassify_standard(standard_id: int, batch_size: int = 5000) -> int:
-    """Reclassify every household the standard governs, all or nothing, then announce the change (the
-    figures are recomputed). Households are read as plain values in batches; on PostgreSQL the derived fields
-    are COPied into a staging table and written with one UPDATE … FROM, elsewhere with one executemany.
+def reclassify_standard(standard_id: int, batch_size: int = 5000, edited_fields=None) -> int:
+    """Reclassify every household the standard governs, all or nothing; store and announce only those whose
+    derived fields moved (an edited line moves a few thousand households, not all of them), so only their
+    units' figures are recomputed. Returns how many were classified. When the standard's `edited_fields` are
+    all INCOME_STEP_FIELDS, only the income step runs, on the stored deprivations. At province scale a forked
+    child classifies the first half of the households while this process reads and classifies the second.
     Households of a submitted or approved unit and year keep the classification that was approved
     (docs/approval.md): reopen them to reclassify."""
     from django.db import connection
+
+    from .roster.forked import Later
 
     standard = PovertyStandard.objects.select_for_update().get(pk=standard_id)
     engine = standard.to_engine()
     governed = Household.objects.filter(
         survey_year__gte=standard.first_year, survey_year__lte=standard.last_year
     ).exclude(locked_households_filter(standard.first_year, standard.last_year))
-    fields = [Household._meta.get_field(name) for name in DERIVED_FIELDS]
-    postgres = connection.vendor == "postgresql"
-    changed, last_id, units, years = 0, 0, set(), set()
-    with connection.cursor() as cursor:
-        while True:
-            batch = list(governed.filter(id__gt=last_id).order_by("id").values(*_INPUT_FIELDS)[:batch_size])
-            if not batch:
+    income_step_only = edited_fields is not None and set(edited_fields) <= INCOME_STEP_FIELDS \
+        and not governed.exclude(standard=standard).exists()  # all classified by this standard already
+    batches = _governed_batches(governed, batch_size, with_members=not income_step_only)
+    total = governed.count()
+    first_half, read = [], 0
+    if connection.vendor == "postgresql" and total >= RECLASSIFY_FORK_FROM:
+        for batch in batches:
+            first_half.append(batch)
+            read += len(batch[0])
+            if read >= total // 2:
                 break
-            last_id = batch[-1]["id"]
-            members = {}
-            for household_id, *values in (Member.objects.filter(household_id__in=[h["id"] for h in batch])
-                                          .order_by("id").values_list("household_id", *_MEMBER_FIELDS)):
-                members.setdefault(household_id, []).append(MemberRecord(*values))
-            rows = _derived_rows(batch, members, standard, engine)
-            units |= {h["unit_id"] for h in batch}
-            years |= {h["survey_year"] for h in batch}
-            if postgres:
-                _staged_update(cursor, rows, first=not changed)
-            else:
-                assignments = ", ".join(f"{f.column} = %s" for f in fields)
-                cursor.executemany(f"UPDATE {Household._meta.db_table} SET {assignments} WHERE id = %s",
-                                   [(*(f.get_db_prep_save(v, connection) for f, v in zip(fields, row[1:])), row[0])
-                                    for row in rows])
-            changed += len(rows)
-        if postgres and changed:
-            units, years = _write_staged(cursor, fields)
-    announce_change(units, years)
-    return changed
+    with Later(lambda: _moved_rows(first_half, standard, engine, income_step_only), fork=bool(first_half)) as child:
+        del first_half[:]  # the child has its own copy
+        moved, count = _moved_rows(batches, standard, engine, income_step_only)
+        child_moved, child_count = child.result()
+    moved, count = child_moved + moved, child_count + count
+    if moved:
+        with connection.cursor() as cursor:
+            _write_moved(cursor, moved)
+    announce_change({row[-2] for row in moved}, {row[-1] for row in moved})
+    return count
 
 
 def classify_json(payload) -> list[dict]:

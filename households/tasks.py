@@ -3,11 +3,11 @@ from django.db import OperationalError
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3)
-def reclassify_standard_task(self, standard_id: int) -> int:
+def reclassify_standard_task(self, standard_id: int, edited_fields: list[str] | None = None) -> int:
     from households.services import reclassify_standard
 
     try:
-        return reclassify_standard(standard_id)
+        return reclassify_standard(standard_id, edited_fields=edited_fields)
     except OperationalError as exc:
         raise self.retry(exc=exc, countdown=30) from exc
 

@@ -29,8 +29,13 @@ def classify(record: HouseholdRecord, standard: Standard) -> Result:
             conflicts = _conflicts(record.answers, deprived, standard)
     else:
         deprived = record.answers
+    return classify_deprived(record.code, record.area_type, record.income_per_capita, deprived, standard, conflicts)
+
+
+def classify_deprived(code: str, area: str, income: int, deprived, standard: Standard, conflicts=()) -> Result:
+    """The second step of `classify`: where a household with these deprivations falls by its income."""
     count = len(deprived)
-    area, income, k = record.area_type, record.income_per_capita, standard.min_deprivations
+    k = standard.min_deprivations
     income_only = standard.income_only_poor_line[area] if standard.income_only_poor_line else None
     line = standard.deprivation_line[area]
     middle = standard.middle_line[area] if standard.middle_line else None
@@ -53,7 +58,7 @@ def classify(record: HouseholdRecord, standard: Standard) -> Result:
         # Decree 30/2025: not poor nor near-poor, income at or below the line
         low_income_worker = cls not in (POOR, NEAR_POOR) and income <= standard.low_income_worker_line[area]
     return Result(
-        code=record.code,
+        code=code,
         standard=standard.code,
         classification=cls,
         deprivations=tuple(sorted(deprived)),

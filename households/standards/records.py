@@ -1,4 +1,5 @@
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .wording import _
 
@@ -113,7 +114,17 @@ class Standard:
     def is_working_age(self, age: int, sex: str, year: int) -> bool:
         # Labour Code 2019 art. 169, Decree 135/2020 art. 4 (poverty-standards.md §3.3 E1): from 15 to the
         # retirement age of the sex and year; ages are completed years, so a man of 60 in 2023 (60 y 9 m) is.
-        return age >= self.param("working_age_min") and age * 12 < self.retirement_months(sex, year)
+        key = (age, sex, year)
+        try:
+            return self._working_age[key]
+        except KeyError:  # a few hundred distinct keys for a whole province: asked once each
+            answer = self._working_age[key] = (
+                age >= self.param("working_age_min") and age * 12 < self.retirement_months(sex, year))
+            return answer
+
+    @cached_property
+    def _working_age(self) -> dict:
+        return {}
 
 
 def _roadmap(before: int, first_year: int, start: int, step: int, until: int) -> list[list[int]]:
