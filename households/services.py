@@ -219,6 +219,7 @@ _INPUT_FIELDS = ["id", "unit_id", "code", "area_type", "income_per_capita", "sur
 _STORED_FIELDS = [f"{name}_id" if name == "standard" else name for name in DERIVED_FIELDS]
 _JSON_FIELDS = ("reported_deprivations", "deprivations")
 RECLASSIFY_FORK_FROM = 20_000  # households: below this a second process costs more than it saves
+CHILD_SHARE = 0.6  # of the households, for the forked child: this process also reads the rest meanwhile
 # The fields of a standard that decide only where an income falls: after an edit of these alone every household
 # keeps its deprivations and member facts, and re-classifying it needs neither its members nor the rules.
 INCOME_STEP_FIELDS = frozenset({
@@ -242,6 +243,7 @@ def _governed_batches(governed, batch_size: int, with_members: bool = True):
     member_columns = ", ".join(Member._meta.get_field(name).column for name in _MEMBER_FIELDS)
     members_sql = (f"SELECT household_id, {member_columns} FROM {Member._meta.db_table} "
                    "WHERE household_id BETWEEN %s AND %s ORDER BY household_id, id")
+    known = {}  # engine members are immutable values: one object per distinct row (a province has far fewer)
     with connection.cursor() as cursor:
         for low in range(bounds["first"], bounds["last"] + 1, batch_size):
             high = low + batch_size - 1
@@ -258,7 +260,11 @@ def _governed_batches(governed, batch_size: int, with_members: bool = True):
             if with_members:
                 cursor.execute(members_sql, [low, high])
                 for household_id, *values in cursor.fetchall():
-                    members.setdefault(household_id, []).append(MemberRecord(*values))
+                    values = tuple(values)
+                    member = known.get(values)
+                    if member is None:
+                        member = known[values] = MemberRecord(*values)
+                    members.setdefault(household_id, []).append(member)
             yield households, members
 
 
@@ -323,7 +329,7 @@ def reclassify_standard(standard_id: int, batch_size: int = 5000, edited_fields=
     derived fields moved (an edited line moves a few thousand households, not all of them), so only their
     units' figures are recomputed. Returns how many were classified. When the standard's `edited_fields` are
     all INCOME_STEP_FIELDS, only the income step runs, on the stored deprivations. At province scale a forked
-    child classifies the first half of the households while this process reads and classifies the second.
+    child classifies the first part of the households while this process reads and classifies the rest.
     Households of a submitted or approved unit and year keep the classification that was approved
     (docs/approval.md): reopen them to reclassify."""
     from django.db import connection
@@ -339,15 +345,15 @@ def reclassify_standard(standard_id: int, batch_size: int = 5000, edited_fields=
         and not governed.exclude(standard=standard).exists()  # all classified by this standard already
     batches = _governed_batches(governed, batch_size, with_members=not income_step_only)
     total = governed.count()
-    first_half, read = [], 0
+    first_part, read = [], 0
     if connection.vendor == "postgresql" and total >= RECLASSIFY_FORK_FROM:
         for batch in batches:
-            first_half.append(batch)
+            first_part.append(batch)
             read += len(batch[0])
-            if read >= total // 2:
+            if read >= total * CHILD_SHARE:
                 break
-    with Later(lambda: _moved_rows(first_half, standard, engine, income_step_only), fork=bool(first_half)) as child:
-        del first_half[:]  # the child has its own copy
+    with Later(lambda: _moved_rows(first_part, standard, engine, income_step_only), fork=bool(first_part)) as child:
+        del first_part[:]  # the child has its own copy
         moved, count = _moved_rows(batches, standard, engine, income_step_only)
         child_moved, child_count = child.result()
     moved, count = child_moved + moved, child_count + count
