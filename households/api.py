@@ -16,6 +16,7 @@ from areas.selectors import units_for_user
 
 from . import selectors
 from .forms import DWELLING_FIELDS, MEMBER_FIELDS, AnswersForm, HouseholdForm, MemberFormSet
+from .labels import rule_text
 from .models import Household
 from .services import EditConflict, household_save, version_of
 
@@ -94,7 +95,7 @@ def _summary(h: Household) -> dict:
         "ethnicity": h.ethnicity, "area_type": h.area_type, "income_per_capita": h.income_per_capita,
         "member_count": h.member_count, "standard": h.standard.code if h.standard_id else None,
         "classification": h.classification, "deprivations": h.deprivations, "deprivation_count": h.deprivation_count,
-        "rule": h.classification_rule, "version": version_of(h),
+        "rule": rule_text(h.classification_rule), "version": version_of(h),
     }
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from approvals.services import assert_households_open, locked_households_filter
 
+from .labels import rule_text
 from .models import Household, Member, PovertyStandard
 from .signals import announce_change
 from .standards import Dwelling, HouseholdRecord, classify, classify_deprived
@@ -382,5 +383,7 @@ def classify_json(payload) -> list[dict]:
         except RecordError as error:
             results.append({"code": error.code, "errors": error.errors})
             continue
-        results.append(classify(record, standard).as_dict())
+        answer = classify(record, standard).as_dict()
+        answer["rule"] = rule_text(answer["rule"])
+        results.append(answer)
     return results

@@ -262,6 +262,14 @@ def test_an_invalid_classify_request_is_answered_in_the_language_it_asks_for(dem
         messages = [e["message"] for e in response.json()["errors"]]
         assert lines_in_the_other_language("\n".join(messages), OTHER_LANGUAGE[language], []) == []
 
+    valid = {"code": "V1", "area_type": "rural", "income_per_capita": 1_200_000, "survey_year": 2022,
+             "member_count": 3, "deprivations": ["water", "latrine", "telecom"]}
+    response = client.post("/api/v1/classify/", json.dumps(valid), content_type="application/json",
+                           HTTP_ACCEPT_LANGUAGE=language)
+    rule = response.json()[0]["rule"]
+    assert rule.startswith("income 1,200,000" if language == "en" else "thu nhập 1.200.000")
+    assert lines_in_the_other_language(rule, OTHER_LANGUAGE[language], []) == []
+
     without_header = client.post("/api/v1/classify/", json.dumps(INVALID_HOUSEHOLDS[2]),
                                  content_type="application/json").json()
     assert without_header[0]["errors"][0]["message"].startswith("must not" if other == "en" else "không được")

@@ -6,6 +6,7 @@ Every cell problem is collected with its sheet, row and column; nothing stops at
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from povertyplan.numbers import NumberFormatError, parse_number
@@ -30,8 +31,8 @@ from .columns import (
 from .forked import Later
 
 HEADER_SEARCH_ROWS = 20
-_REQUIRED_HOUSEHOLD = ((("unit",), "Mã đơn vị"), (("income_per_capita",), "Thu nhập bình quân"))
-_REQUIRED_MEMBER = ((("age", "birth_date"), "Tuổi"),)
+_REQUIRED_HOUSEHOLD = (("unit",), ("income_per_capita",))  # each: the column, or one of its alternatives
+_REQUIRED_MEMBER = (("age", "birth_date"),)
 _HOUSEHOLD_INDEX = header_index(HOUSEHOLD_COLUMNS)
 _MEMBER_INDEX = header_index(MEMBER_COLUMNS)
 _INDICATOR_INDEX = header_index(INDICATOR_COLUMNS)
@@ -79,7 +80,7 @@ class Entry:
             key = "tv"
         if key == "deprivations":
             return self.sheet, self.row, ""
-        return self.sheet, self.row, self.headers.get(key, _column_vi(key))
+        return self.sheet, self.row, self.headers.get(key, column_name(key))
 
 
 class _Sheet:
@@ -313,13 +314,13 @@ class RosterParser:
         return _Sheet(name, iter(workbook.rows(name)), index_maps, self.problems)
 
     def _require_code(self, sheet: _Sheet, required=()) -> bool:
-        """The sheet has a header row, and every required column (key, Vietnamese header) is in it."""
+        """The sheet has a header row, and every required column (or one of its alternatives) is in it."""
         if sheet.header_row is None:
             self.problems.append(Problem(sheet.name, None, "", _(
                 "no header row with the column “Mã hộ” (Household code) in the first %(n)s rows")
                 % {"n": HEADER_SEARCH_ROWS}))
             return False
-        missing = [header for keys, header in required if not set(keys) & set(sheet.columns)]
+        missing = [column_name(keys[0]) for keys in required if not set(keys) & set(sheet.columns)]
         for header in missing:
             self.problems.append(Problem(sheet.name, sheet.header_row, header, _("this required column is missing")))
         return not missing
@@ -369,14 +370,15 @@ class RosterParser:
     def _household_values(self, values, number, sheet_name):
         year = values.get("survey_year", self.default_year)
         if year is None:
-            self.problems.append(Problem(sheet_name, number, "Năm rà soát", _(
-                "no survey year: give the column “Năm rà soát” or the year of the import")))
+            column = column_name("survey_year")
+            self.problems.append(Problem(sheet_name, number, column, _(
+                "no survey year: give the column “%(column)s” or the year of the import") % {"column": column}))
         return year
 
     def _new_entry(self, values, number, sheet: _Sheet, seen):
         code = values.get("code")
         if code is None or code is _INVALID:
-            self.problems.append(Problem(sheet.name, number, sheet.header_texts().get("code", "Mã hộ"),
+            self.problems.append(Problem(sheet.name, number, sheet.header_texts().get("code", column_name("code")),
                                          _("the household code is required")))
             return None
         year = self._household_values(values, number, sheet.name)
@@ -408,7 +410,7 @@ class RosterParser:
             dwelling["floor_area_m2"] = round(dwelling["floor_area_m2"], 1)  # as stored: one decimal
         for key in REQUIRED_DWELLING:
             if key not in dwelling and key not in entry.invalid:
-                self.problems.append(Problem(entry.sheet, entry.row, entry.headers.get(key, _column_vi(key)),
+                self.problems.append(Problem(entry.sheet, entry.row, entry.headers.get(key, column_name(key)),
                                              _("required for a household whose members are listed")))
                 dwelling[key] = None
         return dwelling
@@ -420,7 +422,7 @@ class RosterParser:
             if birth is not None:
                 member["age"] = _age_on(birth, reference_date(year))
             elif "birth_date" not in values:
-                self.problems.append(Problem(sheet.name, number, sheet.header_texts().get("age", "Tuổi"),
+                self.problems.append(Problem(sheet.name, number, sheet.header_texts().get("age", column_name("age")),
                                              _("the age (or the date of birth) is required")))
         elif values["age"] is _INVALID:
             member["age"] = None
@@ -448,7 +450,7 @@ class RosterParser:
             owners = by_code.get(code) if code is not _INVALID else None
             if not owners:
                 if code is None or code is _INVALID:
-                    self.problems.append(Problem(member_name, number, member_headers.get("code", "Mã hộ"),
+                    self.problems.append(Problem(member_name, number, member_headers.get("code", column_name("code")),
                                                  _("the household code is required")))
                 else:
                     self.problems.append(Problem(member_name, number, member_headers["code"], _(
@@ -491,7 +493,7 @@ class RosterParser:
             values = reader.read(number, row, self.problems)
             code = values.get("code")
             if code is None or code is _INVALID:
-                self.problems.append(Problem(sheet.name, number, headers.get("code", "Mã hộ"),
+                self.problems.append(Problem(sheet.name, number, headers.get("code", column_name("code")),
                                              _("the household code is required")))
                 continue
             year = values.get("survey_year")
@@ -603,5 +605,9 @@ def _shown(value):
     return value
 
 
-def _column_vi(key):
-    return next((c.vi for c in HOUSEHOLD_COLUMNS if c.key == key), key)
+def column_name(key: str) -> str:
+    """A column the file does not have, by its header in the active language (the file's own header otherwise)."""
+    column = next((c for c in (*HOUSEHOLD_COLUMNS, *MEMBER_COLUMNS) if c.key == key), None)
+    if column is None:
+        return key
+    return column.en if (get_language() or "vi").startswith("en") else column.vi

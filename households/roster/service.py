@@ -22,7 +22,7 @@ from ..signals import announce_change
 from ..standards import RecordError, classify, parse_household
 from . import writer
 from .forked import in_two_halves
-from .mapping import Problem, RosterParser
+from .mapping import Problem, RosterParser, column_name
 from .reader import UnreadableFile, open_roster
 
 MAX_PROBLEMS_KEPT = 10_000
@@ -223,7 +223,7 @@ def roster_import(data: bytes, filename: str, *, user=None, year: int | None = N
     _moved_out_of_locked_units(entries, existing, [k for k in to_write if k not in new_keys], problems)
     for survey_year, code in outside:
         entry = next(e for e in entries if (e.data["survey_year"], e.data["code"]) == (survey_year, code))
-        problems.append(Problem(entry.sheet, entry.row, entry.headers.get("code", "Mã hộ"), _(
+        problems.append(Problem(entry.sheet, entry.row, entry.headers.get("code", column_name("code")), _(
             "household %(code)s of %(year)s is already recorded in a unit outside your area")
             % {"code": code, "year": survey_year}))
     if problems:
@@ -255,7 +255,7 @@ def roster_import(data: bytes, filename: str, *, user=None, year: int | None = N
 def _check(entry, unit, area_prefix, taken, standards, standard_ids):
     """One household validated and classified: (its problems found before classifying, None when it cannot be
     classified, else (key, stored row, member rows, the problems found while classifying))."""
-    found = [Problem(entry.sheet, entry.row, entry.headers.get("unit", "Mã đơn vị"), message)
+    found = [Problem(entry.sheet, entry.row, entry.headers.get("unit", column_name("unit")), message)
              for message in _unit_problems(entry, unit, area_prefix)]
     if found:
         taken = taken | {entry.where("area_type")}  # the area type would have come from the unit
@@ -295,7 +295,7 @@ def _lock_problems(entries, units, problems):
         locks = locked_paths({unit["path"] for _entry, unit in pairs}, survey_year, DataKind.HOUSEHOLDS)
         for entry, unit in pairs:
             if unit["path"] in locks:
-                problems.append(Problem(entry.sheet, entry.row, entry.headers.get("unit", "Mã đơn vị"),
+                problems.append(Problem(entry.sheet, entry.row, entry.headers.get("unit", column_name("unit")),
                                         lock_message(locks[unit["path"]])))
 
 
@@ -312,7 +312,7 @@ def _moved_out_of_locked_units(entries, existing, keys, problems):
         for key in year_keys:
             if existing[key]["path"] in locks:
                 entry = next(e for e in entries if (e.data["survey_year"], e.data["code"]) == key)
-                problems.append(Problem(entry.sheet, entry.row, entry.headers.get("code", "Mã hộ"),
+                problems.append(Problem(entry.sheet, entry.row, entry.headers.get("code", column_name("code")),
                                         lock_message(locks[existing[key]["path"]])))
 
 
@@ -333,13 +333,13 @@ def _stored_row(entry, record, outcome, unit, standard, standard_id, problems):
             problems.append(Problem(entry.sheet, entry.row, entry.headers.get(key, key),
                                     _("longer than %(n)s characters") % {"n": limit}))
     if record.income_per_capita > STORED_INT_MAX:
-        problems.append(Problem(entry.sheet, entry.row, entry.headers.get("income_per_capita", "Thu nhập bình quân"),
+        problems.append(Problem(entry.sheet, entry.row, entry.headers.get("income_per_capita", column_name("income_per_capita")),
                                 _("the income is absurdly large")))
     floor_area = None
     if dwelling is not None:
         floor_area = Decimal(f"{dwelling['floor_area_m2']:.1f}")
         if floor_area >= 1_000_000:
-            problems.append(Problem(entry.sheet, entry.row, entry.headers.get("floor_area_m2", "Diện tích ở (m2)"),
+            problems.append(Problem(entry.sheet, entry.row, entry.headers.get("floor_area_m2", column_name("floor_area_m2")),
                                     _("the floor area is absurdly large")))
     assets = set(dwelling["assets"]) if dwelling else set()
     answers = sorted(record.answers) if record.answers is not None else None
