@@ -161,17 +161,18 @@ DEFAULT_PARAMETERS = {
 
 
 def parameter_errors(parameters) -> list[str]:
-    """What is wrong with a standard's `parameters` as an administrator typed them (Vietnamese), or []:
+    """What is wrong with a standard's `parameters` as an administrator typed them (in the active language), or []:
     the rules read these values, so a malformed one must be refused before any household is classified."""
     if not isinstance(parameters, dict):
-        return ["phải là một đối tượng JSON {tên: giá trị}"]
+        return [_("must be a JSON object {name: value}")]
     errors = []
     minimum = parameters.get("working_age_min", DEFAULT_PARAMETERS["working_age_min"])
     if isinstance(minimum, bool) or not isinstance(minimum, int) or not 0 <= minimum <= 120:
-        errors.append(f"working_age_min phải là số nguyên từ 0 đến 120, nhận được {minimum!r}"[:200])
+        errors.append((_("working_age_min must be a whole number from 0 to 120, got %(value)r")
+                       % {"value": minimum})[:200])
     roadmap = parameters.get("retirement_months", RETIREMENT_MONTHS)
-    shape = ("retirement_months phải có dạng {\"M\": [[năm, số tháng], …], \"F\": [[năm, số tháng], …]}, "
-             "số tháng từ 0 đến 1440")
+    shape = _("retirement_months must look like {\"M\": [[year, months], …], \"F\": [[year, months], …]}, "
+              "with months from 0 to 1440")
     if not isinstance(roadmap, dict) or set(roadmap) != {"M", "F"}:
         errors.append(shape)
     else:
