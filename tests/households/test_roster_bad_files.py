@@ -105,8 +105,13 @@ def test_missing_required_columns_are_named_once(tree):
     result = roster_import(two_sheets(), "x.xlsx")
     assert result.ok
     result = roster_import(xlsx({"Hộ": [header, *rows], "Thành viên": [MEMBER_HEADER, member_row("H1")]}), "x.xlsx")
-    assert lines(result) == ["Hộ!1, Mã đơn vị: this required column is missing",
-                             "Hộ!1, Thu nhập bình quân: this required column is missing"]
+    assert lines(result) == ["Hộ!1, Income per capita: this required column is missing",  # in the user's language
+                             "Hộ!1, Unit code: this required column is missing"]
+    with translation.override("vi"):
+        result = roster_import(xlsx({"Hộ": [header, *rows], "Thành viên": [MEMBER_HEADER, member_row("H1")]}),
+                               "x.xlsx")
+    assert [(p.column, p.message) for p in result.problems] == [("Mã đơn vị", "thiếu cột bắt buộc này"),
+                                                                 ("Thu nhập bình quân", "thiếu cột bắt buộc này")]
 
 
 def test_a_sheet_without_the_household_code_header_is_an_error(tree):
