@@ -20,7 +20,7 @@ from collections import Counter, defaultdict
 from datetime import date
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Exists, Max, Min, OuterRef, Q
 from django.utils import timezone
 
 from areas.models import Unit
@@ -243,6 +243,17 @@ def _lock(province: Unit) -> None:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
+def _household_years(province: Unit) -> set[int]:
+    """The survey years with households in the province: per year, one index probe per unit until one has some
+    (a DISTINCT over the province's households reads every one of them: 1,6 s at 300.000)."""
+    span = Household.objects.aggregate(first=Min("survey_year"), last=Max("survey_year"))
+    if span["first"] is None:
+        return set()
+    units = Unit.objects.filter(path__startswith=province.path)
+    return {year for year in range(span["first"], span["last"] + 1)
+            if units.filter(Exists(Household.objects.filter(unit_id=OuterRef("pk"), survey_year=year))).exists()}
+
+
 def rebuild_province(province: Unit, years=None, run: RecomputeRun | None = None, today: date | None = None) -> int:
     """Replace the province's stored sums and computed values for `years` (default: every year with
     households, a plan, figures or a pending change) and its plans' attainment. All or nothing."""
@@ -252,8 +263,7 @@ def rebuild_province(province: Unit, years=None, run: RecomputeRun | None = None
         _lock(province)
         pending = _pending(province)
         if years is None:
-            years = set(Household.objects.filter(unit__path__startswith=province.path)
-                        .values_list("survey_year", flat=True).distinct().order_by())
+            years = _household_years(province)
             years |= {y for p in Plan.objects.filter(province=province) for y in range(p.year_start - 1, p.year_end + 1)}
             years |= set(ComputedValue.objects.filter(unit=province).values_list("year", flat=True).distinct().order_by())
             years |= {year for _pk, _unit, year, _version in pending}
