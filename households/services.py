@@ -230,43 +230,54 @@ INCOME_STEP_FIELDS = frozenset({
 })
 
 
+_READ_FIELDS = [*_INPUT_FIELDS, *_STORED_FIELDS]
+
+
 def _governed_batches(governed, batch_size: int, with_members: bool = True):
-    """(households as dicts of their inputs and stored derived fields, their members as engine records by
-    household id), in batches of consecutive ids. Plain SQL: the ORM's per-row work, its IN lists of ids and a
-    LIMIT the planner may sort for cost more than classifying does at province scale."""
+    """The rows of the households (_READ_FIELDS) and of their members (household id, *engine member fields) in
+    batches of consecutive ids, as the database gives them: whichever process classifies a batch converts it.
+    Plain SQL: the ORM's per-row work, its IN lists of ids and a LIMIT the planner may sort for cost more than
+    classifying does at province scale."""
     from django.db import connection
     from django.db.models import Max, Min
 
     bounds = governed.aggregate(first=Min("id"), last=Max("id"))
     if bounds["first"] is None:
         return
-    names = [*_INPUT_FIELDS, *_STORED_FIELDS]
     member_columns = ", ".join(Member._meta.get_field(name).column for name in _MEMBER_FIELDS)
     members_sql = (f"SELECT household_id, {member_columns} FROM {Member._meta.db_table} "
                    "WHERE household_id BETWEEN %s AND %s ORDER BY household_id, id")
-    known = {}  # engine members are immutable values: one object per distinct row (a province has far fewer)
     with connection.cursor() as cursor:
         for low in range(bounds["first"], bounds["last"] + 1, batch_size):
             high = low + batch_size - 1
-            query = governed.filter(id__gte=low, id__lte=high).order_by("id").values_list(*names).query
+            query = governed.filter(id__gte=low, id__lte=high).order_by("id").values_list(*_READ_FIELDS).query
             cursor.execute(*query.sql_with_params())
-            households = [dict(zip(names, row)) for row in cursor.fetchall()]
+            households = cursor.fetchall()
             if not households:
                 continue
-            for household in households:
-                for name in _JSON_FIELDS:
-                    if isinstance(household[name], str):
-                        household[name] = json.loads(household[name])
-            members = {}
+            members = []
             if with_members:
                 cursor.execute(members_sql, [low, high])
-                for household_id, *values in cursor.fetchall():
-                    values = tuple(values)
-                    member = known.get(values)
-                    if member is None:
-                        member = known[values] = MemberRecord(*values)
-                    members.setdefault(household_id, []).append(member)
+                members = cursor.fetchall()
             yield households, members
+
+
+def _records(households: list[tuple], members: list[tuple], known: dict) -> tuple[list[dict], dict]:
+    """A batch as read: households as dicts, members as engine records by household id — one record per
+    distinct row in `known` (they are immutable values, and a province has far fewer than members)."""
+    households = [dict(zip(_READ_FIELDS, row)) for row in households]
+    for household in households:
+        for name in _JSON_FIELDS:
+            if isinstance(household[name], str):
+                household[name] = json.loads(household[name])
+    by_household = {}
+    for household_id, *values in members:
+        values = tuple(values)
+        member = known.get(values)
+        if member is None:
+            member = known[values] = MemberRecord(*values)
+        by_household.setdefault(household_id, []).append(member)
+    return households, by_household
 
 
 def _moved_rows(batches, standard: PovertyStandard, engine, income_step_only: bool) -> tuple[list[tuple], int]:
@@ -275,8 +286,9 @@ def _moved_rows(batches, standard: PovertyStandard, engine, income_step_only: bo
     appended), and how many were classified."""
     from types import SimpleNamespace
 
-    moved, count = [], 0
-    for households, members in batches:
+    moved, count, known = [], 0, {}
+    for batch in batches:
+        households, members = _records(*batch, known)
         for values in households:
             if income_step_only:
                 result = classify_deprived(values["code"], values["area_type"], values["income_per_capita"],
