@@ -73,7 +73,7 @@ def xlsx_response(data: bytes, filename: str) -> HttpResponse:
 class RosterUploadForm(forms.Form):
     file = forms.FileField(label=_("Roster file (.xlsx or .csv)"))
     survey_year = forms.IntegerField(label=_("Survey year"), required=False, min_value=2000, max_value=2100,
-                                     help_text=_("For files without a “Năm rà soát” column."))
+                                     help_text=_("For files without a “Survey year” column."))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

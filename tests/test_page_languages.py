@@ -52,7 +52,8 @@ def pages() -> list[str]:
             "/accounts/password/", "/admin/", f"/admin/households/household/{household.pk}/change/",
             f"/admin/auth/group/{Group.objects.first().pk}/change/", f"/admin/auth/user/{admin_pk()}/change/",
             "/admin/areas/profile/", "/admin/axes/accessattempt/", f"/admin/axes/accessattempt/{attempt.pk}/change/",
-            "/admin/axes/accesslog/", f"/admin/axes/accesslog/{login.pk}/change/",
+            "/admin/axes/accesslog/", f"/admin/axes/accesslog/{login.pk}/change/", "/admin/households/household/",
+            "/admin/auth/user/add/", "/admin/households/household/roster-import/",
             f"/admin/axes/accessfailurelog/{failure.pk}/change/"]
 
 
