@@ -41,7 +41,7 @@ def _xlsx(data, filename):
 
 @admin.action(description=gettext_lazy("Export the attainment (.xlsx)"))
 def export_attainment(modeladmin, request, queryset):
-    from households.roster.export import attainment_xlsx
+    from .export import attainment_xlsx
 
     plan = queryset.first()
     return _xlsx(attainment_xlsx(plan), f"ket-qua-thuc-hien-{plan.pk}.xlsx")
@@ -49,7 +49,7 @@ def export_attainment(modeladmin, request, queryset):
 
 @admin.action(description=gettext_lazy("Export the selected values (.xlsx)"))
 def export_indicator_values(modeladmin, request, queryset):
-    from households.roster.export import indicator_values_xlsx
+    from .export import indicator_values_xlsx
 
     return _xlsx(indicator_values_xlsx(queryset), "gia-tri-chi-so.xlsx")
 
@@ -132,7 +132,7 @@ class ReportedValueAdmin(LockedDataAdminMixin, ImportMixin, AreaScopedAdmin):
     autocomplete_fields = ["unit"]
 
     def get_resource_classes(self, request=None):
-        from households.roster.resources import ReportedValueResource
+        from .resources import ReportedValueResource
 
         return [ReportedValueResource]
 

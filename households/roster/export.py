@@ -1,6 +1,6 @@
-"""Excel out: the import templates (with drop-down lists), households in the two-sheet layout that imports
-back unchanged, indicator values and a plan's attainment. Every text cell goes through safe(), so no
-exported file can carry a formula."""
+"""Excel out: the import templates (with drop-down lists) and households in the two-sheet layout that imports
+back unchanged (targets/export.py writes the figures). Every text cell goes through safe(), so no exported file
+can carry a formula."""
 
 import io
 from decimal import Decimal
@@ -124,10 +124,10 @@ def template(layout: str) -> bytes:
             sheet.freeze_panes = "A2"
             for position in range(1, sheet.max_column + 1):
                 sheet.column_dimensions[get_column_letter(position)].width = 16
-    return _save(book)
+    return save_book(book)
 
 
-def _save(book) -> bytes:
+def save_book(book) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -161,7 +161,7 @@ def households_xlsx(households) -> bytes:
             h.code, h.survey_year, h.unit.code, h.head_name, _ETHNIC_LABEL.get(h.ethnicity, h.ethnicity),
             _LABEL_OF["area_type"][h.area_type], h.income_per_capita, h.member_count,
             _LABEL_OF["house_class"].get(h.house_class, ""), h.nondurable_structures,
-            _number(h.floor_area_m2), _LABEL_OF["water_source"].get(h.water_source, ""),
+            number_cell(h.floor_area_m2), _LABEL_OF["water_source"].get(h.water_source, ""),
             _LABEL_OF["latrine"].get(h.latrine, ""), _yes(h.has_tv), _yes(h.has_radio), _yes(h.has_computer),
             _yes(h.has_smartphone), _yes(h.loudspeaker_audible) if h.house_class else "",
             *_answers(h.reported_deprivations),
@@ -187,7 +187,7 @@ def households_xlsx(households) -> bytes:
                 else:
                     row.append(record[column.key])
             members.append([safe(v) for v in row])
-    return _save(book)
+    return save_book(book)
 
 
 def _answers(reported):
@@ -196,49 +196,9 @@ def _answers(reported):
     return [_YES if c.key.removeprefix("ind:") in reported else "0" for c in INDICATOR_COLUMNS]
 
 
-def _number(value):
+def number_cell(value):
     if value is None:
         return None
     if isinstance(value, Decimal):
         return float(value) if value != value.to_integral_value() else int(value)
     return value
-
-
-def indicator_values_xlsx(values) -> bytes:
-    """ComputedValue rows (a queryset): indicator, unit, year, scope, numerator, denominator, value."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Indicator values"))
-    sheet.append([_("Indicator code"), _("Indicator"), _("Unit code"), _("Unit"), _("Year"), _("Population scope"),
-                  _("Numerator"), _("Denominator"), _("Value")])
-    for v in values.select_related("indicator", "unit").order_by("indicator__code", "unit__path", "year", "scope"):
-        value = None
-        if v.denominator:
-            value = float(v.numerator / v.denominator * (100 if v.indicator.unit == "percent" else 1))
-        elif v.denominator is None:
-            value = float(v.numerator)
-        sheet.append([safe(x) for x in (v.indicator.code, v.indicator.name_vi, v.unit.code, v.unit.name, v.year,
-                                        v.get_scope_display(), _number(v.numerator), _number(v.denominator),
-                                        value)])
-    return _save(book)
-
-
-def attainment_xlsx(plan) -> bytes:
-    """A plan's targets with their goal and, for each year computed, actual value, progress and status."""
-    from targets.models import Attainment
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Attainment"))
-    sheet.append([safe(str(plan))])
-    sheet.append([_("Target"), _("Indicator"), _("Population scope"), _("Goal"), _("Year"), _("Actual value"),
-                  _("Progress (%)"), _("Status"), _("Sentence of the plan")])
-    rows = Attainment.objects.filter(target__plan=plan).select_related("target__indicator").order_by(
-        "target__order", "target_id", "year")
-    for a in rows:
-        t = a.target
-        goal = f"{t.get_operator_display()} {t.value if t.value is not None else ''}"
-        if t.value_max is not None:
-            goal += f"–{t.value_max}"
-        sheet.append([safe(x) for x in (t.pk, t.indicator.name_vi, t.get_scope_display(), goal.strip(), a.year,
-                                        _number(a.actual), _number(a.progress), a.get_status_display(),
-                                        t.source_sentence)])
-    return _save(book)

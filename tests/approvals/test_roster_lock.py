@@ -50,8 +50,8 @@ def test_a_household_cannot_be_moved_out_of_an_approved_unit_by_a_file(tree):
 def test_the_reported_value_import_refuses_rows_of_an_approved_period(tree):
     import tablib
 
-    from households.roster.resources import ReportedValueResource
     from targets.models import Indicator, ReportedValue
+    from targets.resources import ReportedValueResource
 
     indicator = Indicator.objects.filter(kind="reported").first()
     officer = make_user("officer_c1", "officer", tree["C1"])

@@ -10,9 +10,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from areas.models import Unit
-from households.roster.export import attainment_xlsx, indicator_values_xlsx, safe
-from households.roster.resources import ReportedValueResource, UnitResource
+from households.roster.export import safe
+from households.roster.resources import UnitResource
+from targets.export import attainment_xlsx, indicator_values_xlsx
 from targets.models import ComputedValue, Indicator, ReportedValue
+from targets.resources import ReportedValueResource
 from tests.conftest import make_user
 
 

@@ -1,0 +1,85 @@
+"""django-import-export resource for the admin's import page of reported values. It maps columns; the area
+check, the approval lock and the recompute announcement are the only logic here."""
+
+from django.utils.translation import gettext as _
+from import_export import fields, resources, widgets
+
+from areas.models import Unit
+from areas.selectors import units_for_user
+from households.roster.resources import VietnameseDecimalWidget, canonical_headers
+
+from .models import Indicator, ReportedValue
+from .services import schedule_recompute
+
+REPORTED_HEADERS = {
+    "indicator": ("Mã chỉ số", "Indicator code", "Chỉ số"),
+    "unit": ("Mã đơn vị", "Unit code", "Đơn vị"),
+    "year": ("Năm", "Year"),
+    "month": ("Tháng", "Month"),
+    "value": ("Giá trị", "Value"),
+    "numerator": ("Tử số", "Numerator"),
+    "denominator": ("Mẫu số", "Denominator"),
+    "note": ("Ghi chú", "Note"),
+}
+
+
+def _refuse_locked_period(unit_code: str, year) -> None:
+    """A row of a unit and year whose reported values are submitted or approved is refused (docs/approval.md)."""
+    from approvals.models import DataKind
+    from approvals.services import lock_message, locked_units
+
+    unit = Unit.objects.filter(code=unit_code).first()
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        return  # the year's own widget reports it
+    lock = locked_units([unit], year, DataKind.REPORTED).get(unit.pk) if unit else None
+    if lock is not None:
+        raise ValueError(lock_message(lock))
+
+
+class ReportedValueResource(resources.ModelResource):
+    """Reported figures per indicator, unit, year (and month); an officer's rows only in their own area."""
+
+    indicator = fields.Field(attribute="indicator", column_name="indicator",
+                             widget=widgets.ForeignKeyWidget(Indicator, "code"))
+    unit = fields.Field(attribute="unit", column_name="unit", widget=widgets.ForeignKeyWidget(Unit, "code"))
+    value = fields.Field(attribute="value", column_name="value", widget=VietnameseDecimalWidget())
+    numerator = fields.Field(attribute="numerator", column_name="numerator", widget=VietnameseDecimalWidget())
+    denominator = fields.Field(attribute="denominator", column_name="denominator", widget=VietnameseDecimalWidget())
+
+    class Meta:
+        model = ReportedValue
+        fields = ["indicator", "unit", "year", "month", "value", "numerator", "denominator", "note"]
+        import_id_fields = ["indicator", "unit", "year", "month"]
+        skip_unchanged = True
+
+    def before_import(self, dataset, **kwargs):
+        canonical_headers(dataset, REPORTED_HEADERS)
+        if "month" not in dataset.headers:
+            dataset.append_col([None] * len(dataset), header="month")
+        for key in ("note", "numerator", "denominator"):
+            if key not in dataset.headers:
+                dataset.append_col([""] * len(dataset), header=key)
+        self._touched = {}
+
+    def before_import_row(self, row, **kwargs):
+        if row.get("month") == "":
+            row["month"] = None
+        user = kwargs.get("user")
+        code = str(row.get("unit") or "").strip()
+        if user is not None and not units_for_user(user).filter(code=code).exists():
+            # the one place where a row's unit is checked against the importing user's area
+            raise ValueError(_("unit %(code)s is outside your area or does not exist") % {"code": code})
+        _refuse_locked_period(code, row.get("year"))
+
+    def after_save_instance(self, instance, row, **kwargs):
+        if not kwargs.get("dry_run"):
+            self._touched[(instance.unit.path.split("/", 1)[0], instance.year)] = instance.unit
+
+    def after_import(self, dataset, result, **kwargs):
+        """One recompute per province and year touched (as an edit in the admin does), after the commit."""
+        if kwargs.get("dry_run") or result.has_errors() or result.has_validation_errors():
+            return
+        for (_province, year), unit in sorted(self._touched.items()):
+            schedule_recompute(unit, year)
