@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import Unit
+from povertyplan.constraints import ConstraintsOnFields
 
 
 class DataKind(models.TextChoices):
@@ -28,7 +29,7 @@ class Action(models.TextChoices):
     REOPEN = "reopen", _("reopen")
 
 
-class Approval(models.Model):
+class Approval(ConstraintsOnFields, models.Model):
     """The approval of one unit's data (its whole subtree) for one year: households of a survey year, or the
     reported values of a report year. No row means open."""
 
@@ -50,7 +51,11 @@ class Approval(models.Model):
         verbose_name_plural = _("approvals")
         ordering = ["year", "kind", "unit__path"]
         constraints = [
-            models.UniqueConstraint(fields=["unit", "kind", "year"], name="approval_one_per_unit_kind_year"),
+            models.UniqueConstraint(
+                fields=["unit", "kind", "year"], name="approval_one_per_unit_kind_year",
+                violation_error_message=_("This area already has an approval record for this data and year."),
+                violation_error_code="year",
+            ),
         ]
         permissions = [
             ("submit_approval", _("Can submit their area's data for approval")),

@@ -1,7 +1,10 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from povertyplan.constraints import ConstraintsOnFields
 
 
 class AreaType(models.TextChoices):
@@ -15,7 +18,7 @@ class UnitQuerySet(models.QuerySet):
         return self.filter(path__startswith=unit.path)
 
 
-class Unit(models.Model):
+class Unit(ConstraintsOnFields, models.Model):
     """An administrative unit. The tree has no fixed levels (province → commune since 2025)."""
 
     class Level(models.TextChoices):
@@ -49,6 +52,7 @@ class Unit(models.Model):
             models.CheckConstraint(
                 condition=~Q(parent=models.F("id")), name="unit_not_own_parent",
                 violation_error_message=_("A unit cannot be its own parent."),
+                violation_error_code="parent",
             ),
         ]
 
@@ -63,6 +67,12 @@ class Unit(models.Model):
         if old_path and old_path != self.path:
             for child in self.children.all():
                 child.save()
+
+    def clean(self):
+        # The form leaves out the id, so the database rule unit_not_own_parent is not checked before saving;
+        # a unit under one of its own units would make a loop of paths.
+        if self.pk and self.parent_id and (self.parent_id == self.pk or self.parent.path.startswith(self.path)):
+            raise ValidationError({"parent": _("A unit cannot be placed under itself or under one of its own units.")})
 
     @property
     def full_name(self) -> str:

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Body, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from approvals.services import DataLocked
 from areas.selectors import units_for_user
@@ -112,13 +112,26 @@ def _detail(h: Household) -> dict:
     return data
 
 
+class _Summaries:
+    """The households as summaries, made for the page asked for only: the paginator counts and slices."""
+
+    def __init__(self, households):
+        self.households = households
+
+    def __len__(self):
+        return self.households.count()
+
+    def __getitem__(self, page: slice):
+        return [_summary(h) for h in self.households[page]]
+
+
 @router.get("/", response=list[HouseholdOut], summary="Households the user may see",
             description="Filter by unit code (its whole subtree), survey year and classification.")
-@paginate(LimitOffsetPagination, page_size=100)
+@paginate  # the API's pagination (povertyplan.pagination): limit and offset capped
 def list_households(request, unit: str | None = None, year: int | None = None, classification: str | None = None):
     households = selectors.household_list(request.user, unit=unit or "", year=year,
-                                          classification=classification or "").select_related("standard")
-    return [_summary(h) for h in households]
+                                          classification=classification or "")
+    return _Summaries(households.select_related("standard", "unit"))
 
 
 @router.get("/{household_id}/", response=HouseholdDetailOut, summary="A household with its members")
@@ -160,6 +173,19 @@ def _form_data(payload: dict, household: Household, unit_pk) -> dict:
     return data
 
 
+def _not_single_values(payload: dict) -> list[dict]:
+    """Lists or objects where the form wants one value: a text field would store their Python text."""
+    located = [(key, payload.get(key)) for key in ("code", "head_name", "ethnicity", "area_type", "survey_year",
+                                                   "income_per_capita", "member_count")]
+    if isinstance(payload.get("dwelling"), dict):
+        located += [(f"dwelling.{key}", value) for key, value in payload["dwelling"].items() if key != "assets"]
+    if isinstance(payload.get("members"), list):
+        located += [(f"members[{i}].{key}", value) for i, member in enumerate(payload["members"])
+                    if isinstance(member, dict) for key, value in member.items()]
+    return [{"field": field, "message": _("must be a single value (text or a number), not a list or an object")}
+            for field, value in located if isinstance(value, list | dict)]
+
+
 def _located(field: str) -> str:
     if field in DWELLING_FIELDS:
         return "dwelling.assets" if field.startswith("has_") else f"dwelling.{field}"
@@ -182,6 +208,8 @@ def _submit(request, payload: Any, household: Household):
     created = household.pk is None
     if not isinstance(payload, dict):
         return Status(422, {"errors": [{"field": "", "message": _("Each household must be a JSON object.")}]})
+    if errors := _not_single_values(payload):
+        return Status(422, {"errors": errors})
     unit = units_for_user(request.user).filter(code=payload.get("unit")).first() if payload.get("unit") else None
     if unit is None:
         return Status(422, {"errors": [{"field": "unit",

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from areas.models import AreaType, Unit
+from povertyplan.constraints import ConstraintsOnFields
 
 from .choices import Education, Employment, HouseClass, Latrine, Sex, WaterSource
 from .standards import records as r
@@ -46,7 +47,7 @@ class Ethnicity(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class PovertyStandard(models.Model):
+class PovertyStandard(ConstraintsOnFields, models.Model):
     """An official standard as data: its income lines and parameters are edited in the admin."""
 
     code = models.CharField(_("code"), max_length=20, unique=True)
@@ -74,16 +75,19 @@ class PovertyStandard(models.Model):
             models.CheckConstraint(
                 condition=Q(first_year__lte=models.F("last_year")), name="standard_years_ordered",
                 violation_error_message=_("The first survey year must not come after the last."),
+                violation_error_code="last_year",
             ),
             models.CheckConstraint(
                 condition=Q(deprivation_line_rural__lte=models.F("middle_line_rural")) | Q(middle_line_rural=None),
                 name="standard_middle_above_poverty_rural",
                 violation_error_message=_("The middle living standard line (rural) must not be below the poverty line."),
+                violation_error_code="middle_line_rural",
             ),
             models.CheckConstraint(
                 condition=Q(deprivation_line_urban__lte=models.F("middle_line_urban")) | Q(middle_line_urban=None),
                 name="standard_middle_above_poverty_urban",
                 violation_error_message=_("The middle living standard line (urban) must not be below the poverty line."),
+                violation_error_code="middle_line_urban",
             ),
         ]
 
@@ -144,7 +148,7 @@ class PovertyStandard(models.Model):
         )
 
 
-class Household(models.Model):
+class Household(ConstraintsOnFields, models.Model):
     """One household in one annual review (rà soát). Classification fields are derived, never typed."""
 
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="households", verbose_name=_("area"))
@@ -197,38 +201,47 @@ class Household(models.Model):
             models.UniqueConstraint(
                 fields=["survey_year", "code"], name="household_code_unique_per_year",
                 violation_error_message=_("A household with this code is already recorded for this survey year."),
+                violation_error_code="code",
             ),
             models.CheckConstraint(
                 condition=Q(member_count__gte=1), name="household_has_members",
                 violation_error_message=_("A household has at least one member."),
+                violation_error_code="member_count",
             ),
             models.CheckConstraint(
                 condition=Q(member_count__lte=BOUNDS["member_count"][1]), name="household_members_at_most_max",
                 violation_error_message=_("A household has at most 100 members."),
+                violation_error_code="member_count",
             ),
             models.CheckConstraint(
                 condition=Q(income_per_capita__lte=BOUNDS["income_per_capita"][1]), name="household_income_at_most_max",
                 violation_error_message=_("The income per person is absurdly large."),
+                violation_error_code="income_per_capita",
             ),
             models.CheckConstraint(
                 condition=_within("survey_year"), name="household_survey_year_range",
                 violation_error_message=_("The survey year must lie between 1900 and 2100."),
+                violation_error_code="survey_year",
             ),
             models.CheckConstraint(
                 condition=Q(nondurable_structures__lte=3), name="household_structures_max_3",
                 violation_error_message=_("At most 3 main structures (walls, columns, roof) can be non-durable."),
+                violation_error_code="nondurable_structures",
             ),
             models.CheckConstraint(
                 condition=Q(floor_area_m2__gte=0), name="household_floor_area_not_negative",
                 violation_error_message=_("The floor area cannot be negative."),
+                violation_error_code="floor_area_m2",
             ),
             models.CheckConstraint(
                 condition=Q(floor_area_m2__lte=BOUNDS["floor_area_m2"][1]), name="household_floor_area_at_most_max",
                 violation_error_message=_("The floor area is absurdly large."),
+                violation_error_code="floor_area_m2",
             ),
             models.CheckConstraint(
                 condition=Q(deprivation_count__lte=20), name="household_deprivation_count_sane",
                 violation_error_message=_("Too many deprivations."),
+                violation_error_code="deprivation_count",
             ),
         ]
         indexes = [models.Index(fields=["unit", "survey_year", "classification"])]
@@ -242,7 +255,7 @@ class Household(models.Model):
         return self.ethnicity != Ethnicity.KINH
 
 
-class Member(models.Model):
+class Member(ConstraintsOnFields, models.Model):
     household = models.ForeignKey(Household, models.CASCADE, related_name="members", verbose_name=_("household"))
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     age = models.PositiveSmallIntegerField(_("age"), validators=_bounded("age"))
@@ -269,6 +282,7 @@ class Member(models.Model):
             models.CheckConstraint(
                 condition=Q(age__lte=120), name="member_age_at_most_120",
                 violation_error_message=_("An age is at most 120 years."),
+                violation_error_code="age",
             ),
         ]
 
@@ -276,7 +290,7 @@ class Member(models.Model):
         return self.full_name or _("member no. %(id)s") % {"id": self.pk}
 
 
-class RosterImport(models.Model):
+class RosterImport(ConstraintsOnFields, models.Model):
     """A roster import the admin page follows: checked first (preview), then written when confirmed."""
 
     class Status(models.TextChoices):
@@ -307,7 +321,10 @@ class RosterImport(models.Model):
         verbose_name = _("roster import")
         verbose_name_plural = _("roster imports")
         ordering = ["-created_at"]
-        constraints = [models.CheckConstraint(condition=Q(progress__lte=100), name="roster_import_progress_max_100")]
+        constraints = [models.CheckConstraint(
+            condition=Q(progress__lte=100), name="roster_import_progress_max_100",
+            violation_error_message=_("The progress cannot exceed 100 percent."), violation_error_code="progress",
+        )]
 
     def __str__(self):
         return f"#{self.pk} {self.original_name}"

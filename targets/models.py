@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 from areas.models import Unit
 from households.models import PovertyStandard
 from households.standards.validate import MAX_SURVEY_YEAR, MIN_SURVEY_YEAR
+from povertyplan.constraints import ConstraintsOnFields
 from povertyplan.display import in_language
 
 YEAR = [MinValueValidator(MIN_SURVEY_YEAR), MaxValueValidator(MAX_SURVEY_YEAR)]
@@ -19,7 +20,7 @@ def _years(field):
     return Q(**{f"{field}__gte": MIN_SURVEY_YEAR, f"{field}__lte": MAX_SURVEY_YEAR})
 
 
-class Plan(models.Model):
+class Plan(ConstraintsOnFields, models.Model):
     province = models.ForeignKey(Unit, models.PROTECT, related_name="plans", verbose_name=_("province"))
     title = models.CharField(_("title"), max_length=300)
     document_number = models.CharField(_("document number"), max_length=50, blank=True)
@@ -39,10 +40,12 @@ class Plan(models.Model):
             models.CheckConstraint(
                 condition=Q(year_start__lte=models.F("year_end")), name="plan_years_ordered",
                 violation_error_message=_("The first year of a plan must not come after its last year."),
+                violation_error_code="year_end",
             ),
             models.UniqueConstraint(
                 fields=["province", "year_start", "document_number"], name="plan_unique",
                 violation_error_message=_("This province already has a plan with this first year and document number."),
+                violation_error_code="document_number",
             ),
         ]
 
@@ -103,7 +106,7 @@ class Scope(models.TextChoices):
     RURAL = "rural", _("rural areas")
 
 
-class Target(models.Model):
+class Target(ConstraintsOnFields, models.Model):
     class Shape(models.TextChoices):
         LEVEL = "level", _("level: at most / at least a value")
         CHANGE = "change", _("change per year against a baseline")
@@ -160,41 +163,50 @@ class Target(models.Model):
             models.CheckConstraint(
                 condition=Q(value__gte=0) | Q(value=None), name="target_value_not_negative",
                 violation_error_message=_("The value cannot be negative."),
+                violation_error_code="value",
             ),
             models.CheckConstraint(
                 condition=Q(value_max=None) | Q(value__lte=models.F("value_max")), name="target_range_min_le_max",
                 violation_error_message=_("The maximum of the range is smaller than its minimum."),
+                violation_error_code="value_max",
             ),
             models.CheckConstraint(
                 condition=Q(operator="between", value_max__isnull=False) | (~Q(operator="between") & Q(value_max=None)),
                 name="target_range_iff_between",
                 violation_error_message=_("A range (“between”) needs a maximum, and only a range has one."),
+                violation_error_code="value_max",
             ),
             models.CheckConstraint(
                 condition=Q(value_unit="count") | ((Q(value__lte=100) | Q(value=None)) & (Q(value_max__lte=100) | Q(value_max=None))),
                 name="target_percentage_within_0_100",
                 violation_error_message=_("A percentage must lie between 0 and 100."),
+                violation_error_code="value",
             ),
             models.CheckConstraint(
                 condition=Q(value__isnull=False) | Q(shape="change"), name="target_value_required_unless_change",
                 violation_error_message=_("This shape of target needs a value."),
+                violation_error_code="value",
             ),
             models.CheckConstraint(
                 condition=Q(share_value=None) | Q(share_value__gte=0, share_value__lte=100),
                 name="target_share_within_0_100",
                 violation_error_message=_("The share condition is a percentage between 0 and 100."),
+                violation_error_code="share_value",
             ),
             models.CheckConstraint(
                 condition=~Q(shape="change") | ~Q(direction=""), name="target_change_has_direction",
                 violation_error_message=_("A change target needs a direction (reduce or raise)."),
+                violation_error_code="direction",
             ),
             models.CheckConstraint(
                 condition=Q(baseline_value=None) | Q(baseline_value__gte=0), name="target_baseline_not_negative",
                 violation_error_message=_("The baseline value cannot be negative."),
+                violation_error_code="baseline_value",
             ),
             models.CheckConstraint(
                 condition=Q(baseline_year=None) | _years("baseline_year"), name="target_baseline_year_range",
                 violation_error_message=_("The baseline year must lie between 1900 and 2100."),
+                violation_error_code="baseline_year",
             ),
         ]
 
@@ -202,7 +214,7 @@ class Target(models.Model):
         return f"{self.indicator} — {self.get_scope_display()}"
 
 
-class ReportedValue(models.Model):
+class ReportedValue(ConstraintsOnFields, models.Model):
     """A figure an officer reports for an area and a period (workers trained, jobs found, …)."""
 
     indicator = models.ForeignKey(
@@ -229,19 +241,23 @@ class ReportedValue(models.Model):
             models.UniqueConstraint(
                 fields=["indicator", "unit", "year", "month"], name="reported_value_unique", nulls_distinct=False,
                 violation_error_message=_("A value is already reported for this indicator, area and period."),
+                violation_error_code="year",
             ),
             models.CheckConstraint(
                 condition=Q(value__gte=0), name="reported_value_not_negative",
                 violation_error_message=_("A reported value cannot be negative."),
+                violation_error_code="value",
             ),
             models.CheckConstraint(
                 condition=Q(month=None) | Q(month__gte=1, month__lte=12), name="reported_month_1_12",
                 violation_error_message=_("The month must lie between 1 and 12."),
+                violation_error_code="month",
             ),
             models.CheckConstraint(
                 condition=Q(numerator=None) | Q(denominator=None) | Q(numerator__lte=models.F("denominator")),
                 name="reported_numerator_le_denominator",
                 violation_error_message=_("The numerator of a share cannot exceed its denominator."),
+                violation_error_code="numerator",
             ),
         ]
 

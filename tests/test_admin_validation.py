@@ -74,10 +74,7 @@ def test_a_survey_year_without_a_standard_is_refused_beside_the_year(admin_clien
 
 
 def test_deleting_every_member_is_refused_and_the_household_kept(admin_client, tree):
-    household = household_save(Household(unit=tree["C1"], survey_year=2022, code="H1", area_type="rural",
-                                         income_per_capita=1_000_000, house_class="kien_co", floor_area_m2=40,
-                                         water_source="piped", latrine="septic"),
-                               [Member(age=40, sex="F", education="primary", employment="self_employed")])
+    household = _saved_household(tree)
     member = household.members.get()
     data = household_data(tree, [dict(MEMBER, id=str(member.pk), household=str(household.pk), DELETE="on")],
                           initial=1)
@@ -107,19 +104,23 @@ def test_a_member_aged_200_is_refused_beside_the_age(admin_client, tree):
 def test_a_household_of_0_members_is_refused_beside_the_count(admin_client, tree):
     data = household_data(tree, member_count="0", reported_deprivations=["water"])
     _refused(admin_client.post(ADD, data), "member_count")
+    assert not Household.objects.exists()
 
 
 def test_a_member_count_of_ten_thousand_is_refused(admin_client, tree):
     data = household_data(tree, member_count="10000", reported_deprivations=["water"])
     _refused(admin_client.post(ADD, data), "member_count")
+    assert not Household.objects.exists()
 
 
 def test_a_negative_floor_area_is_refused_beside_it(admin_client, tree):
     _refused(admin_client.post(ADD, household_data(tree, [MEMBER], floor_area_m2="-20")), "floor_area_m2")
+    assert not Household.objects.exists()
 
 
 def test_a_floor_area_of_a_billion_square_metres_is_refused(admin_client, tree):
     _refused(admin_client.post(ADD, household_data(tree, [MEMBER], floor_area_m2="999999")), "floor_area_m2")
+    assert not Household.objects.exists()
 
 
 def test_an_income_of_10_to_the_30_is_refused_beside_it(admin_client, tree):
@@ -131,6 +132,55 @@ def test_an_income_of_10_to_the_30_is_refused_beside_it(admin_client, tree):
 def test_nine_non_durable_structures_are_refused_beside_them(admin_client, tree):
     _refused(admin_client.post(ADD, household_data(tree, [MEMBER], nondurable_structures="9")),
              "nondurable_structures")
+    assert not Household.objects.exists()
+
+
+def _saved_household(tree, code="H1"):
+    return household_save(Household(unit=tree["C1"], survey_year=2022, code=code, area_type="rural",
+                                    income_per_capita=1_000_000, house_class="kien_co", floor_area_m2=40,
+                                    water_source="piped", latrine="septic"),
+                          [Member(age=40, sex="F", education="primary", employment="self_employed")])
+
+
+def test_a_household_code_already_recorded_in_the_year_is_refused_beside_the_code(admin_client, tree):
+    _saved_household(tree)
+    message = _refused(admin_client.post(ADD, household_data(tree, [MEMBER])), "code")
+    assert "Đã có hộ mang mã này" in message
+    assert Household.objects.count() == 1
+
+
+def test_a_changed_member_aged_200_is_refused_and_the_household_kept(admin_client, tree):
+    household = _saved_household(tree)
+    member = household.members.get()
+    data = household_data(tree, [dict(MEMBER, id=str(member.pk), household=str(household.pk), age="200")],
+                          initial=1)
+    _refused(admin_client.post(f"/admin/households/household/{household.pk}/change/", data), "age", inline=True)
+    member.refresh_from_db()
+    assert member.age == 40
+
+
+def unit_data(unit, **fields):
+    data = {"code": unit.code, "name": unit.name, "level": unit.level, "parent": unit.parent_id or "",
+            "area_type": unit.area_type}
+    data.update(fields)
+    return data
+
+
+def test_a_unit_made_its_own_parent_is_refused_beside_the_parent(admin_client, tree):
+    district = tree["D1"]
+    response = admin_client.post(f"/admin/areas/unit/{district.pk}/change/", unit_data(district, parent=district.pk))
+    assert "dưới chính nó" in _refused(response, "parent")
+    district.refresh_from_db()
+    assert district.parent == tree["P"] and district.path == "P/D1/"
+
+
+def test_a_unit_placed_under_one_of_its_own_units_is_refused_beside_the_parent(admin_client, tree):
+    district = tree["D1"]
+    response = admin_client.post(f"/admin/areas/unit/{district.pk}/change/",
+                                 unit_data(district, parent=tree["C1"].pk))
+    assert "dưới chính nó" in _refused(response, "parent")
+    district.refresh_from_db()
+    assert district.parent == tree["P"]
 
 
 @pytest.fixture

@@ -122,7 +122,7 @@ def test_a_body_over_the_upload_limit_answers_413_in_json_whatever_debug_is(api,
 
 @pytest.mark.parametrize("query", ["limit=1000000", "limit=0", "limit=10000000000000000000000",
                                    "offset=10000000000000000000000", "offset=-1", "limit=abc"])
-@pytest.mark.parametrize("url", ["/api/v1/units/", "/api/v1/indicators/values/"])
+@pytest.mark.parametrize("url", ["/api/v1/units/", "/api/v1/indicators/values/", "/api/v1/households/"])
 def test_an_absurd_limit_or_offset_answers_422_naming_it(api, url, query):
     response = api("get", f"{url}?{query}")
     assert response.status_code == 422, response.content

@@ -1,9 +1,14 @@
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import CheckConstraint
+from django.utils import translation
 
-from households.models import Household, Member, PovertyStandard
+from approvals.models import Approval
+from areas.models import Unit
+from households.models import Household, Member, PovertyStandard, RosterImport
 from targets.models import Indicator, Plan, ReportedValue, Target
 
 
@@ -101,3 +106,48 @@ def test_moving_a_unit_moves_its_subtree(tree):
     c1.refresh_from_db()
     assert c1.path == "P/D2/D1/C1/"
     assert c1.depth == 3
+
+
+EDITED_MODELS = [Unit, PovertyStandard, Household, Member, RosterImport, Plan, Target, ReportedValue, Approval]
+
+
+@pytest.mark.parametrize(("model", "constraint"), [(m, c) for m in EDITED_MODELS for c in m._meta.constraints],
+                         ids=lambda c: getattr(c, "name", ""))
+def test_every_database_rule_has_a_vietnamese_message_and_the_field_it_concerns(model, constraint):
+    concerned = (constraint.condition.referenced_base_fields if isinstance(constraint, CheckConstraint)
+                 else set(constraint.fields))
+    assert constraint.violation_error_code in concerned
+    with translation.override("en"):
+        english = str(constraint.violation_error_message)
+    with translation.override("vi"):
+        vietnamese = str(constraint.violation_error_message)
+    assert english != vietnamese and "violated" not in english
+
+
+BROKEN_RULES = {  # the database rule alone, without the forms' checks before it
+    "a member aged 200": (lambda tree: Member(age=200), "age", "Tuổi không được quá 120."),
+    "a household of 0 members": (lambda tree: Household(member_count=0), "member_count",
+                                 "Mỗi hộ có ít nhất một thành viên."),
+    "a floor area of -20": (lambda tree: Household(floor_area_m2=-20), "floor_area_m2", "Diện tích ở không được âm."),
+    "9 non-durable structures": (lambda tree: Household(nondurable_structures=9), "nondurable_structures",
+                                 "Nhiều nhất 3 kết cấu chính (tường, cột, mái) có thể không bền chắc."),
+    "a share of 250%": (lambda tree: Target(share_value=250), "share_value",
+                        "Điều kiện tỷ lệ là phần trăm từ 0 đến 100."),
+    "a plan from 2026 to 2022": (lambda tree: Plan(year_start=2026, year_end=2022), "year_end",
+                                 "Năm đầu của kế hoạch không được sau năm cuối."),
+    "a baseline of -50": (lambda tree: Target(baseline_value=-50), "baseline_value", "Giá trị năm gốc không được âm."),
+    "a baseline year of 99999": (lambda tree: Target(baseline_year=99999), "baseline_year",
+                                 "Năm gốc phải từ 1900 đến 2100."),
+    "a month 13": (lambda tree: ReportedValue(month=13, value=1), "month", "Tháng phải từ 1 đến 12."),
+    "a unit its own parent": (lambda tree: Unit(pk=tree["D1"].pk, parent_id=tree["D1"].pk), "parent",
+                              "Một đơn vị không thể là cấp trên của chính nó."),
+}
+
+
+@pytest.mark.parametrize("case", BROKEN_RULES)
+def test_a_broken_database_rule_is_told_beside_its_field_in_vietnamese(tree, case):
+    make, field, message = BROKEN_RULES[case]
+    with pytest.raises(ValidationError) as refused:
+        make(tree).validate_constraints()
+    assert message in refused.value.message_dict[field]
+    assert "__all__" not in refused.value.message_dict

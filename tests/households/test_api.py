@@ -57,6 +57,32 @@ def test_an_invalid_household_gets_422_with_located_errors_and_writes_nothing(of
     assert not Household.objects.exists()
 
 
+@pytest.mark.parametrize(("field", "overrides"), [
+    ("code", {"code": {"a": 1}}),
+    ("head_name", {"head_name": ["A", "B"]}),
+    ("dwelling.latrine", {"dwelling": {**DWELLING, "latrine": ["open_pit"]}}),
+    ("members[1].full_name", {"members": [MEMBER, {**MEMBER, "full_name": {"first": "A"}}]}),
+])
+def test_a_list_or_an_object_where_one_value_belongs_is_refused_on_its_field(officers, client, field, overrides):
+    client.force_login(officers["a"])
+    response = post(client, "/api/v1/households/", household(**overrides))
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": field, "message": "phải là một giá trị (chữ hoặc số), không phải danh sách hay đối tượng"}]
+    assert not Household.objects.exists()
+
+
+def test_the_list_is_paged_with_the_apis_caps(officers, client):
+    client.force_login(officers["a"])
+    for code in ("A1", "A2", "A3"):
+        assert post(client, "/api/v1/households/", household(code=code)).status_code == 201
+    page = client.get("/api/v1/households/?limit=2&offset=1").json()
+    assert page["count"] == 3 and [h["code"] for h in page["items"]] == ["A2", "A3"]
+    for query, field in [("limit=1001", "limit"), ("offset=10000000000000000000000", "offset")]:
+        response = client.get(f"/api/v1/households/?{query}")
+        assert response.status_code == 422 and response.json()["errors"][0]["field"] == field
+
+
 def test_answers_only_households_are_accepted(officers, client):
     client.force_login(officers["a"])
     payload = {"code": "R1", "unit": "C1", "survey_year": 2022, "area_type": "rural", "income_per_capita": 1_000_000,
