@@ -81,6 +81,6 @@ class Migration(migrations.Migration):
         migrations.AlterConstraint(
             model_name='rosterimport',
             name='roster_import_progress_max_100',
-            constraint=models.CheckConstraint(condition=models.Q(('progress__lte', 100)), name='roster_import_progress_max_100', violation_error_code='progress', violation_error_message='The progress is at most 100%.'),
+            constraint=models.CheckConstraint(condition=models.Q(('progress__lte', 100)), name='roster_import_progress_max_100', violation_error_code='progress', violation_error_message='The progress cannot exceed 100 percent.'),
         ),
     ]
