@@ -4,6 +4,7 @@ import base64
 import json
 
 import pytest
+from django.urls import path
 
 from tests.conftest import make_user
 
@@ -178,3 +179,33 @@ def test_the_schema_lists_the_error_answers_with_their_bodies(admin_client):
     body = classify["requestBody"]["content"]["application/json"]["schema"]
     assert body["oneOf"][1]["maxItems"] == 10_000
     assert "code" not in schema["components"]["schemas"]["ClassificationOut"].get("required", [])
+
+
+def _failing(*args, **kwargs):
+    raise RuntimeError("a bug")
+
+
+def test_an_unforeseen_error_answers_json_in_vietnamese_in_production(api, settings, client, monkeypatch):
+    settings.DEBUG = False
+    client.raise_request_exception = False
+    monkeypatch.setattr("povertyplan.api.classify_json", _failing)
+    response = api("post", "/api/v1/classify/", HOUSEHOLD)
+    assert response.status_code == 500 and response["Content-Type"].startswith("application/json")
+    assert response.json()["detail"].startswith("Lỗi máy chủ")
+
+
+def raising_view(request):
+    raise RuntimeError("a bug")
+
+
+urlpatterns = [path("boom/", raising_view)]
+
+
+@pytest.mark.urls(__name__)
+def test_an_unforeseen_error_on_a_page_answers_a_vietnamese_page_in_production(settings, client, db):
+    settings.DEBUG = False
+    client.raise_request_exception = False
+    response = client.get("/boom/")
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert '<html lang="vi">' in page and "Lỗi máy chủ" in page and "Server Error" not in page
