@@ -9,7 +9,7 @@ from areas.selectors import units_for_user
 from povertyplan import formfields
 
 from .labels import INDICATOR_NAMES, TRANSITION_NAMES
-from .models import Classification, Household, Member, PovertyStandard
+from .models import Classification, Ethnicity, Household, Member, PovertyStandard
 from .standards.validate import MAX_AGE
 
 DWELLING_FIELDS = ["house_class", "nondurable_structures", "floor_area_m2", "water_source", "latrine",
@@ -17,6 +17,11 @@ DWELLING_FIELDS = ["house_class", "nondurable_structures", "floor_area_m2", "wat
 MEMBER_FIELDS = ("full_name", "age", "sex", "education", "employment", "in_school", "on_track", "health_insurance",
                  "able_to_work", "disabled", "social_allowance", "malnourished", "sick_untreated", "uses_phone",
                  "uses_internet", "job_training_certificate")
+
+
+# Households of units flagged so, or below one (the target scopes of the same names).
+UNIT_GROUPS = [("poor_districts", _("poor districts")),
+               ("difficult_communes", _("extremely difficult, coastal and island communes"))]
 
 
 class HouseholdFilterForm(forms.Form):
@@ -28,7 +33,9 @@ class HouseholdFilterForm(forms.Form):
                                        choices=[("", _("all"))] + Classification.choices)
     deprivation = forms.ChoiceField(label=_("Deprived in"), required=False,
                                     choices=[("", _("any"))] + list(INDICATOR_NAMES.items()))
+    ethnicity = forms.ChoiceField(label=_("Ethnic group"), required=False, choices=[("", _("all"))] + Ethnicity.choices)
     ethnic_minority = forms.BooleanField(label=_("Ethnic-minority households"), required=False)
+    unit_group = forms.ChoiceField(label=_("Areas"), required=False, choices=[("", _("all"))] + UNIT_GROUPS)
     area_type = forms.ChoiceField(label=_("Urban / rural"), required=False, choices=[("", _("all"))] + AreaType.choices)
     transition = forms.ChoiceField(label=_("Movement since the year before"), required=False,
                                    choices=[("", _("any"))] + list(TRANSITION_NAMES.items()))

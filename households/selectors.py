@@ -1,6 +1,8 @@
 """Reads over household records: Alkire–Foster measures and year-over-year transitions."""
 
 from collections import Counter, defaultdict
+from functools import reduce
+from operator import or_
 
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.shortcuts import get_object_or_404
@@ -106,8 +108,12 @@ def get_household_for_user(user, pk) -> Household:
     return get_object_or_404(households_for_user(user), pk=pk)
 
 
-def household_list(user, *, unit: str = "", year=None, classification="", deprivation="", ethnic_minority=False,
-                   area_type="", transition="", q=""):
+UNIT_GROUP_FLAGS = {"poor_districts": Q(poor_district=True),
+                    "difficult_communes": Q(extremely_difficult=True) | Q(coastal_or_island=True)}
+
+
+def household_list(user, *, unit: str = "", year=None, classification="", deprivation="", ethnicity="",
+                   ethnic_minority=False, unit_group="", area_type="", transition="", q=""):
     """The household list's filters (the URL contract of /households/), within the user's area."""
     households = households_for_user(user)
     if unit:
@@ -121,8 +127,13 @@ def household_list(user, *, unit: str = "", year=None, classification="", depriv
         bit = DEPRIVATION_BITS.get(deprivation)
         households = (households.alias(_dep=F("deprivation_mask").bitand(bit)).filter(_dep__gt=0)
                       if bit else households.none())
+    if ethnicity:
+        households = households.filter(ethnicity=ethnicity)
     if ethnic_minority:
         households = households.exclude(ethnicity=Ethnicity.KINH)
+    if unit_group:
+        paths = Unit.objects.filter(UNIT_GROUP_FLAGS[unit_group]).values_list("path", flat=True)
+        households = households.filter(reduce(or_, (Q(unit__path__startswith=p) for p in paths), Q(pk__in=[])))
     if area_type:
         households = households.filter(area_type=area_type)
     if transition:

@@ -96,3 +96,8 @@ for before, before_vi in CLASS_NAMES.items():
                                "Số hộ theo phân loại năm trước (cùng mã hộ) và năm nay; mẫu số: tổng số hộ năm nay."))
 INDICATORS.append(("transition_re_poor", "Hộ tái nghèo", "Re-poor households", HOUSEHOLDS, True, "computed",
                    "Hộ nghèo năm nay, năm trước không nghèo, không cận nghèo, và đã từng nghèo trước đó."))
+for before in ("middle", "not_poor"):
+    INDICATORS.append((f"transition_re_poor_from_{before}", f"Hộ tái nghèo — năm trước là {CLASS_NAMES[before]}",
+                       f"Re-poor households — {before} the year before", HOUSEHOLDS, True, "computed",
+                       f"Hộ tái nghèo năm nay mà năm trước là {CLASS_NAMES[before]} (một phần của dịch chuyển "
+                       f"{CLASS_NAMES[before]} → hộ nghèo)."))

@@ -253,14 +253,18 @@ MOVEMENTS = {
     "new": pgettext_lazy("movement", "New household"), "still_poor": pgettext_lazy("movement", "Still poor"),
     "escaped": pgettext_lazy("movement", "Escaped poverty"),
     "near_poor_to_poor": pgettext_lazy("movement", "Near-poor → poor"),
-    "newly_poor": pgettext_lazy("movement", "Newly poor or poor again"),
+    "newly_poor": pgettext_lazy("movement", "Newly poor"),
+    "re_poor": pgettext_lazy("movement", "Re-poor (poor again)"),
     "unchanged": pgettext_lazy("movement", "No change"), "moved": pgettext_lazy("movement", "Changed group"),
 }
 MOVEMENT_COLOURS = {"escaped": "rgba(0,158,115,0.55)", "newly_poor": "rgba(213,94,0,0.6)",
-                    "near_poor_to_poor": "rgba(204,121,167,0.6)", "still_poor": "rgba(213,94,0,0.3)"}
+                    "re_poor": "rgba(0,0,0,0.55)", "near_poor_to_poor": "rgba(204,121,167,0.6)",
+                    "still_poor": "rgba(213,94,0,0.3)"}
 
 
 def movement_code(before: str, now: str) -> str:
+    """The movement of a flow from `before` to `now`; re-poor flows are split off by the caller (it needs the
+    years before last)."""
     if before == "new":
         return "new"
     if before == "poor":
@@ -270,12 +274,13 @@ def movement_code(before: str, now: str) -> str:
     return "unchanged" if before == now else "moved"
 
 
-def movement(before: str, now: str) -> str:
-    return str(MOVEMENTS[movement_code(before, now)])
+def movement(code: str) -> str:
+    return str(MOVEMENTS[code])
 
 
 def sankey(flows: list[tuple], year_from: int, year_to: int, title: str) -> dict:
-    """`flows`: [(class before, class now, households)]."""
+    """`flows`: [(class before, class now, households, movement code)]; two flows between the same classes
+    (newly poor and re-poor) are drawn as two bands."""
     before = [c for c in (*CLASS_LABELS,) if any(f[0] == c and f[2] for f in flows)]
     after = [c for c in CLASS_LABELS if c != "new" and any(f[1] == c and f[2] for f in flows)]
     totals_before = {c: sum(f[2] for f in flows if f[0] == c) for c in before}
@@ -292,10 +297,11 @@ def sankey(flows: list[tuple], year_from: int, year_to: int, title: str) -> dict
         "link": {
             "source": [before.index(f[0]) for f in links], "target": [len(before) + after.index(f[1]) for f in links],
             "value": [f[2] for f in links],
-            "color": [MOVEMENT_COLOURS.get(movement_code(f[0], f[1]), "rgba(138,143,152,0.35)") for f in links],
+            "label": [movement(f[3]) for f in links],
+            "color": [MOVEMENT_COLOURS.get(f[3], "rgba(138,143,152,0.35)") for f in links],
             "customdata": [_("%(before)s → %(after)s: %(households)s households — %(movement)s") % {
                 "before": CLASS_LABELS[f[0]], "after": CLASS_LABELS[f[1]], "households": vn_number(f[2]),
-                "movement": movement(f[0], f[1])} for f in links],
+                "movement": movement(f[3])} for f in links],
             "hovertemplate": "%{customdata}<extra></extra>",
         },
     }], "layout": _layout(title, height=420)}

@@ -23,12 +23,20 @@ def transition_code(before: str, now: str) -> str:
 
 
 RE_POOR_CODE = "transition_re_poor"
+RE_POOR_FROM = ("middle", "not_poor")  # re-poor households were out of both lists the year before
+
+
+def re_poor_code(before: str) -> str:
+    """Re-poor households that were `before` the year before: part of transition_{before}_to_poor."""
+    return f"transition_re_poor_from_{before}"
+
 
 EXTRA_FORMULAS = {
     **{ethnic_code(e, "poor"): (f"poor_{e}", f"n_{e}") for e in Ethnicity.values},
     **{ethnic_code(e, "near_poor"): (f"near_{e}", f"n_{e}") for e in Ethnicity.values},
     **{transition_code(b, a): (f"tr_{b}_{a}", "n") for b in BEFORE for a in CLASSES},
     RE_POOR_CODE: ("tr_re_poor", "n"),
+    **{re_poor_code(b): (f"tr_re_poor_{b}", "n") for b in RE_POOR_FROM},
 }
 
 
@@ -71,7 +79,7 @@ def transition_sums(unit, year: int, unit_ids=None) -> list[dict]:
     for unit_id, ethnicity, area_type, before, now, re_poor, count in rows:
         row = {"unit_id": unit_id, "ethnicity": ethnicity, "area_type": area_type, f"tr_{before}_{now}": count}
         if re_poor:
-            row["tr_re_poor"] = count
+            row["tr_re_poor"] = row[f"tr_re_poor_{before}"] = count
         result.append(row)
     return result
 

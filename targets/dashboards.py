@@ -18,7 +18,7 @@ from povertyplan.display import in_language
 from . import charts, selectors
 from .catalogue import DIMENSION_NAMES, ETHNIC_GROUPS
 from .charts import INTEGER, PERCENT, Chart, Column
-from .dashboard_sums import BEFORE, CLASSES, RE_POOR_CODE, ethnic_code, transition_code
+from .dashboard_sums import BEFORE, CLASSES, RE_POOR_FROM, ethnic_code, re_poor_code, transition_code
 from .models import Indicator, Scope, Target
 
 SHORT_STANDARD = {"QD59-2015": gettext_lazy("Decision 59/2015"), "ND07-2021": gettext_lazy("Decree 07/2021")}
@@ -34,7 +34,10 @@ HOUSEHOLD_FILTERS = {
     "poor_health_insurance": {"classification": "poor", "deprivation": "health_insurance"},
     "near_poor_health_insurance": {"classification": "near_poor", "deprivation": "health_insurance"},
 }
-SCOPE_FILTERS = {Scope.ETHNIC_MINORITY: {"ethnic_minority": "1"}, Scope.KHMER: {"ethnic_minority": "1"},
+# The household list's filters that select the households of each scope (as targets.services._household_scopes).
+SCOPE_FILTERS = {Scope.PROVINCE: {}, Scope.ETHNIC_MINORITY: {"ethnic_minority": "1"}, Scope.KHMER: {"ethnicity": "khmer"},
+                 Scope.POOR_DISTRICTS: {"unit_group": "poor_districts"},
+                 Scope.DIFFICULT_COMMUNES: {"unit_group": "difficult_communes"},
                  Scope.URBAN: {"area_type": "urban"}, Scope.RURAL: {"area_type": "rural"}}
 
 
@@ -50,7 +53,7 @@ def numerator_households_url(target: Target, unit_code: str, year: int) -> str |
     filters = HOUSEHOLD_FILTERS.get(target.indicator.code)
     if filters is None:
         return None
-    return household_list_url(unit_code, year, **filters, **SCOPE_FILTERS.get(target.scope, {}))
+    return household_list_url(unit_code, year, **filters, **SCOPE_FILTERS[target.scope])
 
 
 def _unit(user, unit):
@@ -246,22 +249,40 @@ def dimensions_chart(user, unit_code, year=None, standards=None) -> Chart:
         params={"unit": unit.code, "year": year})
 
 
+def transition_flows(values: dict, unit, year: int) -> list[tuple]:
+    """(class before, class now, households, movement) of each stored movement into `year`: the re-poor households
+    (out of both lists the year before, poor in some year before that) split off their class's flow into poor."""
+    flows = []
+    for b in BEFORE:
+        for a in CLASSES:
+            stored = values.get((transition_code(b, a), unit.pk, year))
+            if stored is None:
+                continue
+            count, movement = _int(stored[0]), charts.movement_code(b, a)
+            re_poor = values.get((re_poor_code(b), unit.pk, year)) if a == "poor" and b in RE_POOR_FROM else None
+            if re_poor and re_poor[0]:
+                flows.append((b, a, _int(re_poor[0]), "re_poor"))
+                count -= _int(re_poor[0])
+            if count:
+                flows.append((b, a, count, movement))
+    return flows
+
+
 def transitions_chart(user, unit_code, year=None, standards=None) -> Chart:
     unit = _unit(user, unit_code)
     year = int(year) if year else (selectors.survey_years(unit) or [None])[-1]
-    codes = [transition_code(b, a) for b in BEFORE for a in CLASSES] + [RE_POOR_CODE]
+    codes = [transition_code(b, a) for b in BEFORE for a in CLASSES] + [re_poor_code(b) for b in RE_POOR_FROM]
     values = selectors.indicator_values(codes, [unit], [year])
-    flows = [(b, a, _int(values[(transition_code(b, a), unit.pk, year)][0]))
-             for b in BEFORE for a in CLASSES if (transition_code(b, a), unit.pk, year) in values]
-    re_poor = values.get((RE_POOR_CODE, unit.pk, year))
+    flows = transition_flows(values, unit, year)
     standards = standards or selectors.standards_by_year()
     crossing = year and _standard_of(year, standards) != _standard_of(year - 1, standards)
-    note = _("Fell back into poverty: %(n)s households (poor at some time before %(year)s).") % {
-        "n": charts.vn_number(re_poor[0] if re_poor else 0), "year": year - 1} if year else ""
+    note = _("Re-poor: poor again after a year out of both lists, having been poor before %(year)s "
+             "(%(n)s households).") % {
+        "n": charts.vn_number(sum(f[2] for f in flows if f[3] == "re_poor")), "year": year - 1} if year else ""
     if crossing:
         note += " " + _("The two years fall under two different poverty standards: part of the movement comes from "
                         "the change of standard.")
-    rows = [[_class_name(b), _class_name(a), charts.movement(b, a), n] for b, a, n in flows]
+    rows = [[_class_name(b), _class_name(a), charts.movement(m), n] for b, a, n, m in flows]
     before = (year or 1) - 1
     figure = charts.sankey(flows, before, year or 0, "")
     title = _("Movements between %(before)s and %(year)s — %(unit)s") % {"before": before, "year": year,

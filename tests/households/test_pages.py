@@ -99,6 +99,8 @@ def test_a_district_officer_sees_the_communes_below_and_not_the_other_district(t
     ("year=2021", {"O1"}),
     ("area_type=urban", {"N1"}),
     ("ethnic_minority=1", {"M1"}),
+    ("ethnicity=khmer", {"M1"}),
+    ("ethnicity=kinh", {"P1", "N1", "O1"}),
 ])
 def test_the_household_list_follows_the_url_contract(tree, people, client, query, expected):
     stored(tree["C1"], "P1")  # 1.000.000 with 3 deprivations: poor

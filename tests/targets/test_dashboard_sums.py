@@ -52,6 +52,27 @@ def test_transitions_into_a_year_count_each_movement_once(province):
     assert stored("transition_poor_to_near_poor", p, 2020) is None  # movements that did not happen are not stored
 
 
+def test_re_poor_households_are_split_by_their_class_the_year_before(province):
+    p = province["P"]
+    assert stored("transition_re_poor_from_not_poor", p, 2020)[0] == 1  # R: not poor in 2019, poor in 2018
+    assert stored("transition_re_poor_from_middle", p, 2020) is None
+
+
+def test_the_sankey_draws_re_poor_as_a_flow_of_its_own(province):
+    from targets.charts import movement
+    from targets.dashboards import _class_name, transitions_chart
+
+    chart = transitions_chart(None, province["P"], 2020)
+    link = chart.figure["data"][0]["link"]
+    bands = list(zip(link["source"], link["target"], link["label"], link["value"], link["color"]))
+    into_poor_from_not_poor = sorted(b[2:4] for b in bands if b[2] in (movement("re_poor"), movement("newly_poor")))
+    assert into_poor_from_not_poor == sorted([(movement("re_poor"), 1), (movement("newly_poor"), 1)])  # R; N
+    re_poor, newly = (next(b for b in bands if b[2] == movement(m)) for m in ("re_poor", "newly_poor"))
+    assert re_poor[:2] == newly[:2] and re_poor[4] != newly[4]  # same classes, two bands, two colours
+    assert [_class_name("not_poor"), _class_name("poor"), movement("re_poor"), 1] in chart.rows
+    assert sum(link["value"]) == 5  # every household of 2020 once
+
+
 def test_transitions_roll_up_to_the_commune_they_happened_in(province):
     assert stored("transition_new_to_poor", province["other"], 2020)[0] == 1
     assert stored("transition_new_to_poor", province["C"], 2020) is None

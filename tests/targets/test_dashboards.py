@@ -81,6 +81,22 @@ def test_target_page_draws_trend_with_goal_breakdown_explanation_and_households(
     assert "<script>" not in html  # no inline scripts: figures travel as JSON
 
 
+@pytest.mark.parametrize("scope", ["province", "khmer", "ethnic_minority", "poor_districts"])
+def test_the_households_link_of_a_target_opens_the_households_of_its_scope(manager, scope):
+    from html import unescape
+
+    from targets.models import ComputedValue
+
+    target = Target.objects.filter(indicator__code="poor_rate", scope=scope).first()
+    html = manager.get(f"/dashboards/targets/{target.pk}/").content.decode()
+    link = unescape(re.search(r'<a class="households" href="([^"]+)"', html).group(1))
+    listed = manager.get(link).content.decode()
+    total = int(re.search(r'id="household-counts">\s*<strong>([\d.]+) hộ', listed).group(1).replace(".", ""))
+    unit, year = re.search(r"unit=(\w+)&year=(\d+)", link).groups()
+    figure = ComputedValue.objects.get(indicator__code="poor_rate", unit__code=unit, year=year, scope=scope)
+    assert total == figure.numerator > 0
+
+
 def test_drill_down_lists_the_units_one_level_down(manager):
     target = Target.objects.get(plan__province__code="94", order=1)
     html = manager.get(f"/dashboards/targets/{target.pk}/?unit=942").content.decode()
