@@ -2,6 +2,8 @@
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 
 
 class LoginThrottleBackend(AxesStandaloneBackend):
@@ -13,6 +15,15 @@ class LoginThrottleBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+class ProfileModelBackend(ModelBackend):
+    """ModelBackend reading the user's profile (their area and role, asked by nearly every page) in the same
+    query as the user."""
+
+    def get_user(self, user_id):
+        user = get_user_model()._default_manager.select_related("profile__unit").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
 
 
 def client_ip(request) -> str | None:

@@ -1,4 +1,5 @@
-from django.db.models import Q
+from django.db.models import Exists, Q, Subquery
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from areas.models import Unit
@@ -19,8 +20,18 @@ def plans_for_user(user):
     return plans.filter(Q(province__path__startswith=prefix) | Q(province__code__in=ancestor_codes(prefix)))
 
 
+def may_see_province_plans(user, province: Unit) -> bool:
+    """plans_for_user's rule for one province already read: no query."""
+    prefix = user_area_path(user)
+    return prefix is not None and (prefix == EVERYWHERE or province.path.startswith(prefix)
+                                   or province.code in ancestor_codes(prefix))
+
+
 def get_plan_for_user(user, pk) -> Plan:
-    return get_object_or_404(plans_for_user(user), pk=pk)
+    plan = get_object_or_404(Plan.objects.select_related("province", "standard"), pk=pk)
+    if not may_see_province_plans(user, plan.province):
+        raise Http404("no such plan")
+    return plan
 
 
 # -- dashboards: reads of precomputed figures only (ComputedValue, Attainment, RecomputeRun) ----------
@@ -35,7 +46,7 @@ def home_unit_for_user(user, province: Unit) -> Unit:
     """Where the user's dashboards of a province start: the province, or the officer's own unit in it."""
     prefix = user_area_path(user)
     if prefix and prefix.startswith(province.path):
-        return Unit.objects.get(path=prefix)
+        return user.profile.unit  # the prefix is its path (read with the user)
     return province
 
 
@@ -61,9 +72,12 @@ def plan_targets(plan: Plan, scope: str = "", status: str = "") -> list[Target]:
 
 
 def get_target_for_user(user, pk) -> Target:
-    return get_object_or_404(Target.objects.select_related("plan__province", "plan__standard", "indicator",
-                                                           "share_indicator").filter(plan__in=plans_for_user(user)),
-                             pk=pk)
+    """One query by primary key; the area rule checked on the province read with it (the standard, with its
+    large rule columns, is read only if a page asks for it)."""
+    target = get_object_or_404(Target.objects.select_related("plan__province", "indicator", "share_indicator"), pk=pk)
+    if not may_see_province_plans(user, target.plan.province):
+        raise Http404("no such target")
+    return target
 
 
 def indicator_values(codes, units, years=None, scope=Scope.PROVINCE) -> dict:
@@ -89,35 +103,44 @@ def children_of(unit: Unit):
     return list(Unit.objects.filter(parent=unit).order_by("code"))
 
 
+def _runs_of(province: Unit):
+    """Runs that wrote the province's figures: its plans' attainment or its own poor rate."""
+    return (Attainment.objects.filter(target__plan__province=province).values("run_id")
+            .union(ComputedValue.objects.filter(unit=province, indicator__code="poor_rate").values("run_id")))
+
+
 def computed_at(province: Unit):
     """When the province's figures were computed (the latest finished run that wrote them), or None."""
-    run_ids = (Attainment.objects.filter(target__plan__province=province).values("run_id")
-               .union(ComputedValue.objects.filter(unit=province, indicator__code="poor_rate").values("run_id")))
-    return (RecomputeRun.objects.filter(pk__in=run_ids, finished_at__isnull=False)
+    return (RecomputeRun.objects.filter(pk__in=_runs_of(province), finished_at__isnull=False)
             .order_by("-finished_at").values_list("finished_at", flat=True).first())
 
 
-def changed_since(province: Unit, when) -> bool:
-    """Whether household records or reported values of the province changed after `when`. Reads the
-    history table by its date index, so it stays cheap at a million households (bulk writes that skip
-    history are caught by the run they queue)."""
-    if when is None:
-        return False
-    from households.models import Household
-
-    prefix = province.path
-    return (Household.history.filter(history_date__gt=when, unit__path__startswith=prefix).exists()
-            or ReportedValue.objects.filter(updated_at__gt=when, unit__path__startswith=prefix).exists())
+def _active_runs():
+    return RecomputeRun.objects.filter(status__in=[RecomputeRun.Status.QUEUED, RecomputeRun.Status.RUNNING],
+                                       finished_at__isnull=True).order_by("-created_at")
 
 
 def active_run():
-    return RecomputeRun.objects.filter(status__in=[RecomputeRun.Status.QUEUED, RecomputeRun.Status.RUNNING],
-                                       finished_at__isnull=True).order_by("-created_at").first()
+    return _active_runs().first()
 
 
-def freshness(province: Unit) -> dict:
-    when = computed_at(province)
-    return {"computed_at": when, "stale": changed_since(province, when), "run": active_run(), "province": province}
+def freshness(province: Unit, when) -> dict:
+    """The figures' time (`when`: computed_at, which pages keep with their cached figures, as it changes only
+    with the figures version), whether household records or reported values of the province changed after it
+    (stale), and the recompute running: one query. The change checks read the history table by its date index,
+    so they stay cheap at a million households (bulk writes that skip history are caught by the run they queue)."""
+    from households.models import Household
+
+    prefix = province.path
+    checks = {"run_id": Subquery(_active_runs().values("pk")[:1])}
+    if when is not None:
+        checks["households_changed"] = Exists(Household.history.filter(history_date__gt=when,
+                                                                       unit__path__startswith=prefix))
+        checks["reported_changed"] = Exists(ReportedValue.objects.filter(updated_at__gt=when,
+                                                                         unit__path__startswith=prefix))
+    row = Unit.objects.filter(pk=province.pk).values(**checks).get()
+    return {"computed_at": when, "stale": bool(row.get("households_changed") or row.get("reported_changed")),
+            "run": {"pk": row["run_id"]} if row["run_id"] else None, "province": province}
 
 
 def reported_points(indicator_id, unit: Unit, year: int) -> list[tuple]:

@@ -343,6 +343,7 @@ def recompute(province_ids=None, years=None, run_id=None, today: date | None = N
         run.finished_at = timezone.now()
         run.duration_ms = round((time.monotonic() - started) * 1000)
         run.save()
+        FiguresVersion.bump()  # the figures' time (computed_at) is kept with them under the version
     return run
 
 

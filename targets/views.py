@@ -35,8 +35,9 @@ FIGURES_CACHE_SECONDS = 24 * 3600
 
 
 def _figures(request, page: str, build, *params) -> dict:
-    """What a page draws from the figures (scorecard, charts), built once per figures version, language and
-    area seen, then read from the cache: access is checked by the view before, freshness read after. The
+    """What a page draws from the figures (scorecard, charts, approval coverage, breadcrumb), built once per
+    figures version, language and area seen, then read from the cache: access is checked by the view before,
+    freshness read after. The version rises with every write of figures and every approval decision. The
     template caches its chart sections under the same key ("figures_key")."""
     key = ":".join(str(part) for part in (
         "figures", page, *params, FiguresVersion.current(), get_language(), user_area_path(request.user)))
@@ -49,18 +50,21 @@ def plan_dashboard(request, pk):
     scope, status = request.GET.get("scope", ""), request.GET.get("status", "")
     scope, status = scope if scope in Scope.values else "", status if status in Attainment.Status.values else ""
 
+    area = selectors.home_unit_for_user(request.user, plan.province)
+
     def build():
+        latest = Attainment.objects.filter(target__plan=plan).aggregate(year=Max("year"))["year"]
         return {"targets": selectors.plan_targets(plan, scope, status), "total": plan.targets.count(),
-                "latest": Attainment.objects.filter(target__plan=plan).aggregate(year=Max("year"))["year"]}
+                "latest": latest, "coverage": _coverage(area, latest),
+                "computed_at": selectors.computed_at(plan.province)}
 
     figures = _figures(request, "plan", build, plan.pk, scope, status)
-    area = selectors.home_unit_for_user(request.user, plan.province)
     return render(request, "targets/plan_dashboard.html", {
         "plan": plan, "targets": figures["targets"], "scope": scope, "status": status, "area": area,
         "scopes": Scope.choices, "statuses": Attainment.Status.choices,
-        "freshness": selectors.freshness(plan.province),
+        "freshness": selectors.freshness(plan.province, figures["computed_at"]),
         "total": figures["total"], "figures_key": figures["figures_key"],
-        "coverage": _coverage(area, figures["latest"]), "coverage_year": figures["latest"],
+        "coverage": figures["coverage"], "coverage_year": figures["latest"],
     })
 
 
@@ -74,6 +78,8 @@ def target_detail(request, pk):
 
     def build():
         attainment = Attainment.objects.filter(target=target).select_related("run").order_by("-year").first()
+        if attainment:
+            attainment.target = target  # the page's words read it: no query once cached
         year = attainment.year if attainment else plan.year_end
         charts = [dashboards.trend_chart(request.user, target, unit)]
         if target.indicator.kind == "reported" and target.shape == Target.Shape.COUNT:
@@ -84,15 +90,16 @@ def target_detail(request, pk):
             charts.append(dashboards.breakdown_chart(request.user, unit, target.indicator.code, year, scope, target,
                                                      children))
         _number(charts)
+        kind = "reported" if target.indicator.kind == "reported" else "households"
         return {"attainment": attainment, "year": year, "charts": charts,
-                "households_url": dashboards.numerator_households_url(target, unit.code, year)}
+                "households_url": dashboards.numerator_households_url(target, unit.code, year),
+                "lineage": _lineage(request.user, unit), "coverage": _coverage(unit, year, kind),
+                "computed_at": selectors.computed_at(plan.province)}
 
     figures = _figures(request, "target", build, target.pk, unit.pk)
     return render(request, "targets/target_detail.html", {
         "plan": plan, "target": target, "unit": unit, **figures,
-        "lineage": _lineage(request.user, unit),
-        "freshness": selectors.freshness(plan.province),
-        "coverage": _coverage(unit, figures["year"], "reported" if target.indicator.kind == "reported" else "households"),
+        "freshness": selectors.freshness(plan.province, figures["computed_at"]),
     })
 
 
@@ -121,16 +128,17 @@ def area_dashboard(request, code):
                 .select_related("plan", "indicator"):
             charts.append(dashboards.reported_chart(user, target, unit))
         _number(charts)
-        return {"years": years, "year": year, "charts": charts, "plans": plans}
+        province = selectors.province_of(unit)
+        return {"years": years, "year": year, "charts": charts, "plans": plans, "province": province,
+                "lineage": _lineage(user, unit), "coverage": _coverage(unit, year),
+                "computed_at": selectors.computed_at(province)}
 
     figures = _figures(request, "area", build, unit.pk, requested)
     year = figures["year"]
     return render(request, "targets/area_dashboard.html", {
-        "unit": unit, **figures,
-        "lineage": _lineage(user, unit), "freshness": selectors.freshness(selectors.province_of(unit)),
+        "unit": unit, **figures, "freshness": selectors.freshness(figures["province"], figures["computed_at"]),
         "drill_base": reverse("dashboards:area", args=["CODE"]) + (f"?year={year}" if year else ""),
         "households_url": dashboards.household_list_url(unit.code, year, classification="poor") if year else None,
-        "coverage": _coverage(unit, year),
     })
 
 

@@ -250,3 +250,24 @@ def test_a_reported_target_is_marked_by_the_approval_of_reported_values(manager)
         if kind == "households":  # the households' approval says nothing of reported figures
             assert "chưa được phê duyệt" in html
     assert "Mọi số liệu ở đây đều dựa trên dữ liệu đã được phê duyệt." in html
+
+
+def _page_urls():
+    plan = Plan.objects.get(province__code="94")
+    return {"plan": f"/dashboards/plans/{plan.pk}/", "target": f"/dashboards/targets/{plan.targets.get(order=1).pk}/",
+            "area": "/dashboards/areas/94/"}
+
+
+@pytest.mark.parametrize("page", ["plan", "target", "area"])
+@pytest.mark.parametrize("who", ["manager", "officer"])
+def test_a_dashboard_page_with_its_figures_cached_reads_five_queries(demo, django_assert_max_num_queries, page, who):
+    """Session, user with profile, the plan or target or unit, the figures version, freshness (the page's
+    figures, approval coverage and breadcrumb are kept under the version); +2 for the request's savepoint
+    (ATOMIC_REQUESTS inside the test's transaction)."""
+    client = client_for(who)
+    url = _page_urls()[page] if who == "manager" or page != "area" else "/dashboards/areas/94204/"
+    assert client.get(url).status_code == 200
+    with django_assert_max_num_queries(5 + 2):
+        response = client.get(url)
+    assert response.status_code == 200 and b'id="freshness"' in response.content
+
