@@ -14,5 +14,5 @@ def add_indicators(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("targets", "0009_figures_version")]
+    dependencies = [("targets", "0010_constraint_messages_on_fields")]
     operations = [migrations.RunPython(add_indicators, migrations.RunPython.noop)]
