@@ -1,13 +1,15 @@
 """Work split over the machine's two cores: a forked child computes one part while the parent goes on.
 
-The child inherits everything it needs (no pickling on the way in), never touches the database and ends
-with os._exit as pool workers do, so the parent's database connection stays open and usable. billiard, not
-multiprocessing: a Celery prefork worker is a daemon process, and multiprocessing refuses to fork from one.
+The child inherits everything it needs (no pickling on the way in), never touches the database or any other
+connection, sends its result back through a pipe and ends with os._exit. A bare os.fork, not a process pool:
+a Celery prefork worker is a daemon process, from which multiprocessing refuses to fork, and a pool's child
+runs the after-fork hooks kombu and Celery register, which close the parent's Redis connections from the
+child (a roster import or a re-classification hung that way in a process holding them).
 """
 
-from billiard import get_context
-
-_work = None  # the child's function: set just before the fork, inherited by the child
+import os
+import pickle
+import signal
 
 
 class Later:
@@ -15,30 +17,56 @@ class Later:
     With fork=False it runs in this process when its result is asked for."""
 
     def __init__(self, function, fork=True):
-        self._function, self._pool = function, None
-        self._fork = fork
+        self._function, self._fork, self._pid = function, fork, None
 
     def __enter__(self):
-        global _work
         if self._fork:
-            _work = self._function
-            try:
-                self._pool = get_context("fork").Pool(1)
-            finally:
-                _work = None
-            self._pending = self._pool.apply_async(_run)
+            read_end, write_end = os.pipe()
+            pid = os.fork()
+            if pid == 0:
+                os.close(read_end)
+                _run_child(self._function, write_end)
+            os.close(write_end)
+            self._pid, self._pipe = pid, os.fdopen(read_end, "rb")
         return self
 
     def result(self):
-        return self._pending.get() if self._pool is not None else self._function()
+        if self._pid is None:
+            return self._function()
+        try:
+            succeeded, value = pickle.load(self._pipe)
+        except EOFError:
+            raise ChildProcessError("the forked child ended before sending its result") from None
+        finally:
+            self._end_child()
+        if not succeeded:
+            raise value
+        return value
 
     def __exit__(self, *exc):
-        if self._pool is not None:
-            self._pool.terminate()
+        if self._pid is not None:  # left early (an error here): the child's result is not wanted
+            os.kill(self._pid, signal.SIGKILL)
+            self._end_child()
+
+    def _end_child(self):
+        self._pipe.close()
+        os.waitpid(self._pid, 0)
+        self._pid = None
 
 
-def _run():
-    return _work()
+def _run_child(function, write_end):
+    try:
+        try:
+            outcome = (True, function())
+        except Exception as error:  # noqa: BLE001 - raised again in the parent
+            outcome = (False, error)
+        with os.fdopen(write_end, "wb") as pipe:
+            try:
+                pickle.dump(outcome, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception as error:  # noqa: BLE001 - an exception that cannot be pickled
+                pickle.dump((False, RuntimeError(repr(error))), pipe)
+    finally:
+        os._exit(0)
 
 
 def in_two_halves(function, items, fork=True) -> list:

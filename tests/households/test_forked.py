@@ -1,4 +1,5 @@
-"""households.roster.forked: the roster import's second core, also inside a Celery worker."""
+"""households.roster.forked: the second core of the roster import and the re-classification, also inside a
+Celery worker."""
 
 import billiard
 
@@ -21,3 +22,11 @@ def test_work_is_split_inside_a_celery_prefork_worker_too():
         assert pool.apply(_doubled_in_two_halves) == [x * 2 for x in range(10)]
     finally:
         pool.terminate()
+
+
+def test_an_error_in_the_child_is_raised_in_the_parent():
+    import pytest
+
+    with pytest.raises(ZeroDivisionError):
+        in_two_halves(lambda x: 1 / x, [1, 2, 0, 4])
+
