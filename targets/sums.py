@@ -168,12 +168,20 @@ class _Context:
         self.standards = list(PovertyStandard.objects.all())
 
 
+def _delete_stored(province: Unit, years) -> None:
+    """The province's stored sums and figures of those years: one statement per table for all the years."""
+    for model in (GroupSum, SubtreeSum, ComputedValue):
+        model.objects.filter(unit__path__startswith=province.path, year__in=years).delete()
+
+
+def _rebuild_years(ctx: _Context, years, run_id) -> int:
+    """Every stored sum and figure of the province for the years: the old ones deleted in one statement per
+    table, then each year's from one grouped query."""
+    _delete_stored(ctx.province, years)
+    return sum(_rebuild_year(ctx, year, run_id) for year in sorted(years))
+
+
 def _rebuild_year(ctx: _Context, year: int, run_id) -> int:
-    """Every stored sum and figure of the province for the year, from one grouped query."""
-    path = ctx.province.path
-    GroupSum.objects.filter(unit__path__startswith=path, year=year).delete()
-    SubtreeSum.objects.filter(unit__path__startswith=path, year=year).delete()
-    ComputedValue.objects.filter(unit__path__startswith=path, year=year).delete()
     standard = _standard(ctx.standards, year)
     groups, totals, figures = [], {}, []
     if standard is not None:
@@ -191,7 +199,7 @@ def _refresh_year(ctx: _Context, year: int, changed: set, run_id) -> int:
     tree = ctx.tree
     changed = {u for u in changed if u in tree.by_id}
     if len(changed) > WHOLE_YEAR_ABOVE:
-        return _rebuild_year(ctx, year, run_id)
+        return _rebuild_years(ctx, [year], run_id)
     standard = _standard(ctx.standards, year)
     reported = Q(indicator_id__in=ctx.reported)
     ComputedValue.objects.filter(reported, unit__path__startswith=ctx.province.path, year=year).delete()
@@ -268,7 +276,7 @@ def rebuild_province(province: Unit, years=None, run: RecomputeRun | None = None
             years |= set(ComputedValue.objects.filter(unit=province).values_list("year", flat=True).distinct().order_by())
             years |= {year for _pk, _unit, year, _version in pending}
         ctx = _Context(province)
-        rows = sum(_rebuild_year(ctx, year, run_id) for year in sorted(years))
+        rows = _rebuild_years(ctx, years, run_id)
         _clear([p for p in pending if p[2] in years])
         rows += _attainments(province, today, run_id)
         FiguresVersion.bump()
@@ -304,7 +312,7 @@ def recompute_changes(province_id: int, changes: dict | None = None, today: date
             run = RecomputeRun.objects.create(status=RecomputeRun.Status.RUNNING, started_at=started_at, scope=scope)
             ctx = _Context(province)
             rows = sum(_refresh_year(ctx, year, work[year], run.pk) for year in sorted(work))
-            rows += sum(_rebuild_year(ctx, year, run.pk) for year in sorted(later))
+            rows += _rebuild_years(ctx, later, run.pk)
             _clear([p for p in pending if p[1] in work.get(p[2], ())])
             rows += _attainments(province, today, run.pk)
             FiguresVersion.bump()
