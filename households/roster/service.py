@@ -200,6 +200,10 @@ def roster_import(data: bytes, filename: str, *, user=None, year: int | None = N
 
     progress(60, "comparing")
     clock = time.perf_counter()
+    # From here on only where each household stands in the file is needed: the rows as read (their JSON form,
+    # a third of the peak memory) are let go before the stored households are read back.
+    located = {(e.data["survey_year"], e.data["code"]): (e.sheet, e.row, e.headers) for e in entries}
+    entries.clear()
     existing = writer.stored_households(rows.keys())
     outside = []
     to_write, new_keys = {}, set()
@@ -220,10 +224,10 @@ def roster_import(data: bytes, filename: str, *, user=None, year: int | None = N
         new_class = row[HOUSEHOLD_FIELDS.index("classification")]
         if old_class != new_class:
             result.classification_changes[(old_class, new_class)] += 1
-    _moved_out_of_locked_units(entries, existing, [k for k in to_write if k not in new_keys], problems)
+    _moved_out_of_locked_units(located, existing, [k for k in to_write if k not in new_keys], problems)
     for survey_year, code in outside:
-        entry = next(e for e in entries if (e.data["survey_year"], e.data["code"]) == (survey_year, code))
-        problems.append(Problem(entry.sheet, entry.row, entry.headers.get("code", column_name("code")), _(
+        sheet, row_number, headers = located[(survey_year, code)]
+        problems.append(Problem(sheet, row_number, headers.get("code", column_name("code")), _(
             "household %(code)s of %(year)s is already recorded in a unit outside your area")
             % {"code": code, "year": survey_year}))
     if problems:
@@ -299,7 +303,7 @@ def _lock_problems(entries, units, problems):
                                         lock_message(locks[unit["path"]])))
 
 
-def _moved_out_of_locked_units(entries, existing, keys, problems):
+def _moved_out_of_locked_units(located, existing, keys, problems):
     """A stored household that the file moves out of a submitted or approved unit is an error too."""
     from approvals.models import DataKind
     from approvals.services import lock_message, locked_paths
@@ -311,8 +315,8 @@ def _moved_out_of_locked_units(entries, existing, keys, problems):
         locks = locked_paths({existing[k]["path"] for k in year_keys}, survey_year, DataKind.HOUSEHOLDS)
         for key in year_keys:
             if existing[key]["path"] in locks:
-                entry = next(e for e in entries if (e.data["survey_year"], e.data["code"]) == key)
-                problems.append(Problem(entry.sheet, entry.row, entry.headers.get("code", column_name("code")),
+                sheet, row_number, headers = located[key]
+                problems.append(Problem(sheet, row_number, headers.get("code", column_name("code")),
                                         lock_message(locks[existing[key]["path"]])))
 
 
