@@ -3,6 +3,8 @@
 Every cell problem is collected with its sheet, row and column; nothing stops at the first error.
 """
 
+import itertools
+import operator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -120,13 +122,21 @@ class _Sheet:
     def header_texts(self) -> dict:
         return {key: header for key, (_p, header, _c) in self.columns.items()}
 
-    def data_rows(self):
-        """(row number, cells) of each row below the header that holds any value."""
-        for number, row in enumerate(self.rows_iter, start=self.header_row + 1):
-            for cell in row:
-                if cell != "" and cell is not None:
-                    yield number, row
-                    break
+    def data_rows(self, size):
+        """Batches of (row numbers, rows) below the header, leaving out rows that hold no value."""
+        number = self.header_row + 1
+        while rows := list(itertools.islice(self.rows_iter, size)):
+            numbers = range(number, number + len(rows))
+            number += len(rows)
+            kept = [i for i, row in enumerate(rows) if any(row) or _has_value(row)]  # any(): 0 and False count
+            if len(kept) < len(rows):
+                numbers, rows = [numbers[i] for i in kept], [rows[i] for i in kept]
+            if rows:
+                yield numbers, rows
+
+
+def _has_value(row) -> bool:
+    return any(cell != "" and cell is not None for cell in row)
 
 
 def sheet_kind(normalised_headers: set) -> str:
@@ -236,45 +246,80 @@ def converter(column):
         convert = _date
     else:  # pragma: no cover
         raise ValueError(kind)
-    cache = {}
     empty = (column.default, None)
 
-    def cached(raw):
+    def convert_cell(raw):
         if raw == "" or raw is None:
             return empty
-        try:
-            return cache[raw]
-        except KeyError:
-            result = cache[raw] = convert(raw)
-            if len(cache) > 5000:
-                cache.clear()
-            return result
-        except TypeError:  # unhashable: never from calamine or csv
-            return convert(raw)
+        return convert(raw)
 
-    return cached
+    return convert_cell
 
 
 class _RowReader:
-    """Converts the matched columns of a sheet's rows, recording located problems."""
+    """Converts the matched columns of a sheet's rows, recording located problems.
+
+    Column by column, a few thousand rows at a time: a roster repeats the same labels and marks hundreds of
+    thousands of times, so each distinct cell of a column is converted once per batch."""
+
+    BATCH = 10_000
 
     def __init__(self, sheet: _Sheet, keys):
         self.sheet = sheet
         self.plan = [(key, position, header, converter(column))
                      for key, (position, header, column) in sheet.columns.items() if key in keys]
+        self.keys = [key for key, _p, _h, _c in self.plan]
 
-    def read(self, number, row, problems) -> dict:
-        values = {}
-        width = len(row)
-        for key, position, header, convert in self.plan:
-            raw = row[position] if position < width else ""
-            value, error = convert(raw)
-            if error is not None:
-                problems.append(Problem(self.sheet.name, number, header, error))
-                values[key] = _INVALID
-            elif value is not None:
-                values[key] = value
-        return values
+    def batches(self, problems):
+        """The sheet's data rows, a batch at a time: (row numbers, the rows' values in the order of self.keys). A
+        cell with an error is _INVALID, an empty one None."""
+        for numbers, rows in self.sheet.data_rows(self.BATCH):
+            raw_columns = self._raw_columns(rows)
+            columns = [self._column(numbers, raw, header, convert, problems)
+                       for raw, (_k, _p, header, convert) in zip(raw_columns, self.plan, strict=True)]
+            yield numbers, list(zip(*columns, strict=True)) if columns else [()] * len(numbers)
+
+    def rows(self, problems):
+        """(number, {key: value}) of each row; a cell with an error is _INVALID, an empty one is left out."""
+        keys = self.keys
+        for numbers, batch in self.batches(problems):
+            for number, values in zip(numbers, batch, strict=True):
+                yield number, {key: value for key, value in zip(keys, values) if value is not None}
+
+    def _raw_columns(self, rows):
+        positions = [position for _k, position, _h, _c in self.plan]
+        if not positions:
+            return []
+        width = max(positions) + 1
+        if any(len(row) < width for row in rows):  # a short CSV line
+            rows = [(*row, *[""] * (width - len(row))) if len(row) < width else row for row in rows]
+        picked = map(operator.itemgetter(*positions), rows)
+        return list(zip(*picked)) if len(positions) > 1 else [list(picked)]
+
+    def _column(self, numbers, raw, header, convert, problems):
+        distinct = set(raw)
+        if any(type(value) is bool for value in distinct):  # True == 1 == 1.0 in a set: convert each cell
+            return [self._one(convert, value, number, header, problems) for value, number in zip(raw, numbers)]
+        converted = {value: convert(value) for value in distinct}
+        wrong = {value for value, (_v, error) in converted.items() if error is not None}
+        for value, number in zip(raw, numbers) if wrong else ():
+            if value in wrong:
+                problems.append(Problem(self.sheet.name, number, header, converted[value][1]))
+        values = {value: _INVALID if value in wrong else result for value, (result, _e) in converted.items()}
+        return [values[value] for value in raw]
+
+    def _one(self, convert, value, number, header, problems):
+        result, error = convert(value)
+        if error is None:
+            return result
+        problems.append(Problem(self.sheet.name, number, header, error))
+        return _INVALID
+
+
+def _batched(items, size):
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
 
 
 class _Invalid:
@@ -415,16 +460,19 @@ class RosterParser:
                 dwelling[key] = None
         return dwelling
 
-    def _member(self, values, number, sheet: _Sheet, year):
-        member = {k: v for k, v in values.items() if k in MEMBER_KEYS and v is not _INVALID}
-        birth = member.pop("birth_date", None)
-        if "age" not in values:
-            if birth is not None:
+    def _member(self, values, number, sheet: _Sheet, year, own=False):
+        """own: `values` holds only this member's cells and may become the member."""
+        member = values if own else {k: v for k, v in values.items() if k in MEMBER_KEYS}
+        age, birth = member.get("age"), member.pop("birth_date", None)
+        if _INVALID in member.values():
+            member = {k: v for k, v in member.items() if v is not _INVALID}
+        if age is None:
+            if birth is not None and birth is not _INVALID:
                 member["age"] = _age_on(birth, reference_date(year))
-            elif "birth_date" not in values:
+            elif birth is None:
                 self.problems.append(Problem(sheet.name, number, sheet.header_texts().get("age", column_name("age")),
                                              _("the age (or the date of birth) is required")))
-        elif values["age"] is _INVALID:
+        elif age is _INVALID:
             member["age"] = None
         member["full_name"] = member.get("full_name") or ""
         return member
@@ -434,19 +482,20 @@ class RosterParser:
         with Later(lambda: _member_sheet(workbook, member_name), self.fork) as member_sheet:
             households = self._open(workbook, household_name, [_HOUSEHOLD_INDEX, _INDICATOR_INDEX])
             by_code, household_problems = self._household_rows(households) if households.header_row else ({}, [])
-            members, member_rows = member_sheet.result()
+            members, member_keys, member_rows, member_problems = member_sheet.result()
         self.problems += members.problems
         if not (self._require_code(households, _REQUIRED_HOUSEHOLD)
                 & self._require_code(members, _REQUIRED_MEMBER)):
             self.entries = []
             return
         self.problems += household_problems
+        self.problems += member_problems
         member_headers = members.header_texts()
         member_rows.reverse()  # popped from the end, so each row is freed once attached
         while member_rows:
-            number, values, found = member_rows.pop()
-            self.problems += found
-            code = values.get("code")
+            number, cells = member_rows.pop()
+            values = {key: value for key, value in zip(member_keys, cells) if value is not None}
+            code = values.pop("code", None)
             owners = by_code.get(code) if code is not _INVALID else None
             if not owners:
                 if code is None or code is _INVALID:
@@ -461,7 +510,7 @@ class RosterParser:
             if len(owners) > 1 and "survey_year" in values:  # the same code in two years: the row says which
                 entry = next((e for e in owners if e.data["survey_year"] == values["survey_year"]), entry)
             entry.data.setdefault("members", []).append(self._member(values, number, members,
-                                                                     entry.data["survey_year"]))
+                                                                     entry.data["survey_year"], own=True))
             entry.member_rows.append((member_name, number))
             entry.member_headers = member_headers
         for entry in self.entries:
@@ -474,8 +523,7 @@ class RosterParser:
         reader = _RowReader(households, HOUSEHOLD_KEYS | INDICATOR_KEYS)
         seen, by_code = {}, {}
         has_indicators = bool(set(households.columns) & INDICATOR_KEYS)
-        for number, row in households.data_rows():
-            values = reader.read(number, row, self.problems)
+        for number, values in reader.rows(self.problems):
             entry = self._new_entry(values, number, households, seen)
             if entry is None:
                 continue
@@ -489,8 +537,7 @@ class RosterParser:
         reader = _RowReader(sheet, HOUSEHOLD_KEYS | MEMBER_KEYS)
         headers = sheet.header_texts()
         groups = {}
-        for number, row in sheet.data_rows():
-            values = reader.read(number, row, self.problems)
+        for number, values in reader.rows(self.problems):
             code = values.get("code")
             if code is None or code is _INVALID:
                 self.problems.append(Problem(sheet.name, number, headers.get("code", column_name("code")),
@@ -541,8 +588,7 @@ class RosterParser:
             sheet.columns["ind:employment"] = employment
         reader = _RowReader(sheet, HOUSEHOLD_KEYS | INDICATOR_KEYS)
         seen = {}
-        for number, row in sheet.data_rows():
-            values = reader.read(number, row, self.problems)
+        for number, values in reader.rows(self.problems):
             entry = self._new_entry(values, number, sheet, seen)
             if entry is None:
                 continue
@@ -576,15 +622,14 @@ class RosterParser:
 def _member_sheet(workbook, name):
     """The member sheet with its header matched, and each data row: (number, values, its cell problems)."""
     sheet = _Sheet(name, iter(workbook.rows(name)), [_MEMBER_INDEX], [])
-    rows = []
+    keys, rows, problems = [], [], []
     if sheet.header_row is not None:
         reader = _RowReader(sheet, MEMBER_KEYS | {"code"})
-        for number, row in sheet.data_rows():
-            found = []
-            values = reader.read(number, row, found)
-            rows.append((number, values, found or ()))
+        keys = reader.keys
+        for numbers, batch in reader.batches(problems):
+            rows.extend(zip(numbers, batch, strict=True))
     sheet.rows_iter = None  # a generator: it cannot travel back from the forked child
-    return sheet, rows
+    return sheet, keys, rows, problems
 
 
 def _employment_as_indicator(sheet: _Sheet):

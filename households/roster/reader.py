@@ -114,8 +114,7 @@ def open_xlsx(data: bytes, messages) -> Workbook:
 
     def rows(name):
         try:
-            sheet = book.get_sheet_by_name(name)
-            yield from sheet.iter_rows()
+            return iter(book.get_sheet_by_name(name).iter_rows())
         except Exception as error:
             raise UnreadableFile(messages["corrupt"]) from error
 
@@ -137,7 +136,7 @@ def open_csv(data: bytes, messages, sheet_name="CSV") -> Workbook:
     delimiter = max(",;\t", key=first.count)
 
     def rows(name):
-        yield from csv.reader(io.StringIO(text), delimiter=delimiter)
+        return csv.reader(io.StringIO(text), delimiter=delimiter)
 
     return Workbook([sheet_name], rows)
 

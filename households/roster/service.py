@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from areas.models import Unit
@@ -245,11 +245,19 @@ def roster_import(data: bytes, filename: str, *, user=None, year: int | None = N
     progress(70, "writing")
     clock = time.perf_counter()
     changed_ids = [existing[k]["id"] for k in to_write if k not in new_keys]
-    with transaction.atomic():
-        writer.write(to_write, members_by_key, new_keys, changed_ids,
-                     reason=(reason or _("roster import: %(file)s") % {"file": filename})[:100],
-                     user_id=getattr(user, "pk", None))
-        _announce({row[0] for row in to_write.values()}, {k[0] for k in to_write})
+    try:
+        with transaction.atomic():
+            writer.write(to_write, members_by_key, new_keys, changed_ids,
+                         reason=(reason or _("roster import: %(file)s") % {"file": filename})[:100],
+                         user_id=getattr(user, "pk", None))
+            _announce({row[0] for row in to_write.values()}, {k[0] for k in to_write})
+    except IntegrityError:  # another import recorded some of these households since they were compared
+        result.problems = [Problem(filename, None, "", _(
+            "another import recorded some of these households while this one ran; nothing of this file was "
+            "written: import it again"))]
+        result.problem_count = 1
+        progress(100, "failed")
+        return result
     result.written = True
     result.seconds["write"] = round(time.perf_counter() - clock, 2)
     progress(100, "done")

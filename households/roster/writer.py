@@ -8,6 +8,7 @@ Django's bulk_create with update_conflicts, same result.
 
 import csv
 import io
+import itertools
 import json
 
 from django.db import connection
@@ -29,7 +30,8 @@ MEMBER_FIELDS = (
     "able_to_work", "disabled", "social_allowance", "malnourished", "sick_untreated", "uses_phone",
     "uses_internet", "job_training_certificate",
 )
-_JSON = {HOUSEHOLD_FIELDS.index("reported_deprivations"), HOUSEHOLD_FIELDS.index("deprivations")}
+_JSON = (HOUSEHOLD_FIELDS.index("reported_deprivations"), HOUSEHOLD_FIELDS.index("deprivations"))
+_JSON_AFTER_ID = tuple(i + 1 for i in _JSON)  # the same columns in a row that begins with the id
 _TEXT = ("code", "head_name", "ethnicity", "area_type", "house_class", "water_source", "latrine", "classification",
          "classification_rule")
 _CHUNK = 5000
@@ -75,56 +77,85 @@ def write(rows: dict, members: dict, new_keys: set, changed_ids: list, reason: s
         _write_orm(rows, members, new_keys, changed_ids, reason, user_id, now)
 
 
-def _csv_rows(rows):
-    for row in rows:
-        yield [json.dumps(v) if i in _JSON and v is not None else v for i, v in enumerate(row)]
+class _CsvStream:
+    """A file whose read() formats the next rows as CSV: COPY sends each part as it is made, so PostgreSQL takes
+    in one part while Python formats the next (on the other core) instead of waiting for the whole text."""
+
+    def __init__(self, rows, json_positions=()):
+        self._rows, self._json = iter(rows), json_positions
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, lineterminator="\n")
+
+    def read(self, _size=-1):
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        for row in itertools.islice(self._rows, 2000):
+            if self._json:
+                row = list(row)
+                for position in self._json:
+                    if row[position] is not None:
+                        row[position] = json.dumps(row[position])
+            self._writer.writerow(row)
+        return self._buffer.getvalue()
 
 
-def _copy(cursor, table, columns, rows, not_null=()):
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    buffer.seek(0)
+def _copy(cursor, table, columns, rows, not_null=(), json_positions=()):
     force = f", FORCE_NOT_NULL ({', '.join(not_null)})" if not_null else ""
-    cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv{force})", buffer)
+    with connection.wrap_database_errors:  # the raw cursor's errors as Django's (IntegrityError …)
+        cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv{force})",
+                           _CsvStream(rows, json_positions))
 
 
 def _write_postgres(rows, members, new_keys, changed_ids, reason, user_id, now):
-    columns = ", ".join(HOUSEHOLD_FIELDS)
-    updates = ", ".join(f"{f} = EXCLUDED.{f}" for f in HOUSEHOLD_FIELDS if f not in ("survey_year", "code"))
+    """New households go straight in by COPY with ids taken from the table's sequence beforehand; changed ones
+    through a staging table and one INSERT … ON CONFLICT DO UPDATE."""
+    new = [key for key in rows if key in new_keys]
+    changed = [key for key in rows if key not in new_keys]
     with connection.cursor() as cursor:
         raw = cursor.cursor
-        cursor.execute(f"CREATE TEMP TABLE roster_stage ON COMMIT DROP AS SELECT {columns} "
-                       "FROM households_household WITH NO DATA")
-        _copy(raw, "roster_stage", HOUSEHOLD_FIELDS, _csv_rows(rows.values()), _TEXT)
-        cursor.execute(
-            f"INSERT INTO households_household ({columns}, updated_at) SELECT {columns}, %s FROM roster_stage "
-            f"ON CONFLICT (survey_year, code) DO UPDATE SET {updates}, updated_at = EXCLUDED.updated_at "
-            "RETURNING id, survey_year, code", [now])
-        ids = {(year, code): pk for pk, year, code in cursor.fetchall()}
-        cursor.execute("DROP TABLE roster_stage")
-        if changed_ids:
+        ids = {}
+        if new:
+            cursor.execute("SELECT nextval(pg_get_serial_sequence('households_household', 'id')) "
+                           "FROM generate_series(1, %s)", [len(new)])
+            ids = dict(zip(new, (pk for (pk,) in cursor.fetchall()), strict=True))
+            _copy(raw, "households_household", ("id", *HOUSEHOLD_FIELDS, "updated_at"),
+                  ((ids[key], *rows[key], now) for key in new), _TEXT, _JSON_AFTER_ID)
+        if changed:
+            ids.update(_upsert_changed(cursor, [rows[key] for key in changed], now))
             cursor.execute("DELETE FROM households_member WHERE household_id = ANY(%s)", [changed_ids])
         _copy(raw, "households_member", ("household_id", *MEMBER_FIELDS),
-              ((ids[key], *member) for key in rows for member in members[key]), ("full_name", "sex", "education",
-                                                                                   "employment"))
-        history = (
-            (ids[key], *row, now, now, reason, "+" if key in new_keys else "~", user_id)
-            for key, row in rows.items()
-        )
+              ((ids[key], *member) for key in rows for member in members[key]),
+              ("full_name", "sex", "education", "employment"))
+        history = ((ids[key], *row, now, now, reason, "+" if key in new_keys else "~", user_id)
+                   for key, row in rows.items())
         _copy(raw, "households_historicalhousehold",
               ("id", *HOUSEHOLD_FIELDS, "updated_at", "history_date", "history_change_reason", "history_type",
-               "history_user_id"), _csv_rows_history(history), (*_TEXT, "history_type"))
+               "history_user_id"), history, (*_TEXT, "history_type"), _JSON_AFTER_ID)
 
 
-def _csv_rows_history(rows):
-    for row in rows:
-        yield [json.dumps(v) if i - 1 in _JSON and v is not None else v for i, v in enumerate(row)]
+def _upsert_changed(cursor, rows, now) -> dict:
+    columns = ", ".join(HOUSEHOLD_FIELDS)
+    updates = ", ".join(f"{f} = EXCLUDED.{f}" for f in HOUSEHOLD_FIELDS if f not in ("survey_year", "code"))
+    cursor.execute(f"CREATE TEMP TABLE roster_stage ON COMMIT DROP AS SELECT {columns} "
+                   "FROM households_household WITH NO DATA")
+    _copy(cursor.cursor, "roster_stage", HOUSEHOLD_FIELDS, rows, _TEXT, _JSON)
+    cursor.execute(
+        f"INSERT INTO households_household ({columns}, updated_at) SELECT {columns}, %s FROM roster_stage "
+        f"ON CONFLICT (survey_year, code) DO UPDATE SET {updates}, updated_at = EXCLUDED.updated_at "
+        "RETURNING id, survey_year, code", [now])
+    ids = {(year, code): pk for pk, year, code in cursor.fetchall()}
+    cursor.execute("DROP TABLE roster_stage")
+    return ids
 
 
 def _write_orm(rows, members, new_keys, changed_ids, reason, user_id, now):
-    households = [Household(**dict(zip(HOUSEHOLD_FIELDS, row, strict=True)), updated_at=now) for row in rows.values()]
+    def households(new):
+        return [Household(**dict(zip(HOUSEHOLD_FIELDS, row, strict=True)), updated_at=now)
+                for key, row in rows.items() if (key in new_keys) == new]
+
+    Household.objects.bulk_create(households(new=True), batch_size=500)  # as on PostgreSQL: a plain insert
     Household.objects.bulk_create(
-        households, batch_size=500, update_conflicts=True, unique_fields=["survey_year", "code"],
+        households(new=False), batch_size=500, update_conflicts=True, unique_fields=["survey_year", "code"],
         update_fields=[f.removesuffix("_id") for f in HOUSEHOLD_FIELDS if f not in ("survey_year", "code")]
         + ["updated_at"])
     ids = {}

@@ -163,6 +163,20 @@ def _split_over_two_processes(monkeypatch):
     monkeypatch.setattr(service, "PARALLEL_FROM_BYTES", 0)
 
 
+def test_households_another_import_recorded_meanwhile_stop_the_write_and_nothing_is_written(tree, monkeypatch):
+    data = two_sheets()
+    roster_import(data, "first.xlsx")
+    before = sorted(Household.objects.values_list("id", "code", "updated_at"))
+    # as if the compare had run before another import recorded them: the file's households now look new
+    monkeypatch.setattr(service.writer, "stored_households", lambda keys: {})
+    result = roster_import(data, "second.xlsx")
+    assert not result.written and lines(result) == [
+        "second.xlsx: another import recorded some of these households while this one ran; nothing of this file "
+        "was written: import it again"]
+    assert sorted(Household.objects.values_list("id", "code", "updated_at")) == before
+    assert Household.history.count() == 2 and Member.objects.count() == 3
+
+
 def test_a_file_split_over_two_processes_reports_the_same_located_errors(tree, monkeypatch):
     households = [household_row("H1", members=3), household_row("H2", unit="ZZ"), household_row("H3", income="abc"),
                   household_row("H4", house="Lâu đài", members=1), household_row("H5", members=1)]
