@@ -10,6 +10,7 @@ import csv
 import io
 import itertools
 import json
+from decimal import Decimal
 
 from django.db import connection
 from django.utils import timezone
@@ -34,39 +35,60 @@ _JSON = (HOUSEHOLD_FIELDS.index("reported_deprivations"), HOUSEHOLD_FIELDS.index
 _JSON_AFTER_ID = tuple(i + 1 for i in _JSON)  # the same columns in a row that begins with the id
 _TEXT = ("code", "head_name", "ethnicity", "area_type", "house_class", "water_source", "latrine", "classification",
          "classification_rule")
-_CHUNK = 5000
+_CHUNK = 5000  # (SQLite allows at most 32.766 parameters)
 
 
 def stored_households(keys) -> dict:
-    """(survey_year, code) → {"id", "path", "row" (HOUSEHOLD_FIELDS order), "members"} for those already stored."""
+    """(survey_year, code) → {"id", "path", "row" (HOUSEHOLD_FIELDS order), "members"} for those already stored.
+
+    Plain SQL: the ORM's per-row and per-parameter work cost more than the queries themselves. The JSON columns
+    come as text, each distinct text decoded once (a province has a few hundred combinations of deprivations)."""
     by_year = {}
     for survey_year, code in keys:
         by_year.setdefault(survey_year, []).append(code)
-    found, id_to_key = {}, {}
-    for survey_year, codes in by_year.items():
-        for start in range(0, len(codes), _CHUNK):
-            chunk = codes[start:start + _CHUNK]
-            # code__in costs more to prepare, parameter by parameter, than the query takes to run
-            rows = Household.objects.filter(survey_year=survey_year).extra(
-                where=[f"households_household.code IN ({', '.join(['%s'] * len(chunk))})"], params=chunk)
-            for values in rows.values_list("id", "unit__path", *HOUSEHOLD_FIELDS):
-                key = (values[3], values[4])
-                found[key] = {"id": values[0], "path": values[1], "row": tuple(values[2:]), "members": []}
-                id_to_key[values[0]] = key
+    found, id_to_key, decoded = {}, {}, {None: None}
+    columns = ", ".join(f"CAST(h.{f} AS TEXT)" if i in _JSON else f"h.{f}" for i, f in enumerate(HOUSEHOLD_FIELDS))
+    floor_area = HOUSEHOLD_FIELDS.index("floor_area_m2")
+    with connection.cursor() as cursor:
+        for survey_year, codes in by_year.items():
+            for start in range(0, len(codes), _CHUNK):
+                chunk = codes[start:start + _CHUNK]
+                cursor.execute(f"SELECT h.id, u.path, {columns} FROM households_household h "
+                               "JOIN areas_unit u ON u.id = h.unit_id "
+                               f"WHERE h.survey_year = %s AND h.code {_in(chunk)}", [survey_year, *_in_params(chunk)])
+                for pk, path, *row in cursor.fetchall():
+                    for position in _JSON:
+                        text = row[position]
+                        if text not in decoded:
+                            decoded[text] = json.loads(text)
+                        row[position] = decoded[text]
+                    if isinstance(row[floor_area], float | int):  # SQLite keeps decimals as floats
+                        row[floor_area] = Decimal(f"{row[floor_area]:.1f}")
+                    key = (row[1], row[2])
+                    found[key] = {"id": pk, "path": path, "row": tuple(row), "members": []}
+                    id_to_key[pk] = key
     ids = sorted(id_to_key)
-    # Plain SQL: the ORM's per-row and per-parameter work cost more than the query itself. (SQLite returns its
-    # booleans as 0 and 1, which compare equal to False and True.)
+    # (SQLite returns its booleans as 0 and 1, which compare equal to False and True.)
     with connection.cursor() as cursor:
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start:start + _CHUNK]
             cursor.execute(f"SELECT household_id, {', '.join(MEMBER_FIELDS)} FROM households_member "
-                           f"WHERE household_id IN ({', '.join(['%s'] * len(chunk))}) ORDER BY household_id, id",
-                           chunk)
+                           f"WHERE household_id {_in(chunk)} ORDER BY household_id, id", _in_params(chunk))
             for member in cursor.fetchall():
                 found[id_to_key[member[0]]]["members"].append(member[1:])
     for value in found.values():
         value["members"] = tuple(value["members"])
     return found
+
+
+def _in(values) -> str:
+    """IN for a few thousand values: one array parameter on PostgreSQL (a list of thousands of literals costs
+    the server more to parse than to look up), placeholders elsewhere."""
+    return "= ANY(%s)" if connection.vendor == "postgresql" else f"IN ({', '.join(['%s'] * len(values))})"
+
+
+def _in_params(values) -> list:
+    return [list(values)] if connection.vendor == "postgresql" else list(values)
 
 
 def write(rows: dict, members: dict, new_keys: set, changed_ids: list, reason: str, user_id=None) -> None:
