@@ -191,7 +191,10 @@ class Household(ConstraintsOnFields, models.Model):
     vocational_workers = models.PositiveSmallIntegerField(_("vocationally trained working-age members"), null=True, editable=False)
     has_steady_worker = models.BooleanField(_("has a working-age member in steady work"), null=True, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    history = HistoricalRecords(verbose_name=_("household history"))
+    # What the roster import last wrote this household from (households.roster): a re-import whose cells give the
+    # same fingerprint has nothing to change. Any other save, of the household or of a member, clears it.
+    roster_fingerprint = models.CharField(max_length=32, blank=True, default="", db_default="", editable=False)
+    history = HistoricalRecords(verbose_name=_("household history"), excluded_fields=["roster_fingerprint"])
 
     class Meta:
         verbose_name = _("household")
@@ -250,6 +253,12 @@ class Household(ConstraintsOnFields, models.Model):
         head = f" — {self.head_name}" if self.head_name else ""
         return f"{self.code}{head} ({self.survey_year})"
 
+    def save(self, *args, **kwargs):
+        self.roster_fingerprint = ""
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "roster_fingerprint"}
+        super().save(*args, **kwargs)
+
     @property
     def is_ethnic_minority(self) -> bool:
         return self.ethnicity != Ethnicity.KINH
@@ -288,6 +297,20 @@ class Member(ConstraintsOnFields, models.Model):
 
     def __str__(self):
         return self.full_name or _("member no. %(id)s") % {"id": self.pk}
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        _forget_roster_fingerprint(self.household_id)
+
+    def delete(self, *args, **kwargs):
+        household_id = self.household_id
+        result = super().delete(*args, **kwargs)
+        _forget_roster_fingerprint(household_id)
+        return result
+
+
+def _forget_roster_fingerprint(household_id) -> None:
+    Household.objects.filter(pk=household_id).exclude(roster_fingerprint="").update(roster_fingerprint="")
 
 
 class RosterImport(ConstraintsOnFields, models.Model):

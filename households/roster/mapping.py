@@ -3,6 +3,7 @@
 Every cell problem is collected with its sheet, row and column; nothing stops at the first error.
 """
 
+import hashlib
 import itertools
 import operator
 from dataclasses import dataclass, field
@@ -68,6 +69,13 @@ class Entry:
     indicator_columns: bool = False
     invalid: set = field(default_factory=set)
     _values: dict = field(default_factory=dict)
+    member_cells: list = field(default_factory=list)  # (row, cells) from the member sheet, until completed
+
+    def fingerprint(self, unit) -> str:
+        """What the household's cells say, with the unit they name: equal fingerprints, equal records. Taken
+        before RosterParser.complete, the same way on every import of the same cells."""
+        cells = (unit["id"], unit["area_type"], self.data, self._values, [c for _n, c in self.member_cells])
+        return hashlib.blake2b(repr(cells).encode(), digest_size=16).hexdigest()
 
     def where(self, field_path: str) -> tuple[str, int, str]:
         """The sheet, row and column of a field of the JSON form ("members[2].age", "dwelling.latrine")."""
@@ -354,6 +362,7 @@ class RosterParser:
         self.problems: list[Problem] = []
         self.entries: list[Entry] = []
         self.layout = None
+        self._lazy = False  # the two-sheet layout: entries are completed where they are checked
 
     def _open(self, workbook, name, index_maps):
         return _Sheet(name, iter(workbook.rows(name)), index_maps, self.problems)
@@ -478,7 +487,8 @@ class RosterParser:
         return member
 
     def _two_sheets(self, workbook, household_name, member_name):
-        # The members, most of the file, are read meanwhile; the problems keep the order of one pass.
+        # The members, most of the file, are read meanwhile. Each household gets its member rows' cells here;
+        # they become the JSON form in complete(), where the household is checked (split over the processes).
         with Later(lambda: _member_sheet(workbook, member_name), self.fork) as member_sheet:
             households = self._open(workbook, household_name, [_HOUSEHOLD_INDEX, _INDICATOR_INDEX])
             by_code, household_problems = self._household_rows(households) if households.header_row else ({}, [])
@@ -490,32 +500,43 @@ class RosterParser:
             return
         self.problems += household_problems
         self.problems += member_problems
+        self._member_keys, self._member_sheet = member_keys, members
         member_headers = members.header_texts()
-        member_rows.reverse()  # popped from the end, so each row is freed once attached
-        while member_rows:
-            number, cells = member_rows.pop()
-            values = {key: value for key, value in zip(member_keys, cells) if value is not None}
-            code = values.pop("code", None)
+        code_at = member_keys.index("code") if "code" in member_keys else None
+        for number, cells in member_rows:
+            code = cells[code_at] if code_at is not None else None
             owners = by_code.get(code) if code is not _INVALID else None
-            if not owners:
-                if code is None or code is _INVALID:
-                    self.problems.append(Problem(member_name, number, member_headers.get("code", column_name("code")),
-                                                 _("the household code is required")))
-                else:
-                    self.problems.append(Problem(member_name, number, member_headers["code"], _(
-                        "household %(code)s is not on the sheet “%(sheet)s”") % {"code": code,
-                                                                                 "sheet": household_name}))
-                continue
-            entry = owners[0]
-            if len(owners) > 1 and "survey_year" in values:  # the same code in two years: the row says which
-                entry = next((e for e in owners if e.data["survey_year"] == values["survey_year"]), entry)
-            entry.data.setdefault("members", []).append(self._member(values, number, members,
-                                                                     entry.data["survey_year"], own=True))
-            entry.member_rows.append((member_name, number))
-            entry.member_headers = member_headers
-        for entry in self.entries:
-            self._finish(entry, entry._values)
-            entry._values = {}
+            if owners:
+                owners[0].member_cells.append((number, cells))
+            elif code is None or code is _INVALID:
+                self.problems.append(Problem(member_name, number, member_headers.get("code", column_name("code")),
+                                             _("the household code is required")))
+            else:
+                self.problems.append(Problem(member_name, number, member_headers["code"], _(
+                    "household %(code)s is not on the sheet “%(sheet)s”") % {"code": code, "sheet": household_name}))
+        member_rows.clear()
+        self._lazy = True
+
+    def complete(self, entry: Entry) -> list[Problem]:
+        """The household's JSON form made whole (two-sheet layout: its members, dwelling and deprivations from
+        the cells kept for it); the problems found doing so. Other layouts are whole already."""
+        if not self._lazy:
+            return []
+        kept, self.problems = self.problems, []
+        sheet, keys, year = self._member_sheet, self._member_keys, entry.data["survey_year"]
+        if entry.member_cells:
+            entry.member_headers = sheet.header_texts()
+            members = entry.data["members"] = []
+            for number, cells in entry.member_cells:
+                values = {key: value for key, value in zip(keys, cells) if value is not None}
+                values.pop("code", None)
+                members.append(self._member(values, number, sheet, year, own=True))
+                entry.member_rows.append((sheet.name, number))
+            entry.member_cells = []
+        self._finish(entry, entry._values)
+        entry._values = {}
+        found, self.problems = self.problems, kept
+        return found
 
     def _household_rows(self, households: _Sheet):
         """The household sheet's entries by code, and the problems found on it, kept apart from self.problems."""

@@ -35,6 +35,7 @@ _JSON = (HOUSEHOLD_FIELDS.index("reported_deprivations"), HOUSEHOLD_FIELDS.index
 _JSON_AFTER_ID = tuple(i + 1 for i in _JSON)  # the same columns in a row that begins with the id
 _TEXT = ("code", "head_name", "ethnicity", "area_type", "house_class", "water_source", "latrine", "classification",
          "classification_rule")
+_STORED = (*HOUSEHOLD_FIELDS, "roster_fingerprint")
 _CHUNK = 5000  # (SQLite allows at most 32.766 parameters)
 
 
@@ -81,6 +82,25 @@ def stored_households(keys) -> dict:
     return found
 
 
+def stored_fingerprints(unit_ids_by_year: dict) -> dict:
+    """(survey_year, code) → (roster fingerprint, standard id) of the households stored in those units and years
+    that the roster import wrote and nothing has changed since. By unit rather than by code: a household the file
+    puts in another unit than the stored one has changed anyway, and a few hundred unit ids are a cheaper query
+    than a hundred thousand codes."""
+    found = {}
+    with connection.cursor() as cursor:
+        for survey_year, unit_ids in unit_ids_by_year.items():
+            unit_ids = sorted(unit_ids)
+            for start in range(0, len(unit_ids), _CHUNK):
+                chunk = unit_ids[start:start + _CHUNK]
+                cursor.execute("SELECT code, roster_fingerprint, standard_id FROM households_household "
+                               f"WHERE survey_year = %s AND unit_id {_in(chunk)} AND roster_fingerprint <> ''",
+                               [survey_year, *_in_params(chunk)])
+                found.update({(survey_year, code): (fingerprint, standard_id)
+                              for code, fingerprint, standard_id in cursor.fetchall()})
+    return found
+
+
 def _in(values) -> str:
     """IN for a few thousand values: one array parameter on PostgreSQL (a list of thousands of literals costs
     the server more to parse than to look up), placeholders elsewhere."""
@@ -91,12 +111,15 @@ def _in_params(values) -> list:
     return [list(values)] if connection.vendor == "postgresql" else list(values)
 
 
-def write(rows: dict, members: dict, new_keys: set, changed_ids: list, reason: str, user_id=None) -> None:
+def write(rows: dict, members: dict, new_keys: set, changed_ids: list, fingerprints: dict, reason: str,
+          user_id=None) -> None:
+    """rows and members by (survey_year, code); fingerprints: what each household was written from."""
     now = timezone.now()
+    stored = {key: (*row, fingerprints[key]) for key, row in rows.items()}  # in _STORED order
     if connection.vendor == "postgresql":
-        _write_postgres(rows, members, new_keys, changed_ids, reason, user_id, now)
+        _write_postgres(rows, stored, members, new_keys, changed_ids, reason, user_id, now)
     else:
-        _write_orm(rows, members, new_keys, changed_ids, reason, user_id, now)
+        _write_orm(rows, stored, members, new_keys, changed_ids, reason, user_id, now)
 
 
 class _CsvStream:
@@ -128,7 +151,7 @@ def _copy(cursor, table, columns, rows, not_null=(), json_positions=()):
                            _CsvStream(rows, json_positions))
 
 
-def _write_postgres(rows, members, new_keys, changed_ids, reason, user_id, now):
+def _write_postgres(rows, stored, members, new_keys, changed_ids, reason, user_id, now):
     """New households go straight in by COPY with ids taken from the table's sequence beforehand; changed ones
     through a staging table and one INSERT … ON CONFLICT DO UPDATE."""
     new = [key for key in rows if key in new_keys]
@@ -140,10 +163,10 @@ def _write_postgres(rows, members, new_keys, changed_ids, reason, user_id, now):
             cursor.execute("SELECT nextval(pg_get_serial_sequence('households_household', 'id')) "
                            "FROM generate_series(1, %s)", [len(new)])
             ids = dict(zip(new, (pk for (pk,) in cursor.fetchall()), strict=True))
-            _copy(raw, "households_household", ("id", *HOUSEHOLD_FIELDS, "updated_at"),
-                  ((ids[key], *rows[key], now) for key in new), _TEXT, _JSON_AFTER_ID)
+            _copy(raw, "households_household", ("id", *_STORED, "updated_at"),
+                  ((ids[key], *stored[key], now) for key in new), _TEXT, _JSON_AFTER_ID)
         if changed:
-            ids.update(_upsert_changed(cursor, [rows[key] for key in changed], now))
+            ids.update(_upsert_changed(cursor, [stored[key] for key in changed], now))
             cursor.execute("DELETE FROM households_member WHERE household_id = ANY(%s)", [changed_ids])
         _copy(raw, "households_member", ("household_id", *MEMBER_FIELDS),
               ((ids[key], *member) for key in rows for member in members[key]),
@@ -156,11 +179,11 @@ def _write_postgres(rows, members, new_keys, changed_ids, reason, user_id, now):
 
 
 def _upsert_changed(cursor, rows, now) -> dict:
-    columns = ", ".join(HOUSEHOLD_FIELDS)
-    updates = ", ".join(f"{f} = EXCLUDED.{f}" for f in HOUSEHOLD_FIELDS if f not in ("survey_year", "code"))
+    columns = ", ".join(_STORED)
+    updates = ", ".join(f"{f} = EXCLUDED.{f}" for f in _STORED if f not in ("survey_year", "code"))
     cursor.execute(f"CREATE TEMP TABLE roster_stage ON COMMIT DROP AS SELECT {columns} "
                    "FROM households_household WITH NO DATA")
-    _copy(cursor.cursor, "roster_stage", HOUSEHOLD_FIELDS, rows, _TEXT, _JSON)
+    _copy(cursor.cursor, "roster_stage", _STORED, rows, _TEXT, _JSON)
     cursor.execute(
         f"INSERT INTO households_household ({columns}, updated_at) SELECT {columns}, %s FROM roster_stage "
         f"ON CONFLICT (survey_year, code) DO UPDATE SET {updates}, updated_at = EXCLUDED.updated_at "
@@ -170,15 +193,15 @@ def _upsert_changed(cursor, rows, now) -> dict:
     return ids
 
 
-def _write_orm(rows, members, new_keys, changed_ids, reason, user_id, now):
+def _write_orm(rows, stored, members, new_keys, changed_ids, reason, user_id, now):
     def households(new):
-        return [Household(**dict(zip(HOUSEHOLD_FIELDS, row, strict=True)), updated_at=now)
-                for key, row in rows.items() if (key in new_keys) == new]
+        return [Household(**dict(zip(_STORED, row, strict=True)), updated_at=now)
+                for key, row in stored.items() if (key in new_keys) == new]
 
     Household.objects.bulk_create(households(new=True), batch_size=500)  # as on PostgreSQL: a plain insert
     Household.objects.bulk_create(
         households(new=False), batch_size=500, update_conflicts=True, unique_fields=["survey_year", "code"],
-        update_fields=[f.removesuffix("_id") for f in HOUSEHOLD_FIELDS if f not in ("survey_year", "code")]
+        update_fields=[f.removesuffix("_id") for f in _STORED if f not in ("survey_year", "code")]
         + ["updated_at"])
     ids = {}
     by_year = {}
