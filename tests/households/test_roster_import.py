@@ -72,6 +72,30 @@ def test_a_corrected_file_updates_only_the_changed_household_and_says_who_change
         ("+", "roster import: v1.xlsx"), ("~", "roster import: v2.xlsx")]
 
 
+def test_a_household_saved_elsewhere_since_the_import_is_compared_in_full_and_the_file_restores_it(tree):
+    data = two_sheets()
+    roster_import(data, "v1.xlsx")
+    edited = Household.objects.get(code="H1")
+    edited.income_per_capita = 5_000_000
+    household_save(edited, list(edited.members.all()))
+    member = Member.objects.filter(household__code="H2").get()
+    member.age = 70
+    member.save()
+    again = roster_import(data, "v1.xlsx")
+    assert (again.new, again.changed, again.unchanged, again.written) == (0, 2, 0, True)
+    assert Household.objects.get(code="H1").income_per_capita == 1_200_000
+    assert Member.objects.get(household__code="H2").age != 70
+    assert roster_import(data, "v1.xlsx").unchanged == 2  # and now it is the import's own again
+
+
+def test_an_unchanged_file_imported_again_by_an_officer_outside_its_area_is_refused(tree):
+    data = two_sheets([household_row("H1", unit="C1"), household_row("H2", unit="C2", members=1)])
+    assert roster_import(data, "xa.xlsx").written
+    officer = make_user("officer1", "officer", tree["D1"])
+    result = roster_import(data, "xa.xlsx", user=officer)
+    assert lines(result) == ["Hộ!3, Mã đơn vị: unit C2 (Commune 2) is outside your area"]
+
+
 def test_the_preview_counts_classification_changes(tree):
     roster_import(two_sheets(households=[household_row("H1"), household_row("H2", members=1, income="5.000.000")]),
                   "v1.xlsx")
