@@ -5,6 +5,7 @@ Every cell problem is collected with its sheet, row and column; nothing stops at
 
 import hashlib
 import itertools
+import marshal
 import operator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -74,8 +75,13 @@ class Entry:
     def fingerprint(self, unit) -> str:
         """What the household's cells say, with the unit they name: equal fingerprints, equal records. Taken
         before RosterParser.complete, the same way on every import of the same cells."""
-        cells = (unit["id"], unit["area_type"], self.data, self._values, [c for _n, c in self.member_cells])
-        return hashlib.blake2b(repr(cells).encode(), digest_size=16).hexdigest()
+        cells = (unit["id"], unit["area_type"], self.data["survey_year"], self._values or self.data,
+                 [c for _n, c in self.member_cells])
+        try:
+            text = marshal.dumps(cells, 0)  # version 0: values only, no references, so equal cells, equal bytes
+        except ValueError:  # a date of birth
+            text = repr(cells).encode()
+        return hashlib.blake2b(text, digest_size=16).hexdigest()
 
     def where(self, field_path: str) -> tuple[str, int, str]:
         """The sheet, row and column of a field of the JSON form ("members[2].age", "dwelling.latrine")."""

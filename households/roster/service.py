@@ -6,6 +6,7 @@ one recompute announcement for the touched provinces and years. Nothing is writt
 """
 
 import gc
+import operator
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ PARALLEL_FROM_BYTES = 600_000  # of .xlsx: about 2.000 households with their mem
 STORED_INT_MAX = 2_147_483_647
 HOUSEHOLD_FIELDS = writer.HOUSEHOLD_FIELDS
 MEMBER_FIELDS = writer.MEMBER_FIELDS
-_ENGINE_MEMBER_FIELDS = MEMBER_FIELDS[1:]  # all but full_name
+_engine_member_values = operator.attrgetter(*MEMBER_FIELDS[1:])  # all but full_name
 
 
 def max_upload_bytes() -> int:
@@ -422,9 +423,7 @@ def _stored_row(entry, record, outcome, unit, standard, standard_id, problems):
     member_rows = ()
     if members:
         names = [m.get("full_name", "") for m in data["members"]]
-        member_rows = tuple(
-            (names[i][:200], *(getattr(m, f) for f in _ENGINE_MEMBER_FIELDS)) for i, m in enumerate(members)
-        )
+        member_rows = tuple((name[:200], *_engine_member_values(m)) for name, m in zip(names, members, strict=True))
     return row, member_rows
 
 
