@@ -11,6 +11,7 @@ from django.utils import translation
 
 from households.models import Household
 from households.roster.reader import UnreadableFile
+from households.roster import service
 from households.roster.service import roster_import
 
 from .roster_files import HOUSEHOLD_HEADER, MEMBER_HEADER, household_row, member_row, two_sheets, xlsx
@@ -66,14 +67,16 @@ def test_an_old_xls_file_is_told_to_be_saved_as_xlsx(tree):
     assert "Excel 97–2003" in unreadable(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 4096)
 
 
-def test_a_zip_bomb_is_refused_without_inflating_it(tree):
+@pytest.mark.parametrize("part", ["xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"])  # households, members
+def test_a_zip_bomb_is_refused_without_inflating_it(tree, part, monkeypatch):
+    monkeypatch.setattr(service, "PARALLEL_FROM_BYTES", 0)  # the member sheet checked and read in a forked child
     out = io.BytesIO()
     source = zipfile.ZipFile(io.BytesIO(two_sheets()))
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
         for info in source.infolist():
-            if info.filename != "xl/worksheets/sheet1.xml":
+            if info.filename != part:
                 target.writestr(info.filename, source.read(info.filename))
-        with target.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+        with target.open(part, "w", force_zip64=True) as sheet:
             sheet.write(b'<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>')
             block = b" " * (16 * 1024 * 1024)
             for _ in range(16):  # 256 MiB of spaces
@@ -145,6 +148,14 @@ def test_formulas_in_cells_are_located_errors(tree):
     data = two_sheets(households=rows)
     result = roster_import(data, "formula.xlsx")
     assert lines(result)[0] == "Hộ!3, F: the cell holds a formula; paste values only (Paste Special → Values)"
+    assert not Household.objects.exists()
+
+
+def test_formulas_in_the_member_sheet_read_in_a_forked_child_are_located_errors(tree, monkeypatch):
+    monkeypatch.setattr(service, "PARALLEL_FROM_BYTES", 0)
+    members = [member_row("H1"), member_row("H1", age="=30+5"), member_row("H2")]
+    result = roster_import(two_sheets(members=members), "formula.xlsx")
+    assert "Thành viên!3, C: the cell holds a formula; paste values only (Paste Special → Values)" in lines(result)
     assert not Household.objects.exists()
 
 
