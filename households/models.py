@@ -151,8 +151,10 @@ class PovertyStandard(ConstraintsOnFields, models.Model):
 class Household(ConstraintsOnFields, models.Model):
     """One household in one annual review (rà soát). Classification fields are derived, never typed."""
 
-    unit = models.ForeignKey(Unit, models.PROTECT, related_name="households", verbose_name=_("area"))
-    survey_year = models.PositiveSmallIntegerField(_("survey year"), db_index=True, validators=_bounded("survey_year"))
+    # No index of their own: (unit, survey_year, classification) and (survey_year, code) lead with them, and each
+    # index more slows every import of a province's roster.
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="households", verbose_name=_("area"), db_index=False)
+    survey_year = models.PositiveSmallIntegerField(_("survey year"), validators=_bounded("survey_year"))
     code = models.CharField(_("household code"), max_length=40)
     head_name = models.CharField(_("head of household"), max_length=200, blank=True)
     ethnicity = models.CharField(_("ethnic group"), max_length=10, choices=Ethnicity.choices, default=Ethnicity.KINH)
@@ -194,7 +196,8 @@ class Household(ConstraintsOnFields, models.Model):
     # What the roster import last wrote this household from (households.roster): a re-import whose cells give the
     # same fingerprint has nothing to change. Any other save, of the household or of a member, clears it.
     roster_fingerprint = models.CharField(max_length=32, blank=True, default="", db_default="", editable=False)
-    history = HistoricalRecords(verbose_name=_("household history"), excluded_fields=["roster_fingerprint"])
+    history = HistoricalRecords(verbose_name=_("household history"), excluded_fields=["roster_fingerprint"],
+                                no_db_index=["unit", "standard", "survey_year"])  # history is read by household
 
     class Meta:
         verbose_name = _("household")

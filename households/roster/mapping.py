@@ -361,9 +361,11 @@ def _age_on(birth: date, on: date) -> int:
 class RosterParser:
     """parse(workbook, default_year, indicators_for_year) → entries and problems."""
 
-    def __init__(self, default_year=None, indicators_for_year=None, fork=False):
+    def __init__(self, default_year=None, indicators_for_year=None, fork=False, meanwhile=None):
         self.default_year = default_year
         self.fork = fork  # read the member sheet in a forked child (large files)
+        # meanwhile(entries): run once the households are known, while the forked child still reads the members
+        self.meanwhile = meanwhile
         self.indicators_for_year = indicators_for_year or (lambda year: None)
         self.problems: list[Problem] = []
         self.entries: list[Entry] = []
@@ -386,6 +388,13 @@ class RosterParser:
         return not missing
 
     def parse(self, workbook):
+        self._parse(workbook)
+        if self.meanwhile is not None:
+            self.meanwhile(self.entries)
+            self.meanwhile = None
+        return self
+
+    def _parse(self, workbook):
         for sheet, cells in workbook.formulas.items():
             for cell in cells[:50]:
                 self.problems.append(Problem(sheet, int("".join(c for c in cell if c.isdigit())),
@@ -498,6 +507,9 @@ class RosterParser:
         with Later(lambda: _member_sheet(workbook, member_name), self.fork) as member_sheet:
             households = self._open(workbook, household_name, [_HOUSEHOLD_INDEX, _INDICATOR_INDEX])
             by_code, household_problems = self._household_rows(households) if households.header_row else ({}, [])
+            if self.meanwhile is not None:
+                self.meanwhile(self.entries)
+                self.meanwhile = None
             members, member_keys, member_rows, member_problems = member_sheet.result()
         self.problems += members.problems
         if not (self._require_code(households, _REQUIRED_HOUSEHOLD)

@@ -170,7 +170,13 @@ def _import(data, filename, user, year, dry_run, progress, reason) -> ImportResu
                 return set(standard.indicator_rules)
         return None
 
-    parser = RosterParser(year, indicators_for_year, fork=len(data) >= PARALLEL_FROM_BYTES)
+    stored = {}
+
+    def look_up_stored(entries):
+        stored.update(writer.stored_keys([(e.data["survey_year"], e.data["code"]) for e in entries]))
+
+    parser = RosterParser(year, indicators_for_year, fork=len(data) >= PARALLEL_FROM_BYTES,
+                          meanwhile=look_up_stored)
     parser.parse(workbook)
     del workbook
     result.layout = parser.layout
@@ -191,7 +197,7 @@ def _import(data, filename, user, year, dry_run, progress, reason) -> ImportResu
         for unit in Unit.objects.filter(code__in=chunk).values("id", "code", "name", "path", "area_type"):
             units[unit["code"]] = unit
     taken = {(p.sheet, p.row, p.column) for p in problems}
-    unchanged = _unchanged(entries, units, standards, standard_ids)
+    unchanged = _unchanged(entries, units, stored, standards, standard_ids)
     for entry in unchanged.values():
         problems += [Problem(entry.sheet, entry.row, entry.headers.get("unit", column_name("unit")), message)
                      for message in _unit_problems(entry, units[entry.unit_code], area_prefix)]
@@ -225,7 +231,7 @@ def _import(data, filename, user, year, dry_run, progress, reason) -> ImportResu
     # a third of the peak memory) are let go before the stored households are read back.
     located = {(e.data["survey_year"], e.data["code"]): (e.sheet, e.row, e.headers) for e in entries}
     entries.clear()
-    existing = writer.stored_households(rows.keys())
+    existing = writer.stored_households([key for key in rows if key in stored])
     outside = []
     to_write, new_keys = {}, set()
     result.unchanged = len(unchanged)
@@ -286,15 +292,12 @@ def _import(data, filename, user, year, dry_run, progress, reason) -> ImportResu
     return result
 
 
-def _unchanged(entries, units, standards, standard_ids) -> dict:
+def _unchanged(entries, units, stored, standards, standard_ids) -> dict:
     """(survey_year, code) → entry, of the households the roster import wrote from the very same cells, into the
-    same unit, under the standard in force for the year: nothing of them is to be checked or written again."""
-    unit_ids_by_year = {}
-    for entry in entries:
-        if entry.unit_code in units:
-            unit_ids_by_year.setdefault(entry.data["survey_year"], set()).add(units[entry.unit_code]["id"])
-    stored = writer.stored_fingerprints(unit_ids_by_year)
-    candidates = [e for e in entries if (e.data["survey_year"], e.data["code"]) in stored and e.unit_code in units]
+    same unit, under the standard in force for the year: nothing of them is to be checked or written again.
+    `stored`: (survey_year, code) → (roster fingerprint, standard id) of the file's households already stored."""
+    candidates = [e for e in entries if e.unit_code in units and stored.get((e.data["survey_year"], e.data["code"]),
+                                                                               ("",))[0]]
     if not candidates:
         return {}
     standard_of_year = {}

@@ -7,6 +7,7 @@ Django's bulk_create with update_conflicts, same result.
 """
 
 import csv
+import functools
 import io
 import itertools
 import json
@@ -82,20 +83,17 @@ def stored_households(keys) -> dict:
     return found
 
 
-def stored_fingerprints(unit_ids_by_year: dict) -> dict:
-    """(survey_year, code) → (roster fingerprint, standard id) of the households stored in those units and years
-    that the roster import wrote and nothing has changed since. By unit rather than by code: a household the file
-    puts in another unit than the stored one has changed anyway, and a few hundred unit ids are a cheaper query
-    than a hundred thousand codes."""
-    found = {}
+def stored_keys(keys) -> dict:
+    """(survey_year, code) → (roster fingerprint, standard id) of those households already stored."""
+    by_year, found = {}, {}
+    for survey_year, code in keys:
+        by_year.setdefault(survey_year, []).append(code)
     with connection.cursor() as cursor:
-        for survey_year, unit_ids in unit_ids_by_year.items():
-            unit_ids = sorted(unit_ids)
-            for start in range(0, len(unit_ids), _CHUNK):
-                chunk = unit_ids[start:start + _CHUNK]
+        for survey_year, codes in by_year.items():
+            for start in range(0, len(codes), _CHUNK):
+                chunk = codes[start:start + _CHUNK]
                 cursor.execute("SELECT code, roster_fingerprint, standard_id FROM households_household "
-                               f"WHERE survey_year = %s AND unit_id {_in(chunk)} AND roster_fingerprint <> ''",
-                               [survey_year, *_in_params(chunk)])
+                               f"WHERE survey_year = %s AND code {_in(chunk)}", [survey_year, *_in_params(chunk)])
                 found.update({(survey_year, code): (fingerprint, standard_id)
                               for code, fingerprint, standard_id in cursor.fetchall()})
     return found
@@ -139,9 +137,15 @@ class _CsvStream:
                 row = list(row)
                 for position in self._json:
                     if row[position] is not None:
-                        row[position] = json.dumps(row[position])
+                        row[position] = _json_text(tuple(row[position]))
             self._writer.writerow(row)
         return self._buffer.getvalue()
+
+
+@functools.lru_cache(maxsize=4096)
+def _json_text(items: tuple) -> str:
+    """A list of deprivations as JSON: a province has a few hundred distinct ones."""
+    return json.dumps(list(items))
 
 
 def _copy(cursor, table, columns, rows, not_null=(), json_positions=()):

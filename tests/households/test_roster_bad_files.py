@@ -10,8 +10,8 @@ import pytest
 from django.utils import translation
 
 from households.models import Household
-from households.roster.reader import UnreadableFile
 from households.roster import service
+from households.roster.reader import UnreadableFile
 from households.roster.service import roster_import
 
 from .roster_files import HOUSEHOLD_HEADER, MEMBER_HEADER, household_row, member_row, two_sheets, xlsx

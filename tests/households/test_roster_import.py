@@ -192,8 +192,7 @@ def test_households_another_import_recorded_meanwhile_stop_the_write_and_nothing
     roster_import(data, "first.xlsx")
     before = sorted(Household.objects.values_list("id", "code", "updated_at"))
     # as if the compare had run before another import recorded them: the file's households now look new
-    monkeypatch.setattr(service.writer, "stored_fingerprints", lambda unit_ids_by_year: {})
-    monkeypatch.setattr(service.writer, "stored_households", lambda keys: {})
+    monkeypatch.setattr(service.writer, "stored_keys", lambda keys: {})
     result = roster_import(data, "second.xlsx")
     assert not result.written and lines(result) == [
         "second.xlsx: another import recorded some of these households while this one ran; nothing of this file "
