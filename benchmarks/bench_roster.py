@@ -18,6 +18,7 @@ from benchmarks import vn
 ROOT = Path(__file__).resolve().parent.parent
 HOUSEHOLDS = int(os.environ.get("BENCH_ROSTER_HOUSEHOLDS", 100_000))
 BASELINE = int(os.environ.get("BENCH_ROSTER_BASELINE", 3_000))
+REPEATS = int(os.environ.get("BENCH_ROSTER_REPEATS", 3))
 DATABASE = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/povertyplan_bench_roster")
 YEAR = 2022
 BUDGET_S, REIMPORT_BUDGET_S, MEMORY_BUDGET_MB, RATIO_BUDGET = 20, 10, 1024, 20
@@ -190,6 +191,15 @@ def _purge_queue():
     app.control.purge()
 
 
+def _median(runs):
+    return sorted(runs, key=lambda run: run["seconds"])[len(runs) // 2]
+
+
+def _spread(runs):
+    seconds = sorted(run["seconds"] for run in runs)
+    return f"median of {len(runs)}: {' · '.join(vn(s, 2) for s in seconds)} s"
+
+
 def _checkpoint():
     from django.db import connection
 
@@ -218,11 +228,17 @@ def main() -> list[str]:
         made = f" (file made in {time.perf_counter() - started:.0f} s with openpyxl, kept for later runs)"
     _empty_households()
     plain = _run_child("plain", path)
-    _empty_households()
-    first = _run_child("roster", path)
-    _checkpoint()
-    again = _run_child("roster", path)
+    firsts, agains = [], []
+    for _ in range(REPEATS):  # this machine's speed wanders by a tenth or more from one minute to the next
+        _empty_households()
+        firsts.append(_run_child("roster", path))
+        _checkpoint()
+        agains.append(_run_child("roster", path))
     _purge_queue()
+    first, again = _median(firsts), _median(agains)
+    spread, spread_again = _spread(firsts), _spread(agains)
+    memory, memory_again = (max(run["max_rss_mb"] for run in runs) for runs in (firsts, agains))
+    child_memory = max(run["child_max_rss_mb"] for run in firsts + agains)
     per_row_ours = first["seconds"] / first["households"]
     per_row_plain = plain["seconds"] / plain["households"]
     ratio = per_row_plain / per_row_ours
@@ -242,20 +258,20 @@ def main() -> list[str]:
         "",
         "| measure | budget | measured | ratio to budget |",
         "|---|---:|---:|---:|",
-        f"| import, read + validate + classify + write ({stages}) | {BUDGET_S} s | {vn(first['seconds'], 2)} s | "
-        f"{vn(first['seconds'] / BUDGET_S, 2)} |",
-        f"| re-import of the same file, all unchanged ({stages_again}) | {REIMPORT_BUDGET_S} s | "
-        f"{vn(again['seconds'], 2)} s | {vn(again['seconds'] / REIMPORT_BUDGET_S, 2)} |",
-        f"| peak memory of the import (re-import) | {MEMORY_BUDGET_MB} MB | {vn(first['max_rss_mb'])} MB "
-        f"({vn(again['max_rss_mb'])} MB) | {vn(max(first['max_rss_mb'], again['max_rss_mb']) / MEMORY_BUDGET_MB, 2)} |",
+        f"| import, read + validate + classify + write ({spread}; median run: {stages}) | {BUDGET_S} s | "
+        f"{vn(first['seconds'], 2)} s | {vn(first['seconds'] / BUDGET_S, 2)} |",
+        f"| re-import of the same file, all unchanged ({spread_again}; median run: {stages_again}) | "
+        f"{REIMPORT_BUDGET_S} s | {vn(again['seconds'], 2)} s | {vn(again['seconds'] / REIMPORT_BUDGET_S, 2)} |",
+        f"| peak memory of the import (re-import), largest of the runs | {MEMORY_BUDGET_MB} MB | {vn(memory)} MB "
+        f"({vn(memory_again)} MB) | {vn(max(memory, memory_again) / MEMORY_BUDGET_MB, 2)} |",
         f"| per household: django-import-export {vn(per_row_plain * 1000, 2)} ms "
         f"({vn(plain['seconds'], 1)} s / {vn(plain['households'])}) vs roster import "
         f"{vn(per_row_ours * 1000, 3)} ms | ≥ {RATIO_BUDGET}× | {vn(ratio, 1)}× | {vn(ratio / RATIO_BUDGET, 2)} |",
         "",
         f"Counts: first import {vn(first['new'])} new; re-import {vn(again['unchanged'])} unchanged, "
-        f"{vn(again['changed'])} changed, nothing written. Largest forked child of the import (re-import): "
-        f"{vn(first['child_max_rss_mb'])} MB ({vn(again['child_max_rss_mb'])} MB) max RSS, most of it pages shared "
-        "with the parent and counted in both. CPU time of the import processes (the machine is "
+        f"{vn(again['changed'])} changed, nothing written. Largest forked child of the imports: "
+        f"{vn(child_memory)} MB max RSS, most of it pages shared with the parent and counted in both. Each run "
+        "starts from an empty household table and a checkpoint. CPU time of the median import processes (the machine is "
         f"shared, so wall time includes waiting for a core; PostgreSQL's own work is not in it): import "
         f"{vn(first['cpu_seconds'], 1)} s, re-import {vn(again['cpu_seconds'], 1)} s, baseline "
         f"{vn(plain['cpu_seconds'], 1)} s; load average {os.getloadavg()[0]:.1f} at the end.",

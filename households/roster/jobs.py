@@ -77,7 +77,7 @@ def _run(job: RosterImport, confirm: bool) -> None:
         return
     if result.problem_count:
         final = RosterImport.Status.REJECTED
-    elif confirm:
+    elif confirm or not (result.new or result.changed):  # nothing to confirm: the records are as in the file
         final = RosterImport.Status.DONE
     else:
         final = RosterImport.Status.CHECKED

@@ -100,6 +100,8 @@ class ImportResult:
                                                               "new": names.get(new, new)})
         if self.written:
             lines.append(_("Imported."))
+        elif not (self.new or self.changed):
+            lines.append(_("Nothing to write: every household is already recorded as in the file."))
         elif self.dry_run:
             lines.append(_("Checked only (dry run): nothing was written."))
         return lines

@@ -63,6 +63,13 @@ def test_an_administrator_checks_and_imports_a_roster_then_sees_a_bad_one_refuse
     assert Member.objects.count() == 4
     screenshot(page, f"roster-imported-{width}")
 
+    upload(page, live_server, "xa-tot.xlsx", good)  # the same file again: nothing to confirm
+    assert finished_bar(page).startswith("đã nhập")
+    summary = page.inner_text("#job-summary")
+    assert "Mới: 0 · thay đổi: 0 · không đổi: 3." in summary and "Không có gì để ghi" in summary
+    assert page.locator("input[type=submit][value='Xác nhận nhập']").count() == 0
+    screenshot(page, f"roster-unchanged-{width}")
+
     bad = two_sheets([household_row("H4", unit="ZZ", members=1), household_row("H5", income="abc", members=1)],
                      [member_row("H4", age=140), member_row("H5"), member_row("H9")])
     upload(page, live_server, "xa-loi.xlsx", bad)
