@@ -45,30 +45,22 @@ def stored_households(keys) -> dict:
 
     Plain SQL: the ORM's per-row and per-parameter work cost more than the queries themselves. The JSON columns
     come as text, each distinct text decoded once (a province has a few hundred combinations of deprivations)."""
-    by_year = {}
-    for survey_year, code in keys:
-        by_year.setdefault(survey_year, []).append(code)
     found, id_to_key, decoded = {}, {}, {None: None}
     columns = ", ".join(f"CAST(h.{f} AS TEXT)" if i in _JSON else f"h.{f}" for i, f in enumerate(HOUSEHOLD_FIELDS))
     floor_area = HOUSEHOLD_FIELDS.index("floor_area_m2")
-    with connection.cursor() as cursor:
-        for survey_year, codes in by_year.items():
-            for start in range(0, len(codes), _CHUNK):
-                chunk = codes[start:start + _CHUNK]
-                cursor.execute(f"SELECT h.id, u.path, {columns} FROM households_household h "
-                               "JOIN areas_unit u ON u.id = h.unit_id "
-                               f"WHERE h.survey_year = %s AND h.code {_in(chunk)}", [survey_year, *_in_params(chunk)])
-                for pk, path, *row in cursor.fetchall():
-                    for position in _JSON:
-                        text = row[position]
-                        if text not in decoded:
-                            decoded[text] = json.loads(text)
-                        row[position] = decoded[text]
-                    if isinstance(row[floor_area], float | int):  # SQLite keeps decimals as floats
-                        row[floor_area] = Decimal(f"{row[floor_area]:.1f}")
-                    key = (row[1], row[2])
-                    found[key] = {"id": pk, "path": path, "row": tuple(row), "members": []}
-                    id_to_key[pk] = key
+    select = (f"SELECT h.id, u.path, {columns} FROM households_household h JOIN areas_unit u ON u.id = h.unit_id "
+              "WHERE h.survey_year = %s AND h.code {codes}")
+    for pk, path, *row in _by_key(select, keys):
+        for position in _JSON:
+            text = row[position]
+            if text not in decoded:
+                decoded[text] = json.loads(text)
+            row[position] = decoded[text]
+        if isinstance(row[floor_area], float | int):  # SQLite keeps decimals as floats
+            row[floor_area] = Decimal(f"{row[floor_area]:.1f}")
+        key = (row[1], row[2])
+        found[key] = {"id": pk, "path": path, "row": tuple(row), "members": []}
+        id_to_key[pk] = key
     ids = sorted(id_to_key)
     # (SQLite returns its booleans as 0 and 1, which compare equal to False and True.)
     with connection.cursor() as cursor:
@@ -85,18 +77,23 @@ def stored_households(keys) -> dict:
 
 def stored_keys(keys) -> dict:
     """(survey_year, code) → (roster fingerprint, standard id) of those households already stored."""
-    by_year, found = {}, {}
+    select = ("SELECT survey_year, code, roster_fingerprint, standard_id FROM households_household "
+              "WHERE survey_year = %s AND code {codes}")
+    return {(year, code): (fingerprint, standard_id) for year, code, fingerprint, standard_id in _by_key(select, keys)}
+
+
+def _by_key(select: str, keys):
+    """The rows `select` finds for the (survey_year, code) keys, asked a year and a few thousand codes at a time
+    (`select` takes the year as its parameter and has {codes} where the codes' condition goes)."""
+    by_year = {}
     for survey_year, code in keys:
         by_year.setdefault(survey_year, []).append(code)
     with connection.cursor() as cursor:
         for survey_year, codes in by_year.items():
             for start in range(0, len(codes), _CHUNK):
                 chunk = codes[start:start + _CHUNK]
-                cursor.execute("SELECT code, roster_fingerprint, standard_id FROM households_household "
-                               f"WHERE survey_year = %s AND code {_in(chunk)}", [survey_year, *_in_params(chunk)])
-                found.update({(survey_year, code): (fingerprint, standard_id)
-                              for code, fingerprint, standard_id in cursor.fetchall()})
-    return found
+                cursor.execute(select.format(codes=_in(chunk)), [survey_year, *_in_params(chunk)])
+                yield from cursor.fetchall()
 
 
 def _in(values) -> str:
