@@ -8,7 +8,6 @@ Django's bulk_create with update_conflicts, same result.
 
 import csv
 import functools
-import io
 import itertools
 import json
 from decimal import Decimal
@@ -33,7 +32,6 @@ MEMBER_FIELDS = (
     "uses_internet", "job_training_certificate",
 )
 _JSON = (HOUSEHOLD_FIELDS.index("reported_deprivations"), HOUSEHOLD_FIELDS.index("deprivations"))
-_JSON_AFTER_ID = tuple(i + 1 for i in _JSON)  # the same columns in a row that begins with the id
 _TEXT = ("code", "head_name", "ethnicity", "area_type", "house_class", "water_source", "latrine", "classification",
          "classification_rule")
 _STORED = (*HOUSEHOLD_FIELDS, "roster_fingerprint")
@@ -110,33 +108,35 @@ def write(rows: dict, members: dict, new_keys: set, changed_ids: list, fingerpri
           user_id=None) -> None:
     """rows and members by (survey_year, code); fingerprints: what each household was written from."""
     now = timezone.now()
-    stored = {key: (*row, fingerprints[key]) for key, row in rows.items()}  # in _STORED order
     if connection.vendor == "postgresql":
-        _write_postgres(rows, stored, members, new_keys, changed_ids, reason, user_id, now)
+        _write_postgres(rows, members, fingerprints, new_keys, changed_ids, reason, user_id, now)
     else:
+        stored = {key: (*row, fingerprints[key]) for key, row in rows.items()}  # in _STORED order
         _write_orm(rows, stored, members, new_keys, changed_ids, reason, user_id, now)
 
 
-class _CsvStream:
-    """A file whose read() formats the next rows as CSV: COPY sends each part as it is made, so PostgreSQL takes
-    in one part while Python formats the next (on the other core) instead of waiting for the whole text."""
+class _Lines(list):
+    write = list.append  # a csv.writer writes each row in one call: a list of lines
 
-    def __init__(self, rows, json_positions=()):
-        self._rows, self._json = iter(rows), json_positions
-        self._buffer = io.StringIO()
-        self._writer = csv.writer(self._buffer, lineterminator="\n")
 
-    def read(self, _size=-1):
-        self._buffer.seek(0)
-        self._buffer.truncate()
-        for row in itertools.islice(self._rows, 2000):
-            if self._json:
-                row = list(row)
-                for position in self._json:
-                    if row[position] is not None:
-                        row[position] = _json_text(tuple(row[position]))
-            self._writer.writerow(row)
-        return self._buffer.getvalue()
+def _csv_lines(rows, json_positions=()):
+    """Each row as a CSV line (ending in a newline); the JSON columns as JSON text."""
+    lines, rows = _Lines(), iter(rows)
+    writer = csv.writer(lines, lineterminator="\n")
+    for batch in iter(lambda: list(itertools.islice(rows, 2000)), []):
+        if json_positions:
+            batch = [_with_json(row, json_positions) for row in batch]
+        writer.writerows(batch)
+        yield from lines
+        lines.clear()
+
+
+def _with_json(row, positions):
+    row = list(row)
+    for position in positions:
+        if row[position] is not None:
+            row[position] = _json_text(tuple(row[position]))
+    return row
 
 
 @functools.lru_cache(maxsize=4096)
@@ -145,18 +145,32 @@ def _json_text(items: tuple) -> str:
     return json.dumps(list(items))
 
 
-def _copy(cursor, table, columns, rows, not_null=(), json_positions=()):
+class _Stream:
+    """A file whose read() hands out the next lines: COPY sends each part as it is made, so PostgreSQL takes in
+    one part while Python formats the next (on the other core) instead of waiting for the whole text."""
+
+    def __init__(self, lines):
+        self._lines = iter(lines)
+
+    def read(self, _size=-1):
+        return "".join(itertools.islice(self._lines, 2000))
+
+
+def _copy(cursor, table, columns, lines, not_null=()):
     force = f", FORCE_NOT_NULL ({', '.join(not_null)})" if not_null else ""
     with connection.wrap_database_errors:  # the raw cursor's errors as Django's (IntegrityError …)
         cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv{force})",
-                           _CsvStream(rows, json_positions))
+                           _Stream(lines))
 
 
-def _write_postgres(rows, stored, members, new_keys, changed_ids, reason, user_id, now):
+def _write_postgres(rows, members, fingerprints, new_keys, changed_ids, reason, user_id, now):
     """New households go straight in by COPY with ids taken from the table's sequence beforehand; changed ones
-    through a staging table and one INSERT … ON CONFLICT DO UPDATE."""
+    through a staging table and one INSERT … ON CONFLICT DO UPDATE. Each household's fields are formatted once,
+    for its row and for its history row."""
+    bodies = dict(zip(rows, (line[:-1] for line in _csv_lines(rows.values(), _JSON)), strict=True))
     new = [key for key in rows if key in new_keys]
     changed = [key for key in rows if key not in new_keys]
+    stamp = now.isoformat()
     with connection.cursor() as cursor:
         raw = cursor.cursor
         ids = {}
@@ -165,26 +179,29 @@ def _write_postgres(rows, stored, members, new_keys, changed_ids, reason, user_i
                            "FROM generate_series(1, %s)", [len(new)])
             ids = dict(zip(new, (pk for (pk,) in cursor.fetchall()), strict=True))
             _copy(raw, "households_household", ("id", *_STORED, "updated_at"),
-                  ((ids[key], *stored[key], now) for key in new), _TEXT, _JSON_AFTER_ID)
+                  (f"{ids[key]},{bodies[key]},{fingerprints[key]},{stamp}\n" for key in new), _TEXT)
         if changed:
-            ids.update(_upsert_changed(cursor, [stored[key] for key in changed], now))
+            ids.update(_upsert_changed(cursor, [f"{bodies[key]},{fingerprints[key]}\n" for key in changed], now))
             cursor.execute("DELETE FROM households_member WHERE household_id = ANY(%s)", [changed_ids])
         _copy(raw, "households_member", ("household_id", *MEMBER_FIELDS),
-              ((ids[key], *member) for key in rows for member in members[key]),
+              _csv_lines((ids[key], *member) for key in rows for member in members[key]),
               ("full_name", "sex", "education", "employment"))
-        history = ((ids[key], *row, now, now, reason, "+" if key in new_keys else "~", user_id)
-                   for key, row in rows.items())
+        (after_body,) = _csv_lines([(stamp, stamp, reason)])
+        after_body = after_body[:-1]
+        user = "" if user_id is None else str(user_id)
         _copy(raw, "households_historicalhousehold",
               ("id", *HOUSEHOLD_FIELDS, "updated_at", "history_date", "history_change_reason", "history_type",
-               "history_user_id"), history, (*_TEXT, "history_type"), _JSON_AFTER_ID)
+               "history_user_id"),
+              (f"{ids[key]},{bodies[key]},{after_body},{'+' if key in new_keys else '~'},{user}\n" for key in rows),
+              (*_TEXT, "history_type"))
 
 
-def _upsert_changed(cursor, rows, now) -> dict:
+def _upsert_changed(cursor, lines, now) -> dict:
     columns = ", ".join(_STORED)
     updates = ", ".join(f"{f} = EXCLUDED.{f}" for f in _STORED if f not in ("survey_year", "code"))
     cursor.execute(f"CREATE TEMP TABLE roster_stage ON COMMIT DROP AS SELECT {columns} "
                    "FROM households_household WITH NO DATA")
-    _copy(cursor.cursor, "roster_stage", _STORED, rows, _TEXT, _JSON)
+    _copy(cursor.cursor, "roster_stage", _STORED, lines, _TEXT)
     cursor.execute(
         f"INSERT INTO households_household ({columns}, updated_at) SELECT {columns}, %s FROM roster_stage "
         f"ON CONFLICT (survey_year, code) DO UPDATE SET {updates}, updated_at = EXCLUDED.updated_at "
