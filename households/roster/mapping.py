@@ -72,6 +72,11 @@ class Entry:
     _values: dict = field(default_factory=dict)
     member_cells: list = field(default_factory=list)  # (row, cells) from the member sheet, until completed
 
+    @property
+    def key(self) -> tuple[int, str]:
+        """(survey_year, code): what a household is stored under."""
+        return self.data["survey_year"], self.data["code"]
+
     def fingerprint(self, unit) -> str:
         """What the household's cells say, with the unit they name: equal fingerprints, equal records. Taken
         before RosterParser.complete, the same way on every import of the same cells."""
@@ -330,12 +335,6 @@ class _RowReader:
         return _INVALID
 
 
-def _batched(items, size):
-    iterator = iter(items)
-    while batch := list(itertools.islice(iterator, size)):
-        yield batch
-
-
 class _Invalid:
     def __reduce__(self):  # one object even across the forked reader's pickles: compared with `is`
         return "_INVALID"
@@ -389,10 +388,13 @@ class RosterParser:
 
     def parse(self, workbook):
         self._parse(workbook)
+        self._run_meanwhile()
+        return self
+
+    def _run_meanwhile(self):
         if self.meanwhile is not None:
             self.meanwhile(self.entries)
             self.meanwhile = None
-        return self
 
     def _parse(self, workbook):
         for sheet, cells in workbook.formulas.items():
@@ -507,9 +509,7 @@ class RosterParser:
         with Later(lambda: _member_sheet(workbook, member_name), self.fork) as member_sheet:
             households = self._open(workbook, household_name, [_HOUSEHOLD_INDEX, _INDICATOR_INDEX])
             by_code, household_problems = self._household_rows(households) if households.header_row else ({}, [])
-            if self.meanwhile is not None:
-                self.meanwhile(self.entries)
-                self.meanwhile = None
+            self._run_meanwhile()
             members, member_keys, member_rows, member_problems = member_sheet.result()
         self.problems += members.problems
         if not (self._require_code(households, _REQUIRED_HOUSEHOLD)
@@ -659,7 +659,8 @@ class RosterParser:
 
 
 def _member_sheet(workbook, name):
-    """The member sheet with its header matched, and each data row: (number, values, its cell problems)."""
+    """The member sheet with its header matched, the keys of its matched columns, each data row as (number, values
+    in the order of the keys), and the problems of its cells."""
     sheet = _Sheet(name, iter(workbook.rows(name)), [_MEMBER_INDEX], [])
     keys, rows, problems = [], [], []
     if sheet.header_row is not None:

@@ -128,15 +128,21 @@ def _engine_standards():
     return {s.code: s.to_engine() for s in standards}, {s.code: s.pk for s in standards}
 
 
-def _unit_problems(entry, unit, area_prefix) -> list[str]:
+def _unit_problems(entry, unit, area_prefix) -> list[Problem]:
     """Every per-row check on the household's unit lives here (unknown code, outside the user's area)."""
     if entry.unit_code is None:
-        return [_("the unit code is required")]
-    if unit is None:
-        return [_("unknown unit code %(code)s") % {"code": entry.unit_code}]
-    if area_prefix != EVERYWHERE and not unit["path"].startswith(area_prefix):
-        return [_("unit %(code)s (%(name)s) is outside your area") % {"code": unit["code"], "name": unit["name"]}]
-    return []
+        message = _("the unit code is required")
+    elif unit is None:
+        message = _("unknown unit code %(code)s") % {"code": entry.unit_code}
+    elif area_prefix != EVERYWHERE and not unit["path"].startswith(area_prefix):
+        message = _("unit %(code)s (%(name)s) is outside your area") % {"code": unit["code"], "name": unit["name"]}
+    else:
+        return []
+    return [Problem(entry.sheet, entry.row, entry.headers.get("unit", column_name("unit")), message)]
+
+
+def _standard_for_year(standards, survey_year):
+    return next((standard for standard in standards.values() if standard.covers(survey_year)), None)
 
 
 def roster_import(data: bytes, filename: str, *, user=None, year: int | None = None, dry_run: bool = False,
@@ -167,15 +173,13 @@ def _import(data, filename, user, year, dry_run, progress, reason) -> ImportResu
     standards, standard_ids = _engine_standards()
 
     def indicators_for_year(survey_year):
-        for standard in standards.values():
-            if standard.covers(survey_year):
-                return set(standard.indicator_rules)
-        return None
+        standard = _standard_for_year(standards, survey_year)
+        return set(standard.indicator_rules) if standard else None
 
     stored = {}
 
     def look_up_stored(entries):
-        stored.update(writer.stored_keys([(e.data["survey_year"], e.data["code"]) for e in entries]))
+        stored.update(writer.stored_keys([e.key for e in entries]))
 
     parser = RosterParser(year, indicators_for_year, fork=len(data) >= PARALLEL_FROM_BYTES,
                           meanwhile=look_up_stored)
@@ -201,14 +205,13 @@ def _import(data, filename, user, year, dry_run, progress, reason) -> ImportResu
     taken = {(p.sheet, p.row, p.column) for p in problems}
     unchanged = _unchanged(entries, units, stored, standards, standard_ids)
     for entry in unchanged.values():
-        problems += [Problem(entry.sheet, entry.row, entry.headers.get("unit", column_name("unit")), message)
-                     for message in _unit_problems(entry, units[entry.unit_code], area_prefix)]
+        problems += _unit_problems(entry, units[entry.unit_code], area_prefix)
     rows, members_by_key, fingerprints = {}, {}, {}
 
     def check(entry):
         return _check(parser, entry, units.get(entry.unit_code), area_prefix, taken, standards, standard_ids)
 
-    to_check = [e for e in entries if (e.data["survey_year"], e.data["code"]) not in unchanged]
+    to_check = [e for e in entries if e.key not in unchanged]
     for found, classified in in_two_halves(check, to_check, fork=len(to_check) >= PARALLEL_FROM):
         problems.extend(found)
         if classified is None or len(problems) > MAX_PROBLEMS_KEPT:
@@ -231,7 +234,7 @@ def _import(data, filename, user, year, dry_run, progress, reason) -> ImportResu
     clock = time.perf_counter()
     # From here on only where each household stands in the file is needed: the rows as read (their JSON form,
     # a third of the peak memory) are let go before the stored households are read back.
-    located = {(e.data["survey_year"], e.data["code"]): (e.sheet, e.row, e.headers) for e in entries}
+    located = {e.key: (e.sheet, e.row, e.headers) for e in entries}
     entries.clear()
     existing = writer.stored_households([key for key in rows if key in stored])
     outside = []
@@ -298,19 +301,18 @@ def _unchanged(entries, units, stored, standards, standard_ids) -> dict:
     """(survey_year, code) → entry, of the households the roster import wrote from the very same cells, into the
     same unit, under the standard in force for the year: nothing of them is to be checked or written again.
     `stored`: (survey_year, code) → (roster fingerprint, standard id) of the file's households already stored."""
-    candidates = [e for e in entries if e.unit_code in units and stored.get((e.data["survey_year"], e.data["code"]),
-                                                                               ("",))[0]]
+    candidates = [e for e in entries if e.unit_code in units and stored.get(e.key, ("",))[0]]
     if not candidates:
         return {}
     standard_of_year = {}
     for survey_year in {e.data["survey_year"] for e in candidates}:
-        standard = next((s for s in standards.values() if s.covers(survey_year)), None)
+        standard = _standard_for_year(standards, survey_year)
         standard_of_year[survey_year] = standard_ids[standard.code] if standard else None
     prints = in_two_halves(lambda e: e.fingerprint(units[e.unit_code]), candidates,
                            fork=len(candidates) >= PARALLEL_FROM)
     unchanged = {}
     for entry, fingerprint in zip(candidates, prints, strict=True):
-        key = (entry.data["survey_year"], entry.data["code"])
+        key = entry.key
         if stored[key] == (fingerprint, standard_of_year[key[0]]):
             unchanged[key] = entry
     return unchanged
@@ -323,8 +325,7 @@ def _check(parser, entry, unit, area_prefix, taken, standards, standard_ids):
     found = parser.complete(entry)
     if found:
         taken = taken | {(p.sheet, p.row, p.column) for p in found}
-    unit_problems = [Problem(entry.sheet, entry.row, entry.headers.get("unit", column_name("unit")), message)
-                     for message in _unit_problems(entry, unit, area_prefix)]
+    unit_problems = _unit_problems(entry, unit, area_prefix)
     if unit_problems:
         found += unit_problems
         taken = taken | {entry.where("area_type")}  # the area type would have come from the unit
@@ -346,7 +347,7 @@ def _check(parser, entry, unit, area_prefix, taken, standards, standard_ids):
         column = entry.headers.get(f"ind:{conflict.indicator}", conflict.indicator)
         later.append(Problem(entry.sheet, entry.row, column, conflict.message()))
     row, member_rows = _stored_row(entry, record, outcome, unit, standard, standard_ids[standard.code], later)
-    return found, ((entry.data["survey_year"], entry.data["code"]), row, member_rows, later, fingerprint)
+    return found, (entry.key, row, member_rows, later, fingerprint)
 
 
 def _lock_problems(entries, units, problems):
