@@ -11,7 +11,7 @@ from households.standards import classify, parse_household
 from households.standards.builtin import BUILTIN
 
 ROOT = Path(__file__).resolve().parent.parent
-VECTORS = json.loads((ROOT.parent / "shared/domain/test-vectors.json").read_text())
+VECTORS = json.loads((ROOT / "tests/data/test-vectors.json").read_text())
 ANSWER_RECORDS = int(os.environ.get("BENCH_ANSWER_RECORDS", 1_000_000))
 DETAIL_RECORDS = int(os.environ.get("BENCH_DETAIL_RECORDS", 200_000))
 

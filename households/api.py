@@ -1,6 +1,6 @@
 """/api/v1/households/: list, detail, create and update household records, within the user's area.
 Create and update bind the same forms as the entry pages and save through households.services, so an
-invalid household gets the same messages, located in the JSON form of household-json.md."""
+invalid household gets the same messages, located in the JSON form of docs/domain/household-json.md."""
 
 from typing import Any
 
@@ -249,7 +249,7 @@ def _submit(request, payload: Any, household: Household):
 
 @router.post("/", response={201: HouseholdDetailOut, 403: dict, 409: ErrorsOut, 422: ErrorsOut},
              summary="Create a household",
-             description="Body: the JSON form of household-json.md with `unit` (official code) and `survey_year`; "
+             description="Body: the JSON form of docs/domain/household-json.md with `unit` (official code) and `survey_year`; "
                          "members and dwelling, or `member_count` and `deprivations`. Invalid: 422 with "
                          "`errors` located as `members[2].age`, `dwelling.latrine`, `income_per_capita`. "
                          "A unit × year submitted or approved: 409, saying who and when.")

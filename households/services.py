@@ -378,7 +378,7 @@ def reclassify_standard(standard_id: int, batch_size: int = 5000, edited_fields=
 
 
 def classify_json(payload) -> list[dict]:
-    """Classify households in their JSON form (household-json.md) without storing anything: one answer per
+    """Classify households in their JSON form (docs/domain/household-json.md) without storing anything: one answer per
     household, its classification or its errors; a body that is not households at all gets one answer."""
     from .standards import RecordError, parse_household
     from .standards.validate import households_of

@@ -329,7 +329,7 @@ class ClassificationOut(Schema):
 
 CLASSIFY_BODY = {
     "description": f"One household, or a list of at most {MAX_HOUSEHOLDS_PER_REQUEST} households, in the JSON "
-                   "form of household-json.md.",
+                   "form of docs/domain/household-json.md.",
     "required": True,
     "content": {"application/json": {"schema": {"oneOf": [
         {"type": "object"},
@@ -341,7 +341,7 @@ CLASSIFY_BODY = {
 @api.post("/classify/", response={200: list[ClassificationOut], 422: list[ClassificationOut]}, tags=["households"],
           summary="Classify households without storing them",
           description="Body: one household or a list of at most "
-                      f"{MAX_HOUSEHOLDS_PER_REQUEST} (and at most 5 MB), in the JSON form of household-json.md. "
+                      f"{MAX_HOUSEHOLDS_PER_REQUEST} (and at most 5 MB), in the JSON form of docs/domain/household-json.md. "
                       "200: every household classified. 422: at least one is invalid; its answer carries `errors`, "
                       "each naming the field, with a Vietnamese message (the others are classified all the same).",
           exclude_none=True, openapi_extra={"requestBody": CLASSIFY_BODY})

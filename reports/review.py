@@ -1,4 +1,4 @@
-"""The year-end review report (Decision 24/2021/QĐ-TTg Art. 7; poverty-standards.md §5.1, §5.3, §7): tables
+"""The year-end review report (Decision 24/2021/QĐ-TTg Art. 7; docs/domain/poverty-standards.md §5.1, §5.3, §7): tables
 T1–T5 for a unit and a survey year, a row per unit one level down, grouped under urban and rural, and a total.
 
 A pure builder: it takes the grouped counts of reports.selectors (plain values) and returns the tables as

@@ -1,4 +1,4 @@
-"""The review report as an .xlsx laid out like the official form (poverty-standards.md §5.3): a sheet per
+"""The review report as an .xlsx laid out like the official form (docs/domain/poverty-standards.md §5.3): a sheet per
 table, title with the unit and year, merged group headers, the form's column order, numbers stored as
 numbers with their format, and the signature block."""
 

@@ -1,4 +1,4 @@
-"""The two seed plans of ../shared/seeds/, every quantified target with its source sentence."""
+"""The two seed plans of targets/seeds/, every quantified target with its source sentence."""
 
 from datetime import date
 

@@ -353,7 +353,7 @@ def recompute_all(today: date | None = None) -> RecomputeRun:
 
 @transaction.atomic
 def remeasure_baselines(plan: Plan) -> dict[int, Decimal]:
-    """Rates are never chained across standards (poverty-standards.md §7): where a change target's
+    """Rates are never chained across standards (docs/domain/poverty-standards.md §7): where a change target's
     baseline year fell under another standard, re-classify that year's households under the plan's
     standard and store the result as the target's baseline value."""
     from households.services import household_record

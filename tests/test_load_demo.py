@@ -10,7 +10,7 @@ from areas.models import Unit
 from households.models import Household, Member
 from targets.models import Plan, Target
 
-# Hand-read from ../shared/seeds/: (indicator, scope, operator, value, value_max, share)
+# Hand-read from targets/seeds/: (indicator, scope, operator, value, value_max, share)
 SOC_TRANG_2020 = [
     ("poor_rate", "province", "between", "2", "3", None),
     ("poor_rate", "khmer", "between", "3", "4", None),

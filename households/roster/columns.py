@@ -1,4 +1,4 @@
-"""The columns and labels of commune rosters (shared/domain/roster-columns.md), matched the way people type
+"""The columns and labels of commune rosters (docs/domain/roster-columns.md), matched the way people type
 them: any case, with or without diacritics, extra spaces, Vietnamese or English header. Pure: no Django."""
 
 import re

@@ -1,4 +1,4 @@
-"""Sheets of cells → households in their JSON form (household-json.md), each with where it came from.
+"""Sheets of cells → households in their JSON form (docs/domain/household-json.md), each with where it came from.
 
 Every cell problem is collected with its sheet, row and column; nothing stops at the first error.
 """

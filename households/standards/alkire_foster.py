@@ -1,4 +1,4 @@
-"""Alkire–Foster counting measures (poverty-standards.md §6). Analysis only: never used to classify."""
+"""Alkire–Foster counting measures (docs/domain/poverty-standards.md §6). Analysis only: never used to classify."""
 
 from collections import defaultdict
 from dataclasses import dataclass

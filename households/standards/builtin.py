@@ -1,4 +1,4 @@
-"""The official standards as data (poverty-standards.md §2 and §3). Loaded into the database by a
+"""The official standards as data (docs/domain/poverty-standards.md §2 and §3). Loaded into the database by a
 migration; the administrator edits them there."""
 
 from .records import RETIREMENT_MONTHS, Standard

@@ -21,7 +21,7 @@ def _conflicts(given: frozenset, derived: frozenset, standard: Standard) -> tupl
 
 
 def classify(record: HouseholdRecord, standard: Standard) -> Result:
-    """Classify one household by the standard (poverty-standards.md §2.3 and §3.4)."""
+    """Classify one household by the standard (docs/domain/poverty-standards.md §2.3 and §3.4)."""
     conflicts = ()
     if record.has_detail:
         deprived = derive_deprivations(record, standard)

@@ -1,7 +1,7 @@
 """Deprivation rules. Each takes a household with member detail and its standard, and says
 whether the household is deprived. Standards name these functions in `indicator_rules`.
 
-Sources: ../shared/domain/poverty-standards.md §2.2 (Decision 59/2015 via Circular 17/2016,
+Sources: docs/domain/poverty-standards.md §2.2 (Decision 59/2015 via Circular 17/2016,
 Phiếu B) and §3.3 (Decree 07/2021, Appendix). Parameters marked unverified there are read from
 the standard's `parameters`, so they can be corrected as data.
 """

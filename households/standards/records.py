@@ -112,7 +112,7 @@ class Standard:
         return months
 
     def is_working_age(self, age: int, sex: str, year: int) -> bool:
-        # Labour Code 2019 art. 169, Decree 135/2020 art. 4 (poverty-standards.md §3.3 E1): from 15 to the
+        # Labour Code 2019 art. 169, Decree 135/2020 art. 4 (docs/domain/poverty-standards.md §3.3 E1): from 15 to the
         # retirement age of the sex and year; ages are completed years, so a man of 60 in 2023 (60 y 9 m) is.
         key = (age, sex, year)
         try:

@@ -41,7 +41,7 @@ def transitions(history: dict[int, str], year: int) -> str:
     return transition(history.get(year - 1), history[year], earlier)
 
 
-# The movements of the year-end review report (Decision 24/2021 Art. 7; poverty-standards.md §5.3), named as
+# The movements of the year-end review report (Decision 24/2021 Art. 7; docs/domain/poverty-standards.md §5.3), named as
 # the household list's `?transition=` values. A household in its survey year has at most one movement on the
 # poor list and one on the near-poor list. "Newly" (phát sinh) is every entry that is not a return: from
 # near-poor, from above, or a household with no record last year (a split or arrival).

@@ -1,4 +1,4 @@
-"""Turn the JSON form of a household (household-json.md) into a record, or say exactly what is wrong.
+"""Turn the JSON form of a household (docs/domain/household-json.md) into a record, or say exactly what is wrong.
 
 The bounds of a record live here, once: the classify API, the forms, the admin, the model's validators
 and constraints, and the roster import all read BOUNDS, so a value refused in one path is refused in all."""

@@ -10,7 +10,7 @@ from households.models import Household, Member, PovertyStandard
 from households.selectors import alkire_foster, transition_counts
 from households.services import household_save, reclassify_standard
 
-VECTORS = json.loads((Path(__file__).resolve().parents[3] / "shared/domain/test-vectors.json").read_text())
+VECTORS = json.loads((Path(__file__).resolve().parents[1] / "data/test-vectors.json").read_text())
 
 
 def _household_from_vector(vector, unit, year):

@@ -1,5 +1,5 @@
 """Working age by sex and review year (issue 7.1): Labour Code 2019 art. 169, Decree 135/2020 art. 4,
-poverty-standards.md §3.3 E1 — `age >= 15 and age * 12 < retirement_months(sex, year)`."""
+docs/domain/poverty-standards.md §3.3 E1 — `age >= 15 and age * 12 < retirement_months(sex, year)`."""
 
 import pytest
 

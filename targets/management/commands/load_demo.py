@@ -3,7 +3,7 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from areas.demo_units import COMMUNE_NAMES, DEMO_PROVINCES, VILLAGE_PREFIX
@@ -18,7 +18,7 @@ from targets.reference_data import load_catalogue
 from targets.seed_plans import SEED_PLANS
 from targets.services import recompute_all, remeasure_baselines
 
-SEEDS_DIR = Path(settings.BASE_DIR).parent / "shared" / "seeds"
+SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
 HOUSEHOLDS_PER_PROVINCE = 2000
 DEMO_PASSWORD = "demo"
 
@@ -31,6 +31,12 @@ class Command(BaseCommand):
                             help=f"households per province = {HOUSEHOLDS_PER_PROVINCE} × scale")
 
     def handle(self, *args, scale, **options):
+        missing = [seed["source_file"] for seed in SEED_PLANS if not (SEEDS_DIR / seed["source_file"]).is_file()]
+        if missing:
+            raise CommandError(
+                f"Thiếu tệp văn bản kế hoạch mẫu trong {SEEDS_DIR}: {', '.join(missing)}. "
+                "Không nạp gì. / Missing seed plan text; nothing was loaded."
+            )
         with transaction.atomic():
             load_standards(apps)
             load_catalogue(apps)
@@ -90,13 +96,12 @@ def load_units(province) -> list[tuple[Unit, Unit, Unit]]:
 
 def load_plan(seed) -> Plan:
     province = Unit.objects.get(code=seed["province"])
-    source = SEEDS_DIR / seed["source_file"]
     plan, _ = Plan.objects.update_or_create(
         province=province, year_start=seed["year_start"], document_number=seed["document_number"],
         defaults={
             "title": seed["title"], "signed_on": seed["signed_on"], "signer": seed["signer"],
             "year_end": seed["year_end"], "standard": PovertyStandard.objects.get(code=seed["standard"]),
-            "source_text": source.read_text(encoding="utf-8") if source.exists() else "",
+            "source_text": (SEEDS_DIR / seed["source_file"]).read_text(encoding="utf-8"),
         },
     )
     for order, spec in enumerate(seed["targets"], start=1):
