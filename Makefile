@@ -46,6 +46,7 @@ bench: install
 
 lint: install
 	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
 
 messages: install
 	$(PY) manage.py makemessages -l vi -l en --ignore .venv --ignore var

@@ -37,11 +37,23 @@ class Approval(ConstraintsOnFields, models.Model):
     kind = models.CharField(_("data"), max_length=10, choices=DataKind.choices)
     year = models.PositiveSmallIntegerField(_("year"))
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
-                                     related_name="+", verbose_name=_("submitted by"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
-                                   related_name="+", verbose_name=_("approved or returned by"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved or returned by"),
+    )
     decided_at = models.DateTimeField(_("approved or returned at"), null=True, blank=True)
     comment = models.TextField(_("last comment"), blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -52,7 +64,8 @@ class Approval(ConstraintsOnFields, models.Model):
         ordering = ["year", "kind", "unit__path"]
         constraints = [
             models.UniqueConstraint(
-                fields=["unit", "kind", "year"], name="approval_one_per_unit_kind_year",
+                fields=["unit", "kind", "year"],
+                name="approval_one_per_unit_kind_year",
                 violation_error_message=_("This area already has an approval record for this data and year."),
                 violation_error_code="year",
             ),

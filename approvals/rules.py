@@ -15,8 +15,12 @@ DECIDE = "decide_approval"
 
 # The role groups carry these permissions (areas/roles.py); the profile role grants the same, so a user whose
 # groups are out of step with their role still gets what the role says.
-_ROLE_GRANTS = {"officer": {SUBMIT}, "district_officer": {SUBMIT, DECIDE}, "manager": {DECIDE},
-                "admin": {SUBMIT, DECIDE}}
+_ROLE_GRANTS = {
+    "officer": {SUBMIT},
+    "district_officer": {SUBMIT, DECIDE},
+    "manager": {DECIDE},
+    "admin": {SUBMIT, DECIDE},
+}
 
 
 def has_right(user, codename: str) -> bool:

@@ -43,8 +43,12 @@ def approval_board(user, root: Unit, year: int, kind: str) -> list[UnitApproval]
     """Every governing unit (province, district, commune: not villages) of root's subtree that the user may see,
     with its approval state for the year and what the user may do with it."""
     units = list(units_for_user(user).subtree(root).exclude(level=Unit.Level.VILLAGE).order_by("path"))
-    own = {a.unit_id: a for a in Approval.objects.filter(unit__in=units, year=year, kind=kind)
-           .select_related("submitted_by", "decided_by")}
+    own = {
+        a.unit_id: a
+        for a in Approval.objects.filter(unit__in=units, year=year, kind=kind).select_related(
+            "submitted_by", "decided_by"
+        )
+    }
     locks = locked_units(units, year, kind)
     return [UnitApproval(u, own.get(u.pk), locks.get(u.pk), allowed_actions(user, u, own.get(u.pk))) for u in units]
 
@@ -65,8 +69,9 @@ def get_approval_for_user(user, unit_code: str, year: int, kind: str):
         from django.http import Http404
 
         raise Http404
-    approval = Approval.objects.filter(unit=unit, year=year, kind=kind).select_related(
-        "submitted_by", "decided_by").first()
+    approval = (
+        Approval.objects.filter(unit=unit, year=year, kind=kind).select_related("submitted_by", "decided_by").first()
+    )
     return unit, approval
 
 
@@ -96,15 +101,25 @@ class ApprovalCoverage:
 
 
 def approval_coverage(unit: Unit, year: int, kind: str = DataKind.HOUSEHOLDS) -> ApprovalCoverage:
-    governing = list(Unit.objects.subtree(unit).exclude(level=Unit.Level.VILLAGE)
-                     .only("id", "path", "name", "code", "parent_id").order_by("path"))
+    governing = list(
+        Unit.objects.subtree(unit)
+        .exclude(level=Unit.Level.VILLAGE)
+        .only("id", "path", "name", "code", "parent_id")
+        .order_by("path")
+    )
     if not governing:  # a village: its commune's approval covers it
-        governing = [u for u in Unit.objects.filter(path__in=_prefixes_of(unit.path))
-                     .exclude(level=Unit.Level.VILLAGE).order_by("-depth")][:1]
+        governing = [
+            u
+            for u in Unit.objects.filter(path__in=_prefixes_of(unit.path))
+            .exclude(level=Unit.Level.VILLAGE)
+            .order_by("-depth")
+        ][:1]
     parents = {u.parent_id for u in governing}
     leaves = [u for u in governing if u.pk not in parents]
     locks = locked_units(leaves, year, kind)
-    return ApprovalCoverage(len(leaves), [u for u in leaves if u.pk not in locks or locks[u.pk].state != State.APPROVED])
+    return ApprovalCoverage(
+        len(leaves), [u for u in leaves if u.pk not in locks or locks[u.pk].state != State.APPROVED]
+    )
 
 
 def unapproved_areas(unit: Unit, year: int, kind: str = DataKind.HOUSEHOLDS) -> list[Unit]:

@@ -38,12 +38,14 @@ def _when(moment) -> str:
 def lock_message(approval: Approval) -> str:
     values = {"data": approval.get_kind_display(), "unit": approval.unit.name, "year": approval.year}
     if approval.state == State.APPROVED:
-        return _("The %(data)s of %(unit)s for %(year)s were approved by %(user)s at %(when)s and cannot be "
-                 "changed. A manager above can reopen them.") % {
-            **values, "user": person_name(approval.decided_by), "when": _when(approval.decided_at)}
-    return _("The %(data)s of %(unit)s for %(year)s were submitted for approval by %(user)s at %(when)s and cannot "
-             "be changed until the level above approves or returns them.") % {
-        **values, "user": person_name(approval.submitted_by), "when": _when(approval.submitted_at)}
+        return _(
+            "The %(data)s of %(unit)s for %(year)s were approved by %(user)s at %(when)s and cannot be "
+            "changed. A manager above can reopen them."
+        ) % {**values, "user": person_name(approval.decided_by), "when": _when(approval.decided_at)}
+    return _(
+        "The %(data)s of %(unit)s for %(year)s were submitted for approval by %(user)s at %(when)s and cannot "
+        "be changed until the level above approves or returns them."
+    ) % {**values, "user": person_name(approval.submitted_by), "when": _when(approval.submitted_at)}
 
 
 def _prefixes(path: str) -> list[str]:
@@ -60,8 +62,9 @@ def locked_paths(paths, year: int, kind: str) -> dict[str, Approval]:
         return {}
     approvals = {
         a.unit.path: a
-        for a in Approval.objects.filter(kind=kind, year=year, state__in=LOCKED_STATES, unit__path__in=wanted)
-        .select_related("unit", "submitted_by", "decided_by")
+        for a in Approval.objects.filter(
+            kind=kind, year=year, state__in=LOCKED_STATES, unit__path__in=wanted
+        ).select_related("unit", "submitted_by", "decided_by")
     }
     if not approvals:
         return {}
@@ -122,12 +125,20 @@ def approval_transition(*, user, unit, year: int, kind: str, action: str, commen
     else:
         allowed = can_decide(user, unit, submitted_by_id=approval.submitted_by_id)
     if not allowed:
-        raise PermissionDenied(_("You may not %(action)s the data of %(unit)s.") % {
-            "action": Action(action).label, "unit": unit.name})
+        raise PermissionDenied(
+            _("You may not %(action)s the data of %(unit)s.") % {"action": Action(action).label, "unit": unit.name}
+        )
     if approval.state not in starts:
-        raise ValidationError(_("The %(data)s of %(unit)s for %(year)s are %(state)s: they cannot be %(action)s now.")
-                              % {"data": approval.get_kind_display(), "unit": unit.name, "year": year,
-                                 "state": approval.get_state_display(), "action": Action(action).label})
+        raise ValidationError(
+            _("The %(data)s of %(unit)s for %(year)s are %(state)s: they cannot be %(action)s now.")
+            % {
+                "data": approval.get_kind_display(),
+                "unit": unit.name,
+                "year": year,
+                "state": approval.get_state_display(),
+                "action": Action(action).label,
+            }
+        )
     if needs_comment and not comment:
         raise ValidationError({"comment": _("Say why: the comment is required to return or reopen.")})
     if action == Action.SUBMIT:
@@ -146,8 +157,9 @@ def approval_transition(*, user, unit, year: int, kind: str, action: str, commen
         approval.decided_by, approval.decided_at = user, now
     approval.comment = comment
     approval.save()
-    ApprovalEvent.objects.create(approval=approval, action=action, from_state=before, to_state=target, user=user,
-                                 at=now, comment=comment)
+    ApprovalEvent.objects.create(
+        approval=approval, action=action, from_state=before, to_state=target, user=user, at=now, comment=comment
+    )
     return approval
 
 

@@ -52,22 +52,45 @@ def approval_list(request):
         rows = [r for r in rows if r.state in (State.OPEN, State.RETURNED) and not r.covered_above]
     elif state in State.values:
         rows = [r for r in rows if r.state == state]
-    return render(request, "approvals/approval_list.html", {
-        "rows": rows, "counts": counts, "root": root, "roots": roots, "year": year, "years": years, "kind": kind,
-        "kinds": DataKind.choices, "state": state, "states": State.choices, "here": request.get_full_path(),
-        "pending": counts[State.OPEN] + counts[State.RETURNED],
-    })
+    return render(
+        request,
+        "approvals/approval_list.html",
+        {
+            "rows": rows,
+            "counts": counts,
+            "root": root,
+            "roots": roots,
+            "year": year,
+            "years": years,
+            "kind": kind,
+            "kinds": DataKind.choices,
+            "state": state,
+            "states": State.choices,
+            "here": request.get_full_path(),
+            "pending": counts[State.OPEN] + counts[State.RETURNED],
+        },
+    )
 
 
 @login_required
 def approval_detail(request, unit_code, year, kind):
     unit, approval = get_approval_for_user(request.user, unit_code, year, kind)
     events = approval.events.select_related("user") if approval else []
-    return render(request, "approvals/approval_detail.html", {
-        "unit": unit, "approval": approval, "year": year, "kind": kind, "kind_label": DataKind(kind).label,
-        "events": events, "actions": allowed_actions(request.user, unit, approval),
-        "state": approval.state if approval else State.OPEN, "here": request.get_full_path(),
-    })
+    return render(
+        request,
+        "approvals/approval_detail.html",
+        {
+            "unit": unit,
+            "approval": approval,
+            "year": year,
+            "kind": kind,
+            "kind_label": DataKind(kind).label,
+            "events": events,
+            "actions": allowed_actions(request.user, unit, approval),
+            "state": approval.state if approval else State.OPEN,
+            "here": request.get_full_path(),
+        },
+    )
 
 
 @login_required
@@ -79,8 +102,9 @@ def approval_act(request):
         raise Http404
     unit, _approval = get_approval_for_user(request.user, request.POST.get("unit", ""), year, kind)
     try:
-        approval = approval_transition(user=request.user, unit=unit, year=year, kind=kind, action=action,
-                                       comment=request.POST.get("comment", ""))
+        approval = approval_transition(
+            user=request.user, unit=unit, year=year, kind=kind, action=action, comment=request.POST.get("comment", "")
+        )
     except PermissionDenied as error:
         messages.error(request, str(error))
     except ValidationError as error:

@@ -58,10 +58,25 @@ def _resource(name):
 @admin.register(Unit)
 class UnitAdmin(ImportMixin, AreaScopedAdmin):
     area_path_field = "path"
-    list_display = ["indented_name", "code", "level", "area_type", "extremely_difficult", "coastal_or_island",
-                    "poor_district", "ethnic_minority_area"]
-    list_filter = [UnitAreaFilter, "level", "area_type", "extremely_difficult", "coastal_or_island", "poor_district",
-                   "ethnic_minority_area"]
+    list_display = [
+        "indented_name",
+        "code",
+        "level",
+        "area_type",
+        "extremely_difficult",
+        "coastal_or_island",
+        "poor_district",
+        "ethnic_minority_area",
+    ]
+    list_filter = [
+        UnitAreaFilter,
+        "level",
+        "area_type",
+        "extremely_difficult",
+        "coastal_or_island",
+        "poor_district",
+        "ethnic_minority_area",
+    ]
     search_fields = ["code", "name"]
     autocomplete_fields = ["parent"]
     list_per_page = 100

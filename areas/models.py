@@ -50,7 +50,8 @@ class Unit(ConstraintsOnFields, models.Model):
         ordering = ["path"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(parent=models.F("id")), name="unit_not_own_parent",
+                condition=~Q(parent=models.F("id")),
+                name="unit_not_own_parent",
                 violation_error_message=_("A unit cannot be its own parent."),
                 violation_error_code="parent",
             ),
@@ -97,14 +98,23 @@ class Profile(models.Model):
         OFFICER = "officer", _("commune officer")
         VIEWER = "viewer", _("viewer")
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="profile", verbose_name=_("user"))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="profile", verbose_name=_("user")
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.OFFICER)
     unit = models.ForeignKey(
-        Unit, models.PROTECT, null=True, blank=True, verbose_name=_("area"),
+        Unit,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("area"),
         help_text=_("The user sees this unit and everything under it. Empty: every area."),
     )
     language = models.CharField(
-        _("interface language"), max_length=5, choices=settings.LANGUAGES, blank=True,
+        _("interface language"),
+        max_length=5,
+        choices=settings.LANGUAGES,
+        blank=True,
         help_text=_("Chosen with VI / EN; empty: Vietnamese."),
     )
 

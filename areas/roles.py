@@ -10,9 +10,16 @@ ROLE_GROUPS = {  # role: name of its group (shown in the admin)
 }
 
 _VIEW_ALL = [
-    ("areas", "unit"), ("households", "household"), ("households", "member"), ("households", "povertystandard"),
-    ("targets", "plan"), ("targets", "target"), ("targets", "indicator"), ("targets", "reportedvalue"),
-    ("targets", "computedvalue"), ("targets", "attainment"),
+    ("areas", "unit"),
+    ("households", "household"),
+    ("households", "member"),
+    ("households", "povertystandard"),
+    ("targets", "plan"),
+    ("targets", "target"),
+    ("targets", "indicator"),
+    ("targets", "reportedvalue"),
+    ("targets", "computedvalue"),
+    ("targets", "attainment"),
 ]
 _DATA_ENTRY = [("households", "household"), ("households", "member"), ("targets", "reportedvalue")]
 _ALL = ["view", "add", "change", "delete"]
@@ -22,11 +29,21 @@ def role_permissions() -> dict[str, list[tuple[str, str]]]:
     """(app_label, codename) of each role's permissions."""
     view = [(app, f"view_{model}") for app, model in _VIEW_ALL]
     entry = [(app, f"{action}_{model}") for app, model in _DATA_ENTRY for action in _ALL]
-    everything = view + entry + [
-        (app, f"{action}_{model}") for app, model in [
-            *_VIEW_ALL, ("areas", "profile"), ("auth", "user"), ("targets", "recomputerun"),
-            ("households", "rosterimport")] for action in _ALL
-    ]
+    everything = (
+        view
+        + entry
+        + [
+            (app, f"{action}_{model}")
+            for app, model in [
+                *_VIEW_ALL,
+                ("areas", "profile"),
+                ("auth", "user"),
+                ("targets", "recomputerun"),
+                ("households", "rosterimport"),
+            ]
+            for action in _ALL
+        ]
+    )
     plans = [("targets", f"{action}_{model}") for model in ("plan", "target") for action in ("add", "change")]
     rosters = [("households", "add_rosterimport"), ("households", "view_rosterimport")]
     # approvals (docs/approval.md): a unit submits its own data; the level above decides
@@ -45,6 +62,7 @@ def sync_groups(group_model, permission_model) -> None:
     """Create or update the role groups (used by the migration and by tests on a fresh database)."""
     for role, perms in role_permissions().items():
         group, _ = group_model.objects.get_or_create(name=ROLE_GROUPS[role])
-        wanted = [permission_model.objects.filter(content_type__app_label=app, codename=code).first()
-                  for app, code in perms]
+        wanted = [
+            permission_model.objects.filter(content_type__app_label=app, codename=code).first() for app, code in perms
+        ]
         group.permissions.set([p for p in wanted if p is not None])

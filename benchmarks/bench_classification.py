@@ -19,9 +19,14 @@ DETAIL_RECORDS = int(os.environ.get("BENCH_DETAIL_RECORDS", 200_000))
 def _answer_dicts(n, rng):
     names = BUILTIN["ND07-2021"].indicators
     return [
-        {"code": f"HH{i}", "survey_year": 2022, "area_type": rng.choice(("rural", "urban")),
-         "income_per_capita": rng.randrange(500_000, 4_000_000, 1000), "member_count": rng.randint(1, 8),
-         "deprivations": rng.sample(names, rng.randint(0, 5))}
+        {
+            "code": f"HH{i}",
+            "survey_year": 2022,
+            "area_type": rng.choice(("rural", "urban")),
+            "income_per_capita": rng.randrange(500_000, 4_000_000, 1000),
+            "member_count": rng.randint(1, 8),
+            "deprivations": rng.sample(names, rng.randint(0, 5)),
+        }
         for i in range(n)
     ]
 
@@ -42,8 +47,9 @@ def bench_classification(rng):
     rows.append(("classify, indicator answers, parsed records", ANSWER_RECORDS, seconds))
     seconds = _timed(lambda d: classify(*parse_household(d, standards)), dicts)
     rows.append(("validate + classify, indicator answers, JSON dicts", ANSWER_RECORDS, seconds))
-    detail = [dict(VECTORS[i % len(VECTORS)]["household"], code=f"D{i}", standard="ND07-2021")
-              for i in range(DETAIL_RECORDS)]
+    detail = [
+        dict(VECTORS[i % len(VECTORS)]["household"], code=f"D{i}", standard="ND07-2021") for i in range(DETAIL_RECORDS)
+    ]
     parsed = [parse_household(d, standards) for d in detail]
     seconds = _timed(lambda p: classify(*p), parsed)
     rows.append(("classify, member-level records (12 vectors cycled)", DETAIL_RECORDS, seconds))

@@ -43,8 +43,12 @@ def _setup_django():
             cursor.execute(f'CREATE DATABASE "{name}"')
     admin.close()
     # the server's SECRET_KEY, so the sessions made here are valid there
-    os.environ.update(DATABASE_URL=DATABASE, CELERY_BROKER_URL=BROKER, DJANGO_SETTINGS_MODULE="povertyplan.settings",
-                      SECRET_KEY=SECRET_KEY)
+    os.environ.update(
+        DATABASE_URL=DATABASE,
+        CELERY_BROKER_URL=BROKER,
+        DJANGO_SETTINGS_MODULE="povertyplan.settings",
+        SECRET_KEY=SECRET_KEY,
+    )
     import django
 
     django.setup()
@@ -59,14 +63,21 @@ def _pool(province, villages, first_year):
     from households.models import Household, Member, PovertyStandard
     from households.services import apply_classification
 
-    standards = {y: next(s for s in PovertyStandard.objects.all() if s.first_year <= y <= s.last_year)
-                 for y in (first_year, first_year + 1)}
+    standards = {
+        y: next(s for s in PovertyStandard.objects.all() if s.first_year <= y <= s.last_year)
+        for y in (first_year, first_year + 1)
+    }
     engines = {y: s.to_engine() for y, s in standards.items()}
     growth = PROVINCE_ECONOMY[province["code"]]["growth"]
     pool = {"rural": [], "urban": []}
     mix = province["ethnic_mix"]
-    for first, members in generate_households(villages, lambda d: mix[d.ethnic_minority_area or d.poor_district],
-                                              first_year, POOL * 2, seed=f"bench-{province['code']}"):
+    for first, members in generate_households(
+        villages,
+        lambda d: mix[d.ethnic_minority_area or d.poor_district],
+        first_year,
+        POOL * 2,
+        seed=f"bench-{province['code']}",
+    ):
         second, second_members = next_year(first, members, province["code"], growth)
         pair = []
         for fields, member_fields in ((first, members), (second, second_members)):
@@ -120,8 +131,9 @@ def _copy_households(province, villages, first_year, count) -> int:
                     writer.writerow(row)
                     written += 1
             buffer.seek(0)
-            cursor.cursor.copy_expert(f"COPY households_household ({columns}) FROM STDIN WITH (FORMAT csv, NULL '')",
-                                      buffer)
+            cursor.cursor.copy_expert(
+                f"COPY households_household ({columns}) FROM STDIN WITH (FORMAT csv, NULL '')", buffer
+            )
     return written
 
 
@@ -184,18 +196,46 @@ def _pages():
 
     plan = Plan.objects.get(province__code="14")
     target = plan.targets.get(order=1)
-    return {"plan dashboard": f"/dashboards/plans/{plan.pk}/", "target page": f"/dashboards/targets/{target.pk}/",
-            "breakdown page": "/dashboards/areas/14/"}
+    return {
+        "plan dashboard": f"/dashboards/plans/{plan.pk}/",
+        "target page": f"/dashboards/targets/{target.pk}/",
+        "breakdown page": "/dashboards/areas/14/",
+    }
 
 
 def _serve(log):
-    env = dict(os.environ, DEBUG="false", SECRET_KEY=SECRET_KEY, ALLOWED_HOSTS="127.0.0.1",
-               SECURE_SSL_REDIRECT="false", SECURE_HSTS_SECONDS="0", DATABASE_URL=DATABASE, CELERY_BROKER_URL=BROKER)
+    env = dict(
+        os.environ,
+        DEBUG="false",
+        SECRET_KEY=SECRET_KEY,
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="false",
+        SECURE_HSTS_SECONDS="0",
+        DATABASE_URL=DATABASE,
+        CELERY_BROKER_URL=BROKER,
+    )
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "povertyplan.wsgi", "-b", f"127.0.0.1:{PORT}", "-w", "4",
-         "--access-logfile", str(log), "--access-logformat", "%(U)s %(s)s %(D)s %(B)s"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "povertyplan.wsgi",
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "-w",
+            "4",
+            "--access-logfile",
+            str(log),
+            "--access-logformat",
+            "%(U)s %(s)s %(D)s %(B)s",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     for _ in range(120):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{PORT}/accounts/login/", timeout=2)
@@ -206,8 +246,14 @@ def _serve(log):
 
 
 def _get(path, cookie, encoding=None):
-    request = urllib.request.Request(f"http://127.0.0.1:{PORT}{path}", headers={
-        "Cookie": f"sessionid={cookie}", "Accept-Language": "vi", **({"Accept-Encoding": encoding} if encoding else {})})
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{PORT}{path}",
+        headers={
+            "Cookie": f"sessionid={cookie}",
+            "Accept-Language": "vi",
+            **({"Accept-Encoding": encoding} if encoding else {}),
+        },
+    )
     with urllib.request.urlopen(request, timeout=60) as response:
         return response.status, dict(response.headers), response.read()
 
@@ -235,13 +281,25 @@ def main() -> list[str]:
             if script:
                 static["url"] = script.group(1).decode()
         _, headers, body = _get(static["url"], cookies[0], encoding="gzip, br")
-        static.update(cache=headers.get("Cache-Control", ""), encoding=headers.get("Content-Encoding", "none"),
-                      size=len(body))
+        static.update(
+            cache=headers.get("Cache-Control", ""), encoding=headers.get("Content-Encoding", "none"), size=len(body)
+        )
         log.write_text("")  # measure the load only
         load_tool = subprocess.run(
-            [sys.executable, "-m", "benchmarks.load_tool", f"http://127.0.0.1:{PORT}", str(SECONDS),
-             json.dumps(list(pages.values())), json.dumps(cookies)], cwd=ROOT, capture_output=True, text=True,
-            check=True)
+            [
+                sys.executable,
+                "-m",
+                "benchmarks.load_tool",
+                f"http://127.0.0.1:{PORT}",
+                str(SECONDS),
+                json.dumps(list(pages.values())),
+                json.dumps(cookies),
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         client = json.loads(load_tool.stdout)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -254,8 +312,10 @@ def main() -> list[str]:
             server_ms[path].append(int(micros) / 1000)
     lines = ["## Dashboards at a million households (PostgreSQL, gunicorn, 20 users in a second process)", ""]
     if timings:
-        lines.append(f"Data set: {count:,} household records generated and copied in {timings[0]:.0f} s; "
-                     f"full recompute {timings[1]:.1f} s.".replace(",", "."))
+        lines.append(
+            f"Data set: {count:,} household records generated and copied in {timings[0]:.0f} s; "
+            f"full recompute {timings[1]:.1f} s.".replace(",", ".")
+        )
     else:
         lines.append(f"Data set: {count:,} household records, kept from an earlier run.".replace(",", "."))
     lines += [
@@ -265,17 +325,21 @@ def main() -> list[str]:
         f"{USERS} users, each logged in, cycling over the three pages for {SECONDS} s (benchmarks/load_tool.py, "
         f"own process); gunicorn 4 sync workers, DEBUG off. Load average {load_before:.1f} before, "
         f"{load_after:.1f} after (the machine is shared).",
-        "", "| page | requests | server p50 | server p95 | budget p95 | ratio | client p95 | HTML + data | budget |",
-        "|---|---|---|---|---|---|---|---|---|"]
+        "",
+        "| page | requests | server p50 | server p95 | budget p95 | ratio | client p95 | HTML + data | budget |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for name, path in pages.items():
         values = server_ms[path]
         p95 = _p95(values) if values else float("nan")
         lines.append(
             f"| {name} | {len(values)} | {statistics.median(values):.0f} ms | {p95:.0f} ms | 150 ms | "
             f"{p95 / 150:.2f} | {client['p95'][path]:.0f} ms | {sizes[name] / 1024:.0f} KB | 300 KB "
-            f"({sizes[name] / 1024 / 300:.2f}) |")
+            f"({sizes[name] / 1024 / 300:.2f}) |"
+        )
     lines += [
-        "", f"Errors seen by the load tool: {client['errors']}. Throughput {client['rps']:.1f} pages/s.",
+        "",
+        f"Errors seen by the load tool: {client['errors']}. Throughput {client['rps']:.1f} pages/s.",
         f"plotly.js: `{static['url']}`, Cache-Control `{static['cache']}`, Content-Encoding `{static['encoding']}`, "
         f"{static['size'] / 1024:.0f} KB on the wire (4,8 MB uncompressed); fetched once, then from the cache.",
         "Server time is gunicorn's request time (%(D)s); client p95 adds the wait for a free worker.",

@@ -62,8 +62,9 @@ def _load(year=2022):
     engine = standard.to_engine()
     mix = SON_LA["ethnic_mix"]
     batch_households, batch_members, members_total = [], [], 0
-    for fields, member_fields in generate_households(villages, lambda d: mix[d.poor_district], year, HOUSEHOLDS,
-                                                     seed="bench"):
+    for fields, member_fields in generate_households(
+        villages, lambda d: mix[d.poor_district], year, HOUSEHOLDS, seed="bench"
+    ):
         household = Household(**{k: v for k, v in fields.items() if not k.startswith("_")})
         members = [Member(**m) for m in member_fields]
         apply_classification(household, members, standard, engine)
@@ -112,8 +113,24 @@ def _start_worker():
     for key in _redis().scan_iter("povertyplan:recompute*"):
         _redis().delete(key)
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "povertyplan", "worker", "--pool", "solo", "-l", "warning",
-         "--without-gossip", "--without-mingle"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "povertyplan",
+            "worker",
+            "--pool",
+            "solo",
+            "-l",
+            "warning",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     while not app.control.ping(timeout=0.5):
         time.sleep(0.2)
     return worker
@@ -181,8 +198,9 @@ def _households_in_communes(communes=20, per=5, offset=0):
 
     chosen = []
     for commune in Unit.objects.filter(path__startswith="14/", level="commune").order_by("code")[:communes]:
-        chosen.append(list(Household.objects.filter(unit__path__startswith=commune.path).order_by("id")
-                           [offset:offset + per]))
+        chosen.append(
+            list(Household.objects.filter(unit__path__startswith=commune.path).order_by("id")[offset : offset + per])
+        )
     return [chosen[i % len(chosen)][i // len(chosen)] for i in range(communes * per)]
 
 
@@ -197,8 +215,10 @@ def _reclassify():
 
     standard = PovertyStandard.objects.get(code="ND07-2021")
     line, parameters = standard.deprivation_line_rural, dict(standard.parameters)
-    edits = {"deprivation_line_rural": (line + 100_000, line),
-             "parameters": ({**parameters, "area_per_person_min_m2": 10}, parameters)}
+    edits = {
+        "deprivation_line_rural": (line + 100_000, line),
+        "parameters": ({**parameters, "area_per_person_min_m2": 10}, parameters),
+    }
     app.conf.task_always_eager = True
     try:
         timings, poor = {}, {}
@@ -278,7 +298,7 @@ def main() -> list[str]:
         f"Sơn La, {_n(households)} households and {_n(members)} members in survey year 2022 "
         f"(data set made in {load_seconds:.0f} s, kept for later runs); load average {load[0]:.2f} / {load[1]:.2f} / "
         f"{load[2]:.2f} (1 / 5 / 15 min) at the start — a shared 2-core machine, so absolute times are noisy; the "
-        "ratios compare two paths measured minutes apart in the same run. \"today\" is the province-wide path "
+        'ratios compare two paths measured minutes apart in the same run. "today" is the province-wide path '
         "of before (`recompute_province_legacy`, `RECOMPUTE_INCREMENTAL=False`). A full recompute writes "
         f"{_n(rows)} rows (every indicator × unit × scope for every year with data or plan, the stored sums, "
         "attainment).",

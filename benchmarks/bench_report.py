@@ -39,7 +39,9 @@ def _load():
             cursor.execute(
                 f"INSERT INTO {table} ({', '.join(columns)}) SELECT {select} FROM {table} "
                 f"CROSS JOIN generate_series(1, %s) AS k WHERE survey_year = 2022 AND strpos(code, '~') = 0 "
-                f"AND unit_id IN (SELECT id FROM areas_unit WHERE path LIKE '14/%%')", [copies])
+                f"AND unit_id IN (SELECT id FROM areas_unit WHERE path LIKE '14/%%')",
+                [copies],
+            )
     return households.count()
 
 
@@ -71,12 +73,20 @@ def _derive_years():
                 f"THEN 'near_poor' ELSE classification END"
             )
             select = ", ".join(
-                str(year) if c == "survey_year" else moved if c == "classification" else "now()" if c == "updated_at"
-                else c for c in columns)
+                str(year)
+                if c == "survey_year"
+                else moved
+                if c == "classification"
+                else "now()"
+                if c == "updated_at"
+                else c
+                for c in columns
+            )
             cursor.execute(
                 f"INSERT INTO {table} ({', '.join(columns)}) SELECT {select} FROM {table} "
                 f"WHERE survey_year = %s AND unit_id IN (SELECT id FROM areas_unit WHERE path LIKE '14/%%')",
-                [year - 1])
+                [year - 1],
+            )
         cursor.execute(f"ANALYZE {table}")
         cursor.execute("ANALYZE areas_unit")  # as autovacuum would have: the planner needs the subtree's size
 
@@ -160,8 +170,10 @@ def main() -> list[str]:
     def row(what, timings, budget=None):
         best = min(timings)
         ratio = f"{median(timings) / budget:.2f}" if budget else "—"
-        return (f"| {what} | {f'{budget} s' if budget else '—'} | {median(timings):.2f} s (best {best:.2f}, "
-                f"worst {max(timings):.2f}) | {ratio} |")
+        return (
+            f"| {what} | {f'{budget} s' if budget else '—'} | {median(timings):.2f} s (best {best:.2f}, "
+            f"worst {max(timings):.2f}) | {ratio} |"
+        )
 
     return [
         "## Year-end review report on PostgreSQL (issue 12: the five tables of a 300.000-household province < 2 s)",
@@ -181,8 +193,11 @@ def main() -> list[str]:
         row("the page `/reports/review/` (3 runs)", page, 2),
         row("`GET /api/v1/reports/review/` (3 runs)", api, 2),
         row(f"the .xlsx of five sheets from built tables ({len(data) // 1024} KB, 3 runs)", workbook),
-        *([row("CPU time of the PostgreSQL backend for the grouped query, run serially (3 runs)", cpu, 2)]
-          if cpu else []),
+        *(
+            [row("CPU time of the PostgreSQL backend for the grouped query, run serially (3 runs)", cpu, 2)]
+            if cpu
+            else []
+        ),
         "",
         f"Load average {os.getloadavg()[0]:.1f} at the end on 2 cores shared with the other sessions: the wall "
         "times above are inflated by the machine's load; the backend CPU time is not. The query runs with "

@@ -47,8 +47,9 @@ def _generate(villages):
 
     mix = SON_LA["ethnic_mix"]
     households, members = [], []
-    for fields, people in generate_households(villages, lambda d: mix[d.poor_district], YEAR, HOUSEHOLDS,
-                                              seed="roster-bench"):
+    for fields, people in generate_households(
+        villages, lambda d: mix[d.poor_district], YEAR, HOUSEHOLDS, seed="roster-bench"
+    ):
         households.append(fields)
         members.append(people)
     return households, members, _LABEL_OF, _ETHNIC_LABEL
@@ -65,12 +66,28 @@ def _write_xlsx(path: Path, villages):
     sheet.append([c.vi for c in HOUSEHOLD_COLUMNS])
     yes = lambda flag: "x" if flag else ""  # noqa: E731
     for h in households:
-        sheet.append([h["code"], YEAR, h["unit"].code, h["head_name"], ethnic[h["ethnicity"]],
-                      labels["area_type"][h["area_type"]], h["income_per_capita"], h["member_count"],
-                      labels["house_class"][h["house_class"]], h["nondurable_structures"], h["floor_area_m2"],
-                      labels["water_source"][h["water_source"]], labels["latrine"][h["latrine"]], yes(h["has_tv"]),
-                      yes(h["has_radio"]), yes(h["has_computer"]), yes(h["has_smartphone"]),
-                      yes(h["loudspeaker_audible"])])
+        sheet.append(
+            [
+                h["code"],
+                YEAR,
+                h["unit"].code,
+                h["head_name"],
+                ethnic[h["ethnicity"]],
+                labels["area_type"][h["area_type"]],
+                h["income_per_capita"],
+                h["member_count"],
+                labels["house_class"][h["house_class"]],
+                h["nondurable_structures"],
+                h["floor_area_m2"],
+                labels["water_source"][h["water_source"]],
+                labels["latrine"][h["latrine"]],
+                yes(h["has_tv"]),
+                yes(h["has_radio"]),
+                yes(h["has_computer"]),
+                yes(h["has_smartphone"]),
+                yes(h["loudspeaker_audible"]),
+            ]
+        )
     sheet = book.create_sheet("Thành viên")
     columns = [c for c in MEMBER_COLUMNS if c.key != "birth_date"]
     sheet.append([c.vi for c in columns])
@@ -78,8 +95,18 @@ def _write_xlsx(path: Path, villages):
     for h, people in zip(households, members, strict=True):
         for m in people:
             count += 1
-            sheet.append([h["code"] if c.key == "code" else yes(m[c.key]) if c.kind == "bool"
-                          else labels[c.key][m[c.key]] if c.labels else m[c.key] for c in columns])
+            sheet.append(
+                [
+                    h["code"]
+                    if c.key == "code"
+                    else yes(m[c.key])
+                    if c.kind == "bool"
+                    else labels[c.key][m[c.key]]
+                    if c.labels
+                    else m[c.key]
+                    for c in columns
+                ]
+            )
     book.save(path)
     return count
 
@@ -95,9 +122,15 @@ def _child(mode, path):
 
         result = roster_import(Path(path).read_bytes(), Path(path).name, reason="bench")
         assert result.ok, [p.line() for p in result.problems[:5]]
-        out = {"seconds": time.perf_counter() - started, "households": result.households, "members": result.members,
-               "new": result.new, "changed": result.changed, "unchanged": result.unchanged,
-               "stages": result.seconds}
+        out = {
+            "seconds": time.perf_counter() - started,
+            "households": result.households,
+            "members": result.members,
+            "new": result.new,
+            "changed": result.changed,
+            "unchanged": result.unchanged,
+            "stages": result.seconds,
+        }
     else:
         out = _plain_import_export(path)
         out["seconds"] = time.perf_counter() - started
@@ -130,9 +163,26 @@ def _plain_import_export(path):
     def code_of(key, label):
         return decode[key].get(normalise(label), label) if key in decode else label
 
-    household_keys = ["code", "survey_year", "unit", "head_name", "ethnicity", "area_type", "income_per_capita",
-                      "member_count", "house_class", "nondurable_structures", "floor_area_m2", "water_source",
-                      "latrine", "has_tv", "has_radio", "has_computer", "has_smartphone", "loudspeaker_audible"]
+    household_keys = [
+        "code",
+        "survey_year",
+        "unit",
+        "head_name",
+        "ethnicity",
+        "area_type",
+        "income_per_capita",
+        "member_count",
+        "house_class",
+        "nondurable_structures",
+        "floor_area_m2",
+        "water_source",
+        "latrine",
+        "has_tv",
+        "has_radio",
+        "has_computer",
+        "has_smartphone",
+        "loudspeaker_audible",
+    ]
     households = tablib.Dataset(headers=household_keys)
     for row in head[1:]:
         values = [code_of(c.key, v) for c, v in zip(HOUSEHOLD_COLUMNS, row, strict=False)]
@@ -142,8 +192,16 @@ def _plain_import_export(path):
     members = tablib.Dataset(headers=["id", "household", *[c.key for c in member_columns[1:]]])
     for row in book.get_sheet_by_name("Thành viên").iter_rows():
         if row[0] in codes:
-            members.append([None, row[0], *[(v == "x") if c.kind == "bool" else code_of(c.key, v)
-                                      for c, v in zip(member_columns[1:], row[1:], strict=False)]])
+            members.append(
+                [
+                    None,
+                    row[0],
+                    *[
+                        (v == "x") if c.kind == "bool" else code_of(c.key, v)
+                        for c, v in zip(member_columns[1:], row[1:], strict=False)
+                    ],
+                ]
+            )
 
     class HouseholdResource(resources.ModelResource):
         unit = fields.Field(attribute="unit", column_name="unit", widget=widgets.ForeignKeyWidget(Unit, "code"))
@@ -157,8 +215,9 @@ def _plain_import_export(path):
             instance.classification = instance.classification or "not_poor"  # set by the service below
 
     class MemberResource(resources.ModelResource):
-        household = fields.Field(attribute="household", column_name="household",
-                                 widget=widgets.ForeignKeyWidget(Household, "code"))
+        household = fields.Field(
+            attribute="household", column_name="household", widget=widgets.ForeignKeyWidget(Household, "code")
+        )
 
         class Meta:
             model = Member
@@ -167,8 +226,11 @@ def _plain_import_export(path):
     first = HouseholdResource().import_data(households, dry_run=False, use_transactions=True)
     second = MemberResource().import_data(members, dry_run=False, use_transactions=True)
     for outcome in (first, second):
-        errors = [str(e.error) for _n, row in outcome.row_errors() for e in row][:3] + \
-            [str(e.error) for e in outcome.base_errors][:3] + [str(r.error) for r in outcome.invalid_rows][:3]
+        errors = (
+            [str(e.error) for _n, row in outcome.row_errors() for e in row][:3]
+            + [str(e.error) for e in outcome.base_errors][:3]
+            + [str(r.error) for r in outcome.invalid_rows][:3]
+        )
         assert not errors, errors
     for household in Household.objects.filter(code__in=codes).select_related("unit"):
         household_reclassify(household)
@@ -176,9 +238,13 @@ def _plain_import_export(path):
 
 
 def _run_child(mode, path):
-    process = subprocess.run([sys.executable, "-m", "benchmarks.bench_roster", mode, str(path)], cwd=ROOT,
-                             capture_output=True, text=True, env={**os.environ, "DJANGO_SETTINGS_MODULE":
-                                                                  "povertyplan.settings"})
+    process = subprocess.run(
+        [sys.executable, "-m", "benchmarks.bench_roster", mode, str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "povertyplan.settings"},
+    )
     if process.returncode:
         raise RuntimeError(process.stderr[-3000:])
     return json.loads(process.stdout.strip().splitlines()[-1])
@@ -211,8 +277,10 @@ def _empty_households():
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE households_member, households_historicalmember, households_historicalhousehold, "
-                       "households_household CASCADE")
+        cursor.execute(
+            "TRUNCATE households_member, households_historicalmember, households_historicalhousehold, "
+            "households_household CASCADE"
+        )
     _checkpoint()  # each import starts with the previous one's writes on disk
 
 

@@ -22,8 +22,9 @@ def run(base, seconds, paths, cookies):
         while time.monotonic() < deadline:
             path = paths[i % len(paths)]
             i += 1
-            request = urllib.request.Request(base + path, headers={"Cookie": f"sessionid={cookie}",
-                                                                   "Accept-Language": "vi"})
+            request = urllib.request.Request(
+                base + path, headers={"Cookie": f"sessionid={cookie}", "Accept-Language": "vi"}
+            )
             started = time.monotonic()
             try:
                 with urllib.request.urlopen(request, timeout=60) as response:
@@ -41,9 +42,13 @@ def run(base, seconds, paths, cookies):
     elapsed = time.monotonic() - started
     total = sum(len(v) for v in latencies.values())
     return {
-        "p95": {p: (statistics.quantiles(v, n=20)[18] if len(v) >= 20 else max(v, default=0)) for p, v in latencies.items()},
+        "p95": {
+            p: (statistics.quantiles(v, n=20)[18] if len(v) >= 20 else max(v, default=0)) for p, v in latencies.items()
+        },
         "count": {p: len(v) for p, v in latencies.items()},
-        "errors": len(errors), "first_errors": errors[:3], "rps": total / elapsed,
+        "errors": len(errors),
+        "first_errors": errors[:3],
+        "rps": total / elapsed,
     }
 
 

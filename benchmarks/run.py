@@ -21,8 +21,10 @@ BLOCK = re.compile(r"<!-- bench:(\w+) -->\n(.*?)<!-- /bench:\1 -->\n", re.S)
 
 def machine() -> str:
     load = os.getloadavg()[0]
-    return (f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-            f"{platform.platform()}; load average {load:.2f} at the start")
+    return (
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{platform.platform()}; load average {load:.2f} at the start"
+    )
 
 
 def main():
@@ -37,7 +39,12 @@ def main():
         lines[1:1] = ["", stamp]
         blocks[name] = "\n".join(lines) + "\n"
         print("\n".join(lines), flush=True)
-    text = ["# Benchmarks", "", "Each section is written by `make bench` (benchmarks/bench_<name>.py) with its date and machine.", ""]
+    text = [
+        "# Benchmarks",
+        "",
+        "Each section is written by `make bench` (benchmarks/bench_<name>.py) with its date and machine.",
+        "",
+    ]
     for name in names:
         if name in blocks:
             text += [f"<!-- bench:{name} -->", blocks[name].rstrip("\n"), f"<!-- /bench:{name} -->", ""]
@@ -47,8 +54,9 @@ def main():
 
 def _section(name: str) -> list[str]:
     """Each section in a process of its own: Django is set up once per process, on the section's database."""
-    process = subprocess.run([sys.executable, "-m", "benchmarks.run", name], cwd=ROOT, stdout=subprocess.PIPE,
-                             text=True, check=True)
+    process = subprocess.run(
+        [sys.executable, "-m", "benchmarks.run", name], cwd=ROOT, stdout=subprocess.PIPE, text=True, check=True
+    )
     return json.loads(process.stdout.rsplit(RESULT, 1)[1])
 
 

@@ -41,8 +41,7 @@ class MemberFormSet(BaseInlineFormSet):
         if form is None or any(self.errors) or not form.is_valid():
             return
         members = [
-            f.instance for f in self.forms
-            if not self._should_delete_form(f) and (f.instance.pk or f.has_changed())
+            f.instance for f in self.forms if not self._should_delete_form(f) and (f.instance.pk or f.has_changed())
         ]
         problems = household_problems(self.instance, members, getattr(form, "standard", None))
         if not problems:
@@ -56,9 +55,24 @@ class MemberInline(base.TabularInline):
     model = Member
     formset = MemberFormSet
     extra = 0
-    fields = ["full_name", "age", "sex", "education", "in_school", "on_track", "health_insurance", "employment",
-              "able_to_work", "disabled", "social_allowance", "malnourished", "sick_untreated", "uses_phone",
-              "uses_internet", "job_training_certificate"]
+    fields = [
+        "full_name",
+        "age",
+        "sex",
+        "education",
+        "in_school",
+        "on_track",
+        "health_insurance",
+        "employment",
+        "able_to_work",
+        "disabled",
+        "social_allowance",
+        "malnourished",
+        "sick_untreated",
+        "uses_phone",
+        "uses_internet",
+        "job_training_certificate",
+    ]
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -72,14 +86,20 @@ def xlsx_response(data: bytes, filename: str) -> HttpResponse:
 
 class RosterUploadForm(forms.Form):
     file = forms.FileField(label=_("Roster file (.xlsx or .csv)"))
-    survey_year = forms.IntegerField(label=_("Survey year"), required=False, min_value=2000, max_value=2100,
-                                     help_text=_("For files without a “Survey year” column."))
+    survey_year = forms.IntegerField(
+        label=_("Survey year"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text=_("For files without a “Survey year” column."),
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > max_upload_bytes():
-            raise forms.ValidationError(gettext("The file is larger than %(mb)s MB: split it.")
-                                        % {"mb": max_upload_bytes() // 1024 // 1024})
+            raise forms.ValidationError(
+                gettext("The file is larger than %(mb)s MB: split it.") % {"mb": max_upload_bytes() // 1024 // 1024}
+            )
         if not upload.name.lower().endswith((".xlsx", ".csv")):
             raise forms.ValidationError(gettext("Choose an .xlsx or .csv file."))
         return upload
@@ -97,8 +117,11 @@ class HouseholdForm(forms.ModelForm):
 
     # Ticked names, not a JSON text box. None (no roster answers: the members decide) stays None when nothing is ticked.
     reported_deprivations = forms.MultipleChoiceField(
-        label=_("deprivations as the roster reports them"), required=False, choices=deprivation_choices,
-        widget=forms.CheckboxSelectMultiple, help_text=_("Only for a household recorded from a roster's answers."),
+        label=_("deprivations as the roster reports them"),
+        required=False,
+        choices=deprivation_choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only for a household recorded from a roster's answers."),
     )
 
     class Meta:
@@ -129,20 +152,63 @@ class HouseholdAdmin(LockedDataAdminMixin, ExportMixin, AreaScopedAdmin):
     export_form_class = base.ExportForm
     approval_kind = DataKind.HOUSEHOLDS
     approval_year_field = "survey_year"
-    list_display = ["code", "survey_year", "head_name", "unit", "ethnicity", "income_per_capita", "member_count",
-                    "classification", "deprivation_count"]
+    list_display = [
+        "code",
+        "survey_year",
+        "head_name",
+        "unit",
+        "ethnicity",
+        "income_per_capita",
+        "member_count",
+        "classification",
+        "deprivation_count",
+    ]
     list_filter = [AreaListFilter, "survey_year", "classification", "ethnicity", "area_type", "standard"]
     search_fields = ["code", "head_name"]
     autocomplete_fields = ["unit"]
     list_select_related = ["unit__parent__parent"]
-    readonly_fields = ["standard", "classification", "deprived_indicators", "deprivation_count", "low_income_worker",
-                       "rule_applied"]
+    readonly_fields = [
+        "standard",
+        "classification",
+        "deprived_indicators",
+        "deprivation_count",
+        "low_income_worker",
+        "rule_applied",
+    ]
     inlines = [MemberInline]
     fieldsets = [
-        (None, {"fields": ["unit", "survey_year", "code", "head_name", "ethnicity", "area_type", "income_per_capita",
-                           "member_count"]}),
-        (_("Dwelling"), {"fields": ["house_class", "nondurable_structures", "floor_area_m2", "water_source", "latrine",
-                                    "has_tv", "has_radio", "has_computer", "has_smartphone", "loudspeaker_audible"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "unit",
+                    "survey_year",
+                    "code",
+                    "head_name",
+                    "ethnicity",
+                    "area_type",
+                    "income_per_capita",
+                    "member_count",
+                ]
+            },
+        ),
+        (
+            _("Dwelling"),
+            {
+                "fields": [
+                    "house_class",
+                    "nondurable_structures",
+                    "floor_area_m2",
+                    "water_source",
+                    "latrine",
+                    "has_tv",
+                    "has_radio",
+                    "has_computer",
+                    "has_smartphone",
+                    "loudspeaker_audible",
+                ]
+            },
+        ),
         (_("Roster answers"), {"fields": ["reported_deprivations"], "classes": ["collapse"]}),
         (_("Classification (derived)"), {"fields": readonly_fields}),
     ]
@@ -190,8 +256,9 @@ class HouseholdAdmin(LockedDataAdminMixin, ExportMixin, AreaScopedAdmin):
         view = self.admin_site.admin_view
         return [
             path("roster-import/", view(self.roster_import_view), name="households_household_roster_import"),
-            path("roster-template/<str:layout>/", view(self.template_view),
-                 name="households_household_roster_template"),
+            path(
+                "roster-template/<str:layout>/", view(self.template_view), name="households_household_roster_template"
+            ),
             path("export-xlsx/", view(self.export_xlsx_view), name="households_household_export_xlsx"),
             *super().get_urls(),
         ]
@@ -204,12 +271,20 @@ class HouseholdAdmin(LockedDataAdminMixin, ExportMixin, AreaScopedAdmin):
         if request.method == "POST" and form.is_valid():
             job = start_job(form.cleaned_data["file"], request.user, form.cleaned_data["survey_year"])
             return redirect("admin:households_rosterimport_change", job.pk)
-        context = {**self.admin_site.each_context(request), "form": form, "opts": self.model._meta,
-                   "title": gettext("Import a household roster"), "layouts": [
-                       (layout, reverse("admin:households_household_roster_template", args=[layout]), label)
-                       for layout, label in (("two_sheets", _("two sheets: households and members")),
-                                             ("member_rows", _("one sheet, a row per member")),
-                                             ("answers", _("one row per household with the deprivations ticked")))]}
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "opts": self.model._meta,
+            "title": gettext("Import a household roster"),
+            "layouts": [
+                (layout, reverse("admin:households_household_roster_template", args=[layout]), label)
+                for layout, label in (
+                    ("two_sheets", _("two sheets: households and members")),
+                    ("member_rows", _("one sheet, a row per member")),
+                    ("answers", _("one row per household with the deprivations ticked")),
+                )
+            ],
+        }
         return TemplateResponse(request, "admin/households/household/roster_import.html", context)
 
     def template_view(self, request, layout):
@@ -225,8 +300,15 @@ class HouseholdAdmin(LockedDataAdminMixin, ExportMixin, AreaScopedAdmin):
 
 @admin.register(PovertyStandard)
 class PovertyStandardAdmin(base.ModelAdmin):
-    list_display = ["__str__", "name", "first_year", "last_year", "deprivation_line_rural", "deprivation_line_urban",
-                    "min_deprivations"]
+    list_display = [
+        "__str__",
+        "name",
+        "first_year",
+        "last_year",
+        "deprivation_line_rural",
+        "deprivation_line_urban",
+        "min_deprivations",
+    ]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -238,11 +320,20 @@ class PovertyStandardAdmin(base.ModelAdmin):
 
 @admin.register(RosterImport)
 class RosterImportAdmin(admin.ModelAdmin):
-    list_display = ["id", "original_name", "user", "status", "progress", "problem_count", "created_at",
-                    "finished_at"]
+    list_display = ["id", "original_name", "user", "status", "progress", "problem_count", "created_at", "finished_at"]
     list_filter = ["status"]
-    readonly_fields = ["original_name", "user", "survey_year", "status", "progress", "problem_count",
-                       "error", "created_at", "started_at", "finished_at"]
+    readonly_fields = [
+        "original_name",
+        "user",
+        "survey_year",
+        "status",
+        "progress",
+        "problem_count",
+        "error",
+        "created_at",
+        "started_at",
+        "finished_at",
+    ]
     exclude = ["file", "summary", "problems", "stage"]
     change_form_template = "admin/households/rosterimport/change_form.html"
 
@@ -273,15 +364,27 @@ class RosterImportAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         job = self._job(request, object_id)
-        extra_context = {**(extra_context or {}), "job": job, "problems_shown": job.problems[:200],
-                         "summary_lines": job.summary.get("summary", [])}
+        extra_context = {
+            **(extra_context or {}),
+            "job": job,
+            "problems_shown": job.problems[:200],
+            "summary_lines": job.summary.get("summary", []),
+        }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def progress_view(self, request, pk):
         job = self._job(request, pk)
-        return JsonResponse({"status": job.status, "status_display": job.get_status_display(),
-                             "progress": job.progress, "stage": job.stage, "problem_count": job.problem_count,
-                             "summary": job.summary.get("summary", []), "error": job.error})
+        return JsonResponse(
+            {
+                "status": job.status,
+                "status_display": job.get_status_display(),
+                "progress": job.progress,
+                "stage": job.stage,
+                "problem_count": job.problem_count,
+                "summary": job.summary.get("summary", []),
+                "error": job.error,
+            }
+        )
 
     def confirm_view(self, request, pk):
         job = self._job(request, pk)

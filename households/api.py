@@ -91,11 +91,21 @@ class ErrorsOut(Schema):
 
 def _summary(h: Household) -> dict:
     return {
-        "id": h.pk, "code": h.code, "unit": h.unit.code, "survey_year": h.survey_year, "head_name": h.head_name,
-        "ethnicity": h.ethnicity, "area_type": h.area_type, "income_per_capita": h.income_per_capita,
-        "member_count": h.member_count, "standard": h.standard.code if h.standard_id else None,
-        "classification": h.classification, "deprivations": h.deprivations, "deprivation_count": h.deprivation_count,
-        "rule": rule_text(h.classification_rule), "version": version_of(h),
+        "id": h.pk,
+        "code": h.code,
+        "unit": h.unit.code,
+        "survey_year": h.survey_year,
+        "head_name": h.head_name,
+        "ethnicity": h.ethnicity,
+        "area_type": h.area_type,
+        "income_per_capita": h.income_per_capita,
+        "member_count": h.member_count,
+        "standard": h.standard.code if h.standard_id else None,
+        "classification": h.classification,
+        "deprivations": h.deprivations,
+        "deprivation_count": h.deprivation_count,
+        "rule": rule_text(h.classification_rule),
+        "version": version_of(h),
     }
 
 
@@ -105,9 +115,13 @@ def _detail(h: Household) -> dict:
     data["reported_deprivations"] = h.reported_deprivations
     if h.house_class:
         data["dwelling"] = {
-            "house_class": h.house_class, "nondurable_structures": h.nondurable_structures or 0,
-            "floor_area_m2": float(h.floor_area_m2 or 0), "water_source": h.water_source, "latrine": h.latrine,
-            "assets": [a for a in ASSETS if getattr(h, f"has_{a}")], "loudspeaker_audible": h.loudspeaker_audible,
+            "house_class": h.house_class,
+            "nondurable_structures": h.nondurable_structures or 0,
+            "floor_area_m2": float(h.floor_area_m2 or 0),
+            "water_source": h.water_source,
+            "latrine": h.latrine,
+            "assets": [a for a in ASSETS if getattr(h, f"has_{a}")],
+            "loudspeaker_audible": h.loudspeaker_audible,
         }
     return data
 
@@ -125,12 +139,15 @@ class _Summaries:
         return [_summary(h) for h in self.households[page]]
 
 
-@router.get("/", response=list[HouseholdOut], summary="Households the user may see",
-            description="Filter by unit code (its whole subtree), survey year and classification.")
+@router.get(
+    "/",
+    response=list[HouseholdOut],
+    summary="Households the user may see",
+    description="Filter by unit code (its whole subtree), survey year and classification.",
+)
 @paginate  # the API's pagination (povertyplan.pagination): limit and offset capped
 def list_households(request, unit: str | None = None, year: int | None = None, classification: str | None = None):
-    households = selectors.household_list(request.user, unit=unit or "", year=year,
-                                          classification=classification or "")
+    households = selectors.household_list(request.user, unit=unit or "", year=year, classification=classification or "")
     return _Summaries(households.select_related("standard", "unit"))
 
 
@@ -141,10 +158,16 @@ def get_household(request, household_id: int):
 
 def _form_data(payload: dict, household: Household, unit_pk) -> dict:
     """The JSON form of a household as the entry form's POST data."""
-    data = {k: payload.get(k) for k in ("survey_year", "code", "head_name", "ethnicity", "area_type",
-                                        "income_per_capita", "member_count")}
-    data.update(unit=unit_pk, head_name=payload.get("head_name") or "", ethnicity=payload.get("ethnicity") or "kinh",
-                area_type=payload.get("area_type") or "")
+    data = {
+        k: payload.get(k)
+        for k in ("survey_year", "code", "head_name", "ethnicity", "area_type", "income_per_capita", "member_count")
+    }
+    data.update(
+        unit=unit_pk,
+        head_name=payload.get("head_name") or "",
+        ethnicity=payload.get("ethnicity") or "kinh",
+        area_type=payload.get("area_type") or "",
+    )
     data = {k: ("" if v is None else v) for k, v in data.items()}
     dwelling = payload.get("dwelling") if isinstance(payload.get("dwelling"), dict) else {}
     for name in DWELLING_FIELDS:
@@ -155,17 +178,26 @@ def _form_data(payload: dict, household: Household, unit_pk) -> dict:
     data["loudspeaker_audible"] = bool(dwelling.get("loudspeaker_audible"))
     members = payload.get("members") if isinstance(payload.get("members"), list) else []
     existing = set(household.members.values_list("pk", flat=True)) if household.pk else set()
-    data.update({"members-TOTAL_FORMS": len(members), "members-INITIAL_FORMS": 0, "members-MIN_NUM_FORMS": 1,
-                 "members-MAX_NUM_FORMS": 40})
+    data.update(
+        {
+            "members-TOTAL_FORMS": len(members),
+            "members-INITIAL_FORMS": 0,
+            "members-MIN_NUM_FORMS": 1,
+            "members-MAX_NUM_FORMS": 40,
+        }
+    )
     rows = [m for m in members if isinstance(m, dict)]
     initial = [m for m in rows if m.get("id") in existing]
     ordered = initial + [m for m in rows if m.get("id") not in existing]
     data["members-INITIAL_FORMS"] = len(initial)
     for i, member in enumerate(ordered):
         for field in MEMBER_FIELDS:
-            value = member.get(field, field in _MEMBER_TRUE_BY_DEFAULT if field not in ("full_name", "age", "sex",
-                                                                                       "education", "employment")
-                               else "")
+            value = member.get(
+                field,
+                field in _MEMBER_TRUE_BY_DEFAULT
+                if field not in ("full_name", "age", "sex", "education", "employment")
+                else "",
+            )
             data[f"members-{i}-{field}"] = "" if value is None else value
         if member.get("id") in existing:
             data[f"members-{i}-id"] = member["id"]
@@ -175,15 +207,24 @@ def _form_data(payload: dict, household: Household, unit_pk) -> dict:
 
 def _not_single_values(payload: dict) -> list[dict]:
     """Lists or objects where the form wants one value: a text field would store their Python text."""
-    located = [(key, payload.get(key)) for key in ("code", "head_name", "ethnicity", "area_type", "survey_year",
-                                                   "income_per_capita", "member_count")]
+    located = [
+        (key, payload.get(key))
+        for key in ("code", "head_name", "ethnicity", "area_type", "survey_year", "income_per_capita", "member_count")
+    ]
     if isinstance(payload.get("dwelling"), dict):
         located += [(f"dwelling.{key}", value) for key, value in payload["dwelling"].items() if key != "assets"]
     if isinstance(payload.get("members"), list):
-        located += [(f"members[{i}].{key}", value) for i, member in enumerate(payload["members"])
-                    if isinstance(member, dict) for key, value in member.items()]
-    return [{"field": field, "message": _("must be a single value (text or a number), not a list or an object")}
-            for field, value in located if isinstance(value, list | dict)]
+        located += [
+            (f"members[{i}].{key}", value)
+            for i, member in enumerate(payload["members"])
+            if isinstance(member, dict)
+            for key, value in member.items()
+        ]
+    return [
+        {"field": field, "message": _("must be a single value (text or a number), not a list or an object")}
+        for field, value in located
+        if isinstance(value, list | dict)
+    ]
 
 
 def _located(field: str) -> str:
@@ -196,8 +237,11 @@ def _errors(form, formset=None) -> list[dict]:
     errors = [{"field": _located(f), "message": str(m)} for f, ms in form.errors.items() for m in ms]
     if formset is not None:
         for i, member_form in enumerate(formset.forms):
-            errors += [{"field": f"members[{i}]" + ("" if f == "__all__" else f".{f}"), "message": str(m)}
-                       for f, ms in member_form.errors.items() for m in ms]
+            errors += [
+                {"field": f"members[{i}]" + ("" if f == "__all__" else f".{f}"), "message": str(m)}
+                for f, ms in member_form.errors.items()
+                for m in ms
+            ]
         errors += [{"field": "members", "message": str(m)} for m in formset.non_form_errors()]
     return errors
 
@@ -212,8 +256,9 @@ def _submit(request, payload: Any, household: Household):
         return Status(422, {"errors": errors})
     unit = units_for_user(request.user).filter(code=payload.get("unit")).first() if payload.get("unit") else None
     if unit is None:
-        return Status(422, {"errors": [{"field": "unit",
-                                        "message": _("There is no unit with this code in your area.")}]})
+        return Status(
+            422, {"errors": [{"field": "unit", "message": _("There is no unit with this code in your area.")}]}
+        )
     data = _form_data(payload, household, unit.pk)
     answers = "members" not in payload
     if answers:
@@ -227,8 +272,9 @@ def _submit(request, payload: Any, household: Household):
     if not valid:
         return Status(422, {"errors": _errors(form, formset)})
     record = form.save(commit=False)
-    members = [] if answers else [f.instance for f in formset.forms
-                                  if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+    members = (
+        [] if answers else [f.instance for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+    )
     if members:
         record.member_count = len(members)
         record.reported_deprivations = None
@@ -243,26 +289,39 @@ def _submit(request, payload: Any, household: Household):
         located = error.message_dict.items() if hasattr(error, "error_dict") else [("", error.messages)]
         return Status(422, {"errors": [{"field": _located(f), "message": m} for f, ms in located for m in ms]})
     except IntegrityError:
-        return Status(422, {"errors": [{"field": "code", "message": _("This household code is already recorded in the survey year.")}]})
+        return Status(
+            422,
+            {
+                "errors": [
+                    {"field": "code", "message": _("This household code is already recorded in the survey year.")}
+                ]
+            },
+        )
     return Status(201 if created else 200, _detail(record))
 
 
-@router.post("/", response={201: HouseholdDetailOut, 403: dict, 409: ErrorsOut, 422: ErrorsOut},
-             summary="Create a household",
-             description="Body: the JSON form of docs/domain/household-json.md with `unit` (official code) and `survey_year`; "
-                         "members and dwelling, or `member_count` and `deprivations`. Invalid: 422 with "
-                         "`errors` located as `members[2].age`, `dwelling.latrine`, `income_per_capita`. "
-                         "A unit × year submitted or approved: 409, saying who and when.")
+@router.post(
+    "/",
+    response={201: HouseholdDetailOut, 403: dict, 409: ErrorsOut, 422: ErrorsOut},
+    summary="Create a household",
+    description="Body: the JSON form of docs/domain/household-json.md with `unit` (official code) and `survey_year`; "
+    "members and dwelling, or `member_count` and `deprivations`. Invalid: 422 with "
+    "`errors` located as `members[2].age`, `dwelling.latrine`, `income_per_capita`. "
+    "A unit × year submitted or approved: 409, saying who and when.",
+)
 def create_household(request, payload: Any = Body(...)):
     return _submit(request, payload, Household())
 
 
-@router.put("/{household_id}/", response={200: HouseholdDetailOut, 403: dict, 409: ErrorsOut, 422: ErrorsOut},
-            summary="Replace a household's record",
-            description="Same body as create. Members carrying the `id` of one of the household's members update "
-                        "it; others are added; members left out are removed. With `version` (from a read), a save "
-                        "made meanwhile by someone else gets 409; so does a change to a submitted or approved unit × "
-                        "year, with who submitted or approved it and when.")
+@router.put(
+    "/{household_id}/",
+    response={200: HouseholdDetailOut, 403: dict, 409: ErrorsOut, 422: ErrorsOut},
+    summary="Replace a household's record",
+    description="Same body as create. Members carrying the `id` of one of the household's members update "
+    "it; others are added; members left out are removed. With `version` (from a read), a save "
+    "made meanwhile by someone else gets 409; so does a change to a submitted or approved unit × "
+    "year, with who submitted or approved it and when.",
+)
 def update_household(request, household_id: int, payload: Any = Body(...)):
     household = get_object_or_404(selectors.households_for_user(request.user), pk=household_id)
     return _submit(request, payload, household)

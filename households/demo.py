@@ -6,11 +6,34 @@ import random
 
 # Median income per person per month (VND) in the first survey year, and yearly growth.
 PROVINCE_ECONOMY = {"94": {"median": 2_600_000, "growth": 0.12}, "14": {"median": 3_000_000, "growth": 0.06}}
-ETHNIC_DISADVANTAGE = {"kinh": 0.0, "hoa": -0.1, "khmer": 0.45, "thai": 0.3, "muong": 0.3, "mong": 0.9, "dao": 0.7,
-                       "khang": 0.8, "la_ha": 0.8, "xinh_mun": 0.9, "other": 0.6}
+ETHNIC_DISADVANTAGE = {
+    "kinh": 0.0,
+    "hoa": -0.1,
+    "khmer": 0.45,
+    "thai": 0.3,
+    "muong": 0.3,
+    "mong": 0.9,
+    "dao": 0.7,
+    "khang": 0.8,
+    "la_ha": 0.8,
+    "xinh_mun": 0.9,
+    "other": 0.6,
+}
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Thạch", "Lâm", "Sơn", "Lò", "Cầm", "Quàng", "Vì", "Giàng", "Hà", "Đinh"]
-GIVEN = ["Văn An", "Thị Bình", "Văn Cường", "Thị Dung", "Văn Hùng", "Thị Lan", "Văn Minh", "Thị Nga", "Sóc", "Pha",
-         "Văn Páo", "Thị Mai"]
+GIVEN = [
+    "Văn An",
+    "Thị Bình",
+    "Văn Cường",
+    "Thị Dung",
+    "Văn Hùng",
+    "Thị Lan",
+    "Văn Minh",
+    "Thị Nga",
+    "Sóc",
+    "Pha",
+    "Văn Páo",
+    "Thị Mai",
+]
 
 
 HARDSHIP_OFFSET = -1.2
@@ -54,40 +77,45 @@ def _members(rng, wealth, size, year):
         else:
             employment = "child" if child else ("retired" if age >= 60 else "inactive")
         disabled = rng.random() < 0.03
-        members.append({
-            "full_name": f"{rng.choice(SURNAMES)} {rng.choice(GIVEN)}",
-            "age": age,
-            "sex": "M" if (i == 0) == (rng.random() < 0.75) else "F",
-            "education": education,
-            "in_school": in_school,
-            "on_track": not _chance(rng, wealth, -2.0),
-            "health_insurance": not _chance(rng, wealth, -1.9),
-            "employment": employment,
-            "able_to_work": not disabled,
-            "disabled": disabled,
-            "social_allowance": (age >= 80 or disabled) and rng.random() < 0.7,
-            "malnourished": age < 16 and _chance(rng, wealth, -2.2),
-            "sick_untreated": _chance(rng, wealth, -3.5),
-            "uses_phone": age >= 15 and not _chance(rng, wealth, -1.0),
-            "uses_internet": 12 <= age < 60 and not _chance(rng, wealth, 0.2),
-            "job_training_certificate": 16 <= age < 60 and rng.random() < 0.08 + 0.05 * max(wealth, 0),
-        })
+        members.append(
+            {
+                "full_name": f"{rng.choice(SURNAMES)} {rng.choice(GIVEN)}",
+                "age": age,
+                "sex": "M" if (i == 0) == (rng.random() < 0.75) else "F",
+                "education": education,
+                "in_school": in_school,
+                "on_track": not _chance(rng, wealth, -2.0),
+                "health_insurance": not _chance(rng, wealth, -1.9),
+                "employment": employment,
+                "able_to_work": not disabled,
+                "disabled": disabled,
+                "social_allowance": (age >= 80 or disabled) and rng.random() < 0.7,
+                "malnourished": age < 16 and _chance(rng, wealth, -2.2),
+                "sick_untreated": _chance(rng, wealth, -3.5),
+                "uses_phone": age >= 15 and not _chance(rng, wealth, -1.0),
+                "uses_internet": 12 <= age < 60 and not _chance(rng, wealth, 0.2),
+                "job_training_certificate": 16 <= age < 60 and rng.random() < 0.08 + 0.05 * max(wealth, 0),
+            }
+        )
     return members
 
 
 def _dwelling(rng, wealth, size):
-    house = rng.choices(["kien_co", "ban_kien_co", "thieu_kien_co", "don_so"],
-                        weights=[max(0.05, 0.3 + 0.2 * wealth), 0.45, max(0.02, 0.15 - 0.1 * wealth),
-                                 max(0.01, 0.07 - 0.06 * wealth)])[0]
+    house = rng.choices(
+        ["kien_co", "ban_kien_co", "thieu_kien_co", "don_so"],
+        weights=[max(0.05, 0.3 + 0.2 * wealth), 0.45, max(0.02, 0.15 - 0.1 * wealth), max(0.01, 0.07 - 0.06 * wealth)],
+    )[0]
     nondurable = {"kien_co": 0, "ban_kien_co": 1, "thieu_kien_co": 2, "don_so": 3}[house]
     return {
         "house_class": house,
         "nondurable_structures": nondurable,
         "floor_area_m2": round(size * max(4.0, rng.gauss(15 + 6 * wealth, 5)), 1),
         "water_source": rng.choice(["piped", "drilled_well", "protected_dug_well", "rainwater"])
-        if not _chance(rng, wealth, -1.3) else rng.choice(["unprotected_dug_well", "river_pond", "unprotected_spring"]),
+        if not _chance(rng, wealth, -1.3)
+        else rng.choice(["unprotected_dug_well", "river_pond", "unprotected_spring"]),
         "latrine": rng.choice(["septic", "semi_septic", "pour_flush"])
-        if not _chance(rng, wealth, -0.9) else rng.choice(["open_pit", "hanging", "none"]),
+        if not _chance(rng, wealth, -0.9)
+        else rng.choice(["open_pit", "hanging", "none"]),
         "has_tv": not _chance(rng, wealth, -1.8),
         "has_radio": rng.random() < 0.1,
         "has_computer": rng.random() < 0.05 + 0.1 * max(wealth, 0),
@@ -134,11 +162,20 @@ def next_year(household, members, seed, growth):
     shock = rng.random() < 0.08
     factor = (0.75 if shock else 1.0 + growth) * math.exp(rng.gauss(0, 0.08))
     wealth = household["_wealth"] + (-0.4 if shock else 0.15)
-    nxt = dict(household, survey_year=household["survey_year"] + 1,
-               income_per_capita=int(round(household["income_per_capita"] * factor, -3)), _wealth=wealth)
+    nxt = dict(
+        household,
+        survey_year=household["survey_year"] + 1,
+        income_per_capita=int(round(household["income_per_capita"] * factor, -3)),
+        _wealth=wealth,
+    )
     if rng.random() < 0.3:
-        nxt.update({k: v for k, v in _dwelling(rng, wealth, household["member_count"]).items()
-                    if k in ("water_source", "latrine", "has_tv", "has_smartphone")})
+        nxt.update(
+            {
+                k: v
+                for k, v in _dwelling(rng, wealth, household["member_count"]).items()
+                if k in ("water_source", "latrine", "has_tv", "has_smartphone")
+            }
+        )
     new_members = []
     for m in members:
         m = dict(m, age=min(120, m["age"] + 1))

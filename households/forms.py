@@ -12,16 +12,43 @@ from .labels import INDICATOR_NAMES, TRANSITION_NAMES
 from .models import Classification, Ethnicity, Household, Member, PovertyStandard
 from .standards.validate import MAX_AGE
 
-DWELLING_FIELDS = ["house_class", "nondurable_structures", "floor_area_m2", "water_source", "latrine",
-                   "has_tv", "has_radio", "has_computer", "has_smartphone", "loudspeaker_audible"]
-MEMBER_FIELDS = ("full_name", "age", "sex", "education", "employment", "in_school", "on_track", "health_insurance",
-                 "able_to_work", "disabled", "social_allowance", "malnourished", "sick_untreated", "uses_phone",
-                 "uses_internet", "job_training_certificate")
+DWELLING_FIELDS = [
+    "house_class",
+    "nondurable_structures",
+    "floor_area_m2",
+    "water_source",
+    "latrine",
+    "has_tv",
+    "has_radio",
+    "has_computer",
+    "has_smartphone",
+    "loudspeaker_audible",
+]
+MEMBER_FIELDS = (
+    "full_name",
+    "age",
+    "sex",
+    "education",
+    "employment",
+    "in_school",
+    "on_track",
+    "health_insurance",
+    "able_to_work",
+    "disabled",
+    "social_allowance",
+    "malnourished",
+    "sick_untreated",
+    "uses_phone",
+    "uses_internet",
+    "job_training_certificate",
+)
 
 
 # Households of units flagged so, or below one (the target scopes of the same names).
-UNIT_GROUPS = [("poor_districts", _("poor districts")),
-               ("difficult_communes", _("extremely difficult, coastal and island communes"))]
+UNIT_GROUPS = [
+    ("poor_districts", _("poor districts")),
+    ("difficult_communes", _("extremely difficult, coastal and island communes")),
+]
 
 
 class HouseholdFilterForm(forms.Form):
@@ -29,24 +56,36 @@ class HouseholdFilterForm(forms.Form):
 
     unit = forms.CharField(label=_("Area code"), required=False)
     year = forms.IntegerField(label=_("Survey year"), required=False, min_value=1900, max_value=2100)
-    classification = forms.ChoiceField(label=_("Classification"), required=False,
-                                       choices=[("", _("all"))] + Classification.choices)
-    deprivation = forms.ChoiceField(label=_("Deprived in"), required=False,
-                                    choices=[("", _("any"))] + list(INDICATOR_NAMES.items()))
+    classification = forms.ChoiceField(
+        label=_("Classification"), required=False, choices=[("", _("all"))] + Classification.choices
+    )
+    deprivation = forms.ChoiceField(
+        label=_("Deprived in"), required=False, choices=[("", _("any"))] + list(INDICATOR_NAMES.items())
+    )
     ethnicity = forms.ChoiceField(label=_("Ethnic group"), required=False, choices=[("", _("all"))] + Ethnicity.choices)
     ethnic_minority = forms.BooleanField(label=_("Ethnic-minority households"), required=False)
     unit_group = forms.ChoiceField(label=_("Areas"), required=False, choices=[("", _("all"))] + UNIT_GROUPS)
     area_type = forms.ChoiceField(label=_("Urban / rural"), required=False, choices=[("", _("all"))] + AreaType.choices)
-    transition = forms.ChoiceField(label=_("Movement since the year before"), required=False,
-                                   choices=[("", _("any"))] + list(TRANSITION_NAMES.items()))
+    transition = forms.ChoiceField(
+        label=_("Movement since the year before"),
+        required=False,
+        choices=[("", _("any"))] + list(TRANSITION_NAMES.items()),
+    )
     q = forms.CharField(label=_("Code or head's name"), required=False)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].widget = forms.Select(choices=[("", _("all my area"))] + [
-            (u.code, "— " * max(u.depth - 1, 0) + u.name)
-            for u in units_for_user(user).filter(level__in=["province", "district", "commune"]).order_by("path")
-        ]) if user is not None else forms.TextInput()
+        self.fields["unit"].widget = (
+            forms.Select(
+                choices=[("", _("all my area"))]
+                + [
+                    (u.code, "— " * max(u.depth - 1, 0) + u.name)
+                    for u in units_for_user(user).filter(level__in=["province", "district", "commune"]).order_by("path")
+                ]
+            )
+            if user is not None
+            else forms.TextInput()
+        )
 
 
 class LockedForm(forms.Form):
@@ -67,19 +106,29 @@ class _UnitField(forms.ModelChoiceField):
 
 class HouseholdForm(forms.ModelForm):
     income_per_capita = formfields.IntegerField(label=_("income per person per month (VND)"), min_value=0)
-    floor_area_m2 = formfields.DecimalField(label=_("floor area (m²)"), min_value=0, max_digits=7, decimal_places=1,
-                                            required=False)
+    floor_area_m2 = formfields.DecimalField(
+        label=_("floor area (m²)"), min_value=0, max_digits=7, decimal_places=1, required=False
+    )
 
     class Meta:
         model = Household
-        fields = ["unit", "survey_year", "code", "head_name", "ethnicity", "area_type", "income_per_capita",
-                  *DWELLING_FIELDS]
+        fields = [
+            "unit",
+            "survey_year",
+            "code",
+            "head_name",
+            "ethnicity",
+            "area_type",
+            "income_per_capita",
+            *DWELLING_FIELDS,
+        ]
         widgets = {"survey_year": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1900, "max": 2100})}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"] = _UnitField(
-            units_for_user(user).filter(level__in=["commune", "village"]).order_by("path"), label=_("area"))
+            units_for_user(user).filter(level__in=["commune", "village"]).order_by("path"), label=_("area")
+        )
         for name in ("house_class", "water_source", "latrine", "nondurable_structures"):
             self.fields[name].required = True
         self.fields["survey_year"].localize = False
@@ -87,16 +136,21 @@ class HouseholdForm(forms.ModelForm):
 
 
 class MemberForm(forms.ModelForm):
-    age = forms.IntegerField(label=_("age"), min_value=0, max_value=MAX_AGE,
-                             widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": MAX_AGE}))
+    age = forms.IntegerField(
+        label=_("age"),
+        min_value=0,
+        max_value=MAX_AGE,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": MAX_AGE}),
+    )
 
     class Meta:
         model = Member
         fields = list(MEMBER_FIELDS)  # a copy: the inline formset appends its foreign key to it
 
 
-MemberFormSet = inlineformset_factory(Household, Member, form=MemberForm, extra=0, min_num=1, validate_min=True,
-                                      can_delete=True, max_num=40)
+MemberFormSet = inlineformset_factory(
+    Household, Member, form=MemberForm, extra=0, min_num=1, validate_min=True, can_delete=True, max_num=40
+)
 
 
 def standard_or_latest(year) -> PovertyStandard | None:
@@ -105,8 +159,9 @@ def standard_or_latest(year) -> PovertyStandard | None:
     except (TypeError, ValueError):
         year = None
     standards = list(PovertyStandard.objects.order_by("first_year"))
-    return next((s for s in standards if year and s.first_year <= year <= s.last_year),
-                standards[-1] if standards else None)
+    return next(
+        (s for s in standards if year and s.first_year <= year <= s.last_year), standards[-1] if standards else None
+    )
 
 
 class AnswersForm(forms.ModelForm):
@@ -114,18 +169,28 @@ class AnswersForm(forms.ModelForm):
 
     income_per_capita = formfields.IntegerField(label=_("income per person per month (VND)"), min_value=0)
     member_count = formfields.IntegerField(label=_("members"), min_value=1, max_value=100)
-    deprivations = forms.MultipleChoiceField(label=_("Deprived indicators"), required=False,
-                                             widget=forms.CheckboxSelectMultiple)
+    deprivations = forms.MultipleChoiceField(
+        label=_("Deprived indicators"), required=False, widget=forms.CheckboxSelectMultiple
+    )
 
     class Meta:
         model = Household
-        fields = ["unit", "survey_year", "code", "head_name", "ethnicity", "area_type", "income_per_capita",
-                  "member_count"]
+        fields = [
+            "unit",
+            "survey_year",
+            "code",
+            "head_name",
+            "ethnicity",
+            "area_type",
+            "income_per_capita",
+            "member_count",
+        ]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"] = _UnitField(
-            units_for_user(user).filter(level__in=["commune", "village"]).order_by("path"), label=_("area"))
+            units_for_user(user).filter(level__in=["commune", "village"]).order_by("path"), label=_("area")
+        )
         self.fields["survey_year"].localize = False
         year = self.data.get("survey_year") or self.initial.get("survey_year") or self.instance.survey_year
         standard = standard_or_latest(year)

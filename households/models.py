@@ -55,14 +55,22 @@ class PovertyStandard(ConstraintsOnFields, models.Model):
     legal_basis = models.TextField(_("legal basis"), blank=True)
     first_year = models.PositiveSmallIntegerField(_("first survey year"))
     last_year = models.PositiveSmallIntegerField(_("last survey year"))
-    income_only_poor_line_rural = models.PositiveIntegerField(_("income-only poverty line, rural"), null=True, blank=True)
-    income_only_poor_line_urban = models.PositiveIntegerField(_("income-only poverty line, urban"), null=True, blank=True)
+    income_only_poor_line_rural = models.PositiveIntegerField(
+        _("income-only poverty line, rural"), null=True, blank=True
+    )
+    income_only_poor_line_urban = models.PositiveIntegerField(
+        _("income-only poverty line, urban"), null=True, blank=True
+    )
     deprivation_line_rural = models.PositiveIntegerField(_("poverty line, rural (VND/person/month)"))
     deprivation_line_urban = models.PositiveIntegerField(_("poverty line, urban (VND/person/month)"))
     middle_line_rural = models.PositiveIntegerField(_("middle living standard line, rural"), null=True, blank=True)
     middle_line_urban = models.PositiveIntegerField(_("middle living standard line, urban"), null=True, blank=True)
-    low_income_worker_line_rural = models.PositiveIntegerField(_("low-income worker line, rural"), null=True, blank=True)
-    low_income_worker_line_urban = models.PositiveIntegerField(_("low-income worker line, urban"), null=True, blank=True)
+    low_income_worker_line_rural = models.PositiveIntegerField(
+        _("low-income worker line, rural"), null=True, blank=True
+    )
+    low_income_worker_line_urban = models.PositiveIntegerField(
+        _("low-income worker line, urban"), null=True, blank=True
+    )
     min_deprivations = models.PositiveSmallIntegerField(_("deprivations that make a household poor"), default=3)
     indicator_rules = models.JSONField(_("indicators and their rules"))
     parameters = models.JSONField(_("indicator thresholds"), default=dict, blank=True)
@@ -73,20 +81,25 @@ class PovertyStandard(ConstraintsOnFields, models.Model):
         ordering = ["first_year"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(first_year__lte=models.F("last_year")), name="standard_years_ordered",
+                condition=Q(first_year__lte=models.F("last_year")),
+                name="standard_years_ordered",
                 violation_error_message=_("The first survey year must not come after the last."),
                 violation_error_code="last_year",
             ),
             models.CheckConstraint(
                 condition=Q(deprivation_line_rural__lte=models.F("middle_line_rural")) | Q(middle_line_rural=None),
                 name="standard_middle_above_poverty_rural",
-                violation_error_message=_("The middle living standard line (rural) must not be below the poverty line."),
+                violation_error_message=_(
+                    "The middle living standard line (rural) must not be below the poverty line."
+                ),
                 violation_error_code="middle_line_rural",
             ),
             models.CheckConstraint(
                 condition=Q(deprivation_line_urban__lte=models.F("middle_line_urban")) | Q(middle_line_urban=None),
                 name="standard_middle_above_poverty_urban",
-                violation_error_message=_("The middle living standard line (urban) must not be below the poverty line."),
+                violation_error_message=_(
+                    "The middle living standard line (urban) must not be below the poverty line."
+                ),
                 violation_error_code="middle_line_urban",
             ),
         ]
@@ -103,26 +116,30 @@ class PovertyStandard(ConstraintsOnFields, models.Model):
         if (get_language() or "vi").startswith("en"):
             for vi, en in (("Nghị định ", "Decree "), ("Quyết định ", "Decision "), ("Thông tư ", "Circular ")):
                 if name.startswith(vi):
-                    return en + name[len(vi):]
+                    return en + name[len(vi) :]
         return name
 
     def clean(self):
         errors = {}
         if self.first_year is not None and self.last_year is not None and self.first_year > self.last_year:
             errors["last_year"] = _("The last survey year (%(last)s) comes before the first (%(first)s).") % {
-                "last": self.last_year, "first": self.first_year}
+                "last": self.last_year,
+                "first": self.first_year,
+            }
         for area in ("rural", "urban"):
             line, middle = getattr(self, f"deprivation_line_{area}"), getattr(self, f"middle_line_{area}")
             if line is not None and middle is not None and middle < line:
-                errors[f"middle_line_{area}"] = _("The middle living standard line must not be below the poverty "
-                                                 "line (%(line)s).") % {"line": line}
+                errors[f"middle_line_{area}"] = _(
+                    "The middle living standard line must not be below the poverty line (%(line)s)."
+                ) % {"line": line}
         from .standards.indicators import RULES
 
         if not isinstance(self.indicator_rules, dict) or any(
             not isinstance(rule, str) or rule not in RULES for rule in self.indicator_rules.values()
         ):
             errors["indicator_rules"] = _("Give an object mapping each indicator to one of the rules: %(rules)s.") % {
-                "rules": ", ".join(sorted(RULES))}
+                "rules": ", ".join(sorted(RULES))
+            }
         problems = parameter_errors(self.parameters)
         if problems:
             errors["parameters"] = problems
@@ -159,15 +176,23 @@ class Household(ConstraintsOnFields, models.Model):
     head_name = models.CharField(_("head of household"), max_length=200, blank=True)
     ethnicity = models.CharField(_("ethnic group"), max_length=10, choices=Ethnicity.choices, default=Ethnicity.KINH)
     area_type = models.CharField(_("urban / rural"), max_length=5, choices=AreaType.choices)
-    income_per_capita = models.PositiveIntegerField(_("income per person per month (VND)"),
-                                                    validators=_bounded("income_per_capita"))
+    income_per_capita = models.PositiveIntegerField(
+        _("income per person per month (VND)"), validators=_bounded("income_per_capita")
+    )
     member_count = models.PositiveSmallIntegerField(_("members"), validators=_bounded("member_count"))
     # Dwelling; empty when the record came from a roster that gives indicator answers only.
     house_class = models.CharField(_("house class"), max_length=15, choices=HouseClass.choices, blank=True)
-    nondurable_structures = models.PositiveSmallIntegerField(_("non-durable main structures"), null=True, blank=True,
-                                                             validators=_bounded("nondurable_structures"))
-    floor_area_m2 = models.DecimalField(_("floor area (m²)"), max_digits=7, decimal_places=1, null=True, blank=True,
-                                        validators=_bounded("floor_area_m2"))
+    nondurable_structures = models.PositiveSmallIntegerField(
+        _("non-durable main structures"), null=True, blank=True, validators=_bounded("nondurable_structures")
+    )
+    floor_area_m2 = models.DecimalField(
+        _("floor area (m²)"),
+        max_digits=7,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=_bounded("floor_area_m2"),
+    )
     water_source = models.CharField(_("water source"), max_length=25, choices=WaterSource.choices, blank=True)
     latrine = models.CharField(_("latrine"), max_length=15, choices=Latrine.choices, blank=True)
     has_tv = models.BooleanField(_("TV"), default=False)
@@ -177,27 +202,34 @@ class Household(ConstraintsOnFields, models.Model):
     loudspeaker_audible = models.BooleanField(_("hears the village loudspeaker"), default=False)
     reported_deprivations = models.JSONField(_("deprivations as the roster reports them"), null=True, blank=True)
     # Derived by households.services from the standard in force for survey_year.
-    standard = models.ForeignKey(
-        PovertyStandard, models.PROTECT, null=True, verbose_name=_("standard"), editable=False
+    standard = models.ForeignKey(PovertyStandard, models.PROTECT, null=True, verbose_name=_("standard"), editable=False)
+    classification = models.CharField(
+        _("classification"), max_length=10, choices=Classification.choices, editable=False
     )
-    classification = models.CharField(_("classification"), max_length=10, choices=Classification.choices, editable=False)
     deprivations = models.JSONField(_("deprived indicators"), default=list, editable=False)
     deprivation_count = models.PositiveSmallIntegerField(_("number of deprivations"), default=0, editable=False)
     low_income_worker = models.BooleanField(_("low-income worker household"), null=True, editable=False)
     classification_rule = models.CharField(_("rule applied"), max_length=200, editable=False)
     # Derived from the deprivations and members for the indicators (households.standards.facts).
     deprivation_mask = models.PositiveIntegerField(_("deprivations as bits"), default=0, editable=False)
-    insured_members = models.PositiveSmallIntegerField(_("members with a health-insurance card"), null=True, editable=False)
+    insured_members = models.PositiveSmallIntegerField(
+        _("members with a health-insurance card"), null=True, editable=False
+    )
     working_age_members = models.PositiveSmallIntegerField(_("working-age members"), null=True, editable=False)
     trained_workers = models.PositiveSmallIntegerField(_("trained working-age members"), null=True, editable=False)
-    vocational_workers = models.PositiveSmallIntegerField(_("vocationally trained working-age members"), null=True, editable=False)
+    vocational_workers = models.PositiveSmallIntegerField(
+        _("vocationally trained working-age members"), null=True, editable=False
+    )
     has_steady_worker = models.BooleanField(_("has a working-age member in steady work"), null=True, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # What the roster import last wrote this household from (households.roster): a re-import whose cells give the
     # same fingerprint has nothing to change. Any other save, of the household or of a member, clears it.
     roster_fingerprint = models.CharField(max_length=32, blank=True, default="", db_default="", editable=False)
-    history = HistoricalRecords(verbose_name=_("household history"), excluded_fields=["roster_fingerprint"],
-                                no_db_index=["unit", "standard", "survey_year"])  # history is read by household
+    history = HistoricalRecords(
+        verbose_name=_("household history"),
+        excluded_fields=["roster_fingerprint"],
+        no_db_index=["unit", "standard", "survey_year"],
+    )  # history is read by household
 
     class Meta:
         verbose_name = _("household")
@@ -205,47 +237,56 @@ class Household(ConstraintsOnFields, models.Model):
         ordering = ["survey_year", "code"]
         constraints = [
             models.UniqueConstraint(
-                fields=["survey_year", "code"], name="household_code_unique_per_year",
+                fields=["survey_year", "code"],
+                name="household_code_unique_per_year",
                 violation_error_message=_("A household with this code is already recorded for this survey year."),
                 violation_error_code="code",
             ),
             models.CheckConstraint(
-                condition=Q(member_count__gte=1), name="household_has_members",
+                condition=Q(member_count__gte=1),
+                name="household_has_members",
                 violation_error_message=_("A household has at least one member."),
                 violation_error_code="member_count",
             ),
             models.CheckConstraint(
-                condition=Q(member_count__lte=BOUNDS["member_count"][1]), name="household_members_at_most_max",
+                condition=Q(member_count__lte=BOUNDS["member_count"][1]),
+                name="household_members_at_most_max",
                 violation_error_message=_("A household has at most 100 members."),
                 violation_error_code="member_count",
             ),
             models.CheckConstraint(
-                condition=Q(income_per_capita__lte=BOUNDS["income_per_capita"][1]), name="household_income_at_most_max",
+                condition=Q(income_per_capita__lte=BOUNDS["income_per_capita"][1]),
+                name="household_income_at_most_max",
                 violation_error_message=_("The income per person is absurdly large."),
                 violation_error_code="income_per_capita",
             ),
             models.CheckConstraint(
-                condition=_within("survey_year"), name="household_survey_year_range",
+                condition=_within("survey_year"),
+                name="household_survey_year_range",
                 violation_error_message=_("The survey year must lie between 1900 and 2100."),
                 violation_error_code="survey_year",
             ),
             models.CheckConstraint(
-                condition=Q(nondurable_structures__lte=3), name="household_structures_max_3",
+                condition=Q(nondurable_structures__lte=3),
+                name="household_structures_max_3",
                 violation_error_message=_("At most 3 main structures (walls, columns, roof) can be non-durable."),
                 violation_error_code="nondurable_structures",
             ),
             models.CheckConstraint(
-                condition=Q(floor_area_m2__gte=0), name="household_floor_area_not_negative",
+                condition=Q(floor_area_m2__gte=0),
+                name="household_floor_area_not_negative",
                 violation_error_message=_("The floor area cannot be negative."),
                 violation_error_code="floor_area_m2",
             ),
             models.CheckConstraint(
-                condition=Q(floor_area_m2__lte=BOUNDS["floor_area_m2"][1]), name="household_floor_area_at_most_max",
+                condition=Q(floor_area_m2__lte=BOUNDS["floor_area_m2"][1]),
+                name="household_floor_area_at_most_max",
                 violation_error_message=_("The floor area is absurdly large."),
                 violation_error_code="floor_area_m2",
             ),
             models.CheckConstraint(
-                condition=Q(deprivation_count__lte=20), name="household_deprivation_count_sane",
+                condition=Q(deprivation_count__lte=20),
+                name="household_deprivation_count_sane",
                 violation_error_message=_("Too many deprivations."),
                 violation_error_code="deprivation_count",
             ),
@@ -292,7 +333,8 @@ class Member(ConstraintsOnFields, models.Model):
         verbose_name_plural = _("members")
         constraints = [
             models.CheckConstraint(
-                condition=Q(age__lte=120), name="member_age_at_most_120",
+                condition=Q(age__lte=120),
+                name="member_age_at_most_120",
                 violation_error_message=_("An age is at most 120 years."),
                 violation_error_code="age",
             ),
@@ -347,10 +389,14 @@ class RosterImport(ConstraintsOnFields, models.Model):
         verbose_name = _("roster import")
         verbose_name_plural = _("roster imports")
         ordering = ["-created_at"]
-        constraints = [models.CheckConstraint(
-            condition=Q(progress__lte=100), name="roster_import_progress_max_100",
-            violation_error_message=_("The progress cannot exceed 100 percent."), violation_error_code="progress",
-        )]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__lte=100),
+                name="roster_import_progress_max_100",
+                violation_error_message=_("The progress cannot exceed 100 percent."),
+                violation_error_code="progress",
+            )
+        ]
 
     def __str__(self):
         return f"#{self.pk} {self.original_name}"

@@ -35,8 +35,9 @@ def alkire_foster(unit: Unit, year: int, by: str | None = None):
     dimensions = DIMENSIONS.get(standard.code)
     k = standard.min_deprivations / len(standard.indicators)
     if by is None:
-        return measures((set(d) for d in households.values_list("deprivations", flat=True)),
-                        standard.indicators, dimensions, k)
+        return measures(
+            (set(d) for d in households.values_list("deprivations", flat=True)), standard.indicators, dimensions, k
+        )
     if by == "ethnicity":
         rows = ((e, set(d)) for e, d in households.values_list("ethnicity", "deprivations"))
     elif by == "area":
@@ -53,7 +54,8 @@ def transition_counts(unit: Unit, year: int, by_area: bool = True) -> dict:
     history = defaultdict(dict)
     where = {}
     rows = Household.objects.filter(unit__path__startswith=unit.path, survey_year__lte=year).values_list(
-        "code", "survey_year", "classification", "unit__path")
+        "code", "survey_year", "classification", "unit__path"
+    )
     for code, survey_year, classification, path in rows:
         history[code][survey_year] = classification
         if survey_year == year:
@@ -77,8 +79,11 @@ def filter_by_movement(households, movement: str):
         return Exists(previous.filter(classification=classification))
 
     def earlier(classification):
-        return Exists(Household.objects.filter(code=OuterRef("code"), survey_year__lt=OuterRef("survey_year") - 1,
-                                               classification=classification))
+        return Exists(
+            Household.objects.filter(
+                code=OuterRef("code"), survey_year__lt=OuterRef("survey_year") - 1, classification=classification
+            )
+        )
 
     out_of_both = Exists(previous) & ~was(t.POOR) & ~was(t.NEAR_POOR)
     poor, near = Q(classification=t.POOR), Q(classification=t.NEAR_POOR)
@@ -100,6 +105,7 @@ def filter_by_movement(households, movement: str):
 
 # --- Pages and API: every read of household records goes through the user's area --------------------
 
+
 def households_for_user(user):
     return filter_by_user_area(Household.objects.select_related("unit"), user)
 
@@ -108,12 +114,26 @@ def get_household_for_user(user, pk) -> Household:
     return get_object_or_404(households_for_user(user), pk=pk)
 
 
-UNIT_GROUP_FLAGS = {"poor_districts": Q(poor_district=True),
-                    "difficult_communes": Q(extremely_difficult=True) | Q(coastal_or_island=True)}
+UNIT_GROUP_FLAGS = {
+    "poor_districts": Q(poor_district=True),
+    "difficult_communes": Q(extremely_difficult=True) | Q(coastal_or_island=True),
+}
 
 
-def household_list(user, *, unit: str = "", year=None, classification="", deprivation="", ethnicity="",
-                   ethnic_minority=False, unit_group="", area_type="", transition="", q=""):
+def household_list(
+    user,
+    *,
+    unit: str = "",
+    year=None,
+    classification="",
+    deprivation="",
+    ethnicity="",
+    ethnic_minority=False,
+    unit_group="",
+    area_type="",
+    transition="",
+    q="",
+):
     """The household list's filters (the URL contract of /households/), within the user's area."""
     households = households_for_user(user)
     if unit:
@@ -125,8 +145,9 @@ def household_list(user, *, unit: str = "", year=None, classification="", depriv
         households = households.filter(classification=classification)
     if deprivation:
         bit = DEPRIVATION_BITS.get(deprivation)
-        households = (households.alias(_dep=F("deprivation_mask").bitand(bit)).filter(_dep__gt=0)
-                      if bit else households.none())
+        households = (
+            households.alias(_dep=F("deprivation_mask").bitand(bit)).filter(_dep__gt=0) if bit else households.none()
+        )
     if ethnicity:
         households = households.filter(ethnicity=ethnicity)
     if ethnic_minority:
@@ -168,13 +189,26 @@ def _display(field, value):
 
 def _changes(new, old, model, skip=()) -> list[dict]:
     delta = new.diff_against(old, excluded_fields=["updated_at", *skip])
-    return [{"field": str(model._meta.get_field(c.field).verbose_name),
-             "old": _display(model._meta.get_field(c.field), c.old),
-             "new": _display(model._meta.get_field(c.field), c.new)} for c in delta.changes]
+    return [
+        {
+            "field": str(model._meta.get_field(c.field).verbose_name),
+            "old": _display(model._meta.get_field(c.field), c.old),
+            "new": _display(model._meta.get_field(c.field), c.new),
+        }
+        for c in delta.changes
+    ]
 
 
-HIDDEN_HISTORY_FIELDS = ["deprivation_mask", "standard", "insured_members", "working_age_members",
-                         "trained_workers", "vocational_workers", "has_steady_worker", "deprivation_count"]
+HIDDEN_HISTORY_FIELDS = [
+    "deprivation_mask",
+    "standard",
+    "insured_members",
+    "working_age_members",
+    "trained_workers",
+    "vocational_workers",
+    "has_steady_worker",
+    "deprivation_count",
+]
 
 
 def _who(user) -> str:
@@ -186,21 +220,31 @@ def change_history(household: Household, limit: int = 50) -> list[dict]:
     entries = []
     records = list(household.history.select_related("history_user").order_by("history_date", "history_id"))
     for before, after in zip([None, *records], records):
-        entries.append({
-            "when": after.history_date, "who": _who(after.history_user), "type": after.history_type,
-            "subject": _("household record"), "reason": after.history_change_reason or "",
-            "changes": _changes(after, before, Household, HIDDEN_HISTORY_FIELDS) if before else [],
-        })
+        entries.append(
+            {
+                "when": after.history_date,
+                "who": _who(after.history_user),
+                "type": after.history_type,
+                "subject": _("household record"),
+                "reason": after.history_change_reason or "",
+                "changes": _changes(after, before, Household, HIDDEN_HISTORY_FIELDS) if before else [],
+            }
+        )
     members = Member.history.filter(household_id=household.pk).select_related("history_user")
     last = {}
     for record in members.order_by("history_date", "history_id"):
         before = last.get(record.id)
         name = record.full_name or _("member #%(id)s") % {"id": record.id}
-        entries.append({
-            "when": record.history_date, "who": _who(record.history_user), "type": record.history_type,
-            "subject": name, "reason": record.history_change_reason or "",
-            "changes": _changes(record, before, Member) if before and record.history_type == "~" else [],
-        })
+        entries.append(
+            {
+                "when": record.history_date,
+                "who": _who(record.history_user),
+                "type": record.history_type,
+                "subject": name,
+                "reason": record.history_change_reason or "",
+                "changes": _changes(record, before, Member) if before and record.history_type == "~" else [],
+            }
+        )
         last[record.id] = record
     entries.sort(key=lambda e: e["when"], reverse=True)
     return entries[:limit]

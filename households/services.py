@@ -21,8 +21,16 @@ from .standards.facts import MemberFacts, deprivation_mask, member_facts
 
 _MEMBER_FIELDS = [f for f in MemberRecord.__dataclass_fields__]
 MEMBER_FACT_FIELDS = list(MemberFacts.__dataclass_fields__)
-DERIVED_FIELDS = ["standard", "classification", "deprivations", "deprivation_count", "low_income_worker",
-                  "classification_rule", "deprivation_mask", *MEMBER_FACT_FIELDS]
+DERIVED_FIELDS = [
+    "standard",
+    "classification",
+    "deprivations",
+    "deprivation_count",
+    "low_income_worker",
+    "classification_rule",
+    "deprivation_mask",
+    *MEMBER_FACT_FIELDS,
+]
 
 
 def standard_for_year(year: int, standards=None) -> PovertyStandard:
@@ -54,8 +62,12 @@ def household_record(household: Household, members) -> HouseholdRecord:
         income_per_capita=household.income_per_capita,
         reference_year=household.survey_year,
         member_count=household.member_count,
-        members=tuple(m if isinstance(m, MemberRecord) else MemberRecord(**{f: getattr(m, f) for f in _MEMBER_FIELDS})
-                      for m in members) if has_detail else None,
+        members=tuple(
+            m if isinstance(m, MemberRecord) else MemberRecord(**{f: getattr(m, f) for f in _MEMBER_FIELDS})
+            for m in members
+        )
+        if has_detail
+        else None,
         dwelling=dwelling,
         answers=frozenset(answers) if answers is not None else None,
     )
@@ -73,8 +85,8 @@ def household_problems(household: Household, members, standard: PovertyStandard 
         ) % {"code": code, "count": household.member_count, "listed": len(members)}
     if answers is not None and (not isinstance(answers, list) or any(not isinstance(a, str) for a in answers)):
         problems["reported_deprivations"] = _(
-            "Household %(code)s: the roster answers must be a list of indicator names, such as [\"water\", "
-            "\"latrine\"].") % {"code": code}
+            'Household %(code)s: the roster answers must be a list of indicator names, such as ["water", "latrine"].'
+        ) % {"code": code}
     elif answers is not None and standard is not None:
         unknown = set(answers) - set(standard.indicator_rules)
         if unknown:
@@ -83,11 +95,13 @@ def household_problems(household: Household, members, standard: PovertyStandard 
             ) % {"code": code, "standard": standard.code, "names": ", ".join(sorted(unknown))}
     if not members and answers is None:
         problems["reported_deprivations"] = _(
-            "Household %(code)s: give either its members and dwelling, or its deprivations.") % {"code": code}
+            "Household %(code)s: give either its members and dwelling, or its deprivations."
+        ) % {"code": code}
     elif members and answers is None and not household.house_class:
         problems["house_class"] = _(
             "Household %(code)s: with members listed, give the dwelling too (house class, floor area, water, "
-            "latrine), or the roster answers.") % {"code": code}
+            "latrine), or the roster answers."
+        ) % {"code": code}
     return problems
 
 
@@ -155,10 +169,13 @@ class EditConflict(Exception):
         self.who, self.when = who, when
         name = (who.get_full_name() or who.username) if who else _("another user")
         stamp = timezone.localtime(when).strftime("%H:%M:%S %d/%m/%Y") if when else ""
-        super().__init__(_(
-            "%(who)s saved this record at %(when)s, after you opened it. Your changes were not saved: "
-            "reload the page to see theirs, then make your changes again."
-        ) % {"who": name, "when": stamp})
+        super().__init__(
+            _(
+                "%(who)s saved this record at %(when)s, after you opened it. Your changes were not saved: "
+                "reload the page to see theirs, then make your changes again."
+            )
+            % {"who": name, "when": stamp}
+        )
 
 
 def version_of(household: Household) -> str:
@@ -176,8 +193,9 @@ def _check_version(household: Household, expected_version: str | None) -> None:
 
 
 @transaction.atomic
-def household_save(household: Household, members: list[Member] | None = None,
-                   expected_version: str | None = None) -> Household:
+def household_save(
+    household: Household, members: list[Member] | None = None, expected_version: str | None = None
+) -> Household:
     """Validate, classify and store a household with its members. Members with the id of one of the
     household's members update it (so its history shows the fields that changed); the others are added,
     and members not given are removed. With `expected_version` (version_of when the editor loaded the
@@ -190,8 +208,11 @@ def household_save(household: Household, members: list[Member] | None = None,
     if members and not household.member_count:
         household.member_count = len(members)
     standard = standard_for_year(household.survey_year)
-    before = Household.objects.filter(pk=household.pk).values_list("unit_id", "survey_year").first() \
-        if household.pk else None
+    before = (
+        Household.objects.filter(pk=household.pk).values_list("unit_id", "survey_year").first()
+        if household.pk
+        else None
+    )
     apply_classification(household, members, standard)
     household.full_clean()
     for member in members:
@@ -214,20 +235,47 @@ def household_save(household: Household, members: list[Member] | None = None,
 
 
 # The stored inputs of the engine: what household_record reads from a household.
-_INPUT_FIELDS = ["id", "unit_id", "code", "area_type", "income_per_capita", "survey_year", "member_count",
-                 "house_class", "nondurable_structures", "floor_area_m2", "water_source", "latrine", "has_tv",
-                 "has_radio", "has_computer", "has_smartphone", "loudspeaker_audible", "reported_deprivations"]
+_INPUT_FIELDS = [
+    "id",
+    "unit_id",
+    "code",
+    "area_type",
+    "income_per_capita",
+    "survey_year",
+    "member_count",
+    "house_class",
+    "nondurable_structures",
+    "floor_area_m2",
+    "water_source",
+    "latrine",
+    "has_tv",
+    "has_radio",
+    "has_computer",
+    "has_smartphone",
+    "loudspeaker_audible",
+    "reported_deprivations",
+]
 _STORED_FIELDS = [f"{name}_id" if name == "standard" else name for name in DERIVED_FIELDS]
 _JSON_FIELDS = ("reported_deprivations", "deprivations")
 RECLASSIFY_FORK_FROM = 20_000  # households: below this a second process costs more than it saves
 CHILD_SHARE = 0.6  # of the households, for the forked child: this process also reads the rest meanwhile
 # The fields of a standard that decide only where an income falls: after an edit of these alone every household
 # keeps its deprivations and member facts, and re-classifying it needs neither its members nor the rules.
-INCOME_STEP_FIELDS = frozenset({
-    "income_only_poor_line_rural", "income_only_poor_line_urban", "deprivation_line_rural", "deprivation_line_urban",
-    "middle_line_rural", "middle_line_urban", "low_income_worker_line_rural", "low_income_worker_line_urban",
-    "min_deprivations", "name", "legal_basis",
-})
+INCOME_STEP_FIELDS = frozenset(
+    {
+        "income_only_poor_line_rural",
+        "income_only_poor_line_urban",
+        "deprivation_line_rural",
+        "deprivation_line_urban",
+        "middle_line_rural",
+        "middle_line_urban",
+        "low_income_worker_line_rural",
+        "low_income_worker_line_urban",
+        "min_deprivations",
+        "name",
+        "legal_basis",
+    }
+)
 
 
 _READ_FIELDS = [*_INPUT_FIELDS, *_STORED_FIELDS]
@@ -245,8 +293,10 @@ def _governed_batches(governed, batch_size: int, with_members: bool = True):
     if bounds["first"] is None:
         return
     member_columns = ", ".join(Member._meta.get_field(name).column for name in _MEMBER_FIELDS)
-    members_sql = (f"SELECT household_id, {member_columns} FROM {Member._meta.db_table} "
-                   "WHERE household_id BETWEEN %s AND %s ORDER BY household_id, id")
+    members_sql = (
+        f"SELECT household_id, {member_columns} FROM {Member._meta.db_table} "
+        "WHERE household_id BETWEEN %s AND %s ORDER BY household_id, id"
+    )
     with connection.cursor() as cursor:
         for low in range(bounds["first"], bounds["last"] + 1, batch_size):
             high = low + batch_size - 1
@@ -291,11 +341,15 @@ def _moved_rows(batches, standard: PovertyStandard, engine, income_step_only: bo
         households, members = _records(*batch, known)
         for values in households:
             if income_step_only:
-                result = classify_deprived(values["code"], values["area_type"], values["income_per_capita"],
-                                           values["deprivations"], engine)
-                derived = {**values, "classification": result.classification,
-                           "low_income_worker": result.low_income_worker_household,
-                           "classification_rule": result.rule[:200]}
+                result = classify_deprived(
+                    values["code"], values["area_type"], values["income_per_capita"], values["deprivations"], engine
+                )
+                derived = {
+                    **values,
+                    "classification": result.classification,
+                    "low_income_worker": result.low_income_worker_household,
+                    "classification_rule": result.rule[:200],
+                }
             else:
                 derived = SimpleNamespace(**values)
                 apply_classification(derived, members.get(values["id"], []), standard, engine)
@@ -317,23 +371,38 @@ def _write_moved(cursor, rows: list[tuple]) -> None:
     table = Household._meta.db_table
     if connection.vendor != "postgresql":
         assignments = ", ".join(f"{column} = %s" for column in columns)
-        cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s",
-                           [(*(f.get_db_prep_save(v, connection) for f, v in zip(fields, row[1:-2])), row[0])
-                            for row in rows])
+        cursor.executemany(
+            f"UPDATE {table} SET {assignments} WHERE id = %s",
+            [(*(f.get_db_prep_save(v, connection) for f, v in zip(fields, row[1:-2])), row[0]) for row in rows],
+        )
         return
     cursor.execute("DROP TABLE IF EXISTS reclassified")  # a second run in the same transaction
-    cursor.execute(f"CREATE TEMPORARY TABLE reclassified (id bigint PRIMARY KEY, "
-                   f"{', '.join(f'{f.column} {f.db_type(connection)}' for f in fields)}) ON COMMIT DROP")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE reclassified (id bigint PRIMARY KEY, "
+        f"{', '.join(f'{f.column} {f.db_type(connection)}' for f in fields)}) ON COMMIT DROP"
+    )
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for row in rows:
-        writer.writerow([r"\N" if v is None else json.dumps(v) if isinstance(v, list) else
-                         ("t" if v else "f") if isinstance(v, bool) else v for v in row[:-2]])
+        writer.writerow(
+            [
+                r"\N"
+                if v is None
+                else json.dumps(v)
+                if isinstance(v, list)
+                else ("t" if v else "f")
+                if isinstance(v, bool)
+                else v
+                for v in row[:-2]
+            ]
+        )
     buffer.seek(0)
     cursor.cursor.copy_expert(
-        f"COPY reclassified (id, {', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
-    cursor.execute(f"UPDATE {table} h SET {', '.join(f'{c} = s.{c}' for c in columns)} "
-                   "FROM reclassified s WHERE h.id = s.id")
+        f"COPY reclassified (id, {', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer
+    )
+    cursor.execute(
+        f"UPDATE {table} h SET {', '.join(f'{c} = s.{c}' for c in columns)} FROM reclassified s WHERE h.id = s.id"
+    )
 
 
 @transaction.atomic
@@ -354,8 +423,11 @@ def reclassify_standard(standard_id: int, batch_size: int = 5000, edited_fields=
     governed = Household.objects.filter(
         survey_year__gte=standard.first_year, survey_year__lte=standard.last_year
     ).exclude(locked_households_filter(standard.first_year, standard.last_year))
-    income_step_only = edited_fields is not None and set(edited_fields) <= INCOME_STEP_FIELDS \
-        and not governed.exclude(standard=standard).exists()  # all classified by this standard already
+    income_step_only = (
+        edited_fields is not None
+        and set(edited_fields) <= INCOME_STEP_FIELDS
+        and not governed.exclude(standard=standard).exists()
+    )  # all classified by this standard already
     batches = _governed_batches(governed, batch_size, with_members=not income_step_only)
     total = governed.count()
     first_part, read = [], 0

@@ -51,36 +51,54 @@ def household_list(request):
     page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "households/household_list.html", {
-        "filters": filters, "page": page, "total": page.paginator.count, "query": query.urlencode(),
-        "counts": [(value, label, counts.get(value, 0)) for value, label in Household._meta.get_field(
-            "classification").choices],
-        "can_enter": can_enter_data(request.user),
-    })
+    return render(
+        request,
+        "households/household_list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "total": page.paginator.count,
+            "query": query.urlencode(),
+            "counts": [
+                (value, label, counts.get(value, 0))
+                for value, label in Household._meta.get_field("classification").choices
+            ],
+            "can_enter": can_enter_data(request.user),
+        },
+    )
 
 
 @login_required
 def household_detail(request, pk):
     household = selectors.get_household_for_user(request.user, pk)
     years = selectors.household_years(request.user, household)
-    return render(request, "households/household_detail.html", {
-        "household": household,
-        "members": household.members.order_by("id"),
-        "deprivations": [(code, indicator_name(code)) for code in household.deprivations],
-        "years": [{**y, "label": _transition_label(y["transition"])} for y in years],
-        "history": selectors.change_history(household),
-        "can_enter": can_enter_data(request.user),
-        "has_detail": household.members.exists() and bool(household.house_class),
-        "lock_notice": _household_lock(household),
-    })
+    return render(
+        request,
+        "households/household_detail.html",
+        {
+            "household": household,
+            "members": household.members.order_by("id"),
+            "deprivations": [(code, indicator_name(code)) for code in household.deprivations],
+            "years": [{**y, "label": _transition_label(y["transition"])} for y in years],
+            "history": selectors.change_history(household),
+            "can_enter": can_enter_data(request.user),
+            "has_detail": household.members.exists() and bool(household.house_class),
+            "lock_notice": _household_lock(household),
+        },
+    )
 
 
 TRANSITION_LABELS = {
-    "stayed_poor": TRANSITION_NAMES["still_poor"], "escaped_to_near_poor": gettext_lazy("escaped poverty, now near-poor"),
-    "escaped_to_not_poor": TRANSITION_NAMES["escaped"], "newly_poor": TRANSITION_NAMES["newly_poor"],
-    "near_poor_to_poor": gettext_lazy("from near-poor into poverty"), "re_poor": TRANSITION_NAMES["re_poor"],
-    "stayed_near_poor": gettext_lazy("still near-poor"), "newly_near_poor": gettext_lazy("newly near-poor"),
-    "escaped_near_poor": gettext_lazy("no longer near-poor"), "stayed_not_poor": gettext_lazy("not poor both years"),
+    "stayed_poor": TRANSITION_NAMES["still_poor"],
+    "escaped_to_near_poor": gettext_lazy("escaped poverty, now near-poor"),
+    "escaped_to_not_poor": TRANSITION_NAMES["escaped"],
+    "newly_poor": TRANSITION_NAMES["newly_poor"],
+    "near_poor_to_poor": gettext_lazy("from near-poor into poverty"),
+    "re_poor": TRANSITION_NAMES["re_poor"],
+    "stayed_near_poor": gettext_lazy("still near-poor"),
+    "newly_near_poor": gettext_lazy("newly near-poor"),
+    "escaped_near_poor": gettext_lazy("no longer near-poor"),
+    "stayed_not_poor": gettext_lazy("not poor both years"),
     "new_household": gettext_lazy("first record"),
 }
 
@@ -109,15 +127,16 @@ def _remember(request, token, pk):
 
 
 def _copy_initial(request):
-    """"Copy from last year": this year's record starts from the same household's last record."""
+    """ "Copy from last year": this year's record starts from the same household's last record."""
     source = request.GET.get("copy")
     if not source:
         return {}, []
     old = selectors.get_household_for_user(request.user, source)
     initial = {f: getattr(old, f) for f in HouseholdForm._meta.fields if f != "unit"}
     initial.update(unit=old.unit_id, survey_year=old.survey_year + 1)
-    members = [{f: getattr(m, f) for f in MEMBER_FIELDS} | {"age": min(m.age + 1, 120)}
-               for m in old.members.order_by("id")]
+    members = [
+        {f: getattr(m, f) for f in MEMBER_FIELDS} | {"age": min(m.age + 1, 120)} for m in old.members.order_by("id")
+    ]
     return initial, members
 
 
@@ -160,10 +179,19 @@ def household_edit(request, pk=None):
             form = HouseholdForm(instance=household, user=request.user, initial=initial)
             formset = MemberFormSet(instance=household, prefix="members", initial=member_rows)
             formset.extra = len(member_rows)
-    return render(request, "households/household_form.html", {
-        "household": household, "form": form, "formset": formset, "locked": locked,
-        "copied": bool(request.GET.get("copy")), "dwelling_fields": DWELLING_FIELDS, "lock_notice": locked_by,
-    })
+    return render(
+        request,
+        "households/household_form.html",
+        {
+            "household": household,
+            "form": form,
+            "formset": formset,
+            "locked": locked,
+            "copied": bool(request.GET.get("copy")),
+            "dwelling_fields": DWELLING_FIELDS,
+            "lock_notice": locked_by,
+        },
+    )
 
 
 @login_required
@@ -183,8 +211,11 @@ def household_answers(request, pk=None):
         saved = _save(request, form, lambda h: [], locked)
         if saved is not None:
             return saved
-    return render(request, "households/household_answers.html", {"household": household, "form": form,
-                                                                 "locked": locked, "lock_notice": locked_by})
+    return render(
+        request,
+        "households/household_answers.html",
+        {"household": household, "form": form, "locked": locked, "lock_notice": locked_by},
+    )
 
 
 def _save(request, form, members_of, locked):
@@ -203,15 +234,21 @@ def _save(request, form, members_of, locked):
         _add_service_errors(form, error)
         return None
     except IntegrityError:
-        existing = selectors.households_for_user(request.user).filter(
-            survey_year=household.survey_year, code=household.code).first()
+        existing = (
+            selectors.households_for_user(request.user)
+            .filter(survey_year=household.survey_year, code=household.code)
+            .first()
+        )
         if existing is None:
             raise
         messages.info(request, _("This household was already saved; it was not saved twice."))
         return redirect("households:detail", existing.pk)
     _remember(request, locked.cleaned_data.get("token"), household.pk)
-    messages.success(request, _("Household %(code)s saved: %(classification)s.") % {
-        "code": household.code, "classification": household.get_classification_display()})
+    messages.success(
+        request,
+        _("Household %(code)s saved: %(classification)s.")
+        % {"code": household.code, "classification": household.get_classification_display()},
+    )
     return redirect("households:detail", household.pk)
 
 
@@ -238,9 +275,13 @@ def classify_preview(request, pk=None):
         result = apply_classification(household, members, standard_for_year(household.survey_year))
     except ValidationError as error:
         return JsonResponse({"ok": False, "message": " ".join(error.messages)})
-    return JsonResponse({
-        "ok": True, "classification": result.classification, "label": household.get_classification_display(),
-        "standard": result.standard, "rule": rule_text(result.rule),
-        "deprivations": [{"code": c, "name": indicator_name(c)} for c in result.deprivations],
-    })
-
+    return JsonResponse(
+        {
+            "ok": True,
+            "classification": result.classification,
+            "label": household.get_classification_display(),
+            "standard": result.standard,
+            "rule": rule_text(result.rule),
+            "deprivations": [{"code": c, "name": indicator_name(c)} for c in result.deprivations],
+        }
+    )

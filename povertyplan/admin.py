@@ -97,13 +97,17 @@ class ExportForm(SelectableFieldsExportForm):
 
 
 # Django stores a permission's name once, in English ("Can add household"): the label is made in the user's language.
-PERMISSION_ACTIONS = {"add": _("Can add %(model)s"), "change": _("Can change %(model)s"),
-                      "delete": _("Can delete %(model)s"), "view": _("Can view %(model)s")}
+PERMISSION_ACTIONS = {
+    "add": _("Can add %(model)s"),
+    "change": _("Can change %(model)s"),
+    "delete": _("Can delete %(model)s"),
+    "view": _("Can view %(model)s"),
+}
 HIDDEN_APPS = ["django_celery_beat"]  # hidden from the admin (hide_celery_beat): its permissions mean nothing
 
 
 def permission_label(permission) -> str:
-    """"Hộ gia đình và chuẩn nghèo | hộ gia đình | Có thể thêm hộ gia đình"."""
+    """ "Hộ gia đình và chuẩn nghèo | hộ gia đình | Có thể thêm hộ gia đình"."""
     content_type = permission.content_type
     model = content_type.model_class()
     if model is None:
@@ -131,8 +135,12 @@ def hide_celery_beat():
     """Scheduling is configuration (settings.CELERY_BEAT_SCHEDULE): no English "Periodic tasks" in the admin."""
     from django_celery_beat import models as beat
 
-    for model in (beat.PeriodicTask, beat.IntervalSchedule, beat.CrontabSchedule, beat.SolarSchedule,
-                  beat.ClockedSchedule):
+    for model in (
+        beat.PeriodicTask,
+        beat.IntervalSchedule,
+        beat.CrontabSchedule,
+        beat.SolarSchedule,
+        beat.ClockedSchedule,
+    ):
         if admin.site.is_registered(model):
             admin.site.unregister(model)
-

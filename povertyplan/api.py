@@ -113,13 +113,20 @@ class ErrorAPI(NinjaAPI):
                 operation["responses"] = {str(code): answer for code, answer in operation["responses"].items()}
                 for code in codes:
                     name, description = ERROR_RESPONSES[code]
-                    answer = operation["responses"].setdefault(code, {
-                        "description": description,
-                        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}},
-                    })
+                    answer = operation["responses"].setdefault(
+                        code,
+                        {
+                            "description": description,
+                            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}},
+                        },
+                    )
                     if code == "401":
-                        answer["headers"] = {"WWW-Authenticate": {
-                            "description": "the authentication scheme", "schema": {"type": "string"}}}
+                        answer["headers"] = {
+                            "WWW-Authenticate": {
+                                "description": "the authentication scheme",
+                                "schema": {"type": "string"},
+                            }
+                        }
         return schema
 
 
@@ -127,8 +134,8 @@ api = ErrorAPI(
     title="PovertyPlan API",
     version="1",
     description="Kế hoạch giảm nghèo: kế hoạch, chỉ tiêu, đơn vị hành chính, phân loại hộ. Cần đăng nhập "
-                "(HTTP Basic hoặc phiên đăng nhập). Lỗi luôn trả JSON: 401, 404, 413 (quá giới hạn tải lên), "
-                "422 (trường sai và lý do).",
+    "(HTTP Basic hoặc phiên đăng nhập). Lỗi luôn trả JSON: 401, 404, 413 (quá giới hạn tải lên), "
+    "422 (trường sai và lý do).",
     auth=[BasicAuth(), LoggedInSession()],
     urls_namespace="api",
     # Swagger's assets come from the installed package ("ninja" in INSTALLED_APPS), never a CDN; docs need a login.
@@ -172,8 +179,11 @@ def _not_found(request, exc):
 @api.exception_handler(RequestDataTooBig)
 def _too_big(request, exc):
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024
-    return _error(request, 413, _("The request body is over the upload limit of %(limit)s MB.")
-                  % {"limit": f"{limit:g}".replace(".", ",")})
+    return _error(
+        request,
+        413,
+        _("The request body is over the upload limit of %(limit)s MB.") % {"limit": f"{limit:g}".replace(".", ",")},
+    )
 
 
 def _n(value) -> str:
@@ -200,8 +210,9 @@ def _invalid(request, exc):
     for error in exc.errors:
         location = [str(part) for part in error.get("loc", ())[1:] if part not in ("payload",)]
         message = _PYDANTIC_MESSAGES.get(error.get("type"))
-        errors.append({"field": ".".join(location),
-                       "message": message(error.get("ctx") or {}) if message else _("is not valid")})
+        errors.append(
+            {"field": ".".join(location), "message": message(error.get("ctx") or {}) if message else _("is not valid")}
+        )
     return _error(request, 422, _("Invalid request."), errors=errors)
 
 
@@ -266,9 +277,16 @@ class UnitOut(Schema):
 
 def _plan_out(plan) -> dict:
     return {
-        "id": plan.id, "province_code": plan.province.code, "province": plan.province.name, "title": plan.title,
-        "document_number": plan.document_number, "signed_on": plan.signed_on, "signer": plan.signer,
-        "year_start": plan.year_start, "year_end": plan.year_end, "standard": plan.standard.code,
+        "id": plan.id,
+        "province_code": plan.province.code,
+        "province": plan.province.name,
+        "title": plan.title,
+        "document_number": plan.document_number,
+        "signed_on": plan.signed_on,
+        "signer": plan.signer,
+        "year_start": plan.year_start,
+        "year_end": plan.year_end,
+        "standard": plan.standard.code,
         "target_count": plan.targets.count(),
     }
 
@@ -283,10 +301,26 @@ def list_targets(request, plan_id: int = Path(..., ge=1, le=MAX_ID)):
     plan = get_plan_for_user(request.user, plan_id)
     return [
         {
-            **{f: getattr(t, f) for f in ("id", "scope", "shape", "direction", "operator", "baseline_value",
-                                          "baseline_year", "value", "value_max", "value_unit", "share_operator",
-                                          "share_value", "source_sentence")},
-            "indicator_code": t.indicator.code, "indicator": t.indicator.name_vi,
+            **{
+                f: getattr(t, f)
+                for f in (
+                    "id",
+                    "scope",
+                    "shape",
+                    "direction",
+                    "operator",
+                    "baseline_value",
+                    "baseline_year",
+                    "value",
+                    "value_max",
+                    "value_unit",
+                    "share_operator",
+                    "share_value",
+                    "source_sentence",
+                )
+            },
+            "indicator_code": t.indicator.code,
+            "indicator": t.indicator.name_vi,
             "share_indicator_code": t.share_indicator.code if t.share_indicator else None,
         }
         for t in plan.targets.select_related("indicator", "share_indicator")
@@ -329,22 +363,33 @@ class ClassificationOut(Schema):
 
 CLASSIFY_BODY = {
     "description": f"One household, or a list of at most {MAX_HOUSEHOLDS_PER_REQUEST} households, in the JSON "
-                   "form of docs/domain/household-json.md.",
+    "form of docs/domain/household-json.md.",
     "required": True,
-    "content": {"application/json": {"schema": {"oneOf": [
-        {"type": "object"},
-        {"type": "array", "maxItems": MAX_HOUSEHOLDS_PER_REQUEST, "items": {}},
-    ]}}},
+    "content": {
+        "application/json": {
+            "schema": {
+                "oneOf": [
+                    {"type": "object"},
+                    {"type": "array", "maxItems": MAX_HOUSEHOLDS_PER_REQUEST, "items": {}},
+                ]
+            }
+        }
+    },
 }
 
 
-@api.post("/classify/", response={200: list[ClassificationOut], 422: list[ClassificationOut]}, tags=["households"],
-          summary="Classify households without storing them",
-          description="Body: one household or a list of at most "
-                      f"{MAX_HOUSEHOLDS_PER_REQUEST} (and at most 5 MB), in the JSON form of docs/domain/household-json.md. "
-                      "200: every household classified. 422: at least one is invalid; its answer carries `errors`, "
-                      "each naming the field, with a Vietnamese message (the others are classified all the same).",
-          exclude_none=True, openapi_extra={"requestBody": CLASSIFY_BODY})
+@api.post(
+    "/classify/",
+    response={200: list[ClassificationOut], 422: list[ClassificationOut]},
+    tags=["households"],
+    summary="Classify households without storing them",
+    description="Body: one household or a list of at most "
+    f"{MAX_HOUSEHOLDS_PER_REQUEST} (and at most 5 MB), in the JSON form of docs/domain/household-json.md. "
+    "200: every household classified. 422: at least one is invalid; its answer carries `errors`, "
+    "each naming the field, with a Vietnamese message (the others are classified all the same).",
+    exclude_none=True,
+    openapi_extra={"requestBody": CLASSIFY_BODY},
+)
 def classify(request, payload: Any = Body(...)):
     results = classify_json(payload)
     return Status(422 if any("errors" in r for r in results) else 200, results)
@@ -361,29 +406,43 @@ class AttainmentOut(Schema):
     baseline_year: int | None
     change_per_year: Decimal | None = Field(
         description="change targets: the change against the baseline in percentage points a year, in the goal's "
-                    "direction (positive = toward the goal); what the goal is compared with")
+        "direction (positive = toward the goal); what the goal is compared with"
+    )
     progress: Decimal | None
     status: str
     explanation: dict
     computed_at: datetime | None
 
 
-@api.get("/plans/{plan_id}/attainment/", response=list[AttainmentOut], tags=["plans"],
-         summary="Attainment of each target of a plan",
-         description="Level (`actual`), baseline and, for change targets, the change in percentage points a year "
-                     "against the baseline (`change_per_year`, what the goal measures); progress (percent of the "
-                     "goal), status (achieved, on_track, at_risk, off_track, no_data) and how it was computed: "
-                     "numerator, denominator, baseline, rule (Vietnamese number formats) and run.")
+@api.get(
+    "/plans/{plan_id}/attainment/",
+    response=list[AttainmentOut],
+    tags=["plans"],
+    summary="Attainment of each target of a plan",
+    description="Level (`actual`), baseline and, for change targets, the change in percentage points a year "
+    "against the baseline (`change_per_year`, what the goal measures); progress (percent of the "
+    "goal), status (achieved, on_track, at_risk, off_track, no_data) and how it was computed: "
+    "numerator, denominator, baseline, rule (Vietnamese number formats) and run.",
+)
 def plan_attainment(request, plan_id: int = Path(..., ge=1, le=MAX_ID)):
     plan = get_plan_for_user(request.user, plan_id)
     rows = Attainment.objects.filter(target__plan=plan).select_related("target__indicator", "run")
     return [
-        {"target_id": a.target_id, "indicator_code": a.target.indicator.code, "scope": a.target.scope,
-         "shape": a.target.shape, "year": a.year, "actual": a.actual,
-         "baseline": a.explanation.get("baseline"), "baseline_year": a.explanation.get("baseline_year"),
-         "change_per_year": a.explanation.get("measured") if a.target.shape == "change" else None,
-         "progress": a.progress, "status": a.status,
-         "explanation": a.explanation, "computed_at": a.run.finished_at if a.run else None}
+        {
+            "target_id": a.target_id,
+            "indicator_code": a.target.indicator.code,
+            "scope": a.target.scope,
+            "shape": a.target.shape,
+            "year": a.year,
+            "actual": a.actual,
+            "baseline": a.explanation.get("baseline"),
+            "baseline_year": a.explanation.get("baseline_year"),
+            "change_per_year": a.explanation.get("measured") if a.target.shape == "change" else None,
+            "progress": a.progress,
+            "status": a.status,
+            "explanation": a.explanation,
+            "computed_at": a.run.finished_at if a.run else None,
+        }
         for a in rows.order_by("target__order")
     ]
 
@@ -420,13 +479,18 @@ class IndicatorValueOut(Schema):
         return round(cv.numerator / cv.denominator * factor, 4)
 
 
-@api.get("/indicators/values/", response=list[IndicatorValueOut], tags=["indicators"],
-         summary="Computed and rolled-up indicator values",
-         description="Filtered by unit code, year, population scope and indicator code. Percent indicators give "
-                     "value = numerator / denominator × 100; counts give the total.")
+@api.get(
+    "/indicators/values/",
+    response=list[IndicatorValueOut],
+    tags=["indicators"],
+    summary="Computed and rolled-up indicator values",
+    description="Filtered by unit code, year, population scope and indicator code. Percent indicators give "
+    "value = numerator / denominator × 100; counts give the total.",
+)
 @paginate
-def indicator_values(request, unit: str | None = None, year: int | None = None, scope: str | None = None,
-                     indicator: str | None = None):
+def indicator_values(
+    request, unit: str | None = None, year: int | None = None, scope: str | None = None, indicator: str | None = None
+):
     values = filter_by_user_area(ComputedValue.objects.select_related("indicator", "unit"), request.user)
     if unit:
         values = values.filter(unit__code=unit)

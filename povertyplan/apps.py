@@ -31,9 +31,14 @@ def name_login_records():
 
     from .display import moment
 
-    AccessAttempt.__str__ = lambda attempt: gettext("Wrong passwords for %(user)s from %(address)s") % {
-        "user": attempt.username, "address": attempt.ip_address}
-    AccessLog.__str__ = lambda log: gettext("Login of %(user)s at %(time)s") % {
-        "user": log.username, "time": moment(log.attempt_time)}
-    AccessFailureLog.__str__ = lambda failure: gettext("Wrong password for %(user)s at %(time)s from %(address)s") % {
-        "user": failure.username, "time": moment(failure.attempt_time), "address": failure.ip_address}
+    AccessAttempt.__str__ = lambda attempt: (
+        gettext("Wrong passwords for %(user)s from %(address)s")
+        % {"user": attempt.username, "address": attempt.ip_address}
+    )
+    AccessLog.__str__ = lambda log: (
+        gettext("Login of %(user)s at %(time)s") % {"user": log.username, "time": moment(log.attempt_time)}
+    )
+    AccessFailureLog.__str__ = lambda failure: (
+        gettext("Wrong password for %(user)s at %(time)s from %(address)s")
+        % {"user": failure.username, "time": moment(failure.attempt_time), "address": failure.ip_address}
+    )

@@ -41,5 +41,9 @@ def lockout_response(request, original_response=None, credentials=None):
     from django.shortcuts import render
 
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60) if settings.AXES_COOLOFF_TIME else None
-    return render(request, "registration/lockout.html",
-                  {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes}, status=429)
+    return render(
+        request,
+        "registration/lockout.html",
+        {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes},
+        status=429,
+    )

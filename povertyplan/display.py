@@ -32,8 +32,12 @@ def number(value, places: int = 2, *, fixed: bool = False) -> str:
         d = d.normalize() if d != d.to_integral_value() else d.quantize(Decimal(1))
     decimals = max(0, -d.as_tuple().exponent)
     return numberformat.format(
-        d, get_format("DECIMAL_SEPARATOR"), decimal_pos=decimals, grouping=3,
-        thousand_sep=get_format("THOUSAND_SEPARATOR"), force_grouping=True,
+        d,
+        get_format("DECIMAL_SEPARATOR"),
+        decimal_pos=decimals,
+        grouping=3,
+        thousand_sep=get_format("THOUSAND_SEPARATOR"),
+        force_grouping=True,
     )
 
 

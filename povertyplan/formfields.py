@@ -31,15 +31,19 @@ def _group(digits: str) -> str:
     if len(digits) <= 4:  # years and small counts stay 2021, 1500
         return sign + digits
     head = len(digits) % 3 or 3
-    return sign + ".".join([digits[:head]] + [digits[i:i + 3] for i in range(head, len(digits), 3)])
+    return sign + ".".join([digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)])
 
 
 class NumberInput(forms.TextInput):
     """A text box (a browser's type=number refuses "1.500.000"), wide enough for an income."""
 
     def __init__(self, attrs=None, *, integer=True):
-        defaults = {"inputmode": "numeric" if integer else "decimal", "size": 14, "class": "vn-number",
-                    "autocomplete": "off"}
+        defaults = {
+            "inputmode": "numeric" if integer else "decimal",
+            "size": 14,
+            "class": "vn-number",
+            "autocomplete": "off",
+        }
         super().__init__({**defaults, **(attrs or {})})
 
     def format_value(self, value):

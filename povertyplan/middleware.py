@@ -82,10 +82,12 @@ class RequestTooBigMiddleware:
         except RequestDataTooBig:
             limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024
             message = _("The form sent is larger than %(limit)s MB, the most this server accepts.") % {
-                "limit": display.number(limit)}
+                "limit": display.number(limit)
+            }
         except TooManyFieldsSent:
             message = _("The form sent has more than %(limit)s fields, the most this server accepts.") % {
-                "limit": display.number(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS)}
+                "limit": display.number(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS)
+            }
         else:
             return None
         return render(request, "413.html", {"message": message}, status=413)

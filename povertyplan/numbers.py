@@ -41,15 +41,17 @@ def _parse_text(raw: str) -> Decimal:
     if comma and ("," in fraction or "." in fraction or not fraction.isdigit()):
         raise NumberFormatError(_("“%(text)s” is not a number: use a comma for decimals, as in 56,7.") % {"text": raw})
     if comma and len(fraction) == 3 and "." not in whole:
-        raise NumberFormatError(_(
-            "“%(text)s” could mean two numbers: write %(thousands)s for thousands or %(decimal)s for a decimal."
-        ) % {"text": raw, "thousands": f"{whole}.{fraction}", "decimal": f"{whole},{fraction.rstrip('0') or '0'}"})
+        raise NumberFormatError(
+            _("“%(text)s” could mean two numbers: write %(thousands)s for thousands or %(decimal)s for a decimal.")
+            % {"text": raw, "thousands": f"{whole}.{fraction}", "decimal": f"{whole},{fraction.rstrip('0') or '0'}"}
+        )
     if _GROUPED.match(whole):
         whole = whole.replace(".", "")
     elif "." in whole:
-        raise NumberFormatError(_(
-            "“%(text)s” is ambiguous: the dot groups thousands (1.500.000) and the comma marks decimals (56,7)."
-        ) % {"text": raw})
+        raise NumberFormatError(
+            _("“%(text)s” is ambiguous: the dot groups thousands (1.500.000) and the comma marks decimals (56,7).")
+            % {"text": raw}
+        )
     if not _PLAIN.match(whole):
         raise NumberFormatError(_("“%(text)s” is not a number.") % {"text": raw})
     try:

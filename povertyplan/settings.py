@@ -83,7 +83,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # IMMEDIATE takes the write lock at BEGIN, so a reader never has to upgrade (which fails at once with
     # "database is locked" instead of waiting out the timeout).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        timeout=20, transaction_mode="IMMEDIATE", init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+        timeout=20, transaction_mode="IMMEDIATE", init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    )
     # Tests use a file too: an in-memory database is shared by threads (live server, background recompute)
     # through one connection or a table-locking shared cache, unlike the real embedded default.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-povertyplan.sqlite3")}

@@ -44,15 +44,19 @@ class ReviewOut(Schema):
     tables: list[TableOut]
 
 
-@router.get("/review/", response=ReviewOut, summary="Year-end review report: tables T1–T5 of a unit",
-            description="The official summary tables of the annual review (Decision 24/2021/QĐ-TTg Art. 7) for a "
-                        "unit the user may see and a survey year: T1 poor and T2 near-poor households (start of the "
-                        "year, escaped, fallen back, newly, end of the year), T3 the multidimensional poverty rate, "
-                        "T4 ethnic-minority households, T5 deprivation by indicator. A row per unit one level down "
-                        "under urban and rural, and a total row. Counts are integers; rates are percents of the "
-                        "row's total resident households unless the column says otherwise. `comparable` is false "
-                        "when last year's review used another standard or is missing: start-of-year and movement "
-                        "values are then null and `notice` says why.")
+@router.get(
+    "/review/",
+    response=ReviewOut,
+    summary="Year-end review report: tables T1–T5 of a unit",
+    description="The official summary tables of the annual review (Decision 24/2021/QĐ-TTg Art. 7) for a "
+    "unit the user may see and a survey year: T1 poor and T2 near-poor households (start of the "
+    "year, escaped, fallen back, newly, end of the year), T3 the multidimensional poverty rate, "
+    "T4 ethnic-minority households, T5 deprivation by indicator. A row per unit one level down "
+    "under urban and rural, and a total row. Counts are integers; rates are percents of the "
+    "row's total resident households unless the column says otherwise. `comparable` is false "
+    "when last year's review used another standard or is missing: start-of-year and movement "
+    "values are then null and `notice` says why.",
+)
 def review_report(request, unit: str, year: int):
     place = selectors.get_unit_for_user(request.user, unit)
     report = selectors.review_report(place, year)

@@ -47,11 +47,13 @@ def table_view(report: review.Report, table: review.Table, base: str) -> dict:
         cells = []
         for column in table.columns:
             value = row.values.get(column.key)
-            cells.append({
-                "text": format_value(value, column.kind),
-                "href": cell_link(base, report, row, column, value),
-                "kind": column.kind,
-            })
+            cells.append(
+                {
+                    "text": format_value(value, column.kind),
+                    "href": cell_link(base, report, row, column, value),
+                    "kind": column.kind,
+                }
+            )
         rows.append({"row": row, "cells": cells})
     return {"table": table, "header": review.header_rows(table.columns), "rows": rows}
 
@@ -70,17 +72,40 @@ def report_data(report: review.Report) -> dict:
         return value if kind in (review.COUNT, review.SIGNED) else round(float(value), 4)
 
     return {
-        "unit_code": report.unit.code, "unit": report.unit.name, "year": report.year,
-        "standard": report.standard, "previous_standard": report.previous_standard,
-        "comparable": report.comparable, "notice": str(report.notice),
-        "tables": [{
-            "code": table.code, "title": str(table.title),
-            "columns": [{"key": c.key, "label": str(c.label), "group": str(c.group), "subgroup": str(c.subgroup),
-                         "kind": c.kind} for c in table.columns],
-            "rows": [{"kind": row.kind, "number": row.number, "label": str(row.label), "unit_code": row.unit_code,
-                      "area_type": row.area_type,
-                      "values": {c.key: number(row.values.get(c.key), c.kind) for c in table.columns}}
-                     for row in table.rows],
-            "notes": [str(note) for note in table.notes],
-        } for table in report.tables],
+        "unit_code": report.unit.code,
+        "unit": report.unit.name,
+        "year": report.year,
+        "standard": report.standard,
+        "previous_standard": report.previous_standard,
+        "comparable": report.comparable,
+        "notice": str(report.notice),
+        "tables": [
+            {
+                "code": table.code,
+                "title": str(table.title),
+                "columns": [
+                    {
+                        "key": c.key,
+                        "label": str(c.label),
+                        "group": str(c.group),
+                        "subgroup": str(c.subgroup),
+                        "kind": c.kind,
+                    }
+                    for c in table.columns
+                ],
+                "rows": [
+                    {
+                        "kind": row.kind,
+                        "number": row.number,
+                        "label": str(row.label),
+                        "unit_code": row.unit_code,
+                        "area_type": row.area_type,
+                        "values": {c.key: number(row.values.get(c.key), c.kind) for c in table.columns},
+                    }
+                    for row in table.rows
+                ],
+                "notes": [str(note) for note in table.notes],
+            }
+            for table in report.tables
+        ],
     }

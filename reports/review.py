@@ -125,29 +125,62 @@ def _roman(n: int) -> str:
 
 # ---------------------------------------------------------------------------- columns of the five tables
 
+
 def _movement_columns(kind: str) -> list[Column]:
     poor = kind == "poor"
     classification = "poor" if poor else "near_poor"
-    start = pgettext_lazy("review report", "Poor households at the start of the year") if poor else \
-        pgettext_lazy("review report", "Near-poor households at the start of the year")
-    changes = pgettext_lazy("review report", "Changes in poor households during the year") if poor else \
-        pgettext_lazy("review report", "Changes in near-poor households during the year")
-    end = pgettext_lazy("review report", "Poor households at the end of the year") if poor else pgettext_lazy("review report", "Near-poor households at the end of the year")
-    movements = [
-        (t.ESCAPED, pgettext_lazy("review report", "Escaped poverty")), (t.RE_POOR_MOVEMENT, pgettext_lazy("review report", "Fell back into poverty")),
-        (t.NEWLY_POOR_MOVEMENT, pgettext_lazy("review report", "Newly poor")),
-    ] if poor else [
-        (t.ESCAPED_NEAR, pgettext_lazy("review report", "Escaped near-poverty")), (t.RE_NEAR_POOR, pgettext_lazy("review report", "Fell back into near-poverty")),
-        (t.NEWLY_NEAR_POOR_MOVEMENT, pgettext_lazy("review report", "Newly near-poor")),
-    ]
-    households, rate, em = pgettext_lazy("review report", "Households"), pgettext_lazy("review report", "Rate (%)"), pgettext_lazy("review report", "Ethnic-minority households")
+    start = (
+        pgettext_lazy("review report", "Poor households at the start of the year")
+        if poor
+        else pgettext_lazy("review report", "Near-poor households at the start of the year")
+    )
+    changes = (
+        pgettext_lazy("review report", "Changes in poor households during the year")
+        if poor
+        else pgettext_lazy("review report", "Changes in near-poor households during the year")
+    )
+    end = (
+        pgettext_lazy("review report", "Poor households at the end of the year")
+        if poor
+        else pgettext_lazy("review report", "Near-poor households at the end of the year")
+    )
+    movements = (
+        [
+            (t.ESCAPED, pgettext_lazy("review report", "Escaped poverty")),
+            (t.RE_POOR_MOVEMENT, pgettext_lazy("review report", "Fell back into poverty")),
+            (t.NEWLY_POOR_MOVEMENT, pgettext_lazy("review report", "Newly poor")),
+        ]
+        if poor
+        else [
+            (t.ESCAPED_NEAR, pgettext_lazy("review report", "Escaped near-poverty")),
+            (t.RE_NEAR_POOR, pgettext_lazy("review report", "Fell back into near-poverty")),
+            (t.NEWLY_NEAR_POOR_MOVEMENT, pgettext_lazy("review report", "Newly near-poor")),
+        ]
+    )
+    households, rate, em = (
+        pgettext_lazy("review report", "Households"),
+        pgettext_lazy("review report", "Rate (%)"),
+        pgettext_lazy("review report", "Ethnic-minority households"),
+    )
     columns = [
         Column("n", pgettext_lazy("review report", "Total resident households"), link={}),
-        Column("start", households, start, link={"classification": classification}, previous_year=True,
-               comparable_only=True),
+        Column(
+            "start",
+            households,
+            start,
+            link={"classification": classification},
+            previous_year=True,
+            comparable_only=True,
+        ),
         Column("start_rate", rate, start, kind=RATE, comparable_only=True),
-        Column("start_em", em, start, link={"classification": classification, "ethnic_minority": "1"},
-               previous_year=True, comparable_only=True),
+        Column(
+            "start_em",
+            em,
+            start,
+            link={"classification": classification, "ethnic_minority": "1"},
+            previous_year=True,
+            comparable_only=True,
+        ),
         Column("start_em_rate", rate, start, kind=RATE, comparable_only=True),
     ]
     for movement, label in movements:
@@ -169,18 +202,30 @@ def _movement_columns(kind: str) -> list[Column]:
 def _movement_values(s: Counter, kind: str, comparable: bool) -> dict:
     poor = kind == "poor"
     key = "poor" if poor else "near"
-    movements = (t.ESCAPED, t.RE_POOR_MOVEMENT, t.NEWLY_POOR_MOVEMENT) if poor else \
-        (t.ESCAPED_NEAR, t.RE_NEAR_POOR, t.NEWLY_NEAR_POOR_MOVEMENT)
-    values = {"n": s["n"], "end": s[key], "end_rate": _rate(s[key], s["n"]), "end_em": s[f"{key}_em"],
-              "end_em_rate": _rate(s[f"{key}_em"], s[key])}
+    movements = (
+        (t.ESCAPED, t.RE_POOR_MOVEMENT, t.NEWLY_POOR_MOVEMENT)
+        if poor
+        else (t.ESCAPED_NEAR, t.RE_NEAR_POOR, t.NEWLY_NEAR_POOR_MOVEMENT)
+    )
+    values = {
+        "n": s["n"],
+        "end": s[key],
+        "end_rate": _rate(s[key], s["n"]),
+        "end_em": s[f"{key}_em"],
+        "end_em_rate": _rate(s[f"{key}_em"], s[key]),
+    }
     if not comparable:
         values.update({k: None for k in ("start", "start_rate", "start_em", "start_em_rate", "other")})
         for movement in movements:
             values[movement] = values[f"{movement}_rate"] = None
         return values
     start = s[f"prev_{key}"]
-    values.update(start=start, start_rate=_rate(start, s["prev_n"]), start_em=s[f"prev_{key}_em"],
-                  start_em_rate=_rate(s[f"prev_{key}_em"], start))
+    values.update(
+        start=start,
+        start_rate=_rate(start, s["prev_n"]),
+        start_em=s[f"prev_{key}_em"],
+        start_em_rate=_rate(s[f"prev_{key}_em"], start),
+    )
     for movement in movements:
         values[movement], values[f"{movement}_rate"] = s[movement], _rate(s[movement], s["n"])
     escaped, returned, new = (s[m] for m in movements)
@@ -190,7 +235,11 @@ def _movement_values(s: Counter, kind: str, comparable: bool) -> dict:
 
 def _t3_columns() -> list[Column]:
     households, rate = pgettext_lazy("review report", "Households"), pgettext_lazy("review report", "Rate (%)")
-    poor, near, both = pgettext_lazy("review report", "Poor households"), pgettext_lazy("review report", "Near-poor households"), pgettext_lazy("review report", "Poor and near-poor households")
+    poor, near, both = (
+        pgettext_lazy("review report", "Poor households"),
+        pgettext_lazy("review report", "Near-poor households"),
+        pgettext_lazy("review report", "Poor and near-poor households"),
+    )
     last_year = pgettext_lazy("review report", "Compared with last year")
     return [
         Column("n", pgettext_lazy("review report", "Total resident households"), link={}),
@@ -200,16 +249,32 @@ def _t3_columns() -> list[Column]:
         Column("near_rate", rate, near, kind=RATE),
         Column("both", households, both),
         Column("both_rate", pgettext_lazy("review report", "Multidimensional poverty rate (%)"), both, kind=RATE),
-        Column("previous_rate", pgettext_lazy("review report", "Rate last year (%)"), last_year, kind=RATE, comparable_only=True),
-        Column("change", pgettext_lazy("review report", "Change (points)"), last_year, kind=POINTS, comparable_only=True),
+        Column(
+            "previous_rate",
+            pgettext_lazy("review report", "Rate last year (%)"),
+            last_year,
+            kind=RATE,
+            comparable_only=True,
+        ),
+        Column(
+            "change", pgettext_lazy("review report", "Change (points)"), last_year, kind=POINTS, comparable_only=True
+        ),
     ]
 
 
 def _t3_values(s: Counter, comparable: bool) -> dict:
     both = s["poor"] + s["near"]
-    values = {"n": s["n"], "poor": s["poor"], "poor_rate": _rate(s["poor"], s["n"]), "near": s["near"],
-              "near_rate": _rate(s["near"], s["n"]), "both": both, "both_rate": _rate(both, s["n"]),
-              "previous_rate": None, "change": None}
+    values = {
+        "n": s["n"],
+        "poor": s["poor"],
+        "poor_rate": _rate(s["poor"], s["n"]),
+        "near": s["near"],
+        "near_rate": _rate(s["near"], s["n"]),
+        "both": both,
+        "both_rate": _rate(both, s["n"]),
+        "previous_rate": None,
+        "change": None,
+    }
     if comparable:
         values["previous_rate"] = _rate(s["prev_poor"] + s["prev_near"], s["prev_n"])
         if values["previous_rate"] is not None and values["both_rate"] is not None:
@@ -219,8 +284,11 @@ def _t3_values(s: Counter, comparable: bool) -> dict:
 
 def _t4_columns() -> list[Column]:
     households = pgettext_lazy("review report", "Households")
-    em, em_poor, em_near = (pgettext_lazy("review report", "All ethnic-minority households"), pgettext_lazy("review report", "Ethnic-minority poor households"),
-                            pgettext_lazy("review report", "Ethnic-minority near-poor households"))
+    em, em_poor, em_near = (
+        pgettext_lazy("review report", "All ethnic-minority households"),
+        pgettext_lazy("review report", "Ethnic-minority poor households"),
+        pgettext_lazy("review report", "Ethnic-minority near-poor households"),
+    )
     return [
         Column("n", pgettext_lazy("review report", "Total resident households"), link={}),
         Column("em", households, em, link={"ethnic_minority": "1"}),
@@ -229,17 +297,25 @@ def _t4_columns() -> list[Column]:
         Column("em_poor_rate", pgettext_lazy("review report", "Ethnic-minority poor rate (%)"), em_poor, kind=RATE),
         Column("em_poor_share", pgettext_lazy("review report", "Share of all poor households (%)"), em_poor, kind=RATE),
         Column("em_near", households, em_near, link={"classification": "near_poor", "ethnic_minority": "1"}),
-        Column("em_near_rate", pgettext_lazy("review report", "Ethnic-minority near-poor rate (%)"), em_near, kind=RATE),
-        Column("em_near_share", pgettext_lazy("review report", "Share of all near-poor households (%)"), em_near, kind=RATE),
+        Column(
+            "em_near_rate", pgettext_lazy("review report", "Ethnic-minority near-poor rate (%)"), em_near, kind=RATE
+        ),
+        Column(
+            "em_near_share", pgettext_lazy("review report", "Share of all near-poor households (%)"), em_near, kind=RATE
+        ),
     ]
 
 
 def _t4_values(s: Counter) -> dict:
     return {
-        "n": s["n"], "em": s["n_em"], "em_share": _rate(s["n_em"], s["n"]),
-        "em_poor": s["poor_em"], "em_poor_rate": _rate(s["poor_em"], s["n_em"]),
+        "n": s["n"],
+        "em": s["n_em"],
+        "em_share": _rate(s["n_em"], s["n"]),
+        "em_poor": s["poor_em"],
+        "em_poor_rate": _rate(s["poor_em"], s["n_em"]),
         "em_poor_share": _rate(s["poor_em"], s["poor"]),
-        "em_near": s["near_em"], "em_near_rate": _rate(s["near_em"], s["n_em"]),
+        "em_near": s["near_em"],
+        "em_near_rate": _rate(s["near_em"], s["n_em"]),
         "em_near_share": _rate(s["near_em"], s["near"]),
     }
 
@@ -253,11 +329,21 @@ def _t5_columns(indicators: list[tuple[str, str]]) -> list[Column]:
         group = DIMENSION_NAMES.get(dimension, dimension)
         label = INDICATOR_NAMES.get(name, name)
         columns += [
-            Column(f"poor_{name}", pgettext_lazy("review report", "Poor"), group, label,
-                   link={"classification": "poor", "deprivation": name}),
+            Column(
+                f"poor_{name}",
+                pgettext_lazy("review report", "Poor"),
+                group,
+                label,
+                link={"classification": "poor", "deprivation": name},
+            ),
             Column(f"poor_{name}_rate", pgettext_lazy("review report", "% of poor"), group, label, kind=RATE),
-            Column(f"near_{name}", pgettext_lazy("review report", "Near-poor"), group, label,
-                   link={"classification": "near_poor", "deprivation": name}),
+            Column(
+                f"near_{name}",
+                pgettext_lazy("review report", "Near-poor"),
+                group,
+                label,
+                link={"classification": "near_poor", "deprivation": name},
+            ),
             Column(f"near_{name}_rate", pgettext_lazy("review report", "% of near-poor"), group, label, kind=RATE),
         ]
     return columns
@@ -273,6 +359,7 @@ def _t5_values(s: Counter, indicators) -> dict:
 
 
 # ---------------------------------------------------------------------------- rows
+
 
 def _sums(groups, unit: Place, children: list[Place]) -> dict:
     """Counters per (place code, area), per ("area", area) and in total (key None). Place codes are the
@@ -316,70 +403,135 @@ def _row_layout(unit: Place, children: list[Place], sums: dict, area_of: dict) -
         places.append(unit)
     layout, number = [], 0
     for i, area in enumerate(AREAS, start=1):
-        layout.append(("section", _roman(i), AREA_NAMES[area], unit.code, area, True,
-                       sums.get(("area", area), Counter())))
+        layout.append(
+            ("section", _roman(i), AREA_NAMES[area], unit.code, area, True, sums.get(("area", area), Counter()))
+        )
         for place in places:
             counter = sums.get((place.code, area))
             if counter is None and (any((place.code, a) in sums for a in AREAS) or area_of.get(place.code) != area):
                 continue
             number += 1
             own = place.code == unit.code
-            label = place.name if not (own and children) else pgettext_lazy("review report", "%(unit)s (households attached directly)") % {
-                "unit": place.name}
-            layout.append(("unit", str(number), label, place.code, area, not (own and children),
-                           counter or Counter()))
-    layout.append(("total", "", pgettext_lazy("review report", "Total"), unit.code, None, True, sums.get(None, Counter())))
+            label = (
+                place.name
+                if not (own and children)
+                else pgettext_lazy("review report", "%(unit)s (households attached directly)") % {"unit": place.name}
+            )
+            layout.append(("unit", str(number), label, place.code, area, not (own and children), counter or Counter()))
+    layout.append(
+        ("total", "", pgettext_lazy("review report", "Total"), unit.code, None, True, sums.get(None, Counter()))
+    )
     return layout
 
 
-def build(unit: Place, children: list[Place], year: int, standard: str, indicators: list[tuple[str, str]],
-          previous_standard: str | None, groups: list[Group], area_of: dict | None = None) -> Report:
+def build(
+    unit: Place,
+    children: list[Place],
+    year: int,
+    standard: str,
+    indicators: list[tuple[str, str]],
+    previous_standard: str | None,
+    groups: list[Group],
+    area_of: dict | None = None,
+) -> Report:
     """The five tables. `indicators`: (dimension, indicator) of the standard in force, in the form's order;
     `previous_standard`: the standard of year − 1 (None if none); `area_of`: each unit's own area type."""
     has_previous = any(not g.current for g in groups)
     comparable = previous_standard == standard and has_previous
     notice = ""
     if previous_standard != standard:
-        notice = pgettext_lazy("review report",
+        notice = pgettext_lazy(
+            "review report",
             "The %(year)s review applies the standard %(standard)s, not the standard of %(previous_year)s "
             "(%(previous)s): households at the start of the year and movements are not counted across the change "
-            "of standard."
+            "of standard.",
         ) % {"year": year, "standard": standard, "previous_year": year - 1, "previous": previous_standard or "—"}
     elif not has_previous:
-        notice = pgettext_lazy("review report", "There is no %(previous_year)s review for this area: households at the start of the year and "
-                   "movements are not shown.") % {"previous_year": year - 1}
+        notice = pgettext_lazy(
+            "review report",
+            "There is no %(previous_year)s review for this area: households at the start of the year and "
+            "movements are not shown.",
+        ) % {"previous_year": year - 1}
     sums = _sums(groups, unit, children)
     layout = _row_layout(unit, children, sums, area_of or {})
 
     def rows(values_of):
-        return [Row(kind, number, label, code, area, values_of(counter), linkable)
-                for kind, number, label, code, area, linkable, counter in layout]
+        return [
+            Row(kind, number, label, code, area, values_of(counter), linkable)
+            for kind, number, label, code, area, linkable, counter in layout
+        ]
 
-    rates_note = pgettext_lazy("review report", "Rates (%) are households over the total resident households of the row; at the start of the "
-                   "year, over the households of last year's review. Ethnic-minority rates in T1 and T2: of the "
-                   "households counted just before them.")
-    other_note = pgettext_lazy("review report", "¹ Other changes: households that moved in or out of the area, split, merged or left the "
-                   "review; start − escaped + fallen back + newly + other = end.")
+    rates_note = pgettext_lazy(
+        "review report",
+        "Rates (%) are households over the total resident households of the row; at the start of the "
+        "year, over the households of last year's review. Ethnic-minority rates in T1 and T2: of the "
+        "households counted just before them.",
+    )
+    other_note = pgettext_lazy(
+        "review report",
+        "¹ Other changes: households that moved in or out of the area, split, merged or left the "
+        "review; start − escaped + fallen back + newly + other = end.",
+    )
     tables = [
-        Table("T1", pgettext_lazy("review report", "Poor households: results of the review"), _movement_columns("poor"),
-              rows(lambda s: _movement_values(s, "poor", comparable)), [rates_note, other_note]),
-        Table("T2", pgettext_lazy("review report", "Near-poor households: results of the review"), _movement_columns("near"),
-              rows(lambda s: _movement_values(s, "near", comparable)), [rates_note, other_note]),
-        Table("T3", pgettext_lazy("review report", "Multidimensional poverty rate"), _t3_columns(), rows(lambda s: _t3_values(s, comparable)),
-              [pgettext_lazy("review report", "Multidimensional poverty rate = (poor + near-poor households) / total resident households × 100; "
-                 "the change is in percentage points.")]),
-        Table("T4", pgettext_lazy("review report", "Ethnic-minority households and their poverty rates"), _t4_columns(), rows(_t4_values),
-              [pgettext_lazy("review report", "Ethnic-minority poor rate = ethnic-minority poor households / ethnic-minority households × 100; "
-                 "share of all poor households = ethnic-minority poor households / poor households × 100.")]),
-        Table("T5", pgettext_lazy("review report", "Deprivation in basic social services by indicator"), _t5_columns(indicators),
-              rows(lambda s: _t5_values(s, indicators)),
-              [pgettext_lazy("review report", "For each indicator of the standard in force: poor (near-poor) households deprived in it, and their "
-                 "share of the poor (near-poor) households of the row.")]),
+        Table(
+            "T1",
+            pgettext_lazy("review report", "Poor households: results of the review"),
+            _movement_columns("poor"),
+            rows(lambda s: _movement_values(s, "poor", comparable)),
+            [rates_note, other_note],
+        ),
+        Table(
+            "T2",
+            pgettext_lazy("review report", "Near-poor households: results of the review"),
+            _movement_columns("near"),
+            rows(lambda s: _movement_values(s, "near", comparable)),
+            [rates_note, other_note],
+        ),
+        Table(
+            "T3",
+            pgettext_lazy("review report", "Multidimensional poverty rate"),
+            _t3_columns(),
+            rows(lambda s: _t3_values(s, comparable)),
+            [
+                pgettext_lazy(
+                    "review report",
+                    "Multidimensional poverty rate = (poor + near-poor households) / total resident households × 100; "
+                    "the change is in percentage points.",
+                )
+            ],
+        ),
+        Table(
+            "T4",
+            pgettext_lazy("review report", "Ethnic-minority households and their poverty rates"),
+            _t4_columns(),
+            rows(_t4_values),
+            [
+                pgettext_lazy(
+                    "review report",
+                    "Ethnic-minority poor rate = ethnic-minority poor households / ethnic-minority households × 100; "
+                    "share of all poor households = ethnic-minority poor households / poor households × 100.",
+                )
+            ],
+        ),
+        Table(
+            "T5",
+            pgettext_lazy("review report", "Deprivation in basic social services by indicator"),
+            _t5_columns(indicators),
+            rows(lambda s: _t5_values(s, indicators)),
+            [
+                pgettext_lazy(
+                    "review report",
+                    "For each indicator of the standard in force: poor (near-poor) households deprived in it, and their "
+                    "share of the poor (near-poor) households of the row.",
+                )
+            ],
+        ),
     ]
     return Report(unit, year, standard, previous_standard, comparable, tables, notice)
 
 
 # ---------------------------------------------------------------------------- header layout
+
 
 @dataclass(frozen=True)
 class HeaderCell:
@@ -394,7 +546,12 @@ def header_rows(columns: list[Column]) -> list[list[HeaderCell]]:
     The two leading columns (number, unit) span every header row."""
     levels = [[x for x in (c.group, c.subgroup) if x] + [c.label] for c in columns]
     depth = max(len(levels_) for levels_ in levels)
-    rows = [[HeaderCell(pgettext_lazy("review report", "No."), rowspan=depth, column=0), HeaderCell(pgettext_lazy("review report", "Unit"), rowspan=depth, column=1)]]
+    rows = [
+        [
+            HeaderCell(pgettext_lazy("review report", "No."), rowspan=depth, column=0),
+            HeaderCell(pgettext_lazy("review report", "Unit"), rowspan=depth, column=1),
+        ]
+    ]
     rows += [[] for _i in range(depth - 1)]
     for r in range(depth):
         previous_key = None
@@ -403,7 +560,7 @@ def header_rows(columns: list[Column]) -> list[list[HeaderCell]]:
                 previous_key = None
                 continue
             if r < len(path) - 1:  # a group or subgroup: merged across consecutive columns sharing it
-                key = tuple(str(x) for x in path[:r + 1])
+                key = tuple(str(x) for x in path[: r + 1])
                 if key == previous_key:
                     cell = rows[r][-1]
                     rows[r][-1] = HeaderCell(cell.label, cell.colspan + 1, cell.rowspan, cell.column)

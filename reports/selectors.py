@@ -24,8 +24,12 @@ def standard_for(year: int) -> PovertyStandard | None:
 
 def _indicators(standard: PovertyStandard) -> list[tuple[str, str]]:
     """(dimension, indicator) of the standard, dimension by dimension as the decree lists them."""
-    ordered = [(dim, name) for dim, names in DIMENSIONS.get(standard.code, {}).items() for name in names
-               if name in standard.indicator_rules]
+    ordered = [
+        (dim, name)
+        for dim, names in DIMENSIONS.get(standard.code, {}).items()
+        for name in names
+        if name in standard.indicator_rules
+    ]
     listed = {name for _dim, name in ordered}
     return ordered + [("", name) for name in sorted(standard.indicator_rules) if name not in listed]
 
@@ -54,8 +58,7 @@ def _sql(indicators: list[str]) -> str:
         t.STILL_POOR: f"{now_poor} AND {was_poor}",
         t.ESCAPED_NEAR: f"NOT {now_near} AND NOT {now_poor} AND {was_near}",
         t.RE_NEAR_POOR: f"{now_near} AND {re_near}",
-        t.NEWLY_NEAR_POOR_MOVEMENT:
-            f"{now_near} AND (p.id IS NULL OR NOT {was_near}) AND NOT {re_near}",
+        t.NEWLY_NEAR_POOR_MOVEMENT: f"{now_near} AND (p.id IS NULL OR NOT {was_near}) AND NOT {re_near}",
         t.STILL_NEAR_POOR: f"{now_near} AND {was_near}",
     }
     for name in indicators:
@@ -66,7 +69,8 @@ def _sql(indicators: list[str]) -> str:
     current = ",\n  ".join(f"COUNT(*) FILTER (WHERE {c}) AS c{i}" for i, c in enumerate(conditions.values()))
     previous = ",\n  ".join(
         ["COUNT(*)", f"COUNT(*) FILTER (WHERE {now_poor})", f"COUNT(*) FILTER (WHERE {now_near})"]
-        + ["0"] * (len(conditions) - 3))
+        + ["0"] * (len(conditions) - 3)
+    )
     em = "CASE WHEN h.ethnicity <> 'kinh' THEN 1 ELSE 0 END"
     subtree = f"SELECT id FROM {unit} WHERE path LIKE %(prefix)s ESCAPE '\\'"
     sql = f"""
@@ -125,13 +129,25 @@ def review_report(unit: Unit, year: int) -> review.Report | None:
     children = list(unit.children.order_by("code"))
     groups = review_groups(unit, year, [name for _dim, name in indicators])
     return review.build(
-        _place(unit), [_place(c) for c in children], year, standard.code, indicators,
-        previous.code if previous else None, groups, area_of={c.code: c.area_type for c in [unit, *children]})
+        _place(unit),
+        [_place(c) for c in children],
+        year,
+        standard.code,
+        indicators,
+        previous.code if previous else None,
+        groups,
+        area_of={c.code: c.area_type for c in [unit, *children]},
+    )
 
 
 def survey_years(unit: Unit) -> list[int]:
-    return sorted(Household.objects.filter(unit__path__startswith=unit.path)
-                  .values_list("survey_year", flat=True).distinct().order_by(), reverse=True)
+    return sorted(
+        Household.objects.filter(unit__path__startswith=unit.path)
+        .values_list("survey_year", flat=True)
+        .distinct()
+        .order_by(),
+        reverse=True,
+    )
 
 
 def visible_ancestors(unit: Unit, visible) -> list[Unit]:

@@ -71,7 +71,7 @@ def review_xlsx(request):
     if report is None:
         raise Http404
     response = HttpResponse(
-        xlsx.workbook_bytes(report),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        xlsx.workbook_bytes(report), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response["Content-Disposition"] = f'attachment; filename="{xlsx.filename(report)}"'
     return response

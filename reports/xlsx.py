@@ -42,14 +42,19 @@ def _sheet(wb: Workbook, report: review.Report, table: review.Table, number: int
     last = get_column_letter(width)
     ws.merge_cells(f"A1:{get_column_letter(min(width, 4))}1")
     _text(ws["A1"], str(report.unit.name).upper()).font = Font(bold=True)
-    _text(ws.cell(1, width), pgettext("review report", "Form %(code)s") % {"code": table.code}).alignment = Alignment(horizontal="right")
+    _text(ws.cell(1, width), pgettext("review report", "Form %(code)s") % {"code": table.code}).alignment = Alignment(
+        horizontal="right"
+    )
     ws.merge_cells(f"A3:{last}3")
     title = pgettext("review report", "%(title)s — %(year)s") % {"title": table.title, "year": report.year}
     _text(ws["A3"], title.upper()).font = Font(bold=True, size=13)
     ws["A3"].alignment = Alignment(horizontal="center")
     ws.merge_cells(f"A4:{last}4")
-    _text(ws["A4"], pgettext("review report", "Unit: %(unit)s (code %(code)s) · standard %(standard)s") % {
-        "unit": report.unit.name, "code": report.unit.code, "standard": report.standard})
+    _text(
+        ws["A4"],
+        pgettext("review report", "Unit: %(unit)s (code %(code)s) · standard %(standard)s")
+        % {"unit": report.unit.name, "code": report.unit.code, "standard": report.standard},
+    )
     ws["A4"].alignment = Alignment(horizontal="center")
     top = 6
     if report.notice and any(c.comparable_only for c in table.columns):
@@ -64,8 +69,9 @@ def _sheet(wb: Workbook, report: review.Report, table: review.Table, number: int
             row, col = top + r, cell.column + 1
             _text(ws.cell(row, col), str(cell.label))
             if cell.colspan > 1 or cell.rowspan > 1:
-                ws.merge_cells(start_row=row, start_column=col, end_row=row + cell.rowspan - 1,
-                               end_column=col + cell.colspan - 1)
+                ws.merge_cells(
+                    start_row=row, start_column=col, end_row=row + cell.rowspan - 1, end_column=col + cell.colspan - 1
+                )
     body = top + len(header)
     for row in range(top, body):
         ws.row_dimensions[row].height = 36
@@ -116,11 +122,20 @@ def _signatures(ws, row: int, width: int, today):
     """Người lập biểu on the left; the date line and thủ trưởng đơn vị on the right."""
     right = max(width - 4, 4)
     ws.merge_cells(start_row=row, start_column=right, end_row=row, end_column=width)
-    _text(ws.cell(row, right), pgettext("review report", "…, day %(day)s month %(month)s year %(year)s") % {
-        "day": today.day, "month": today.month, "year": today.year})
+    _text(
+        ws.cell(row, right),
+        pgettext("review report", "…, day %(day)s month %(month)s year %(year)s")
+        % {"day": today.day, "month": today.month, "year": today.year},
+    )
     ws.cell(row, right).alignment = Alignment(horizontal="center")
-    for col, title, hint in ((1, pgettext("review report", "Prepared by"), pgettext("review report", "(signature and full name)")),
-                             (right, pgettext("review report", "Head of the unit"), pgettext("review report", "(signature, full name and seal)"))):
+    for col, title, hint in (
+        (1, pgettext("review report", "Prepared by"), pgettext("review report", "(signature and full name)")),
+        (
+            right,
+            pgettext("review report", "Head of the unit"),
+            pgettext("review report", "(signature, full name and seal)"),
+        ),
+    ):
         end = 3 if col == 1 else width
         for offset, text, font in ((1, title.upper(), Font(bold=True)), (2, hint, Font(italic=True))):
             ws.merge_cells(start_row=row + offset, start_column=col, end_row=row + offset, end_column=end)
@@ -137,7 +152,9 @@ def workbook(report: review.Report, today=None) -> Workbook:
     for number, table in enumerate(report.tables, start=1):
         _sheet(wb, report, table, number, today)
     wb.properties.title = pgettext("review report", "Review of poor and near-poor households %(year)s — %(unit)s") % {
-        "year": report.year, "unit": report.unit.name}
+        "year": report.year,
+        "unit": report.unit.name,
+    }
     return wb
 
 

@@ -186,8 +186,10 @@ class AttainmentAdmin(base.ReadOnlyAdmin, PlanTargetsAdmin):
 
     @admin.display(description=gettext_lazy("how it was computed"))
     def how_it_was_computed(self, attainment):
-        return format_html('<div class="explanation">{}</div>',
-                           format_html_join("", "<p>{}</p>", ((s,) for s in explain.sentences(attainment))))
+        return format_html(
+            '<div class="explanation">{}</div>',
+            format_html_join("", "<p>{}</p>", ((s,) for s in explain.sentences(attainment))),
+        )
 
 
 def start_in_background(run_id: int) -> None:
@@ -208,19 +210,40 @@ def start_in_background(run_id: int) -> None:
 
 @admin.register(RecomputeRun)
 class RecomputeRunAdmin(base.ReadOnlyAdmin):
-    list_display = ["__str__", "status", "scope", "progress", "rows", "duration_ms", "created_at", "started_at",
-                    "finished_at"]
+    list_display = [
+        "__str__",
+        "status",
+        "scope",
+        "progress",
+        "rows",
+        "duration_ms",
+        "created_at",
+        "started_at",
+        "finished_at",
+    ]
     list_filter = ["status"]
-    readonly_fields = ["status", "scope", "progress", "rows", "error", "created_at", "started_at", "finished_at",
-                       "duration_ms"]
+    readonly_fields = [
+        "status",
+        "scope",
+        "progress",
+        "rows",
+        "error",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "duration_ms",
+    ]
     change_list_template = "admin/targets/recomputerun/change_list.html"
     change_form_template = "admin/targets/recomputerun/change_form.html"
 
     def get_urls(self):
         return [
             path("start/", self.admin_site.admin_view(self.start_view), name="targets_recomputerun_start"),
-            path("<int:pk>/progress/", self.admin_site.admin_view(self.progress_view),
-                 name="targets_recomputerun_progress"),
+            path(
+                "<int:pk>/progress/",
+                self.admin_site.admin_view(self.progress_view),
+                name="targets_recomputerun_progress",
+            ),
             *super().get_urls(),
         ]
 
@@ -236,6 +259,13 @@ class RecomputeRunAdmin(base.ReadOnlyAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied  # the same rule as the run list
         run = get_object_or_404(RecomputeRun, pk=pk)
-        return JsonResponse({"status": run.status, "status_display": run.get_status_display(),
-                             "progress": run.progress, "rows": run.rows, "error": run.error,
-                             "duration_ms": run.duration_ms})
+        return JsonResponse(
+            {
+                "status": run.status,
+                "status_display": run.get_status_display(),
+                "progress": run.progress,
+                "rows": run.rows,
+                "error": run.error,
+                "duration_ms": run.duration_ms,
+            }
+        )

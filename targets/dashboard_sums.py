@@ -42,8 +42,15 @@ EXTRA_FORMULAS = {
 
 def ethnic_sums(sums: list[dict]) -> list[dict]:
     """Households and poor / near-poor households of each row's own ethnic group."""
-    return [{**{k: row[k] for k in GROUP}, f"n_{row['ethnicity']}": row["n"],
-             f"poor_{row['ethnicity']}": row["poor"], f"near_{row['ethnicity']}": row["near"]} for row in sums]
+    return [
+        {
+            **{k: row[k] for k in GROUP},
+            f"n_{row['ethnicity']}": row["n"],
+            f"poor_{row['ethnicity']}": row["poor"],
+            f"near_{row['ethnicity']}": row["near"],
+        }
+        for row in sums
+    ]
 
 
 TRANSITIONS_SQL = """

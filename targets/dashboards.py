@@ -35,10 +35,15 @@ HOUSEHOLD_FILTERS = {
     "near_poor_health_insurance": {"classification": "near_poor", "deprivation": "health_insurance"},
 }
 # The household list's filters that select the households of each scope (as targets.services._household_scopes).
-SCOPE_FILTERS = {Scope.PROVINCE: {}, Scope.ETHNIC_MINORITY: {"ethnic_minority": "1"}, Scope.KHMER: {"ethnicity": "khmer"},
-                 Scope.POOR_DISTRICTS: {"unit_group": "poor_districts"},
-                 Scope.DIFFICULT_COMMUNES: {"unit_group": "difficult_communes"},
-                 Scope.URBAN: {"area_type": "urban"}, Scope.RURAL: {"area_type": "rural"}}
+SCOPE_FILTERS = {
+    Scope.PROVINCE: {},
+    Scope.ETHNIC_MINORITY: {"ethnic_minority": "1"},
+    Scope.KHMER: {"ethnicity": "khmer"},
+    Scope.POOR_DISTRICTS: {"unit_group": "poor_districts"},
+    Scope.DIFFICULT_COMMUNES: {"unit_group": "difficult_communes"},
+    Scope.URBAN: {"area_type": "urban"},
+    Scope.RURAL: {"area_type": "rural"},
+}
 
 
 def household_list_url(unit_code: str, year: int, **filters) -> str:
@@ -104,14 +109,17 @@ def _goal_path(target: Target, years, baseline=None) -> list[tuple]:
             return []
         sign = -1 if target.direction == Target.Direction.DECREASE else 1
         last = max([target.plan.year_end, *years])
-        return [(y, float(baseline) + sign * float(target.value) * (y - target.baseline_year))
-                for y in range(target.baseline_year, last + 1)]
+        return [
+            (y, float(baseline) + sign * float(target.value) * (y - target.baseline_year))
+            for y in range(target.baseline_year, last + 1)
+        ]
     if target.value is None:
         return []
     return [(y, float(target.value)) for y in range(target.plan.year_start, target.plan.year_end + 1)]
 
 
 # -- builders: each takes the user and the chart's parameters, checks access, returns a Chart ----------
+
 
 def rates_chart(user, unit_code, standards=None) -> Chart:
     unit = _unit(user, unit_code)
@@ -129,24 +137,53 @@ def rates_chart(user, unit_code, standards=None) -> Chart:
     for year in years:
         standard = _standard_of(year, standards)
         poor, near = values.get(("poor_rate", unit.pk, year)), values.get(("near_poor_rate", unit.pk, year))
-        rows.append([year, _short(standard) if standard else "",
-                     _rate(poor), _rate(near), _int(poor[0]) if poor else None, _int(near[0]) if near else None,
-                     _int(poor[1]) if poor else None])
+        rows.append(
+            [
+                year,
+                _short(standard) if standard else "",
+                _rate(poor),
+                _rate(near),
+                _int(poor[0]) if poor else None,
+                _int(near[0]) if near else None,
+                _int(poor[1]) if poor else None,
+            ]
+        )
     marks = [(s.code, _short(s), s.first_year) for s in standards]
     title = _("Poor and near-poor household rates by year — %(unit)s") % {"unit": unit.name}
-    return Chart("rates", title, charts.rates_by_year(series, marks, ""), [
-        Column(_("Year")), Column(_("Poverty standard")), Column(_("Poor-household rate"), PERCENT),
-        Column(_("Near-poor household rate"), PERCENT), Column(_("Poor households"), INTEGER),
-        Column(_("Near-poor households"), INTEGER), Column(_("All households"), INTEGER)], rows,
+    return Chart(
+        "rates",
+        title,
+        charts.rates_by_year(series, marks, ""),
+        [
+            Column(_("Year")),
+            Column(_("Poverty standard")),
+            Column(_("Poor-household rate"), PERCENT),
+            Column(_("Near-poor household rate"), PERCENT),
+            Column(_("Poor households"), INTEGER),
+            Column(_("Near-poor households"), INTEGER),
+            Column(_("All households"), INTEGER),
+        ],
+        rows,
         note=_("One line per poverty standard: a rate is never joined across two different standards."),
-        params={"unit": unit.code})
+        params={"unit": unit.code},
+    )
 
 
-def breakdown_chart(user, unit_code, indicator_code="poor_rate", year=None, scope=Scope.PROVINCE,
-                    target: Target | None = None, children=None) -> Chart:
+def breakdown_chart(
+    user,
+    unit_code,
+    indicator_code="poor_rate",
+    year=None,
+    scope=Scope.PROVINCE,
+    target: Target | None = None,
+    children=None,
+) -> Chart:
     unit = _unit(user, unit_code)
-    indicator = target.indicator if target is not None and target.indicator.code == indicator_code else \
-        Indicator.objects.filter(code=indicator_code).first()
+    indicator = (
+        target.indicator
+        if target is not None and target.indicator.code == indicator_code
+        else Indicator.objects.filter(code=indicator_code).first()
+    )
     if indicator is None:
         raise Http404("unknown indicator")
     children = children if children is not None else selectors.children_of(unit)
@@ -160,19 +197,39 @@ def breakdown_chart(user, unit_code, indicator_code="poor_rate", year=None, scop
             value = _rate(pair, percent) if pair[1] is not None else float(pair[0])
             bars.append((child.code, child.name, value, _int(pair[0]), _int(pair[1])))
     drill = any(c.level != "village" for c in children)
-    goal = float(target.value) if target is not None and target.shape != Target.Shape.CHANGE and target.value is not None \
-        and target.value_unit == Target.ValueUnit.PERCENT else None
+    goal = (
+        float(target.value)
+        if target is not None
+        and target.shape != Target.Shape.CHANGE
+        and target.value is not None
+        and target.value_unit == Target.ValueUnit.PERCENT
+        else None
+    )
     name = indicator.display_name
-    figure = charts.unit_bars(bars, "", name, goal, _("Goal"), percent=percent or indicator.unit == "index", drill=drill)
+    figure = charts.unit_bars(
+        bars, "", name, goal, _("Goal"), percent=percent or indicator.unit == "index", drill=drill
+    )
     bars.sort(key=lambda r: -(r[2] or 0))
     params = {"unit": unit.code, "indicator": indicator.code, "year": year, "scope": scope}
     if target is not None:
         params["target"] = target.pk
     title = _("%(indicator)s by unit under %(unit)s — %(year)s") % {"indicator": name, "unit": unit.name, "year": year}
-    return Chart("breakdown", title, figure, [
-        Column(_("Unit code")), Column(_("Unit")), Column(name, PERCENT if percent else INTEGER),
-        Column(_("Numerator"), INTEGER), Column(_("Denominator"), INTEGER)], [list(r) for r in bars], params=params,
-        drill=drill, note=_("Click a bar to see the level below.") if drill else "")
+    return Chart(
+        "breakdown",
+        title,
+        figure,
+        [
+            Column(_("Unit code")),
+            Column(_("Unit")),
+            Column(name, PERCENT if percent else INTEGER),
+            Column(_("Numerator"), INTEGER),
+            Column(_("Denominator"), INTEGER),
+        ],
+        [list(r) for r in bars],
+        params=params,
+        drill=drill,
+        note=_("Click a bar to see the level below.") if drill else "",
+    )
 
 
 def ethnic_chart(user, unit_code, year=None) -> Chart:
@@ -186,17 +243,29 @@ def ethnic_chart(user, unit_code, year=None) -> Chart:
         near = values.get((ethnic_code(ethnicity, "near_poor"), unit.pk, year))
         if poor is not None:
             name = _("Other ethnic groups") if ethnicity == Ethnicity.OTHER else Ethnicity(ethnicity).label
-            rows.append([name, _int(poor[1]), _rate(poor), _rate(near), _int(poor[0]),
-                         _int(near[0]) if near else 0])
+            rows.append([name, _int(poor[1]), _rate(poor), _rate(near), _int(poor[0]), _int(near[0]) if near else 0])
     rows.sort(key=lambda r: -(r[2] or 0))
     figure = charts.ethnic_bars([tuple(r[:4]) for r in rows], "")
     title = _("Poor and near-poor household rates by ethnic group — %(unit)s, %(year)s") % {
-        "unit": unit.name, "year": year}
-    return Chart("ethnic", title, figure, [
-        Column(_("Ethnic group")), Column(_("Number of households"), INTEGER),
-        Column(_("Poor-household rate"), PERCENT), Column(_("Near-poor household rate"), PERCENT),
-        Column(_("Poor households"), INTEGER), Column(_("Near-poor households"), INTEGER)], rows,
-        note=_("Denominator: the households of that ethnic group."), params={"unit": unit.code, "year": year})
+        "unit": unit.name,
+        "year": year,
+    }
+    return Chart(
+        "ethnic",
+        title,
+        figure,
+        [
+            Column(_("Ethnic group")),
+            Column(_("Number of households"), INTEGER),
+            Column(_("Poor-household rate"), PERCENT),
+            Column(_("Near-poor household rate"), PERCENT),
+            Column(_("Poor households"), INTEGER),
+            Column(_("Near-poor households"), INTEGER),
+        ],
+        rows,
+        note=_("Denominator: the households of that ethnic group."),
+        params={"unit": unit.code, "year": year},
+    )
 
 
 def _profile(user, unit_code, year, standards=None):
@@ -221,16 +290,38 @@ def censored_chart(user, unit_code, year=None, standards=None) -> Chart:
             pair = values.get(f"censored_{name}")
             rows.append([deprivation_label(name), label, _rate(pair), _int(pair[0]) if pair else None])
     h, a, m0 = (_rate(values.get(c), percent=False) for c in ("mpi_headcount", "mpi_intensity", "mpi_m0"))
-    note = _("Standard %(standard)s, cut-off k = %(k)s of %(n)s indicators, equal weights. H = %(h)s, A = %(a)s, "
-             "M0 = %(m0)s. For analysis only: the official poor are also judged by income.") % {
-        "standard": _short(standard), "k": standard.min_deprivations, "n": sum(len(v) for v in dimensions.values()),
-        "h": charts.vn_number(h, 4), "a": charts.vn_number(a, 4), "m0": charts.vn_number(m0, 4),
-    } if standard else _("No figures yet.")
+    note = (
+        _(
+            "Standard %(standard)s, cut-off k = %(k)s of %(n)s indicators, equal weights. H = %(h)s, A = %(a)s, "
+            "M0 = %(m0)s. For analysis only: the official poor are also judged by income."
+        )
+        % {
+            "standard": _short(standard),
+            "k": standard.min_deprivations,
+            "n": sum(len(v) for v in dimensions.values()),
+            "h": charts.vn_number(h, 4),
+            "a": charts.vn_number(a, 4),
+            "m0": charts.vn_number(m0, 4),
+        }
+        if standard
+        else _("No figures yet.")
+    )
     figure = charts.censored_headcounts([tuple(r[:3]) for r in rows if r[2] is not None], _dimension_colours(), "")
     title = _("Censored headcount by indicator — %(unit)s, %(year)s") % {"unit": unit.name, "year": year}
-    return Chart("censored", title, figure, [
-        Column(_("Indicator")), Column(_("Dimension")), Column("h_j(k)", PERCENT),
-        Column(_("Number of households"), INTEGER)], rows, note=note, params={"unit": unit.code, "year": year})
+    return Chart(
+        "censored",
+        title,
+        figure,
+        [
+            Column(_("Indicator")),
+            Column(_("Dimension")),
+            Column("h_j(k)", PERCENT),
+            Column(_("Number of households"), INTEGER),
+        ],
+        rows,
+        note=note,
+        params={"unit": unit.code, "year": year},
+    )
 
 
 def dimensions_chart(user, unit_code, year=None, standards=None) -> Chart:
@@ -243,10 +334,15 @@ def dimensions_chart(user, unit_code, year=None, standards=None) -> Chart:
         rows.append([_dimension(dimension), share, _int(count)])
     figure = charts.dimension_shares([(r[0], r[1]) for r in rows if r[1] is not None], _dimension_colours(), "")
     title = _("Contribution of each dimension to M0 — %(unit)s, %(year)s") % {"unit": unit.name, "year": year}
-    return Chart("dimensions", title, figure, [
-        Column(_("Dimension")), Column(_("Share of M0"), PERCENT), Column(_("Censored deprivations"), INTEGER)], rows,
+    return Chart(
+        "dimensions",
+        title,
+        figure,
+        [Column(_("Dimension")), Column(_("Share of M0"), PERCENT), Column(_("Censored deprivations"), INTEGER)],
+        rows,
         note=_("Equal weights: a dimension's share = the censored deprivations of its indicators / all of them."),
-        params={"unit": unit.code, "year": year})
+        params={"unit": unit.code, "year": year},
+    )
 
 
 def transition_flows(values: dict, unit, year: int) -> list[tuple]:
@@ -276,27 +372,44 @@ def transitions_chart(user, unit_code, year=None, standards=None) -> Chart:
     flows = transition_flows(values, unit, year)
     standards = standards or selectors.standards_by_year()
     crossing = year and _standard_of(year, standards) != _standard_of(year - 1, standards)
-    note = _("Re-poor: poor again after a year out of both lists, having been poor before %(year)s "
-             "(%(n)s households).") % {
-        "n": charts.vn_number(sum(f[2] for f in flows if f[3] == "re_poor")), "year": year - 1} if year else ""
+    note = (
+        _("Re-poor: poor again after a year out of both lists, having been poor before %(year)s (%(n)s households).")
+        % {"n": charts.vn_number(sum(f[2] for f in flows if f[3] == "re_poor")), "year": year - 1}
+        if year
+        else ""
+    )
     if crossing:
-        note += " " + _("The two years fall under two different poverty standards: part of the movement comes from "
-                        "the change of standard.")
+        note += " " + _(
+            "The two years fall under two different poverty standards: part of the movement comes from "
+            "the change of standard."
+        )
     rows = [[_class_name(b), _class_name(a), charts.movement(m), n] for b, a, n, m in flows]
     before = (year or 1) - 1
     figure = charts.sankey(flows, before, year or 0, "")
-    title = _("Movements between %(before)s and %(year)s — %(unit)s") % {"before": before, "year": year,
-                                                                         "unit": unit.name}
-    return Chart("transitions", title, figure, [
-        Column(_("Year %(year)s") % {"year": before}), Column(_("Year %(year)s") % {"year": year}),
-        Column(_("Transition")), Column(_("Number of households"), INTEGER)],
-        rows, note=note.strip(), params={"unit": unit.code, "year": year})
+    title = _("Movements between %(before)s and %(year)s — %(unit)s") % {
+        "before": before,
+        "year": year,
+        "unit": unit.name,
+    }
+    return Chart(
+        "transitions",
+        title,
+        figure,
+        [
+            Column(_("Year %(year)s") % {"year": before}),
+            Column(_("Year %(year)s") % {"year": year}),
+            Column(_("Transition")),
+            Column(_("Number of households"), INTEGER),
+        ],
+        rows,
+        note=note.strip(),
+        params={"unit": unit.code, "year": year},
+    )
 
 
 def trend_chart(user, target_pk, unit_code=None, standards=None) -> Chart:
     target = _target(user, target_pk)
-    unit = _unit(user, unit_code) if unit_code else \
-        selectors.home_unit_for_user(user, target.plan.province)
+    unit = _unit(user, unit_code) if unit_code else selectors.home_unit_for_user(user, target.plan.province)
     standards = standards or selectors.standards_by_year()
     indicator = target.indicator
     percent = indicator.unit == Indicator.Unit.PERCENT
@@ -322,17 +435,29 @@ def trend_chart(user, target_pk, unit_code=None, standards=None) -> Chart:
         row.append(goal_by_year.get(row[0]))
     kind = PERCENT if percent else INTEGER
     title = _("%(indicator)s over the years — %(unit)s") % {"indicator": indicator.display_name, "unit": unit.name}
-    return Chart("trend", title, figure, [
-        Column(_("Year")), Column(_("Poverty standard")), Column(_("Value"), kind), Column(_("Numerator"), INTEGER),
-        Column(_("Denominator"), INTEGER), Column(_("Goal"), kind)], rows,
-        note=_("Dotted line: the plan's goal (from the baseline year, for a target of change per year).") if goal else "",
-        params={"target": target.pk, "unit": unit.code})
+    return Chart(
+        "trend",
+        title,
+        figure,
+        [
+            Column(_("Year")),
+            Column(_("Poverty standard")),
+            Column(_("Value"), kind),
+            Column(_("Numerator"), INTEGER),
+            Column(_("Denominator"), INTEGER),
+            Column(_("Goal"), kind),
+        ],
+        rows,
+        note=_("Dotted line: the plan's goal (from the baseline year, for a target of change per year).")
+        if goal
+        else "",
+        params={"target": target.pk, "unit": unit.code},
+    )
 
 
 def reported_chart(user, target_pk, unit_code=None) -> Chart:
     target = _target(user, target_pk)
-    unit = _unit(user, unit_code) if unit_code else \
-        selectors.home_unit_for_user(user, target.plan.province)
+    unit = _unit(user, unit_code) if unit_code else selectors.home_unit_for_user(user, target.plan.province)
     year = target.plan.year_end
     points = selectors.reported_points(target.indicator_id, unit, year)
     goal = float(target.value) if target.value is not None and unit.parent_id is None else None
@@ -346,16 +471,34 @@ def reported_chart(user, target_pk, unit_code=None) -> Chart:
         running += value
         rows.append([_("Month %(month)s/%(year)s") % {"month": m, "year": year}, value, running])
     title = _("%(indicator)s: reports cumulated by month, %(year)s — %(unit)s") % {
-        "indicator": name, "year": year, "unit": unit.name}
-    return Chart("reported", title, figure, [
-        Column(_("Month")), Column(_("In the month"), INTEGER), Column(_("Cumulated"), INTEGER)], rows,
+        "indicator": name,
+        "year": year,
+        "unit": unit.name,
+    }
+    return Chart(
+        "reported",
+        title,
+        figure,
+        [Column(_("Month")), Column(_("In the month"), INTEGER), Column(_("Cumulated"), INTEGER)],
+        rows,
         note=_("A whole-year report (no month given) counts in December."),
-        params={"target": target.pk, "unit": unit.code})
+        params={"target": target.pk, "unit": unit.code},
+    )
 
 
-COMPARE_CODES = ["poor_rate", "near_poor_rate", "poor_health_insurance", "poor_hygienic_water",
-                 "poor_hygienic_latrine", "trained_labour_share", "dimension_health", "dimension_education",
-                 "dimension_housing", "dimension_water_sanitation", "dimension_information"]
+COMPARE_CODES = [
+    "poor_rate",
+    "near_poor_rate",
+    "poor_health_insurance",
+    "poor_hygienic_water",
+    "poor_hygienic_latrine",
+    "trained_labour_share",
+    "dimension_health",
+    "dimension_education",
+    "dimension_housing",
+    "dimension_water_sanitation",
+    "dimension_information",
+]
 
 
 def compare_chart(user, unit_codes: list[str]) -> Chart:
@@ -365,22 +508,31 @@ def compare_chart(user, unit_codes: list[str]) -> Chart:
     indicators = {i.code: i for i in Indicator.objects.filter(code__in=COMPARE_CODES)}
     values = selectors.indicator_values(COMPARE_CODES, units)
     latest = {u.pk: max((y for (_, uid, y) in values if uid == u.pk), default=None) for u in units}
-    shared = [c for c in COMPARE_CODES if c in indicators
-              and all((c, u.pk, latest[u.pk]) in values for u in units)]
+    shared = [c for c in COMPARE_CODES if c in indicators and all((c, u.pk, latest[u.pk]) in values for u in units)]
     bars = [(f"{u.name} ({latest[u.pk]})", [_rate(values[(c, u.pk, latest[u.pk])]) for c in shared]) for u in units]
     figure = charts.compare_bars([indicators[c].display_name for c in shared], bars, "")
     rows = [[indicators[c].display_name, *[_rate(values[(c, u.pk, latest[u.pk])]) for u in units]] for c in shared]
-    return Chart("compare", _("Units compared on the indicators they share"), figure,
-                 [Column(_("Indicator")), *[Column(f"{u.name} ({latest[u.pk]})", PERCENT) for u in units]], rows,
-                 note=_("Each unit at its latest review year with figures; only the indicators every unit has."),
-                 params={"units": ",".join(u.code for u in units)})
+    return Chart(
+        "compare",
+        _("Units compared on the indicators they share"),
+        figure,
+        [Column(_("Indicator")), *[Column(f"{u.name} ({latest[u.pk]})", PERCENT) for u in units]],
+        rows,
+        note=_("Each unit at its latest review year with figures; only the indicators every unit has."),
+        params={"units": ",".join(u.code for u in units)},
+    )
 
 
 BUILDERS = {
     "rates": lambda user, p: rates_chart(user, p["unit"]),
     "breakdown": lambda user, p: breakdown_chart(
-        user, p["unit"], p.get("indicator", "poor_rate"), p.get("year"), p.get("scope", Scope.PROVINCE),
-        selectors.get_target_for_user(user, p["target"]) if p.get("target") else None),
+        user,
+        p["unit"],
+        p.get("indicator", "poor_rate"),
+        p.get("year"),
+        p.get("scope", Scope.PROVINCE),
+        selectors.get_target_for_user(user, p["target"]) if p.get("target") else None,
+    ),
     "ethnic": lambda user, p: ethnic_chart(user, p["unit"], p.get("year")),
     "censored": lambda user, p: censored_chart(user, p["unit"], p.get("year")),
     "dimensions": lambda user, p: dimensions_chart(user, p["unit"], p.get("year")),

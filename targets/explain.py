@@ -38,8 +38,10 @@ def goal_text(target: Target) -> str:
     text = f"{target.get_direction_display()} {amount}" if target.shape == Target.Shape.CHANGE else amount
     if target.share_value is not None:
         text += ", " + _("of which %(operator)s %(value)s %(indicator)s") % {
-            "operator": target.get_share_operator_display(), "value": display.percent(target.share_value),
-            "indicator": str(target.share_indicator).lower() if target.share_indicator_id else ""}
+            "operator": target.get_share_operator_display(),
+            "value": display.percent(target.share_value),
+            "indicator": str(target.share_indicator).lower() if target.share_indicator_id else "",
+        }
     return text.strip()
 
 
@@ -63,7 +65,7 @@ def year_is_over(attainment: Attainment) -> bool:
 
 
 def status_label(attainment: Attainment | None) -> str:
-    """"not achieved" once the plan's year is over; "off track" only while there is time left."""
+    """ "not achieved" once the plan's year is over; "off track" only while there is time left."""
     if attainment is None:
         return _("no data")
     if attainment.status == Attainment.Status.OFF_TRACK and year_is_over(attainment):
@@ -78,28 +80,47 @@ def sentences(attainment: Attainment) -> list[str]:
     if attainment.actual is None:
         out.append(_("No figure yet for %(year)s (%(scope)s).") % {"year": attainment.year, "scope": scope})
     else:
-        out.append(_("In %(year)s the figure is %(value)s (%(scope)s).") % {
-            "year": attainment.year, "value": value_text(target, attainment.actual), "scope": scope})
+        out.append(
+            _("In %(year)s the figure is %(value)s (%(scope)s).")
+            % {"year": attainment.year, "value": value_text(target, attainment.actual), "scope": scope}
+        )
     numerator, denominator = _decimal(data.get("numerator")), _decimal(data.get("denominator"))
     if numerator is not None and denominator:
-        out.append(_("Computed as %(numerator)s out of %(denominator)s.") % {
-            "numerator": display.number(numerator), "denominator": display.number(denominator)})
+        out.append(
+            _("Computed as %(numerator)s out of %(denominator)s.")
+            % {"numerator": display.number(numerator), "denominator": display.number(denominator)}
+        )
     baseline = _decimal(data.get("baseline"))
     if baseline is not None:
-        out.append(_("Baseline%(year)s: %(value)s.") % {
-            "year": f" {data['baseline_year']}" if data.get("baseline_year") else "", "value": value_text(target, baseline)})
+        out.append(
+            _("Baseline%(year)s: %(value)s.")
+            % {
+                "year": f" {data['baseline_year']}" if data.get("baseline_year") else "",
+                "value": value_text(target, baseline),
+            }
+        )
     if target.shape == Target.Shape.CHANGE and data.get("measured") is not None:
         out.append(_("Change since the baseline: %(movement)s.") % {"movement": movement(target, data["measured"])})
     share = _decimal(data.get("share"))
     if target.share_value is not None:
-        out.append(_("Share condition: %(share)s, required %(operator)s %(value)s.") % {
-            "share": display.percent(share) if share is not None else _("no figure yet"),
-            "operator": target.get_share_operator_display(), "value": display.percent(target.share_value)})
+        out.append(
+            _("Share condition: %(share)s, required %(operator)s %(value)s.")
+            % {
+                "share": display.percent(share) if share is not None else _("no figure yet"),
+                "operator": target.get_share_operator_display(),
+                "value": display.percent(target.share_value),
+            }
+        )
     elapsed = _decimal(data.get("elapsed"))
     if elapsed is not None:
-        out.append(_("The plan's year is over.") if elapsed >= 1 else _("%(share)s of the plan's time has passed.") % {
-            "share": display.percent(elapsed * 100, 0)})
+        out.append(
+            _("The plan's year is over.")
+            if elapsed >= 1
+            else _("%(share)s of the plan's time has passed.") % {"share": display.percent(elapsed * 100, 0)}
+        )
     if attainment.progress is not None:
-        out.append(_("Progress towards the goal: %(progress)s.") % {"progress": display.percent(attainment.progress, 0)})
+        out.append(
+            _("Progress towards the goal: %(progress)s.") % {"progress": display.percent(attainment.progress, 0)}
+        )
     out.append(_("Status: %(status)s.") % {"status": status_label(attainment)})
     return out

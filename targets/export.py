@@ -13,17 +13,41 @@ def indicator_values_xlsx(values) -> bytes:
     """ComputedValue rows (a queryset): indicator, unit, year, scope, numerator, denominator, value."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Indicator values"))
-    sheet.append([_("Indicator code"), _("Indicator"), _("Unit code"), _("Unit"), _("Year"), _("Population scope"),
-                  _("Numerator"), _("Denominator"), _("Value")])
+    sheet.append(
+        [
+            _("Indicator code"),
+            _("Indicator"),
+            _("Unit code"),
+            _("Unit"),
+            _("Year"),
+            _("Population scope"),
+            _("Numerator"),
+            _("Denominator"),
+            _("Value"),
+        ]
+    )
     for v in values.select_related("indicator", "unit").order_by("indicator__code", "unit__path", "year", "scope"):
         value = None
         if v.denominator:
             value = float(v.numerator / v.denominator * (100 if v.indicator.unit == "percent" else 1))
         elif v.denominator is None:
             value = float(v.numerator)
-        sheet.append([safe(x) for x in (v.indicator.code, v.indicator.name_vi, v.unit.code, v.unit.name, v.year,
-                                        v.get_scope_display(), number_cell(v.numerator), number_cell(v.denominator),
-                                        value)])
+        sheet.append(
+            [
+                safe(x)
+                for x in (
+                    v.indicator.code,
+                    v.indicator.name_vi,
+                    v.unit.code,
+                    v.unit.name,
+                    v.year,
+                    v.get_scope_display(),
+                    number_cell(v.numerator),
+                    number_cell(v.denominator),
+                    value,
+                )
+            ]
+        )
     return save_book(book)
 
 
@@ -32,16 +56,43 @@ def attainment_xlsx(plan) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Attainment"))
     sheet.append([safe(str(plan))])
-    sheet.append([_("Target"), _("Indicator"), _("Population scope"), _("Goal"), _("Year"), _("Actual value"),
-                  _("Progress (%)"), _("Status"), _("Sentence of the plan")])
-    rows = Attainment.objects.filter(target__plan=plan).select_related("target__indicator").order_by(
-        "target__order", "target_id", "year")
+    sheet.append(
+        [
+            _("Target"),
+            _("Indicator"),
+            _("Population scope"),
+            _("Goal"),
+            _("Year"),
+            _("Actual value"),
+            _("Progress (%)"),
+            _("Status"),
+            _("Sentence of the plan"),
+        ]
+    )
+    rows = (
+        Attainment.objects.filter(target__plan=plan)
+        .select_related("target__indicator")
+        .order_by("target__order", "target_id", "year")
+    )
     for a in rows:
         t = a.target
         goal = f"{t.get_operator_display()} {t.value if t.value is not None else ''}"
         if t.value_max is not None:
             goal += f"–{t.value_max}"
-        sheet.append([safe(x) for x in (t.pk, t.indicator.name_vi, t.get_scope_display(), goal.strip(), a.year,
-                                        number_cell(a.actual), number_cell(a.progress), a.get_status_display(),
-                                        t.source_sentence)])
+        sheet.append(
+            [
+                safe(x)
+                for x in (
+                    t.pk,
+                    t.indicator.name_vi,
+                    t.get_scope_display(),
+                    goal.strip(),
+                    a.year,
+                    number_cell(a.actual),
+                    number_cell(a.progress),
+                    a.get_status_display(),
+                    t.source_sentence,
+                )
+            ]
+        )
     return save_book(book)

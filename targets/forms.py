@@ -11,22 +11,39 @@ class TargetForm(forms.ModelForm):
         model = Target
         formfield_callback = vietnamese_formfield  # "1.500" and "2,5" read the Vietnamese way outside the admin too
         fields = [
-            "plan", "indicator", "scope", "shape", "direction", "operator", "value", "value_max", "value_unit",
-            "baseline_value", "baseline_year", "share_indicator", "share_operator", "share_value",
-            "source_sentence", "note", "order",
+            "plan",
+            "indicator",
+            "scope",
+            "shape",
+            "direction",
+            "operator",
+            "value",
+            "value_max",
+            "value_unit",
+            "baseline_value",
+            "baseline_year",
+            "share_indicator",
+            "share_operator",
+            "share_value",
+            "source_sentence",
+            "note",
+            "order",
         ]
 
     def clean(self):
         data = super().clean()
         value, value_max, unit = data.get("value"), data.get("value_max"), data.get("value_unit")
         if value is not None and value_max is not None and value > value_max:
-            self.add_error("value_max", _("The maximum (%(max)s) is smaller than the minimum (%(min)s).")
-                           % {"max": value_max, "min": value})
+            self.add_error(
+                "value_max",
+                _("The maximum (%(max)s) is smaller than the minimum (%(min)s).") % {"max": value_max, "min": value},
+            )
         if unit in ("percent", "points"):
             for field in ("value", "value_max"):
                 if data.get(field) is not None and not 0 <= data[field] <= 100:
-                    self.add_error(field, _("A percentage must lie between 0 and 100; %(value)s is not.")
-                                   % {"value": data[field]})
+                    self.add_error(
+                        field, _("A percentage must lie between 0 and 100; %(value)s is not.") % {"value": data[field]}
+                    )
         if data.get("value") is not None and data["value"] < 0:
             self.add_error("value", _("The value cannot be negative."))
         if data.get("operator") == "between" and value_max is None:

@@ -38,12 +38,14 @@ class Plan(ConstraintsOnFields, models.Model):
         ordering = ["-year_start", "province__name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(year_start__lte=models.F("year_end")), name="plan_years_ordered",
+                condition=Q(year_start__lte=models.F("year_end")),
+                name="plan_years_ordered",
                 violation_error_message=_("The first year of a plan must not come after its last year."),
                 violation_error_code="year_end",
             ),
             models.UniqueConstraint(
-                fields=["province", "year_start", "document_number"], name="plan_unique",
+                fields=["province", "year_start", "document_number"],
+                name="plan_unique",
                 violation_error_message=_("This province already has a plan with this first year and document number."),
                 violation_error_code="document_number",
             ),
@@ -53,13 +55,20 @@ class Plan(ConstraintsOnFields, models.Model):
         years = str(self.year_start) if self.year_end == self.year_start else f"{self.year_start}–{self.year_end}"
         if self.document_number:
             return _("Plan %(number)s — %(province)s %(years)s") % {
-                "number": self.document_number, "province": self.province.name, "years": years}
+                "number": self.document_number,
+                "province": self.province.name,
+                "years": years,
+            }
         return f"{self.province.name} {years}"
 
     def clean(self):
         if self.year_start is not None and self.year_end is not None and self.year_start > self.year_end:
-            raise ValidationError({"year_end": _("The last year (%(end)s) comes before the first year (%(start)s).")
-                                   % {"end": self.year_end, "start": self.year_start}})
+            raise ValidationError(
+                {
+                    "year_end": _("The last year (%(end)s) comes before the first year (%(start)s).")
+                    % {"end": self.year_end, "start": self.year_start}
+                }
+            )
 
 
 class Indicator(models.Model):
@@ -135,21 +144,36 @@ class Target(ConstraintsOnFields, models.Model):
     shape = models.CharField(_("shape"), max_length=10, choices=Shape.choices)
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices, blank=True)
     operator = models.CharField(_("comparison"), max_length=8, choices=Operator.choices)
-    value = models.DecimalField(_("value (or minimum of a range)"), max_digits=14, decimal_places=2, null=True,
-                                blank=True, validators=NOT_NEGATIVE)
-    value_max = models.DecimalField(_("maximum of a range"), max_digits=14, decimal_places=2, null=True, blank=True,
-                                    validators=NOT_NEGATIVE)
+    value = models.DecimalField(
+        _("value (or minimum of a range)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=NOT_NEGATIVE,
+    )
+    value_max = models.DecimalField(
+        _("maximum of a range"), max_digits=14, decimal_places=2, null=True, blank=True, validators=NOT_NEGATIVE
+    )
     value_unit = models.CharField(_("unit of the value"), max_length=8, choices=ValueUnit.choices)
-    baseline_value = models.DecimalField(_("baseline value"), max_digits=14, decimal_places=2, null=True, blank=True,
-                                         validators=NOT_NEGATIVE)
+    baseline_value = models.DecimalField(
+        _("baseline value"), max_digits=14, decimal_places=2, null=True, blank=True, validators=NOT_NEGATIVE
+    )
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True, validators=YEAR)
     share_indicator = models.ForeignKey(
-        Indicator, models.PROTECT, null=True, blank=True, related_name="share_targets",
+        Indicator,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="share_targets",
         verbose_name=_("share condition: indicator"),
     )
-    share_operator = models.CharField(_("share condition: comparison"), max_length=8, choices=Operator.choices, blank=True)
-    share_value = models.DecimalField(_("share condition: percent"), max_digits=5, decimal_places=2, null=True,
-                                      blank=True, validators=PERCENT)
+    share_operator = models.CharField(
+        _("share condition: comparison"), max_length=8, choices=Operator.choices, blank=True
+    )
+    share_value = models.DecimalField(
+        _("share condition: percent"), max_digits=5, decimal_places=2, null=True, blank=True, validators=PERCENT
+    )
     source_sentence = models.TextField(_("sentence of the plan"))
     note = models.TextField(_("note"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -161,12 +185,14 @@ class Target(ConstraintsOnFields, models.Model):
         ordering = ["plan", "order", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(value__gte=0) | Q(value=None), name="target_value_not_negative",
+                condition=Q(value__gte=0) | Q(value=None),
+                name="target_value_not_negative",
                 violation_error_message=_("The value cannot be negative."),
                 violation_error_code="value",
             ),
             models.CheckConstraint(
-                condition=Q(value_max=None) | Q(value__lte=models.F("value_max")), name="target_range_min_le_max",
+                condition=Q(value_max=None) | Q(value__lte=models.F("value_max")),
+                name="target_range_min_le_max",
                 violation_error_message=_("The maximum of the range is smaller than its minimum."),
                 violation_error_code="value_max",
             ),
@@ -177,13 +203,15 @@ class Target(ConstraintsOnFields, models.Model):
                 violation_error_code="value_max",
             ),
             models.CheckConstraint(
-                condition=Q(value_unit="count") | ((Q(value__lte=100) | Q(value=None)) & (Q(value_max__lte=100) | Q(value_max=None))),
+                condition=Q(value_unit="count")
+                | ((Q(value__lte=100) | Q(value=None)) & (Q(value_max__lte=100) | Q(value_max=None))),
                 name="target_percentage_within_0_100",
                 violation_error_message=_("A percentage must lie between 0 and 100."),
                 violation_error_code="value",
             ),
             models.CheckConstraint(
-                condition=Q(value__isnull=False) | Q(shape="change"), name="target_value_required_unless_change",
+                condition=Q(value__isnull=False) | Q(shape="change"),
+                name="target_value_required_unless_change",
                 violation_error_message=_("This shape of target needs a value."),
                 violation_error_code="value",
             ),
@@ -194,17 +222,20 @@ class Target(ConstraintsOnFields, models.Model):
                 violation_error_code="share_value",
             ),
             models.CheckConstraint(
-                condition=~Q(shape="change") | ~Q(direction=""), name="target_change_has_direction",
+                condition=~Q(shape="change") | ~Q(direction=""),
+                name="target_change_has_direction",
                 violation_error_message=_("A change target needs a direction (reduce or raise)."),
                 violation_error_code="direction",
             ),
             models.CheckConstraint(
-                condition=Q(baseline_value=None) | Q(baseline_value__gte=0), name="target_baseline_not_negative",
+                condition=Q(baseline_value=None) | Q(baseline_value__gte=0),
+                name="target_baseline_not_negative",
                 violation_error_message=_("The baseline value cannot be negative."),
                 violation_error_code="baseline_value",
             ),
             models.CheckConstraint(
-                condition=Q(baseline_year=None) | _years("baseline_year"), name="target_baseline_year_range",
+                condition=Q(baseline_year=None) | _years("baseline_year"),
+                name="target_baseline_year_range",
                 violation_error_message=_("The baseline year must lie between 1900 and 2100."),
                 violation_error_code="baseline_year",
             ),
@@ -222,13 +253,20 @@ class ReportedValue(ConstraintsOnFields, models.Model):
     )
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="reported_values", verbose_name=_("area"))
     year = models.PositiveSmallIntegerField(_("year"), validators=YEAR)
-    month = models.PositiveSmallIntegerField(_("month"), null=True, blank=True, help_text=_("Empty for the whole year."),
-                                             validators=[MinValueValidator(1), MaxValueValidator(12)])
+    month = models.PositiveSmallIntegerField(
+        _("month"),
+        null=True,
+        blank=True,
+        help_text=_("Empty for the whole year."),
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2, validators=NOT_NEGATIVE)
-    numerator = models.DecimalField(_("numerator (for shares)"), max_digits=14, decimal_places=2, null=True, blank=True,
-                                    validators=NOT_NEGATIVE)
-    denominator = models.DecimalField(_("denominator (for shares)"), max_digits=14, decimal_places=2, null=True,
-                                      blank=True, validators=NOT_NEGATIVE)
+    numerator = models.DecimalField(
+        _("numerator (for shares)"), max_digits=14, decimal_places=2, null=True, blank=True, validators=NOT_NEGATIVE
+    )
+    denominator = models.DecimalField(
+        _("denominator (for shares)"), max_digits=14, decimal_places=2, null=True, blank=True, validators=NOT_NEGATIVE
+    )
     note = models.TextField(_("note"), blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords(verbose_name=_("reported value history"))
@@ -239,17 +277,21 @@ class ReportedValue(ConstraintsOnFields, models.Model):
         ordering = ["-year", "unit__path"]
         constraints = [
             models.UniqueConstraint(
-                fields=["indicator", "unit", "year", "month"], name="reported_value_unique", nulls_distinct=False,
+                fields=["indicator", "unit", "year", "month"],
+                name="reported_value_unique",
+                nulls_distinct=False,
                 violation_error_message=_("A value is already reported for this indicator, area and period."),
                 violation_error_code="year",
             ),
             models.CheckConstraint(
-                condition=Q(value__gte=0), name="reported_value_not_negative",
+                condition=Q(value__gte=0),
+                name="reported_value_not_negative",
                 violation_error_message=_("A reported value cannot be negative."),
                 violation_error_code="value",
             ),
             models.CheckConstraint(
-                condition=Q(month=None) | Q(month__gte=1, month__lte=12), name="reported_month_1_12",
+                condition=Q(month=None) | Q(month__gte=1, month__lte=12),
+                name="reported_month_1_12",
                 violation_error_message=_("The month must lie between 1 and 12."),
                 violation_error_code="month",
             ),
@@ -267,9 +309,12 @@ class ReportedValue(ConstraintsOnFields, models.Model):
 
     def clean(self):
         if self.numerator is not None and self.denominator is not None and self.numerator > self.denominator:
-            raise ValidationError({"numerator": _("The numerator (%(numerator)s) exceeds the denominator "
-                                                  "(%(denominator)s).") % {"numerator": self.numerator,
-                                                                           "denominator": self.denominator}})
+            raise ValidationError(
+                {
+                    "numerator": _("The numerator (%(numerator)s) exceeds the denominator (%(denominator)s).")
+                    % {"numerator": self.numerator, "denominator": self.denominator}
+                }
+            )
 
 
 class RecomputeRun(models.Model):
@@ -293,10 +338,13 @@ class RecomputeRun(models.Model):
         verbose_name = _("recompute run")
         verbose_name_plural = _("recompute runs")
         ordering = ["-created_at"]
-        constraints = [models.CheckConstraint(
-            condition=Q(progress__lte=100), name="run_progress_max_100",
-            violation_error_message=_("Progress is at most 100%."),
-        )]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__lte=100),
+                name="run_progress_max_100",
+                violation_error_message=_("Progress is at most 100%."),
+            )
+        ]
 
     def __str__(self):
         return _("Recompute no. %(id)s — %(status)s") % {"id": self.pk, "status": self.get_status_display()}
@@ -343,15 +391,18 @@ class ComputedValue(models.Model):
         verbose_name_plural = _("computed values")
         constraints = [
             models.UniqueConstraint(
-                fields=["indicator", "unit", "year", "scope"], name="computed_value_unique",
+                fields=["indicator", "unit", "year", "scope"],
+                name="computed_value_unique",
                 violation_error_message=_("This value is already computed for the indicator, area, year and scope."),
             ),
             models.CheckConstraint(
-                condition=Q(numerator__gte=0), name="computed_numerator_not_negative",
+                condition=Q(numerator__gte=0),
+                name="computed_numerator_not_negative",
                 violation_error_message=_("A numerator cannot be negative."),
             ),
             models.CheckConstraint(
-                condition=Q(denominator=None) | Q(denominator__gte=0), name="computed_denominator_not_negative",
+                condition=Q(denominator=None) | Q(denominator__gte=0),
+                name="computed_denominator_not_negative",
                 violation_error_message=_("A denominator cannot be negative."),
             ),
         ]
@@ -380,10 +431,13 @@ class Attainment(models.Model):
     class Meta:
         verbose_name = _("attainment")
         verbose_name_plural = _("attainments")
-        constraints = [models.UniqueConstraint(
-            fields=["target", "year"], name="attainment_unique",
-            violation_error_message=_("This target already has an attainment for this year."),
-        )]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "year"],
+                name="attainment_unique",
+                violation_error_message=_("This target already has an attainment for this year."),
+            )
+        ]
 
     def __str__(self):
         from .explain import status_label  # "not achieved" once the year is over, as on every page
@@ -404,8 +458,9 @@ class GroupSum(models.Model):
     class Meta:
         verbose_name = _("household group sums")
         verbose_name_plural = _("household group sums")
-        constraints = [models.UniqueConstraint(fields=["unit", "year", "ethnicity", "area_type"],
-                                               name="group_sum_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year", "ethnicity", "area_type"], name="group_sum_unique")
+        ]
 
     def __str__(self):
         return f"{self.unit_id} {self.year} {self.ethnicity} {self.area_type}"

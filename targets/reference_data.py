@@ -9,7 +9,14 @@ def load_catalogue(apps):
 
     Indicator = apps.get_model("targets", "Indicator")
     for code, name_vi, name_en, unit, lower_is_better, kind, definition in INDICATORS:
-        Indicator.objects.update_or_create(code=code, defaults={
-            "name_vi": name_vi, "name_en": name_en, "unit": unit, "lower_is_better": lower_is_better,
-            "kind": kind, "definition": definition,
-        })
+        Indicator.objects.update_or_create(
+            code=code,
+            defaults={
+                "name_vi": name_vi,
+                "name_en": name_en,
+                "unit": unit,
+                "lower_is_better": lower_is_better,
+                "kind": kind,
+                "definition": definition,
+            },
+        )

@@ -39,8 +39,11 @@ class Column:
 
 
 def grid_columns(by_quarter: bool = False) -> list[Column]:
-    periods = ([Column(f"q{q}", (3 * q - 2, 3 * q - 1, 3 * q)) for q in range(1, 5)] if by_quarter
-               else [Column(str(m), (m,)) for m in MONTHS])
+    periods = (
+        [Column(f"q{q}", (3 * q - 2, 3 * q - 1, 3 * q)) for q in range(1, 5)]
+        if by_quarter
+        else [Column(str(m), (m,)) for m in MONTHS]
+    )
     return [*periods, Column(str(YEAR), (YEAR,))]
 
 
@@ -66,8 +69,10 @@ def grid_rows(unit, year, indicators, columns=None) -> list[dict]:
     """One row per indicator: its cells by column, the total of the year, and the subtree's figure."""
     columns = columns or grid_columns()
     values = {(v.indicator_id, v.month or YEAR): v for v in ReportedValue.objects.filter(unit=unit, year=year)}
-    rolled = {cv.indicator_id: cv for cv in ComputedValue.objects.filter(
-        unit=unit, year=year, scope=Scope.PROVINCE, indicator__in=indicators)}
+    rolled = {
+        cv.indicator_id: cv
+        for cv in ComputedValue.objects.filter(unit=unit, year=year, scope=Scope.PROVINCE, indicator__in=indicators)
+    }
     rows = []
     for indicator in indicators:
         share = indicator.unit == Indicator.Unit.PERCENT
@@ -76,12 +81,22 @@ def grid_rows(unit, year, indicators, columns=None) -> list[dict]:
         subtree = rolled.get(indicator.id)
         subtree_value = None
         if subtree is not None:
-            subtree_value = (subtree.numerator / subtree.denominator * 100 if subtree.denominator
-                             else None) if subtree.denominator is not None else subtree.numerator
-        rows.append({"indicator": indicator, "share": share,
-                     "cells": [(column, _cell(values, indicator.id, column, share)) for column in columns],
-                     "total": total, "numerator": num if share else None, "denominator": den if share else None,
-                     "subtree": subtree_value})
+            subtree_value = (
+                (subtree.numerator / subtree.denominator * 100 if subtree.denominator else None)
+                if subtree.denominator is not None
+                else subtree.numerator
+            )
+        rows.append(
+            {
+                "indicator": indicator,
+                "share": share,
+                "cells": [(column, _cell(values, indicator.id, column, share)) for column in columns],
+                "total": total,
+                "numerator": num if share else None,
+                "denominator": den if share else None,
+                "subtree": subtree_value,
+            }
+        )
     return rows
 
 
@@ -116,11 +131,17 @@ def reported_grid_save(unit, year, cells: dict, expected_version: str | None = N
     from approvals.services import assert_reported_open
 
     assert_reported_open(unit, year)
-    existing = {(v.indicator_id, v.month or YEAR): v
-                for v in ReportedValue.objects.select_for_update().filter(unit=unit, year=year)}
+    existing = {
+        (v.indicator_id, v.month or YEAR): v
+        for v in ReportedValue.objects.select_for_update().filter(unit=unit, year=year)
+    }
     if expected_version is not None and grid_version(unit, year) != expected_version:
-        last = ReportedValue.history.filter(unit_id=unit.pk, year=year).select_related("history_user") \
-            .order_by("-history_date").first()
+        last = (
+            ReportedValue.history.filter(unit_id=unit.pk, year=year)
+            .select_related("history_user")
+            .order_by("-history_date")
+            .first()
+        )
         raise EditConflict(last.history_user if last else None, last.history_date if last else None)
     changed = 0
     for (indicator, column), figures in cells.items():
@@ -181,15 +202,26 @@ def reported_history(unit, year, limit: int = 50) -> tuple[list[dict], int]:
         share = record.indicator.unit == Indicator.Unit.PERCENT
         old_row, new_row = (record, None) if record.history_type == "-" else (before, record)
         pairs = [(name, _field(old_row, name), _field(new_row, name)) for name in HISTORY_FIELDS]
-        changes = [{"field": ReportedValue._meta.get_field(name).verbose_name,
-                    "old": _shown(name, old, share), "new": _shown(name, new, share)}
-                   for name, old, new in pairs if old != new]
+        changes = [
+            {
+                "field": ReportedValue._meta.get_field(name).verbose_name,
+                "old": _shown(name, old, share),
+                "new": _shown(name, new, share),
+            }
+            for name, old, new in pairs
+            if old != new
+        ]
         if changes:
-            entries.append({
-                "when": record.history_date, "type": record.history_type,
-                "who": person_name(record.history_user) if record.history_user else _("system"),
-                "indicator": record.indicator.display_name, "period": period_label(record.month),
-                "reason": record.history_change_reason or "", "changes": changes,
-            })
+            entries.append(
+                {
+                    "when": record.history_date,
+                    "type": record.history_type,
+                    "who": person_name(record.history_user) if record.history_user else _("system"),
+                    "indicator": record.indicator.display_name,
+                    "period": period_label(record.month),
+                    "reason": record.history_change_reason or "",
+                    "changes": changes,
+                }
+            )
     entries.reverse()
     return entries[:limit], len(entries)

@@ -31,14 +31,23 @@ class GridForm(forms.Form):
 
     def __init__(self, *args, rows, **kwargs):
         super().__init__(*args, **kwargs)
-        self.editable = [(row["indicator"], column) for row in rows for column, cell in row["cells"]
-                         if not getattr(cell, "split", False)]
+        self.editable = [
+            (row["indicator"], column)
+            for row in rows
+            for column, cell in row["cells"]
+            if not getattr(cell, "split", False)
+        ]
         for indicator, column in self.editable:
             for part, key in zip(_parts(indicator), _keys(indicator, column)):
                 self.fields[key] = formfields.DecimalField(
-                    required=False, min_value=0, max_digits=14, decimal_places=2,
-                    widget=formfields.NumberInput(integer=False, attrs={"size": 7, "aria-label": _cell_label(
-                        indicator, column, part)}))
+                    required=False,
+                    min_value=0,
+                    max_digits=14,
+                    decimal_places=2,
+                    widget=formfields.NumberInput(
+                        integer=False, attrs={"size": 7, "aria-label": _cell_label(indicator, column, part)}
+                    ),
+                )
 
     def clean(self):
         data = super().clean()
@@ -81,8 +90,11 @@ def _cell_label(indicator, column, part):
 @login_required
 def reported_grid(request):
     units = units_for_user(request.user).exclude(level="village")
-    code = request.GET.get("unit") or (request.user.profile.unit.code if getattr(request.user, "profile", None)
-                                       and request.user.profile.unit_id else "")
+    code = request.GET.get("unit") or (
+        request.user.profile.unit.code
+        if getattr(request.user, "profile", None) and request.user.profile.unit_id
+        else ""
+    )
     unit = units.filter(code=code).first() if code else units.order_by("depth", "path").first()
     if unit is None:
         raise Http404
@@ -93,7 +105,9 @@ def reported_grid(request):
     by_quarter = request.GET.get("period") == "quarter"
     indicators = grid_indicators(unit, year)
     rows = grid_rows(unit, year, indicators, grid_columns(by_quarter))
-    can_edit = request.user.has_perm("targets.change_reportedvalue") and request.user.has_perm("targets.add_reportedvalue")
+    can_edit = request.user.has_perm("targets.change_reportedvalue") and request.user.has_perm(
+        "targets.add_reportedvalue"
+    )
     initial = {"version": grid_version(unit, year)}
     for row in rows:
         for column, cell in row["cells"]:
@@ -112,20 +126,34 @@ def reported_grid(request):
             except ValidationError as error:
                 form.add_error(None, error.messages)
             else:
-                messages.success(request, _("%(count)s figures saved; the totals above are being recomputed.")
-                                 % {"count": changed})
+                messages.success(
+                    request, _("%(count)s figures saved; the totals above are being recomputed.") % {"count": changed}
+                )
                 period = "&period=quarter" if by_quarter else ""
                 return redirect(f"{reverse('reported_grid')}?unit={unit.code}&year={year}{period}")
     rows = grid_rows(unit, year, indicators, grid_columns(by_quarter))
     for row in rows:
-        row["inputs"] = [(column, [form[k] for k in _keys(row["indicator"], column) if k in form.fields], cell)
-                         for column, cell in row["cells"]]
+        row["inputs"] = [
+            (column, [form[k] for k in _keys(row["indicator"], column) if k in form.fields], cell)
+            for column, cell in row["cells"]
+        ]
     locked_by = lock_notice(unit, year, DataKind.REPORTED)
     history, history_total = reported_history(unit, year)
-    return render(request, "targets/reported_grid.html", {
-        "unit": unit, "year": year, "rows": rows, "form": form, "can_edit": can_edit and not locked_by,
-        "lock_notice": locked_by, "history": history, "history_total": history_total,
-        "columns": grid_columns(by_quarter), "by_quarter": by_quarter,
-        "units": units.filter(depth__lte=unit.depth + 1).order_by("path")[:400],
-        "children": units.filter(parent=unit).order_by("path"),
-    })
+    return render(
+        request,
+        "targets/reported_grid.html",
+        {
+            "unit": unit,
+            "year": year,
+            "rows": rows,
+            "form": form,
+            "can_edit": can_edit and not locked_by,
+            "lock_notice": locked_by,
+            "history": history,
+            "history_total": history_total,
+            "columns": grid_columns(by_quarter),
+            "by_quarter": by_quarter,
+            "units": units.filter(depth__lte=unit.depth + 1).order_by("path")[:400],
+            "children": units.filter(parent=unit).order_by("path"),
+        },
+    )

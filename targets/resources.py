@@ -41,8 +41,9 @@ def _refuse_locked_period(unit_code: str, year) -> None:
 class ReportedValueResource(resources.ModelResource):
     """Reported figures per indicator, unit, year (and month); an officer's rows only in their own area."""
 
-    indicator = fields.Field(attribute="indicator", column_name="indicator",
-                             widget=widgets.ForeignKeyWidget(Indicator, "code"))
+    indicator = fields.Field(
+        attribute="indicator", column_name="indicator", widget=widgets.ForeignKeyWidget(Indicator, "code")
+    )
     unit = fields.Field(attribute="unit", column_name="unit", widget=widgets.ForeignKeyWidget(Unit, "code"))
     value = fields.Field(attribute="value", column_name="value", widget=VietnameseDecimalWidget())
     numerator = fields.Field(attribute="numerator", column_name="numerator", widget=VietnameseDecimalWidget())

@@ -23,8 +23,9 @@ def plans_for_user(user):
 def may_see_province_plans(user, province: Unit) -> bool:
     """plans_for_user's rule for one province already read: no query."""
     prefix = user_area_path(user)
-    return prefix is not None and (prefix == EVERYWHERE or province.path.startswith(prefix)
-                                   or province.code in ancestor_codes(prefix))
+    return prefix is not None and (
+        prefix == EVERYWHERE or province.path.startswith(prefix) or province.code in ancestor_codes(prefix)
+    )
 
 
 def get_plan_for_user(user, pk) -> Plan:
@@ -85,14 +86,23 @@ def indicator_values(codes, units, years=None, scope=Scope.PROVINCE) -> dict:
     rows = ComputedValue.objects.filter(indicator__code__in=list(codes), unit__in=list(units), scope=scope)
     if years is not None:
         rows = rows.filter(year__in=list(years))
-    return {(code, unit_id, year): (num, den) for code, unit_id, year, num, den in
-            rows.values_list("indicator__code", "unit_id", "year", "numerator", "denominator")}
+    return {
+        (code, unit_id, year): (num, den)
+        for code, unit_id, year, num, den in rows.values_list(
+            "indicator__code", "unit_id", "year", "numerator", "denominator"
+        )
+    }
 
 
 def survey_years(unit: Unit) -> list[int]:
     """Years with computed household figures for the unit, oldest first."""
-    return sorted(set(ComputedValue.objects.filter(unit=unit, indicator__code="poor_rate", scope=Scope.PROVINCE)
-                      .values_list("year", flat=True)))
+    return sorted(
+        set(
+            ComputedValue.objects.filter(unit=unit, indicator__code="poor_rate", scope=Scope.PROVINCE).values_list(
+                "year", flat=True
+            )
+        )
+    )
 
 
 def standards_by_year():
@@ -105,19 +115,27 @@ def children_of(unit: Unit):
 
 def _runs_of(province: Unit):
     """Runs that wrote the province's figures: its plans' attainment or its own poor rate."""
-    return (Attainment.objects.filter(target__plan__province=province).values("run_id")
-            .union(ComputedValue.objects.filter(unit=province, indicator__code="poor_rate").values("run_id")))
+    return (
+        Attainment.objects.filter(target__plan__province=province)
+        .values("run_id")
+        .union(ComputedValue.objects.filter(unit=province, indicator__code="poor_rate").values("run_id"))
+    )
 
 
 def computed_at(province: Unit):
     """When the province's figures were computed (the latest finished run that wrote them), or None."""
-    return (RecomputeRun.objects.filter(pk__in=_runs_of(province), finished_at__isnull=False)
-            .order_by("-finished_at").values_list("finished_at", flat=True).first())
+    return (
+        RecomputeRun.objects.filter(pk__in=_runs_of(province), finished_at__isnull=False)
+        .order_by("-finished_at")
+        .values_list("finished_at", flat=True)
+        .first()
+    )
 
 
 def _active_runs():
-    return RecomputeRun.objects.filter(status__in=[RecomputeRun.Status.QUEUED, RecomputeRun.Status.RUNNING],
-                                       finished_at__isnull=True).order_by("-created_at")
+    return RecomputeRun.objects.filter(
+        status__in=[RecomputeRun.Status.QUEUED, RecomputeRun.Status.RUNNING], finished_at__isnull=True
+    ).order_by("-created_at")
 
 
 def active_run():
@@ -134,16 +152,25 @@ def freshness(province: Unit, when) -> dict:
     prefix = province.path
     checks = {"run_id": Subquery(_active_runs().values("pk")[:1])}
     if when is not None:
-        checks["households_changed"] = Exists(Household.history.filter(history_date__gt=when,
-                                                                       unit__path__startswith=prefix))
-        checks["reported_changed"] = Exists(ReportedValue.objects.filter(updated_at__gt=when,
-                                                                         unit__path__startswith=prefix))
+        checks["households_changed"] = Exists(
+            Household.history.filter(history_date__gt=when, unit__path__startswith=prefix)
+        )
+        checks["reported_changed"] = Exists(
+            ReportedValue.objects.filter(updated_at__gt=when, unit__path__startswith=prefix)
+        )
     row = Unit.objects.filter(pk=province.pk).values(**checks).get()
-    return {"computed_at": when, "stale": bool(row.get("households_changed") or row.get("reported_changed")),
-            "run": {"pk": row["run_id"]} if row["run_id"] else None, "province": province}
+    return {
+        "computed_at": when,
+        "stale": bool(row.get("households_changed") or row.get("reported_changed")),
+        "run": {"pk": row["run_id"]} if row["run_id"] else None,
+        "province": province,
+    }
 
 
 def reported_points(indicator_id, unit: Unit, year: int) -> list[tuple]:
     """(month, value) of the reports under the unit for the year: a handful of rows, read as they are."""
-    return list(ReportedValue.objects.filter(indicator_id=indicator_id, unit__path__startswith=unit.path, year=year)
-                .values_list("month", "value"))
+    return list(
+        ReportedValue.objects.filter(
+            indicator_id=indicator_id, unit__path__startswith=unit.path, year=year
+        ).values_list("month", "value")
+    )

@@ -98,8 +98,7 @@ def household_sums(unit: Unit, year: int, standard: PovertyStandard, unit_ids=No
     else:
         households = households.filter(unit_id__in=list(unit_ids))
     rows = (
-        households
-        .alias(**{alias: F("deprivation_mask").bitand(mask) for alias, mask in masks.items()})
+        households.alias(**{alias: F("deprivation_mask").bitand(mask) for alias, mask in masks.items()})
         .values("unit_id", "ethnicity", "area_type")
         .annotate(**aggregates)
         .order_by()
@@ -165,8 +164,11 @@ def computed_rows(tree: _Tree, year: int, standard: PovertyStandard, sums: list[
             if total[den] > 0:
                 rows.append((indicators[code], unit_id, year, scope, total[num], total[den]))
         if scope == Scope.PROVINCE:
-            rows += [(indicators[code], unit_id, year, scope, num, den)
-                     for code, num, den in dashboard_values(total) if code in indicators]
+            rows += [
+                (indicators[code], unit_id, year, scope, num, den)
+                for code, num, den in dashboard_values(total)
+                if code in indicators
+            ]
     return rows
 
 
@@ -203,11 +205,13 @@ def _write_computed(rows, run_id):
                 writer.writerow([indicator_id, unit_id, year, scope, num, "" if den is None else den, run_id])
             buffer.seek(0)
             cursor.cursor.copy_expert(
-                f"COPY targets_computedvalue ({columns}) FROM STDIN WITH (FORMAT csv, NULL '')", buffer)
+                f"COPY targets_computedvalue ({columns}) FROM STDIN WITH (FORMAT csv, NULL '')", buffer
+            )
         else:
             cursor.executemany(
                 f"INSERT INTO targets_computedvalue ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                [(*row[:4], str(row[4]), None if row[5] is None else str(row[5]), run_id) for row in rows])
+                [(*row[:4], str(row[4]), None if row[5] is None else str(row[5]), run_id) for row in rows],
+            )
 
 
 def plan_elapsed(plan: Plan, today: date) -> Decimal:
@@ -257,26 +261,45 @@ def attainments_for(plan: Plan, today: date, run_id) -> list[Attainment]:
         share = None
         if target.share_indicator_id:
             share = _value(values, target.share_indicator_id, year, Scope.PROVINCE)[0]
-        goal = Goal(target.shape, target.operator, target.value if target.value is not None else Decimal(0),
-                    target.value_max, target.direction, target.share_operator, target.share_value)
+        goal = Goal(
+            target.shape,
+            target.operator,
+            target.value if target.value is not None else Decimal(0),
+            target.value_max,
+            target.direction,
+            target.share_operator,
+            target.share_value,
+        )
         years = year - target.baseline_year if target.baseline_year else 1
         history = tuple(
-            (y, _value(values, target.indicator_id, y, scope)[0]) for y in range(year - 4, year + 1)
+            (y, _value(values, target.indicator_id, y, scope)[0])
+            for y in range(year - 4, year + 1)
             if (target.indicator_id, y, scope) in values and y in same_standard
         )
         outcome = assess(goal, Observation(actual, elapsed, baseline, years, share, history, year))
-        result.append(Attainment(
-            target=target, year=year, status=outcome.status, run_id=run_id,
-            actual=None if actual is None else round(actual, 4),
-            progress=None if outcome.progress is None else min(round(outcome.progress, 2), Decimal("99999")),
-            explanation={
-                "numerator": None if num is None else str(num), "denominator": None if den is None else str(den),
-                "scope": scope, "year": year, "baseline": None if baseline is None else str(round(baseline, 4)),
-                "baseline_year": target.baseline_year, "share": None if share is None else str(round(share, 2)),
-                "elapsed": str(round(elapsed, 3)), "measured": None if outcome.measured is None else
-                str(round(outcome.measured, 4)), "rule": outcome.rule, "run": run_id,
-            },
-        ))
+        result.append(
+            Attainment(
+                target=target,
+                year=year,
+                status=outcome.status,
+                run_id=run_id,
+                actual=None if actual is None else round(actual, 4),
+                progress=None if outcome.progress is None else min(round(outcome.progress, 2), Decimal("99999")),
+                explanation={
+                    "numerator": None if num is None else str(num),
+                    "denominator": None if den is None else str(den),
+                    "scope": scope,
+                    "year": year,
+                    "baseline": None if baseline is None else str(round(baseline, 4)),
+                    "baseline_year": target.baseline_year,
+                    "share": None if share is None else str(round(share, 2)),
+                    "elapsed": str(round(elapsed, 3)),
+                    "measured": None if outcome.measured is None else str(round(outcome.measured, 4)),
+                    "rule": outcome.rule,
+                    "run": run_id,
+                },
+            )
+        )
     return result
 
 
@@ -288,14 +311,20 @@ def recompute_province(province: Unit, years=None, run: RecomputeRun | None = No
     return rebuild_province(province, years, run, today)
 
 
-def recompute_province_legacy(province: Unit, years=None, run: RecomputeRun | None = None, today: date | None = None) -> int:
+def recompute_province_legacy(
+    province: Unit, years=None, run: RecomputeRun | None = None, today: date | None = None
+) -> int:
     """The province-wide path before the stored sums (issue 8), kept callable for the benchmark's side by
     side: aggregates every household of the province, writes no stored sums."""
     today = today or timezone.localdate()
     plans = list(Plan.objects.filter(province=province))
     if years is None:
-        years = set(Household.objects.filter(unit__path__startswith=province.path)
-                    .values_list("survey_year", flat=True).distinct().order_by())
+        years = set(
+            Household.objects.filter(unit__path__startswith=province.path)
+            .values_list("survey_year", flat=True)
+            .distinct()
+            .order_by()
+        )
         years |= {y for p in plans for y in range(p.year_start - 1, p.year_end + 1)}
     indicators = dict(Indicator.objects.values_list("code", "id"))
     standards = list(PovertyStandard.objects.all())
@@ -366,11 +395,14 @@ def remeasure_baselines(plan: Plan) -> dict[int, Decimal]:
 
     def households_of(year):
         if year not in reclassified:
-            households = Household.objects.filter(unit__path__startswith=plan.province.path,
-                                                  survey_year=year).prefetch_related("members")
+            households = Household.objects.filter(
+                unit__path__startswith=plan.province.path, survey_year=year
+            ).prefetch_related("members")
             reclassified[year] = [
-                (_household_scopes(tree, {"unit_id": h.unit_id, "ethnicity": h.ethnicity, "area_type": h.area_type}),
-                 classify(household_record(h, list(h.members.all())), engine))
+                (
+                    _household_scopes(tree, {"unit_id": h.unit_id, "ethnicity": h.ethnicity, "area_type": h.area_type}),
+                    classify(household_record(h, list(h.members.all())), engine),
+                )
                 for h in households
             ]
         return reclassified[year]
@@ -384,12 +416,16 @@ def remeasure_baselines(plan: Plan) -> dict[int, Decimal]:
 
     stored = {}
     for target in plan.targets.filter(shape="change", baseline_year__isnull=False).select_related("indicator"):
-        remeasurable = target.indicator.code in ("poor_rate", "near_poor_rate") or \
-            target.indicator.code.startswith("dimension_")
+        remeasurable = target.indicator.code in ("poor_rate", "near_poor_rate") or target.indicator.code.startswith(
+            "dimension_"
+        )
         if not remeasurable or standard_of(target.baseline_year) == plan.standard_id:
             continue
-        flags = [counts(target.indicator.code, result)
-                 for scopes, result in households_of(target.baseline_year) if target.scope in scopes]
+        flags = [
+            counts(target.indicator.code, result)
+            for scopes, result in households_of(target.baseline_year)
+            if target.scope in scopes
+        ]
         if flags:
             target.baseline_value = round(Decimal(sum(flags)) / len(flags) * 100, 2)
             target.save(update_fields=["baseline_value"])

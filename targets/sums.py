@@ -58,8 +58,10 @@ def group_rows(province: Unit, year: int, standard: PovertyStandard, unit_ids=No
     merged = defaultdict(Counter)
     for row in rows + dashboard_sums(province, year, rows, unit_ids=unit_ids):
         merged[(row["unit_id"], row["ethnicity"], row["area_type"])].update(_numbers(row))
-    return [{**sums, "unit_id": unit_id, "ethnicity": ethnicity, "area_type": area_type}
-            for (unit_id, ethnicity, area_type), sums in merged.items()]
+    return [
+        {**sums, "unit_id": unit_id, "ethnicity": ethnicity, "area_type": area_type}
+        for (unit_id, ethnicity, area_type), sums in merged.items()
+    ]
 
 
 def roll_up(tree: _Tree, affected: set, groups: dict, stored: dict) -> dict:
@@ -97,8 +99,11 @@ def figure_rows(totals: dict, year: int, standard: PovertyStandard, indicators: 
                 if total[den] > 0:
                     rows.append((indicators[code], unit_id, year, scope, total[num], total[den]))
             if scope == Scope.PROVINCE:
-                rows += [(indicators[code], unit_id, year, scope, num, den)
-                         for code, num, den in dashboard_values(total) if code in indicators]
+                rows += [
+                    (indicators[code], unit_id, year, scope, num, den)
+                    for code, num, den in dashboard_values(total)
+                    if code in indicators
+                ]
     return rows
 
 
@@ -114,36 +119,48 @@ def _copy(table: str, columns: list[str], rows) -> None:
             writer.writerows(["" if v is None else v for v in row] for row in rows)
             buffer.seek(0)
             cursor.cursor.copy_expert(
-                f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '')", buffer)
+                f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '')", buffer
+            )
         else:
             marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
-                               [[str(v) if not isinstance(v, int | str | type(None)) else v for v in row]
-                                for row in rows])
+            cursor.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
+                [[str(v) if not isinstance(v, int | str | type(None)) else v for v in row] for row in rows],
+            )
 
 
 def _write(groups: list[dict], year: int, totals: dict, figures: list[tuple], run_id) -> None:
-    _copy(GroupSum._meta.db_table, ["unit_id", "year", "ethnicity", "area_type", "sums"],
-          [(g["unit_id"], year, g["ethnicity"], g["area_type"], _numbers(g)) for g in groups])
-    _copy(SubtreeSum._meta.db_table, ["unit_id", "year", "scope", "sums"],
-          [(unit_id, year, scope, dict(sums)) for unit_id, scopes in totals.items() for scope, sums in scopes.items()])
-    _copy(ComputedValue._meta.db_table,
-          ["indicator_id", "unit_id", "year", "scope", "numerator", "denominator", "run_id"],
-          [(*row, run_id) for row in figures])
+    _copy(
+        GroupSum._meta.db_table,
+        ["unit_id", "year", "ethnicity", "area_type", "sums"],
+        [(g["unit_id"], year, g["ethnicity"], g["area_type"], _numbers(g)) for g in groups],
+    )
+    _copy(
+        SubtreeSum._meta.db_table,
+        ["unit_id", "year", "scope", "sums"],
+        [(unit_id, year, scope, dict(sums)) for unit_id, scopes in totals.items() for scope, sums in scopes.items()],
+    )
+    _copy(
+        ComputedValue._meta.db_table,
+        ["indicator_id", "unit_id", "year", "scope", "numerator", "denominator", "run_id"],
+        [(*row, run_id) for row in figures],
+    )
 
 
 def _stored_groups(unit_ids, year) -> dict:
     groups = defaultdict(list)
-    for unit_id, ethnicity, area_type, sums in GroupSum.objects.filter(unit_id__in=unit_ids, year=year) \
-            .values_list("unit_id", "ethnicity", "area_type", "sums"):
+    for unit_id, ethnicity, area_type, sums in GroupSum.objects.filter(unit_id__in=unit_ids, year=year).values_list(
+        "unit_id", "ethnicity", "area_type", "sums"
+    ):
         groups[unit_id].append({**sums, "unit_id": unit_id, "ethnicity": ethnicity, "area_type": area_type})
     return groups
 
 
 def _stored_subtrees(unit_ids, year) -> dict:
     stored = defaultdict(dict)
-    for unit_id, scope, sums in SubtreeSum.objects.filter(unit_id__in=unit_ids, year=year) \
-            .values_list("unit_id", "scope", "sums"):
+    for unit_id, scope, sums in SubtreeSum.objects.filter(unit_id__in=unit_ids, year=year).values_list(
+        "unit_id", "scope", "sums"
+    ):
         stored[unit_id][scope] = sums
     return stored
 
@@ -229,15 +246,18 @@ def _attainments(province: Unit, today: date, run_id) -> int:
 
 
 def _pending(province: Unit) -> list[tuple]:
-    return list(PendingChange.objects.filter(unit__path__startswith=province.path)
-                .values_list("id", "unit_id", "year", "version"))
+    return list(
+        PendingChange.objects.filter(unit__path__startswith=province.path).values_list(
+            "id", "unit_id", "year", "version"
+        )
+    )
 
 
 def _clear(pending: list[tuple]) -> None:
     """Forget the changes this run has seen; a change noted meanwhile has a newer version and stays."""
     for start in range(0, len(pending), 500):
         condition = Q()
-        for pk, _unit, _year, version in pending[start:start + 500]:
+        for pk, _unit, _year, version in pending[start : start + 500]:
             condition |= Q(pk=pk, version=version)
         PendingChange.objects.filter(condition).delete()
 
@@ -258,8 +278,11 @@ def _household_years(province: Unit) -> set[int]:
     if span["first"] is None:
         return set()
     units = Unit.objects.filter(path__startswith=province.path)
-    return {year for year in range(span["first"], span["last"] + 1)
-            if units.filter(Exists(Household.objects.filter(unit_id=OuterRef("pk"), survey_year=year))).exists()}
+    return {
+        year
+        for year in range(span["first"], span["last"] + 1)
+        if units.filter(Exists(Household.objects.filter(unit_id=OuterRef("pk"), survey_year=year))).exists()
+    }
 
 
 def rebuild_province(province: Unit, years=None, run: RecomputeRun | None = None, today: date | None = None) -> int:
@@ -272,8 +295,12 @@ def rebuild_province(province: Unit, years=None, run: RecomputeRun | None = None
         pending = _pending(province)
         if years is None:
             years = _household_years(province)
-            years |= {y for p in Plan.objects.filter(province=province) for y in range(p.year_start - 1, p.year_end + 1)}
-            years |= set(ComputedValue.objects.filter(unit=province).values_list("year", flat=True).distinct().order_by())
+            years |= {
+                y for p in Plan.objects.filter(province=province) for y in range(p.year_start - 1, p.year_end + 1)
+            }
+            years |= set(
+                ComputedValue.objects.filter(unit=province).values_list("year", flat=True).distinct().order_by()
+            )
             years |= {year for _pk, _unit, year, _version in pending}
         ctx = _Context(province)
         rows = _rebuild_years(ctx, years, run_id)
@@ -305,8 +332,12 @@ def recompute_changes(province_id: int, changes: dict | None = None, today: date
                 return None
             # a household's class in one year is the "before" of its transition the year after (and may make
             # it re-poor in any later year): later years of the province are rebuilt whole
-            later = set(GroupSum.objects.filter(unit__path__startswith=province.path, year__gt=min(work))
-                        .values_list("year", flat=True).distinct().order_by()) - set(work)
+            later = set(
+                GroupSum.objects.filter(unit__path__startswith=province.path, year__gt=min(work))
+                .values_list("year", flat=True)
+                .distinct()
+                .order_by()
+            ) - set(work)
             units = sum(len(u) for u in work.values())
             scope = f"{province.name} · {sorted(work)} · {units} units (incremental)"[:200]
             run = RecomputeRun.objects.create(status=RecomputeRun.Status.RUNNING, started_at=started_at, scope=scope)
@@ -323,8 +354,13 @@ def recompute_changes(province_id: int, changes: dict | None = None, today: date
             return run
     except Exception as error:
         RecomputeRun.objects.create(
-            status=RecomputeRun.Status.FAILED, scope=scope, error=f"{type(error).__name__}: {error}",
-            started_at=started_at, finished_at=timezone.now(), duration_ms=round((time.monotonic() - started) * 1000))
+            status=RecomputeRun.Status.FAILED,
+            scope=scope,
+            error=f"{type(error).__name__}: {error}",
+            started_at=started_at,
+            finished_at=timezone.now(),
+            duration_ms=round((time.monotonic() - started) * 1000),
+        )
         raise
 
 
@@ -337,4 +373,5 @@ def note_changes(unit_ids, years) -> None:
         cursor.executemany(
             f"INSERT INTO {table} (unit_id, year, version, changed_at) VALUES (%s, %s, 1, %s) "
             f"ON CONFLICT (unit_id, year) DO UPDATE SET version = {table}.version + 1, changed_at = excluded.changed_at",
-            rows)
+            rows,
+        )

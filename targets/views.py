@@ -39,8 +39,10 @@ def _figures(request, page: str, build, *params) -> dict:
     figures version, language and area seen, then read from the cache: access is checked by the view before,
     freshness read after. The version rises with every write of figures and every approval decision. The
     template caches its chart sections under the same key ("figures_key")."""
-    key = ":".join(str(part) for part in (
-        "figures", page, *params, FiguresVersion.current(), get_language(), user_area_path(request.user)))
+    key = ":".join(
+        str(part)
+        for part in ("figures", page, *params, FiguresVersion.current(), get_language(), user_area_path(request.user))
+    )
     return {**cache.get_or_set(key, build, timeout=FIGURES_CACHE_SECONDS), "figures_key": key}
 
 
@@ -54,18 +56,33 @@ def plan_dashboard(request, pk):
 
     def build():
         latest = Attainment.objects.filter(target__plan=plan).aggregate(year=Max("year"))["year"]
-        return {"targets": selectors.plan_targets(plan, scope, status), "total": plan.targets.count(),
-                "latest": latest, "coverage": _coverage(area, latest),
-                "computed_at": selectors.computed_at(plan.province)}
+        return {
+            "targets": selectors.plan_targets(plan, scope, status),
+            "total": plan.targets.count(),
+            "latest": latest,
+            "coverage": _coverage(area, latest),
+            "computed_at": selectors.computed_at(plan.province),
+        }
 
     figures = _figures(request, "plan", build, plan.pk, scope, status)
-    return render(request, "targets/plan_dashboard.html", {
-        "plan": plan, "targets": figures["targets"], "scope": scope, "status": status, "area": area,
-        "scopes": Scope.choices, "statuses": Attainment.Status.choices,
-        "freshness": selectors.freshness(plan.province, figures["computed_at"]),
-        "total": figures["total"], "figures_key": figures["figures_key"],
-        "coverage": figures["coverage"], "coverage_year": figures["latest"],
-    })
+    return render(
+        request,
+        "targets/plan_dashboard.html",
+        {
+            "plan": plan,
+            "targets": figures["targets"],
+            "scope": scope,
+            "status": status,
+            "area": area,
+            "scopes": Scope.choices,
+            "statuses": Attainment.Status.choices,
+            "freshness": selectors.freshness(plan.province, figures["computed_at"]),
+            "total": figures["total"],
+            "figures_key": figures["figures_key"],
+            "coverage": figures["coverage"],
+            "coverage_year": figures["latest"],
+        },
+    )
 
 
 @login_required
@@ -73,8 +90,11 @@ def target_detail(request, pk):
     target = selectors.get_target_for_user(request.user, pk)
     plan = target.plan
     unit_code = request.GET.get("unit")
-    unit = selectors.get_unit_for_user(request.user, unit_code) if unit_code else \
-        selectors.home_unit_for_user(request.user, plan.province)
+    unit = (
+        selectors.get_unit_for_user(request.user, unit_code)
+        if unit_code
+        else selectors.home_unit_for_user(request.user, plan.province)
+    )
 
     def build():
         attainment = Attainment.objects.filter(target=target).select_related("run").order_by("-year").first()
@@ -87,20 +107,33 @@ def target_detail(request, pk):
         children = selectors.children_of(unit)
         if children:
             scope = target.scope if target.indicator.kind == "computed" else Scope.PROVINCE
-            charts.append(dashboards.breakdown_chart(request.user, unit, target.indicator.code, year, scope, target,
-                                                     children))
+            charts.append(
+                dashboards.breakdown_chart(request.user, unit, target.indicator.code, year, scope, target, children)
+            )
         _number(charts)
         kind = "reported" if target.indicator.kind == "reported" else "households"
-        return {"attainment": attainment, "year": year, "charts": charts,
-                "households_url": dashboards.numerator_households_url(target, unit.code, year),
-                "lineage": _lineage(request.user, unit), "coverage": _coverage(unit, year, kind),
-                "computed_at": selectors.computed_at(plan.province)}
+        return {
+            "attainment": attainment,
+            "year": year,
+            "charts": charts,
+            "households_url": dashboards.numerator_households_url(target, unit.code, year),
+            "lineage": _lineage(request.user, unit),
+            "coverage": _coverage(unit, year, kind),
+            "computed_at": selectors.computed_at(plan.province),
+        }
 
     figures = _figures(request, "target", build, target.pk, unit.pk)
-    return render(request, "targets/target_detail.html", {
-        "plan": plan, "target": target, "unit": unit, **figures,
-        "freshness": selectors.freshness(plan.province, figures["computed_at"]),
-    })
+    return render(
+        request,
+        "targets/target_detail.html",
+        {
+            "plan": plan,
+            "target": target,
+            "unit": unit,
+            **figures,
+            "freshness": selectors.freshness(plan.province, figures["computed_at"]),
+        },
+    )
 
 
 @login_required
@@ -117,29 +150,48 @@ def area_dashboard(request, code):
         charts = [dashboards.rates_chart(user, unit, standards)]
         children = selectors.children_of(unit)
         if children:
-            charts += [dashboards.breakdown_chart(user, unit, indicator, year, children=children)
-                       for indicator in ("poor_rate", "near_poor_rate")]
-        charts += [dashboards.ethnic_chart(user, unit, year), dashboards.censored_chart(user, unit, year, standards),
-                   dashboards.dimensions_chart(user, unit, year, standards)]
+            charts += [
+                dashboards.breakdown_chart(user, unit, indicator, year, children=children)
+                for indicator in ("poor_rate", "near_poor_rate")
+            ]
+        charts += [
+            dashboards.ethnic_chart(user, unit, year),
+            dashboards.censored_chart(user, unit, year, standards),
+            dashboards.dimensions_chart(user, unit, year, standards),
+        ]
         if year and year - 1 in years:
             charts.append(dashboards.transitions_chart(user, unit, year, standards))
         plans = list(plans_for_user(user).filter(province=selectors.province_of(unit)))
-        for target in Target.objects.filter(plan__in=plans, shape=Target.Shape.COUNT, indicator__kind="reported") \
-                .select_related("plan", "indicator"):
+        for target in Target.objects.filter(
+            plan__in=plans, shape=Target.Shape.COUNT, indicator__kind="reported"
+        ).select_related("plan", "indicator"):
             charts.append(dashboards.reported_chart(user, target, unit))
         _number(charts)
         province = selectors.province_of(unit)
-        return {"years": years, "year": year, "charts": charts, "plans": plans, "province": province,
-                "lineage": _lineage(user, unit), "coverage": _coverage(unit, year),
-                "computed_at": selectors.computed_at(province)}
+        return {
+            "years": years,
+            "year": year,
+            "charts": charts,
+            "plans": plans,
+            "province": province,
+            "lineage": _lineage(user, unit),
+            "coverage": _coverage(unit, year),
+            "computed_at": selectors.computed_at(province),
+        }
 
     figures = _figures(request, "area", build, unit.pk, requested)
     year = figures["year"]
-    return render(request, "targets/area_dashboard.html", {
-        "unit": unit, **figures, "freshness": selectors.freshness(figures["province"], figures["computed_at"]),
-        "drill_base": reverse("dashboards:area", args=["CODE"]) + (f"?year={year}" if year else ""),
-        "households_url": dashboards.household_list_url(unit.code, year, classification="poor") if year else None,
-    })
+    return render(
+        request,
+        "targets/area_dashboard.html",
+        {
+            "unit": unit,
+            **figures,
+            "freshness": selectors.freshness(figures["province"], figures["computed_at"]),
+            "drill_base": reverse("dashboards:area", args=["CODE"]) + (f"?year={year}" if year else ""),
+            "households_url": dashboards.household_list_url(unit.code, year, classification="poor") if year else None,
+        },
+    )
 
 
 @login_required
@@ -166,8 +218,9 @@ def chart_download(request, key, fmt):
         writer.writerows([[_safe(v) for v in row] for row in chart.rows])
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     elif fmt == "xlsx":
-        response = HttpResponse(_xlsx(chart),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(
+            _xlsx(chart), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
     else:
         raise Http404("unknown format")
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
@@ -208,8 +261,10 @@ def _xlsx(chart) -> bytes:
 def refresh(request, code):
     """Start a recompute of the province's figures (or join the one already queued)."""
     province = get_object_or_404(Unit, code=code, parent__isnull=True)
-    if not selectors.plans_for_user(request.user).filter(province=province).exists() and \
-            not selectors.units_for_user(request.user).filter(pk=province.pk).exists():
+    if (
+        not selectors.plans_for_user(request.user).filter(province=province).exists()
+        and not selectors.units_for_user(request.user).filter(pk=province.pk).exists()
+    ):
         raise Http404("no such area")
     run = selectors.active_run()
     if run is None:
@@ -224,8 +279,14 @@ def refresh(request, code):
 @login_required
 def run_status(request, pk):
     run = get_object_or_404(RecomputeRun, pk=pk)
-    return JsonResponse({"status": run.status, "progress": run.progress, "status_display": run.get_status_display(),
-                         "error": _("The recompute failed.") if run.error else ""})
+    return JsonResponse(
+        {
+            "status": run.status,
+            "progress": run.progress,
+            "status_display": run.get_status_display(),
+            "error": _("The recompute failed.") if run.error else "",
+        }
+    )
 
 
 def _coverage(unit, year, kind="households"):

@@ -19,8 +19,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                               "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
 
 
 @pytest.fixture(autouse=True)
@@ -165,8 +167,12 @@ def new_page(browser):
     """new_page(width=1280) opens a page in a fresh session (own cookies), in Vietnamese; 390 for a phone."""
 
     def open_page(width=1280, height=900):
-        context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN",
-                                      extra_http_headers={"Accept-Language": "vi"}, has_touch=width < 600)
+        context = browser.new_context(
+            viewport={"width": width, "height": height},
+            locale="vi-VN",
+            extra_http_headers={"Accept-Language": "vi"},
+            has_touch=width < 600,
+        )
         return context.new_page()
 
     return open_page

@@ -109,9 +109,14 @@ def test_a_user_changes_their_password(officer, client):
     _login(client, "officer1", "right-horse-battery")
     page = client.get("/accounts/password/").content.decode()
     assert "Đổi mật khẩu" in page and "Mật khẩu cũ" in page
-    response = client.post("/accounts/password/", {"old_password": "right-horse-battery",
-                                                    "new_password1": "ruong-lua-xanh-2026",
-                                                    "new_password2": "ruong-lua-xanh-2026"})
+    response = client.post(
+        "/accounts/password/",
+        {
+            "old_password": "right-horse-battery",
+            "new_password1": "ruong-lua-xanh-2026",
+            "new_password2": "ruong-lua-xanh-2026",
+        },
+    )
     assert response.status_code == 302 and response["Location"] == "/accounts/password/done/"
     officer.refresh_from_db()
     assert officer.check_password("ruong-lua-xanh-2026")
@@ -120,8 +125,10 @@ def test_a_user_changes_their_password(officer, client):
 def test_a_password_change_with_the_wrong_old_password_is_refused(officer, client):
     _set_password(officer, "right-horse-battery")
     _login(client, "officer1", "right-horse-battery")
-    response = client.post("/accounts/password/", {"old_password": "nope", "new_password1": "ruong-lua-xanh-2026",
-                                                    "new_password2": "ruong-lua-xanh-2026"})
+    response = client.post(
+        "/accounts/password/",
+        {"old_password": "nope", "new_password1": "ruong-lua-xanh-2026", "new_password2": "ruong-lua-xanh-2026"},
+    )
     assert response.status_code == 200 and "Mật khẩu cũ" in response.content.decode()
     officer.refresh_from_db()
     assert officer.check_password("right-horse-battery")
@@ -132,8 +139,10 @@ def test_an_administrator_resets_a_users_password(officer, client):
     admin.force_login(User.objects.create_superuser("root", password="x"))
     form = admin.get(f"/admin/auth/user/{officer.pk}/password/")
     assert form.status_code == 200
-    response = admin.post(f"/admin/auth/user/{officer.pk}/password/",
-                          {"password1": "mat-khau-moi-2026", "password2": "mat-khau-moi-2026", "usable_password": "true"})
+    response = admin.post(
+        f"/admin/auth/user/{officer.pk}/password/",
+        {"password1": "mat-khau-moi-2026", "password2": "mat-khau-moi-2026", "usable_password": "true"},
+    )
     assert response.status_code == 302
     assert _login(client, "officer1", "mat-khau-moi-2026").status_code == 302
 
@@ -170,9 +179,14 @@ def test_a_form_posted_without_its_csrf_token_is_refused(officer):
     _set_password(officer, "right-horse-battery")
     client = Client(enforce_csrf_checks=True)
     client.force_login(officer)
-    response = client.post("/accounts/password/", {"old_password": "right-horse-battery",
-                                                   "new_password1": "ruong-lua-xanh-2026",
-                                                   "new_password2": "ruong-lua-xanh-2026"})
+    response = client.post(
+        "/accounts/password/",
+        {
+            "old_password": "right-horse-battery",
+            "new_password1": "ruong-lua-xanh-2026",
+            "new_password2": "ruong-lua-xanh-2026",
+        },
+    )
     assert response.status_code == 403
     officer.refresh_from_db()
     assert officer.check_password("right-horse-battery")

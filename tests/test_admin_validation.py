@@ -11,8 +11,15 @@ from targets.models import Indicator, Plan, Target
 from tests.conftest import make_user
 
 ADD = "/admin/households/household/add/"
-MEMBER = {"full_name": "A", "age": "40", "sex": "F", "education": "primary", "employment": "self_employed",
-          "on_track": "on", "able_to_work": "on"}
+MEMBER = {
+    "full_name": "A",
+    "age": "40",
+    "sex": "F",
+    "education": "primary",
+    "employment": "self_employed",
+    "on_track": "on",
+    "able_to_work": "on",
+}
 
 
 @pytest.fixture
@@ -24,12 +31,23 @@ def admin_client(tree, client):
 
 def household_data(tree, members=(), initial=0, **fields):
     data = {
-        "unit": tree["C1"].pk, "survey_year": "2022", "code": "H1", "head_name": "", "ethnicity": "kinh",
-        "area_type": "rural", "income_per_capita": "1000000", "member_count": str(max(len(members), 1)),
-        "house_class": "kien_co", "nondurable_structures": "0", "floor_area_m2": "40", "water_source": "piped",
+        "unit": tree["C1"].pk,
+        "survey_year": "2022",
+        "code": "H1",
+        "head_name": "",
+        "ethnicity": "kinh",
+        "area_type": "rural",
+        "income_per_capita": "1000000",
+        "member_count": str(max(len(members), 1)),
+        "house_class": "kien_co",
+        "nondurable_structures": "0",
+        "floor_area_m2": "40",
+        "water_source": "piped",
         "latrine": "septic",
-        "members-TOTAL_FORMS": str(len(members)), "members-INITIAL_FORMS": str(initial),
-        "members-MIN_NUM_FORMS": "0", "members-MAX_NUM_FORMS": "1000",
+        "members-TOTAL_FORMS": str(len(members)),
+        "members-INITIAL_FORMS": str(initial),
+        "members-MIN_NUM_FORMS": "0",
+        "members-MAX_NUM_FORMS": "1000",
     }
     for i, member in enumerate(members):
         data.update({f"members-{i}-{k}": v for k, v in member.items()})
@@ -76,8 +94,7 @@ def test_a_survey_year_without_a_standard_is_refused_beside_the_year(admin_clien
 def test_deleting_every_member_is_refused_and_the_household_kept(admin_client, tree):
     household = _saved_household(tree)
     member = household.members.get()
-    data = household_data(tree, [dict(MEMBER, id=str(member.pk), household=str(household.pk), DELETE="on")],
-                          initial=1)
+    data = household_data(tree, [dict(MEMBER, id=str(member.pk), household=str(household.pk), DELETE="on")], initial=1)
     response = admin_client.post(f"/admin/households/household/{household.pk}/change/", data)
     _refused(response, "reported_deprivations")
     assert household.members.count() == 1
@@ -124,22 +141,30 @@ def test_a_floor_area_of_a_billion_square_metres_is_refused(admin_client, tree):
 
 
 def test_an_income_of_10_to_the_30_is_refused_beside_it(admin_client, tree):
-    _refused(admin_client.post(ADD, household_data(tree, [MEMBER], income_per_capita=str(10**30))),
-             "income_per_capita")
+    _refused(admin_client.post(ADD, household_data(tree, [MEMBER], income_per_capita=str(10**30))), "income_per_capita")
     assert not Household.objects.exists()
 
 
 def test_nine_non_durable_structures_are_refused_beside_them(admin_client, tree):
-    _refused(admin_client.post(ADD, household_data(tree, [MEMBER], nondurable_structures="9")),
-             "nondurable_structures")
+    _refused(admin_client.post(ADD, household_data(tree, [MEMBER], nondurable_structures="9")), "nondurable_structures")
     assert not Household.objects.exists()
 
 
 def _saved_household(tree, code="H1"):
-    return household_save(Household(unit=tree["C1"], survey_year=2022, code=code, area_type="rural",
-                                    income_per_capita=1_000_000, house_class="kien_co", floor_area_m2=40,
-                                    water_source="piped", latrine="septic"),
-                          [Member(age=40, sex="F", education="primary", employment="self_employed")])
+    return household_save(
+        Household(
+            unit=tree["C1"],
+            survey_year=2022,
+            code=code,
+            area_type="rural",
+            income_per_capita=1_000_000,
+            house_class="kien_co",
+            floor_area_m2=40,
+            water_source="piped",
+            latrine="septic",
+        ),
+        [Member(age=40, sex="F", education="primary", employment="self_employed")],
+    )
 
 
 def test_a_household_code_already_recorded_in_the_year_is_refused_beside_the_code(admin_client, tree):
@@ -152,16 +177,20 @@ def test_a_household_code_already_recorded_in_the_year_is_refused_beside_the_cod
 def test_a_changed_member_aged_200_is_refused_and_the_household_kept(admin_client, tree):
     household = _saved_household(tree)
     member = household.members.get()
-    data = household_data(tree, [dict(MEMBER, id=str(member.pk), household=str(household.pk), age="200")],
-                          initial=1)
+    data = household_data(tree, [dict(MEMBER, id=str(member.pk), household=str(household.pk), age="200")], initial=1)
     _refused(admin_client.post(f"/admin/households/household/{household.pk}/change/", data), "age", inline=True)
     member.refresh_from_db()
     assert member.age == 40
 
 
 def unit_data(unit, **fields):
-    data = {"code": unit.code, "name": unit.name, "level": unit.level, "parent": unit.parent_id or "",
-            "area_type": unit.area_type}
+    data = {
+        "code": unit.code,
+        "name": unit.name,
+        "level": unit.level,
+        "parent": unit.parent_id or "",
+        "area_type": unit.area_type,
+    }
     data.update(fields)
     return data
 
@@ -176,8 +205,7 @@ def test_a_unit_made_its_own_parent_is_refused_beside_the_parent(admin_client, t
 
 def test_a_unit_placed_under_one_of_its_own_units_is_refused_beside_the_parent(admin_client, tree):
     district = tree["D1"]
-    response = admin_client.post(f"/admin/areas/unit/{district.pk}/change/",
-                                 unit_data(district, parent=tree["C1"].pk))
+    response = admin_client.post(f"/admin/areas/unit/{district.pk}/change/", unit_data(district, parent=tree["C1"].pk))
     assert "dưới chính nó" in _refused(response, "parent")
     district.refresh_from_db()
     assert district.parent == tree["P"]
@@ -185,15 +213,31 @@ def test_a_unit_placed_under_one_of_its_own_units_is_refused_beside_the_parent(a
 
 @pytest.fixture
 def plan(tree):
-    return Plan.objects.create(province=tree["P"], title="Plan", year_start=2022, year_end=2025,
-                               standard=PovertyStandard.objects.get(code="ND07-2021"))
+    return Plan.objects.create(
+        province=tree["P"],
+        title="Plan",
+        year_start=2022,
+        year_end=2025,
+        standard=PovertyStandard.objects.get(code="ND07-2021"),
+    )
 
 
 def plan_data(tree, **fields):
-    data = {"province": tree["P"].pk, "title": "Plan", "document_number": "1/KH", "signed_on": "", "signer": "",
-            "year_start": "2022", "year_end": "2025", "standard": PovertyStandard.objects.get(code="ND07-2021").pk,
-            "source_text": "", "targets-TOTAL_FORMS": "0", "targets-INITIAL_FORMS": "0",
-            "targets-MIN_NUM_FORMS": "0", "targets-MAX_NUM_FORMS": "1000"}
+    data = {
+        "province": tree["P"].pk,
+        "title": "Plan",
+        "document_number": "1/KH",
+        "signed_on": "",
+        "signer": "",
+        "year_start": "2022",
+        "year_end": "2025",
+        "standard": PovertyStandard.objects.get(code="ND07-2021").pk,
+        "source_text": "",
+        "targets-TOTAL_FORMS": "0",
+        "targets-INITIAL_FORMS": "0",
+        "targets-MIN_NUM_FORMS": "0",
+        "targets-MAX_NUM_FORMS": "1000",
+    }
     data.update(fields)
     return data
 
@@ -205,10 +249,25 @@ def test_a_plan_whose_first_year_is_after_its_last_is_refused_beside_the_last(ad
 
 
 def target_data(plan, **fields):
-    data = {"plan": plan.pk, "indicator": Indicator.objects.get(code="poor_rate").pk, "scope": "province",
-            "shape": "change", "direction": "decrease", "operator": "between", "value": "2", "value_max": "3",
-            "value_unit": "points", "baseline_value": "", "baseline_year": "", "share_indicator": "",
-            "share_operator": "", "share_value": "", "source_sentence": "…", "note": "", "order": "0"}
+    data = {
+        "plan": plan.pk,
+        "indicator": Indicator.objects.get(code="poor_rate").pk,
+        "scope": "province",
+        "shape": "change",
+        "direction": "decrease",
+        "operator": "between",
+        "value": "2",
+        "value_max": "3",
+        "value_unit": "points",
+        "baseline_value": "",
+        "baseline_year": "",
+        "share_indicator": "",
+        "share_operator": "",
+        "share_value": "",
+        "source_sentence": "…",
+        "note": "",
+        "order": "0",
+    }
     data.update(fields)
     return data
 
@@ -230,9 +289,18 @@ def test_a_baseline_year_of_99999_is_refused_beside_it(admin_client, plan):
 
 
 def test_a_share_of_250_percent_is_refused_beside_it(admin_client, plan):
-    data = target_data(plan, shape="count", direction="", operator="gte", value="25000", value_max="",
-                       value_unit="count", share_indicator=Indicator.objects.get(code="job_placements_poor_share").pk,
-                       share_operator="gt", share_value="250")
+    data = target_data(
+        plan,
+        shape="count",
+        direction="",
+        operator="gte",
+        value="25000",
+        value_max="",
+        value_unit="count",
+        share_indicator=Indicator.objects.get(code="job_placements_poor_share").pk,
+        share_operator="gt",
+        share_value="250",
+    )
     _refused(admin_client.post("/admin/targets/target/add/", data), "share_value")
     assert not Target.objects.exists()
 

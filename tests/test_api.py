@@ -48,8 +48,12 @@ def test_plan_targets_carry_shape_values_and_source(demo, client):
     assert son_la["document_number"] == "287/KH-UBND"
     targets = client.get(f"/api/v1/plans/{son_la['id']}/targets/", **basic("manager")).json()
     first = targets[0]
-    assert (first["indicator_code"], first["shape"], first["operator"], first["value"]) == \
-        ("poor_rate", "level", "lte", "18.66")
+    assert (first["indicator_code"], first["shape"], first["operator"], first["value"]) == (
+        "poor_rate",
+        "level",
+        "lte",
+        "18.66",
+    )
     jobs = next(t for t in targets if t["indicator_code"] == "jobs_found")
     assert jobs["share_indicator_code"] == "job_placements_poor_share" and jobs["share_value"] == "50.00"
     assert "25.000" in jobs["source_sentence"]
@@ -80,13 +84,16 @@ def test_attainment_api_gives_status_and_explanation(demo, client):
 
 def test_indicator_values_are_filtered_and_limited_to_the_officers_area(demo, client):
     officer = User.objects.get(username="officer")
-    response = client.get("/api/v1/indicators/values/?indicator=poor_rate&year=2020&scope=province&limit=1000",
-                          **basic("officer"))
+    response = client.get(
+        "/api/v1/indicators/values/?indicator=poor_rate&year=2020&scope=province&limit=1000", **basic("officer")
+    )
     items = response.json()["items"]
     assert items and {i["unit_code"] for i in items} <= set(
-        Unit.objects.subtree(officer.profile.unit).values_list("code", flat=True))
-    province = client.get("/api/v1/indicators/values/?indicator=poor_rate&year=2020&scope=province&unit=94",
-                          **basic("manager")).json()["items"]
+        Unit.objects.subtree(officer.profile.unit).values_list("code", flat=True)
+    )
+    province = client.get(
+        "/api/v1/indicators/values/?indicator=poor_rate&year=2020&scope=province&unit=94", **basic("manager")
+    ).json()["items"]
     assert len(province) == 1
     value = province[0]
     assert float(value["value"]) == pytest.approx(float(value["numerator"]) / float(value["denominator"]) * 100)

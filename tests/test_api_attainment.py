@@ -8,8 +8,11 @@ from tests.test_api import basic
 
 def test_a_change_target_gives_points_a_year_against_the_baseline_beside_the_level(demo, client):
     plans = client.get("/api/v1/plans/", **basic("manager")).json()
-    rows = [row for plan in plans
-            for row in client.get(f"/api/v1/plans/{plan['id']}/attainment/", **basic("manager")).json()]
+    rows = [
+        row
+        for plan in plans
+        for row in client.get(f"/api/v1/plans/{plan['id']}/attainment/", **basic("manager")).json()
+    ]
     changes = [row for row in rows if row["shape"] == "change" and row["status"] != "no_data"]
     assert changes
     for row in changes:
@@ -23,7 +26,10 @@ def test_a_change_target_gives_points_a_year_against_the_baseline_beside_the_lev
 
 def test_rule_sentences_use_the_decimal_comma(demo, client):
     plans = client.get("/api/v1/plans/", **basic("manager")).json()
-    rules = [row["explanation"]["rule"] for plan in plans
-             for row in client.get(f"/api/v1/plans/{plan['id']}/attainment/", **basic("manager")).json()]
+    rules = [
+        row["explanation"]["rule"]
+        for plan in plans
+        for row in client.get(f"/api/v1/plans/{plan['id']}/attainment/", **basic("manager")).json()
+    ]
     assert any("," in rule for rule in rules)
     assert not any(re.search(r"\d\.\d{1,2}(?!\d)", rule) for rule in rules)  # no 0.95, 18.66

@@ -8,10 +8,19 @@ from django.urls import path
 
 from tests.conftest import make_user
 
-HOUSEHOLD = {"code": "H1", "survey_year": 2022, "area_type": "rural", "income_per_capita": 1_000_000,
-             "member_count": 2, "deprivations": ["water"]}
+HOUSEHOLD = {
+    "code": "H1",
+    "survey_year": 2022,
+    "area_type": "rural",
+    "income_per_capita": 1_000_000,
+    "member_count": 2,
+    "deprivations": ["water"],
+}
 DETAILED = {
-    "code": "H2", "survey_year": 2022, "area_type": "rural", "income_per_capita": 1_000_000,
+    "code": "H2",
+    "survey_year": 2022,
+    "area_type": "rural",
+    "income_per_capita": 1_000_000,
     "members": [{"age": 40, "sex": "F", "education": "primary", "employment": "self_employed"}],
     "dwelling": {"house_class": "kien_co", "floor_area_m2": 30, "water_source": "piped", "latrine": "septic"},
 }
@@ -121,8 +130,17 @@ def test_a_body_over_the_upload_limit_answers_413_in_json_whatever_debug_is(api,
     assert "5 MB" in response.json()["detail"]
 
 
-@pytest.mark.parametrize("query", ["limit=1000000", "limit=0", "limit=10000000000000000000000",
-                                   "offset=10000000000000000000000", "offset=-1", "limit=abc"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "limit=1000000",
+        "limit=0",
+        "limit=10000000000000000000000",
+        "offset=10000000000000000000000",
+        "offset=-1",
+        "limit=abc",
+    ],
+)
 @pytest.mark.parametrize("url", ["/api/v1/units/", "/api/v1/indicators/values/", "/api/v1/households/"])
 def test_an_absurd_limit_or_offset_answers_422_naming_it(api, url, query):
     response = api("get", f"{url}?{query}")
@@ -136,8 +154,7 @@ def test_the_largest_page_is_served(api):
     assert response.status_code == 200 and response.json()["items"] == []
 
 
-@pytest.mark.parametrize("url", ["/api/v1/plans/10000000000000000000000/targets/",
-                                 "/api/v1/plans/99999/attainment/"])
+@pytest.mark.parametrize("url", ["/api/v1/plans/10000000000000000000000/targets/", "/api/v1/plans/99999/attainment/"])
 def test_an_unknown_or_absurd_plan_id_is_not_a_server_error(api, url):
     assert api("get", url).status_code in (404, 422)
 
@@ -172,7 +189,8 @@ def test_the_schema_lists_the_error_answers_with_their_bodies(admin_client):
     assert "WWW-Authenticate" in classify["responses"]["401"]["headers"]
     targets = schema["paths"]["/api/v1/plans/{plan_id}/targets/"]["get"]
     assert targets["responses"]["404"]["content"]["application/json"]["schema"] == {
-        "$ref": "#/components/schemas/Detail"}
+        "$ref": "#/components/schemas/Detail"
+    }
     units = schema["paths"]["/api/v1/units/"]["get"]
     limit = next(p for p in units["parameters"] if p["name"] == "limit")
     assert limit["schema"]["maximum"] == 1000

@@ -23,8 +23,13 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-CONFORMANCE = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
-               response_schema_conformance]
+CONFORMANCE = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
 EXAMPLES = 6  # per operation, account and mode
 
 
@@ -54,8 +59,14 @@ def _fuzz(mode, headers, checks, examples=EXAMPLES, expect=None) -> list[str]:
         operation = result.ok()
 
         @given(case=operation.as_strategy(generation_mode=mode))
-        @settings(max_examples=examples, deadline=None, derandomize=True, database=None,
-                  phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=examples,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
         def run(case):
             response = case.call(headers=headers)
             if expect is not None:

@@ -14,13 +14,25 @@ from targets.models import Indicator, Plan, ReportedValue, Target
 
 @pytest.fixture
 def plan(tree):
-    return Plan.objects.create(province=tree["P"], title="Plan", year_start=2022, year_end=2022,
-                               standard=PovertyStandard.objects.get(code="ND07-2021"))
+    return Plan.objects.create(
+        province=tree["P"],
+        title="Plan",
+        year_start=2022,
+        year_end=2022,
+        standard=PovertyStandard.objects.get(code="ND07-2021"),
+    )
 
 
 def _target(plan, **overrides):
-    fields = dict(plan=plan, indicator=Indicator.objects.get(code="poor_rate"), shape="level", operator="lte",
-                  value=Decimal("18.66"), value_unit="percent", source_sentence="…")
+    fields = dict(
+        plan=plan,
+        indicator=Indicator.objects.get(code="poor_rate"),
+        shape="level",
+        operator="lte",
+        value=Decimal("18.66"),
+        value_unit="percent",
+        source_sentence="…",
+    )
     fields.update(overrides)
     return Target.objects.create(**fields)
 
@@ -35,8 +47,11 @@ def test_a_valid_target_is_stored(plan):
 
 
 def test_a_range_whose_min_exceeds_its_max_is_refused(plan):
-    _refused(lambda: _target(plan, shape="change", direction="decrease", operator="between",
-                             value=5, value_max=4, value_unit="points"))
+    _refused(
+        lambda: _target(
+            plan, shape="change", direction="decrease", operator="between", value=5, value_max=4, value_unit="points"
+        )
+    )
 
 
 def test_a_percentage_over_100_is_refused(plan):
@@ -44,8 +59,14 @@ def test_a_percentage_over_100_is_refused(plan):
 
 
 def test_a_count_may_exceed_100(plan):
-    assert _target(plan, indicator=Indicator.objects.get(code="workers_trained"), shape="count",
-                   operator="gte", value=13000, value_unit="count").pk
+    assert _target(
+        plan,
+        indicator=Indicator.objects.get(code="workers_trained"),
+        shape="count",
+        operator="gte",
+        value=13000,
+        value_unit="count",
+    ).pk
 
 
 def test_a_negative_target_count_is_refused(plan):
@@ -53,20 +74,38 @@ def test_a_negative_target_count_is_refused(plan):
 
 
 def test_a_negative_reported_count_is_refused(tree):
-    _refused(lambda: ReportedValue.objects.create(
-        indicator=Indicator.objects.get(code="workers_trained"), unit=tree["C1"], year=2022, value=-5))
+    _refused(
+        lambda: ReportedValue.objects.create(
+            indicator=Indicator.objects.get(code="workers_trained"), unit=tree["C1"], year=2022, value=-5
+        )
+    )
 
 
 def test_a_reported_share_numerator_over_denominator_is_refused(tree):
-    _refused(lambda: ReportedValue.objects.create(
-        indicator=Indicator.objects.get(code="job_placements_poor_share"), unit=tree["C1"], year=2022,
-        value=60, numerator=70, denominator=50))
+    _refused(
+        lambda: ReportedValue.objects.create(
+            indicator=Indicator.objects.get(code="job_placements_poor_share"),
+            unit=tree["C1"],
+            year=2022,
+            value=60,
+            numerator=70,
+            denominator=50,
+        )
+    )
 
 
 def _household(unit, code="H1", year=2022, **overrides):
-    fields = dict(unit=unit, survey_year=year, code=code, area_type="rural", income_per_capita=1_000_000,
-                  member_count=1, standard=PovertyStandard.objects.get(code="ND07-2021"),
-                  classification="near_poor", classification_rule="…")
+    fields = dict(
+        unit=unit,
+        survey_year=year,
+        code=code,
+        area_type="rural",
+        income_per_capita=1_000_000,
+        member_count=1,
+        standard=PovertyStandard.objects.get(code="ND07-2021"),
+        classification="near_poor",
+        classification_rule="…",
+    )
     fields.update(overrides)
     return Household.objects.create(**fields)
 
@@ -83,8 +122,9 @@ def test_the_same_household_code_in_another_year_is_accepted(tree):
 
 def test_an_impossible_member_age_is_refused(tree):
     household = _household(tree["C1"])
-    _refused(lambda: Member.objects.create(household=household, age=200, sex="M", education="none",
-                                           employment="inactive"))
+    _refused(
+        lambda: Member.objects.create(household=household, age=200, sex="M", education="none", employment="inactive")
+    )
 
 
 def test_a_household_without_members_is_refused(tree):
@@ -111,11 +151,17 @@ def test_moving_a_unit_moves_its_subtree(tree):
 EDITED_MODELS = [Unit, PovertyStandard, Household, Member, RosterImport, Plan, Target, ReportedValue, Approval]
 
 
-@pytest.mark.parametrize(("model", "constraint"), [(m, c) for m in EDITED_MODELS for c in m._meta.constraints],
-                         ids=lambda c: getattr(c, "name", ""))
+@pytest.mark.parametrize(
+    ("model", "constraint"),
+    [(m, c) for m in EDITED_MODELS for c in m._meta.constraints],
+    ids=lambda c: getattr(c, "name", ""),
+)
 def test_every_database_rule_has_a_vietnamese_message_and_the_field_it_concerns(model, constraint):
-    concerned = (constraint.condition.referenced_base_fields if isinstance(constraint, CheckConstraint)
-                 else set(constraint.fields))
+    concerned = (
+        constraint.condition.referenced_base_fields
+        if isinstance(constraint, CheckConstraint)
+        else set(constraint.fields)
+    )
     assert constraint.violation_error_code in concerned
     with translation.override("en"):
         english = str(constraint.violation_error_message)
@@ -126,21 +172,39 @@ def test_every_database_rule_has_a_vietnamese_message_and_the_field_it_concerns(
 
 BROKEN_RULES = {  # the database rule alone, without the forms' checks before it
     "a member aged 200": (lambda tree: Member(age=200), "age", "Tuổi không được quá 120."),
-    "a household of 0 members": (lambda tree: Household(member_count=0), "member_count",
-                                 "Mỗi hộ có ít nhất một thành viên."),
+    "a household of 0 members": (
+        lambda tree: Household(member_count=0),
+        "member_count",
+        "Mỗi hộ có ít nhất một thành viên.",
+    ),
     "a floor area of -20": (lambda tree: Household(floor_area_m2=-20), "floor_area_m2", "Diện tích ở không được âm."),
-    "9 non-durable structures": (lambda tree: Household(nondurable_structures=9), "nondurable_structures",
-                                 "Nhiều nhất 3 kết cấu chính (tường, cột, mái) có thể không bền chắc."),
-    "a share of 250%": (lambda tree: Target(share_value=250), "share_value",
-                        "Điều kiện tỷ lệ là phần trăm từ 0 đến 100."),
-    "a plan from 2026 to 2022": (lambda tree: Plan(year_start=2026, year_end=2022), "year_end",
-                                 "Năm đầu của kế hoạch không được sau năm cuối."),
+    "9 non-durable structures": (
+        lambda tree: Household(nondurable_structures=9),
+        "nondurable_structures",
+        "Nhiều nhất 3 kết cấu chính (tường, cột, mái) có thể không bền chắc.",
+    ),
+    "a share of 250%": (
+        lambda tree: Target(share_value=250),
+        "share_value",
+        "Điều kiện tỷ lệ là phần trăm từ 0 đến 100.",
+    ),
+    "a plan from 2026 to 2022": (
+        lambda tree: Plan(year_start=2026, year_end=2022),
+        "year_end",
+        "Năm đầu của kế hoạch không được sau năm cuối.",
+    ),
     "a baseline of -50": (lambda tree: Target(baseline_value=-50), "baseline_value", "Giá trị năm gốc không được âm."),
-    "a baseline year of 99999": (lambda tree: Target(baseline_year=99999), "baseline_year",
-                                 "Năm gốc phải từ 1900 đến 2100."),
+    "a baseline year of 99999": (
+        lambda tree: Target(baseline_year=99999),
+        "baseline_year",
+        "Năm gốc phải từ 1900 đến 2100.",
+    ),
     "a month 13": (lambda tree: ReportedValue(month=13, value=1), "month", "Tháng phải từ 1 đến 12."),
-    "a unit its own parent": (lambda tree: Unit(pk=tree["D1"].pk, parent_id=tree["D1"].pk), "parent",
-                              "Một đơn vị không thể là cấp trên của chính nó."),
+    "a unit its own parent": (
+        lambda tree: Unit(pk=tree["D1"].pk, parent_id=tree["D1"].pk),
+        "parent",
+        "Một đơn vị không thể là cấp trên của chính nó.",
+    ),
 }
 
 

@@ -38,23 +38,26 @@ SON_LA_2022 = [
     ("poor_near_poor_steady_work", "province", "gte", "100", None, None),
     ("workers_trained", "poor_districts", "gte", "4000", None, None),
     ("workers_abroad", "poor_districts", "gte", "40", None, None),
-] + [(f"dimension_{d}", "province", "gt", "0", None, None)
-     for d in ("employment", "health", "education", "housing", "water_sanitation", "information")]
+] + [
+    (f"dimension_{d}", "province", "gt", "0", None, None)
+    for d in ("employment", "health", "education", "housing", "water_sanitation", "information")
+]
 
 
 def _targets(plan):
     rows = []
     for t in plan.targets.select_related("indicator", "share_indicator"):
         share = (t.share_indicator.code, t.share_operator, t.share_value) if t.share_indicator else None
-        rows.append((t.indicator.code, t.scope, t.operator, t.value,
-                     t.value_max, share))
+        rows.append((t.indicator.code, t.scope, t.operator, t.value, t.value_max, share))
         assert t.source_sentence.strip(), t
     return rows
 
 
 def _expected(rows):
-    return [(i, s, o, Decimal(v), Decimal(m) if m else None, (share[0], share[1], Decimal(share[2])) if share else None)
-            for i, s, o, v, m, share in rows]
+    return [
+        (i, s, o, Decimal(v), Decimal(m) if m else None, (share[0], share[1], Decimal(share[2])) if share else None)
+        for i, s, o, v, m, share in rows
+    ]
 
 
 @pytest.mark.parametrize("province, year, expected", [("94", 2020, SOC_TRANG_2020), ("14", 2022, SON_LA_2022)])
@@ -87,8 +90,10 @@ def test_provinces_have_their_real_district_level_units(demo):
 
 
 def test_households_are_followed_over_two_years_with_the_main_ethnic_groups(demo):
-    for prefix, years, groups in (("94/", {2019, 2020}, {"kinh", "khmer", "hoa"}),
-                                  ("14/", {2021, 2022}, {"thai", "kinh", "mong", "muong"})):
+    for prefix, years, groups in (
+        ("94/", {2019, 2020}, {"kinh", "khmer", "hoa"}),
+        ("14/", {2021, 2022}, {"thai", "kinh", "mong", "muong"}),
+    ):
         households = Household.objects.filter(unit__path__startswith=prefix)
         assert set(households.values_list("survey_year", flat=True)) == years
         first, second = sorted(years)
@@ -106,8 +111,9 @@ def test_load_demo_twice_changes_nothing(demo):
         return {
             "units": list(Unit.objects.values_list("code", "name", "path", "poor_district").order_by("code")),
             "targets": list(Target.objects.values_list("id", "value", "value_max", "source_sentence").order_by("id")),
-            "households": list(Household.objects.values_list("id", "code", "income_per_capita", "classification")
-                               .order_by("id")),
+            "households": list(
+                Household.objects.values_list("id", "code", "income_per_capita", "classification").order_by("id")
+            ),
             "members": Member.objects.count(),
             "users": list(User.objects.values_list("username", "password").order_by("username")),
         }

@@ -6,10 +6,20 @@ from povertyplan.formfields import DecimalField, IntegerField
 from povertyplan.numbers import NumberFormatError, parse_number
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("500.000", 500000), ("1.500.000", 1500000), ("1500000", 1500000), ("1 500 000", 1500000),
-    ("56,7", Decimal("56.7")), ("1.500,25", Decimal("1500.25")), ("0", 0), ("-20", -20), ("12", 12),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("500.000", 500000),
+        ("1.500.000", 1500000),
+        ("1500000", 1500000),
+        ("1 500 000", 1500000),
+        ("56,7", Decimal("56.7")),
+        ("1.500,25", Decimal("1500.25")),
+        ("0", 0),
+        ("-20", -20),
+        ("12", 12),
+    ],
+)
 def test_vietnamese_numbers_are_read_with_dots_for_thousands_and_comma_for_decimals(text, expected):
     assert parse_number(text) == Decimal(expected)
 

@@ -24,10 +24,22 @@ def test_home_shows_both_plans_after_login(demo, client):
 def test_admin_refuses_a_target_whose_min_exceeds_its_max(demo, client):
     client.login(username="admin", password="demo")
     target = Target.objects.get(plan__province__code="94", order=1)
-    data = {f: getattr(target, f) for f in ("scope", "shape", "direction", "operator", "value_unit",
-                                            "source_sentence", "order")}
-    data.update(plan=target.plan_id, indicator=target.indicator_id, value="5", value_max="4", note="",
-                baseline_value="", baseline_year="", share_indicator="", share_operator="", share_value="")
+    data = {
+        f: getattr(target, f)
+        for f in ("scope", "shape", "direction", "operator", "value_unit", "source_sentence", "order")
+    }
+    data.update(
+        plan=target.plan_id,
+        indicator=target.indicator_id,
+        value="5",
+        value_max="4",
+        note="",
+        baseline_value="",
+        baseline_year="",
+        share_indicator="",
+        share_operator="",
+        share_value="",
+    )
     response = client.post(f"/admin/targets/target/{target.pk}/change/", data)
     assert response.status_code == 200
     assert "Giá trị tối đa (4) nhỏ hơn giá trị tối thiểu (5)." in response.content.decode()
@@ -39,8 +51,19 @@ def test_admin_refuses_a_percentage_over_100(demo, client):
     client.login(username="admin", password="demo")
     target = Target.objects.get(plan__province__code="14", order=1)
     data = {f: getattr(target, f) for f in ("scope", "shape", "operator", "value_unit", "source_sentence", "order")}
-    data.update(plan=target.plan_id, indicator=target.indicator_id, value="118,66", value_max="", direction="",
-                note="", baseline_value="", baseline_year="", share_indicator="", share_operator="", share_value="")
+    data.update(
+        plan=target.plan_id,
+        indicator=target.indicator_id,
+        value="118,66",
+        value_max="",
+        direction="",
+        note="",
+        baseline_value="",
+        baseline_year="",
+        share_indicator="",
+        share_operator="",
+        share_value="",
+    )
     response = client.post(f"/admin/targets/target/{target.pk}/change/", data)
     assert "Tỷ lệ phần trăm phải nằm trong khoảng 0–100" in response.content.decode()
     target.refresh_from_db()
@@ -50,7 +73,9 @@ def test_admin_refuses_a_percentage_over_100(demo, client):
 @pytest.mark.parametrize("model", ["household", "unit", "reportedvalue"])
 def test_officer_admin_lists_only_their_area(demo, client, model):
     client.login(username="officer", password="demo")
-    response = client.get(f"/admin/{'areas' if model == 'unit' else 'households' if model == 'household' else 'targets'}/{model}/")
+    response = client.get(
+        f"/admin/{'areas' if model == 'unit' else 'households' if model == 'household' else 'targets'}/{model}/"
+    )
     assert response.status_code == 200
 
 
@@ -78,7 +103,9 @@ def test_admin_starts_a_full_recompute_in_the_background_and_shows_its_progress(
     assert 'id="run-progress"' in client.get(response["Location"]).content.decode()
     deadline = time.monotonic() + 120
     while (progress := client.get(f"/admin/targets/recomputerun/{run.pk}/progress/").json())["status"] in (
-            "queued", "running") and time.monotonic() < deadline:
+        "queued",
+        "running",
+    ) and time.monotonic() < deadline:
         time.sleep(0.5)
     run.refresh_from_db()
     assert (progress["status"], progress["progress"]) == ("succeeded", 100) and progress["rows"] > 0, run.error

@@ -26,26 +26,70 @@ class Column:
     aliases: tuple = ()
 
 
-WATER = (("Nước máy", "piped"), ("Giếng khoan", "drilled_well"), ("Giếng đào được bảo vệ", "protected_dug_well"),
-         ("Giếng đào không được bảo vệ", "unprotected_dug_well"), ("Nước khe/mó được bảo vệ", "protected_spring"),
-         ("Nước khe/mó không được bảo vệ", "unprotected_spring"), ("Nước mưa", "rainwater"),
-         ("Nước đóng chai, bình", "bottled"), ("Sông, suối, ao, hồ", "river_pond"), ("Khác", "other"))
-LATRINE = (("Tự hoại", "septic"), ("Bán tự hoại", "semi_septic"), ("Dội nước", "pour_flush"),
-           ("Hai ngăn", "double_vault"), ("Chìm có ống thông hơi", "ventilated_pit"), ("Hố đào", "open_pit"),
-           ("Cầu", "hanging"), ("Không có", "none"))
-EDUCATION = (("Chưa đi học", "none"), ("Tiểu học", "primary"), ("THCS", "lower_secondary"),
-             ("THPT", "upper_secondary"), ("Sơ cấp", "vocational_elementary"), ("Trung cấp", "vocational_intermediate"),
-             ("Cao đẳng", "vocational_college"), ("Đại học trở lên", "university"))
-EMPLOYMENT = (("Làm công có hợp đồng", "wage_contract"), ("Làm công không hợp đồng", "wage_no_contract"),
-              ("Tự làm", "self_employed"), ("Thất nghiệp", "unemployed"), ("Không hoạt động kinh tế", "inactive"),
-              ("Học sinh, sinh viên", "student"), ("Nghỉ hưu", "retired"), ("Trẻ em", "child"))
-HOUSE = (("Kiên cố", "kien_co"), ("Bán kiên cố", "ban_kien_co"), ("Thiếu kiên cố", "thieu_kien_co"),
-         ("Đơn sơ", "don_so"))
+WATER = (
+    ("Nước máy", "piped"),
+    ("Giếng khoan", "drilled_well"),
+    ("Giếng đào được bảo vệ", "protected_dug_well"),
+    ("Giếng đào không được bảo vệ", "unprotected_dug_well"),
+    ("Nước khe/mó được bảo vệ", "protected_spring"),
+    ("Nước khe/mó không được bảo vệ", "unprotected_spring"),
+    ("Nước mưa", "rainwater"),
+    ("Nước đóng chai, bình", "bottled"),
+    ("Sông, suối, ao, hồ", "river_pond"),
+    ("Khác", "other"),
+)
+LATRINE = (
+    ("Tự hoại", "septic"),
+    ("Bán tự hoại", "semi_septic"),
+    ("Dội nước", "pour_flush"),
+    ("Hai ngăn", "double_vault"),
+    ("Chìm có ống thông hơi", "ventilated_pit"),
+    ("Hố đào", "open_pit"),
+    ("Cầu", "hanging"),
+    ("Không có", "none"),
+)
+EDUCATION = (
+    ("Chưa đi học", "none"),
+    ("Tiểu học", "primary"),
+    ("THCS", "lower_secondary"),
+    ("THPT", "upper_secondary"),
+    ("Sơ cấp", "vocational_elementary"),
+    ("Trung cấp", "vocational_intermediate"),
+    ("Cao đẳng", "vocational_college"),
+    ("Đại học trở lên", "university"),
+)
+EMPLOYMENT = (
+    ("Làm công có hợp đồng", "wage_contract"),
+    ("Làm công không hợp đồng", "wage_no_contract"),
+    ("Tự làm", "self_employed"),
+    ("Thất nghiệp", "unemployed"),
+    ("Không hoạt động kinh tế", "inactive"),
+    ("Học sinh, sinh viên", "student"),
+    ("Nghỉ hưu", "retired"),
+    ("Trẻ em", "child"),
+)
+HOUSE = (
+    ("Kiên cố", "kien_co"),
+    ("Bán kiên cố", "ban_kien_co"),
+    ("Thiếu kiên cố", "thieu_kien_co"),
+    ("Đơn sơ", "don_so"),
+)
 AREA = (("Nông thôn", "rural"), ("Thành thị", "urban"))
 SEX = (("Nam", "M"), ("Nữ", "F"))
-ETHNICITY = (("Kinh", "kinh"), ("Khmer", "khmer"), ("Hoa", "hoa"), ("Thái", "thai"), ("Mông", "mong"),
-             ("H'Mông", "mong"), ("Mường", "muong"), ("Dao", "dao"), ("Kháng", "khang"), ("Xinh Mun", "xinh_mun"),
-             ("La Ha", "la_ha"), ("Khác", "other"))
+ETHNICITY = (
+    ("Kinh", "kinh"),
+    ("Khmer", "khmer"),
+    ("Hoa", "hoa"),
+    ("Thái", "thai"),
+    ("Mông", "mong"),
+    ("H'Mông", "mong"),
+    ("Mường", "muong"),
+    ("Dao", "dao"),
+    ("Kháng", "khang"),
+    ("Xinh Mun", "xinh_mun"),
+    ("La Ha", "la_ha"),
+    ("Khác", "other"),
+)
 
 HOUSEHOLD_COLUMNS = (
     Column("code", "Mã hộ", "Household code", "text"),
@@ -67,8 +111,18 @@ HOUSEHOLD_COLUMNS = (
     Column("smartphone", "Điện thoại thông minh", "Smartphone", "bool"),
     Column("loudspeaker_audible", "Nghe được loa truyền thanh", "Hears the loudspeaker", "bool"),
 )
-DWELLING_KEYS = ("house_class", "nondurable_structures", "floor_area_m2", "water_source", "latrine", "tv", "radio",
-                 "computer", "smartphone", "loudspeaker_audible")
+DWELLING_KEYS = (
+    "house_class",
+    "nondurable_structures",
+    "floor_area_m2",
+    "water_source",
+    "latrine",
+    "tv",
+    "radio",
+    "computer",
+    "smartphone",
+    "loudspeaker_audible",
+)
 ASSET_KEYS = ("tv", "radio", "computer", "smartphone")
 
 MEMBER_COLUMNS = (
@@ -89,21 +143,43 @@ MEMBER_COLUMNS = (
     Column("sick_untreated", "Ốm đau không chữa trị", "Sick untreated", "bool", default=False),
     Column("uses_phone", "Dùng điện thoại", "Uses phone", "bool", default=False),
     Column("uses_internet", "Dùng internet", "Uses internet", "bool", default=False),
-    Column("job_training_certificate", "Chứng chỉ đào tạo tại doanh nghiệp", "On-the-job training certificate", "bool",
-           default=False),
+    Column(
+        "job_training_certificate",
+        "Chứng chỉ đào tạo tại doanh nghiệp",
+        "On-the-job training certificate",
+        "bool",
+        default=False,
+    ),
 )
-MEMBER_ONLY = ("full_name", "age", "birth_date", "sex", "education", "in_school", "on_track", "health_insurance",
-               "able_to_work", "disabled")
+MEMBER_ONLY = (
+    "full_name",
+    "age",
+    "birth_date",
+    "sex",
+    "education",
+    "in_school",
+    "on_track",
+    "health_insurance",
+    "able_to_work",
+    "disabled",
+)
 
 INDICATOR_COLUMNS = tuple(
     Column(f"ind:{code}", vi, code.replace("_", " ").capitalize(), "bool")
     for vi, code in (
-        ("Việc làm", "employment"), ("Người phụ thuộc", "dependents"), ("Dinh dưỡng", "nutrition"),
-        ("Bảo hiểm y tế", "health_insurance"), ("Tiếp cận dịch vụ y tế", "health_access"),
-        ("Trình độ giáo dục của người lớn", "adult_education"), ("Tình trạng đi học của trẻ em", "child_school"),
-        ("Chất lượng nhà ở", "housing_quality"), ("Diện tích nhà ở bình quân đầu người", "housing_area"),
-        ("Nguồn nước sinh hoạt", "water"), ("Nhà tiêu hợp vệ sinh", "latrine"),
-        ("Sử dụng dịch vụ viễn thông", "telecom"), ("Tài sản phục vụ tiếp cận thông tin", "information_assets"),
+        ("Việc làm", "employment"),
+        ("Người phụ thuộc", "dependents"),
+        ("Dinh dưỡng", "nutrition"),
+        ("Bảo hiểm y tế", "health_insurance"),
+        ("Tiếp cận dịch vụ y tế", "health_access"),
+        ("Trình độ giáo dục của người lớn", "adult_education"),
+        ("Tình trạng đi học của trẻ em", "child_school"),
+        ("Chất lượng nhà ở", "housing_quality"),
+        ("Diện tích nhà ở bình quân đầu người", "housing_area"),
+        ("Nguồn nước sinh hoạt", "water"),
+        ("Nhà tiêu hợp vệ sinh", "latrine"),
+        ("Sử dụng dịch vụ viễn thông", "telecom"),
+        ("Tài sản phục vụ tiếp cận thông tin", "information_assets"),
         ("Phương tiện phục vụ tiếp cận thông tin", "information_means"),
     )
 )

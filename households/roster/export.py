@@ -44,7 +44,9 @@ def _validations(sheet, columns, first_row=2, last_row=5000):
             source = '"x,0"'
         else:
             continue
-        rule = DataValidation(type="list", formula1=source, allow_blank=True, showErrorMessage=column.kind != "ethnicity")
+        rule = DataValidation(
+            type="list", formula1=source, allow_blank=True, showErrorMessage=column.kind != "ethnicity"
+        )
         rule.error = _("Choose a value from the list.")
         rule.add(f"{letter}{first_row}:{letter}{last_row}")
         sheet.add_data_validation(rule)
@@ -73,16 +75,47 @@ def book_lists(book):
     return refs
 
 
-_EXAMPLE_HOUSEHOLD = {"code": "HN-0001", "survey_year": 2024, "unit": "94204", "head_name": "Thạch Sóc",
-                      "ethnicity": "Khmer", "area_type": "Nông thôn", "income_per_capita": "1.200.000",
-                      "member_count": 2, "house_class": "Bán kiên cố", "nondurable_structures": 1,
-                      "floor_area_m2": 30, "water_source": "Giếng khoan", "latrine": "Tự hoại", "tv": "x",
-                      "radio": "", "computer": "", "smartphone": "x", "loudspeaker_audible": "x"}
+_EXAMPLE_HOUSEHOLD = {
+    "code": "HN-0001",
+    "survey_year": 2024,
+    "unit": "94204",
+    "head_name": "Thạch Sóc",
+    "ethnicity": "Khmer",
+    "area_type": "Nông thôn",
+    "income_per_capita": "1.200.000",
+    "member_count": 2,
+    "house_class": "Bán kiên cố",
+    "nondurable_structures": 1,
+    "floor_area_m2": 30,
+    "water_source": "Giếng khoan",
+    "latrine": "Tự hoại",
+    "tv": "x",
+    "radio": "",
+    "computer": "",
+    "smartphone": "x",
+    "loudspeaker_audible": "x",
+}
 _EXAMPLE_MEMBERS = [
-    {"code": "HN-0001", "full_name": "Thạch Sóc", "age": 42, "sex": "Nam", "education": "Tiểu học",
-     "health_insurance": "x", "employment": "Tự làm", "uses_phone": "x"},
-    {"code": "HN-0001", "full_name": "Thạch Thị Pha", "age": 12, "sex": "Nữ", "education": "Tiểu học",
-     "in_school": "x", "health_insurance": "x", "employment": "Học sinh, sinh viên"},
+    {
+        "code": "HN-0001",
+        "full_name": "Thạch Sóc",
+        "age": 42,
+        "sex": "Nam",
+        "education": "Tiểu học",
+        "health_insurance": "x",
+        "employment": "Tự làm",
+        "uses_phone": "x",
+    },
+    {
+        "code": "HN-0001",
+        "full_name": "Thạch Thị Pha",
+        "age": 12,
+        "sex": "Nữ",
+        "education": "Tiểu học",
+        "in_school": "x",
+        "health_insurance": "x",
+        "employment": "Học sinh, sinh viên",
+    },
 ]
 _EXAMPLE_ANSWERS = {"ind:water": "x", "ind:latrine": "x", "ind:telecom": "x"}
 
@@ -111,8 +144,21 @@ def template(layout: str) -> bytes:
         _validations(sheet, columns)
     elif layout == "answers":
         sheet = book.create_sheet("Danh sách")
-        columns = [c for c in HOUSEHOLD_COLUMNS if c.key in ("code", "survey_year", "unit", "head_name", "ethnicity",
-                                                              "area_type", "income_per_capita", "member_count")]
+        columns = [
+            c
+            for c in HOUSEHOLD_COLUMNS
+            if c.key
+            in (
+                "code",
+                "survey_year",
+                "unit",
+                "head_name",
+                "ethnicity",
+                "area_type",
+                "income_per_capita",
+                "member_count",
+            )
+        ]
         columns += list(INDICATOR_COLUMNS)
         sheet.append([c.vi for c in columns])
         sheet.append([{**_EXAMPLE_HOUSEHOLD, **_EXAMPLE_ANSWERS}.get(c.key, "") for c in columns])
@@ -133,10 +179,14 @@ def save_book(book) -> bytes:
     return buffer.getvalue()
 
 
-_LABEL_OF = {c.key: {code: label for label, code in reversed(c.labels)} for c in (*HOUSEHOLD_COLUMNS,
-                                                                                   *MEMBER_COLUMNS) if c.labels}
-_ETHNIC_LABEL = {code: label for label, code in reversed(next(c for c in HOUSEHOLD_COLUMNS
-                                                               if c.key == "ethnicity").labels)}
+_LABEL_OF = {
+    c.key: {code: label for label, code in reversed(c.labels)}
+    for c in (*HOUSEHOLD_COLUMNS, *MEMBER_COLUMNS)
+    if c.labels
+}
+_ETHNIC_LABEL = {
+    code: label for label, code in reversed(next(c for c in HOUSEHOLD_COLUMNS if c.key == "ethnicity").labels)
+}
 
 
 def _yes(flag):
@@ -151,29 +201,54 @@ def households_xlsx(households) -> bytes:
     names = dict(Classification.choices)
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Hộ")
-    sheet.append([c.vi for c in HOUSEHOLD_COLUMNS] + [c.vi for c in INDICATOR_COLUMNS]
-                 + [_("Classification"), _("Deprived indicators"), _("Standard")])
+    sheet.append(
+        [c.vi for c in HOUSEHOLD_COLUMNS]
+        + [c.vi for c in INDICATOR_COLUMNS]
+        + [_("Classification"), _("Deprived indicators"), _("Standard")]
+    )
     ids = []
     rows = households.select_related("unit", "standard").order_by("survey_year", "code").iterator(chunk_size=2000)
     for h in rows:
         ids.append(h.pk)
-        sheet.append([safe(v) for v in (
-            h.code, h.survey_year, h.unit.code, h.head_name, _ETHNIC_LABEL.get(h.ethnicity, h.ethnicity),
-            _LABEL_OF["area_type"][h.area_type], h.income_per_capita, h.member_count,
-            _LABEL_OF["house_class"].get(h.house_class, ""), h.nondurable_structures,
-            number_cell(h.floor_area_m2), _LABEL_OF["water_source"].get(h.water_source, ""),
-            _LABEL_OF["latrine"].get(h.latrine, ""), _yes(h.has_tv), _yes(h.has_radio), _yes(h.has_computer),
-            _yes(h.has_smartphone), _yes(h.loudspeaker_audible) if h.house_class else "",
-            *_answers(h.reported_deprivations),
-            str(names.get(h.classification, h.classification)), ", ".join(h.deprivations),
-            h.standard.code if h.standard else "")])
+        sheet.append(
+            [
+                safe(v)
+                for v in (
+                    h.code,
+                    h.survey_year,
+                    h.unit.code,
+                    h.head_name,
+                    _ETHNIC_LABEL.get(h.ethnicity, h.ethnicity),
+                    _LABEL_OF["area_type"][h.area_type],
+                    h.income_per_capita,
+                    h.member_count,
+                    _LABEL_OF["house_class"].get(h.house_class, ""),
+                    h.nondurable_structures,
+                    number_cell(h.floor_area_m2),
+                    _LABEL_OF["water_source"].get(h.water_source, ""),
+                    _LABEL_OF["latrine"].get(h.latrine, ""),
+                    _yes(h.has_tv),
+                    _yes(h.has_radio),
+                    _yes(h.has_computer),
+                    _yes(h.has_smartphone),
+                    _yes(h.loudspeaker_audible) if h.house_class else "",
+                    *_answers(h.reported_deprivations),
+                    str(names.get(h.classification, h.classification)),
+                    ", ".join(h.deprivations),
+                    h.standard.code if h.standard else "",
+                )
+            ]
+        )
     members = book.create_sheet("Thành viên")
     member_columns = [c for c in MEMBER_COLUMNS if c.key != "birth_date"]
     members.append([c.vi for c in member_columns])
-    codes = dict(households.model.objects.filter(pk__in=ids).values_list("id", "code")) if len(ids) < 50_000 else \
-        dict(households.values_list("id", "code"))
+    codes = (
+        dict(households.model.objects.filter(pk__in=ids).values_list("id", "code"))
+        if len(ids) < 50_000
+        else dict(households.values_list("id", "code"))
+    )
     for start in range(0, len(ids), 5000):
-        chunk = Member.objects.filter(household_id__in=ids[start:start + 5000]).order_by("household_id", "id")
+        chunk = Member.objects.filter(household_id__in=ids[start : start + 5000]).order_by("household_id", "id")
         for values in chunk.values_list("household_id", *MEMBER_FIELDS).iterator(chunk_size=5000):
             record = dict(zip(MEMBER_FIELDS, values[1:], strict=True))
             row = []

@@ -17,8 +17,7 @@ PROBLEMS_SHOWN = 2000
 def start_job(upload, user, survey_year=None) -> RosterImport:
     from ..tasks import roster_import_task
 
-    job = RosterImport.objects.create(user=user, file=upload, original_name=upload.name[:200],
-                                      survey_year=survey_year)
+    job = RosterImport.objects.create(user=user, file=upload, original_name=upload.name[:200], survey_year=survey_year)
     language = translation.get_language()
     transaction.on_commit(lambda: roster_import_task.delay(job.pk, confirm=False, language=language))
     return job
@@ -28,7 +27,8 @@ def confirm_job(job: RosterImport) -> bool:
     from ..tasks import roster_import_task
 
     updated = RosterImport.objects.filter(pk=job.pk, status=RosterImport.Status.CHECKED).update(
-        status=RosterImport.Status.QUEUED, progress=0, stage="")
+        status=RosterImport.Status.QUEUED, progress=0, stage=""
+    )
     if updated:
         language = translation.get_language()
         transaction.on_commit(lambda: roster_import_task.delay(job.pk, confirm=True, language=language))
@@ -67,13 +67,24 @@ def _run(job: RosterImport, confirm: bool) -> None:
     with job.file.open("rb") as handle:
         data = handle.read()
     try:
-        result = roster_import(data, job.original_name, user=job.user, year=job.survey_year,
-                               dry_run=not confirm, progress=progress,
-                               reason=_("roster import #%(id)s: %(file)s") % {"id": job.pk, "file": job.original_name})
+        result = roster_import(
+            data,
+            job.original_name,
+            user=job.user,
+            year=job.survey_year,
+            dry_run=not confirm,
+            progress=progress,
+            reason=_("roster import #%(id)s: %(file)s") % {"id": job.pk, "file": job.original_name},
+        )
     except UnreadableFile as error:
         RosterImport.objects.filter(pk=job_id).update(
-            status=RosterImport.Status.REJECTED, progress=100, problem_count=1, finished_at=timezone.now(),
-            problems=[["", None, "", str(error)]], summary={"summary": [str(error)]})
+            status=RosterImport.Status.REJECTED,
+            progress=100,
+            problem_count=1,
+            finished_at=timezone.now(),
+            problems=[["", None, "", str(error)]],
+            summary={"summary": [str(error)]},
+        )
         return
     if result.problem_count:
         final = RosterImport.Status.REJECTED
@@ -82,14 +93,19 @@ def _run(job: RosterImport, confirm: bool) -> None:
     else:
         final = RosterImport.Status.CHECKED
     RosterImport.objects.filter(pk=job_id).update(
-        status=final, progress=100, summary=result.as_dict(), problem_count=result.problem_count,
-        problems=[[p.sheet, p.row, p.column, p.message] for p in result.problems[:PROBLEMS_SHOWN * 5]],
-        finished_at=timezone.now())
+        status=final,
+        progress=100,
+        summary=result.as_dict(),
+        problem_count=result.problem_count,
+        problems=[[p.sheet, p.row, p.column, p.message] for p in result.problems[: PROBLEMS_SHOWN * 5]],
+        finished_at=timezone.now(),
+    )
 
 
 def fail_job(job_id: int, message: str) -> None:
-    RosterImport.objects.filter(pk=job_id).update(status=RosterImport.Status.FAILED, error=message[:2000],
-                                                  finished_at=timezone.now())
+    RosterImport.objects.filter(pk=job_id).update(
+        status=RosterImport.Status.FAILED, error=message[:2000], finished_at=timezone.now()
+    )
 
 
 def problems_xlsx(job: RosterImport) -> bytes:

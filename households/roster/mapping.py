@@ -80,8 +80,13 @@ class Entry:
     def fingerprint(self, unit) -> str:
         """What the household's cells say, with the unit they name: equal fingerprints, equal records. Taken
         before RosterParser.complete, the same way on every import of the same cells."""
-        cells = (unit["id"], unit["area_type"], self.data["survey_year"], self._values or self.data,
-                 [c for _n, c in self.member_cells])
+        cells = (
+            unit["id"],
+            unit["area_type"],
+            self.data["survey_year"],
+            self._values or self.data,
+            [c for _n, c in self.member_cells],
+        )
         try:
             text = marshal.dumps(cells, 0)  # version 0: values only, no references, so equal cells, equal bytes
         except ValueError:  # a date of birth
@@ -132,8 +137,14 @@ class _Sheet:
                 column = index.get(cell)
                 if column is not None:
                     if column.key in self.columns:
-                        self.problems.append(Problem(self.name, self.header_row, self.headers[position],
-                                                     _("this column appears twice; the second one is ignored")))
+                        self.problems.append(
+                            Problem(
+                                self.name,
+                                self.header_row,
+                                self.headers[position],
+                                _("this column appears twice; the second one is ignored"),
+                            )
+                        )
                     else:
                         self.columns[column.key] = (position, self.headers[position], column)
                     break
@@ -207,14 +218,17 @@ def _bool(raw, default):
         if key in FALSE:
             return False, None
     return None, _("“%(text)s” is not yes or no: write x, có or 1 for yes; leave empty, 0 or không for no.") % {
-        "text": raw}
+        "text": raw
+    }
 
 
 def _choice(raw, labels, column):
     code = labels.get(normalise(raw))
     if code is None:
         return None, _("“%(text)s” is not in the list: %(labels)s.") % {
-            "text": raw, "labels": ", ".join(label for label, _code in column.labels)}
+            "text": raw,
+            "labels": ", ".join(label for label, _code in column.labels),
+        }
     return code, None
 
 
@@ -244,21 +258,26 @@ def converter(column):
     if kind == "text":
         convert = _text
     elif kind in ("int", "year"):
+
         def convert(raw):
             value, error = _number(raw, True)
             if error is None and kind == "year" and not 1900 <= value <= 2100:
                 return None, _("“%(text)s” is not a year.") % {"text": raw}
             return value, error
     elif kind == "number":
+
         def convert(raw):
             return _number(raw, False)
     elif kind == "bool":
+
         def convert(raw):
             return _bool(raw, column.default)
     elif kind == "choice":
+
         def convert(raw):
             return _choice(raw, labels, column)
     elif kind == "ethnicity":
+
         def convert(raw):
             return _ethnicity(raw, labels)
     elif kind == "date":
@@ -285,8 +304,11 @@ class _RowReader:
 
     def __init__(self, sheet: _Sheet, keys):
         self.sheet = sheet
-        self.plan = [(key, position, header, converter(column))
-                     for key, (position, header, column) in sheet.columns.items() if key in keys]
+        self.plan = [
+            (key, position, header, converter(column))
+            for key, (position, header, column) in sheet.columns.items()
+            if key in keys
+        ]
         self.keys = [key for key, _p, _h, _c in self.plan]
 
     def batches(self, problems):
@@ -294,8 +316,10 @@ class _RowReader:
         cell with an error is _INVALID, an empty one None."""
         for numbers, rows in self.sheet.data_rows(self.BATCH):
             raw_columns = self._raw_columns(rows)
-            columns = [self._column(numbers, raw, header, convert, problems)
-                       for raw, (_k, _p, header, convert) in zip(raw_columns, self.plan, strict=True)]
+            columns = [
+                self._column(numbers, raw, header, convert, problems)
+                for raw, (_k, _p, header, convert) in zip(raw_columns, self.plan, strict=True)
+            ]
             yield numbers, list(zip(*columns, strict=True)) if columns else [()] * len(numbers)
 
     def rows(self, problems):
@@ -377,9 +401,15 @@ class RosterParser:
     def _require_code(self, sheet: _Sheet, required=()) -> bool:
         """The sheet has a header row, and every required column (or one of its alternatives) is in it."""
         if sheet.header_row is None:
-            self.problems.append(Problem(sheet.name, None, "", _(
-                "no header row with the column “Mã hộ” (Household code) in the first %(n)s rows")
-                % {"n": HEADER_SEARCH_ROWS}))
+            self.problems.append(
+                Problem(
+                    sheet.name,
+                    None,
+                    "",
+                    _("no header row with the column “Mã hộ” (Household code) in the first %(n)s rows")
+                    % {"n": HEADER_SEARCH_ROWS},
+                )
+            )
             return False
         missing = [column_name(keys[0]) for keys in required if not set(keys) & set(sheet.columns)]
         for header in missing:
@@ -399,12 +429,18 @@ class RosterParser:
     def _parse(self, workbook):
         for sheet, cells in workbook.formulas.items():
             for cell in cells[:50]:
-                self.problems.append(Problem(sheet, int("".join(c for c in cell if c.isdigit())),
-                                             "".join(c for c in cell if c.isalpha()),
-                                             _("the cell holds a formula; paste values only (Paste Special → Values)")))
+                self.problems.append(
+                    Problem(
+                        sheet,
+                        int("".join(c for c in cell if c.isdigit())),
+                        "".join(c for c in cell if c.isalpha()),
+                        _("the cell holds a formula; paste values only (Paste Special → Values)"),
+                    )
+                )
             if len(cells) > 50:
-                self.problems.append(Problem(sheet, None, "", _("%(n)s more cells hold formulas")
-                                             % {"n": len(cells) - 50}))
+                self.problems.append(
+                    Problem(sheet, None, "", _("%(n)s more cells hold formulas") % {"n": len(cells) - 50})
+                )
         names = workbook.sheet_names
         household_sheet = next((n for n in names if is_sheet(n, HOUSEHOLD_SHEETS)), None)
         member_sheet = next((n for n in names if is_sheet(n, MEMBER_SHEETS)), None)
@@ -430,10 +466,19 @@ class RosterParser:
             self.layout = "answers"
             self._answers(sheet)
         else:
-            self.problems.append(Problem(name, None, "", _(
-                "no member columns and no deprivation columns found. A roster has two sheets named “Hộ” and "
-                "“Thành viên” (Households and Members), or one sheet with a row per member, or one sheet with "
-                "a ticked column per deprivation. Sheets in this file: %(names)s") % {"names": ", ".join(names)}))
+            self.problems.append(
+                Problem(
+                    name,
+                    None,
+                    "",
+                    _(
+                        "no member columns and no deprivation columns found. A roster has two sheets named “Hộ” and "
+                        "“Thành viên” (Households and Members), or one sheet with a row per member, or one sheet with "
+                        "a ticked column per deprivation. Sheets in this file: %(names)s"
+                    )
+                    % {"names": ", ".join(names)},
+                )
+            )
         return self
 
     # --- layouts ---------------------------------------------------------------------------------------
@@ -442,29 +487,52 @@ class RosterParser:
         year = values.get("survey_year", self.default_year)
         if year is None:
             column = column_name("survey_year")
-            self.problems.append(Problem(sheet_name, number, column, _(
-                "no survey year: give the column “%(column)s” or the year of the import") % {"column": column}))
+            self.problems.append(
+                Problem(
+                    sheet_name,
+                    number,
+                    column,
+                    _("no survey year: give the column “%(column)s” or the year of the import") % {"column": column},
+                )
+            )
         return year
 
     def _new_entry(self, values, number, sheet: _Sheet, seen):
         code = values.get("code")
         if code is None or code is _INVALID:
-            self.problems.append(Problem(sheet.name, number, sheet.header_texts().get("code", column_name("code")),
-                                         _("the household code is required")))
+            self.problems.append(
+                Problem(
+                    sheet.name,
+                    number,
+                    sheet.header_texts().get("code", column_name("code")),
+                    _("the household code is required"),
+                )
+            )
             return None
         year = self._household_values(values, number, sheet.name)
         if year is None or year is _INVALID:
             return None
         first = seen.get((code, year))
         if first is not None:
-            self.problems.append(Problem(sheet.name, number, sheet.header_texts()["code"], _(
-                "household code %(code)s appears twice for %(year)s (first on row %(row)s)")
-                % {"code": code, "year": year, "row": first}))
+            self.problems.append(
+                Problem(
+                    sheet.name,
+                    number,
+                    sheet.header_texts()["code"],
+                    _("household code %(code)s appears twice for %(year)s (first on row %(row)s)")
+                    % {"code": code, "year": year, "row": first},
+                )
+            )
             return None
         seen[(code, year)] = number
         data = {"code": code, "survey_year": year}
-        entry = Entry(data=data, sheet=sheet.name, row=number, headers=sheet.header_texts(),
-                      unit_code=values.get("unit") if values.get("unit") is not _INVALID else None)
+        entry = Entry(
+            data=data,
+            sheet=sheet.name,
+            row=number,
+            headers=sheet.header_texts(),
+            unit_code=values.get("unit") if values.get("unit") is not _INVALID else None,
+        )
         invalid = {k for k, v in values.items() if v is _INVALID}
         for key in ("head_name", "ethnicity", "area_type", "income_per_capita", "member_count"):
             if key in values and key not in invalid:
@@ -474,15 +542,22 @@ class RosterParser:
         return entry
 
     def _dwelling(self, entry: Entry, values):
-        dwelling = {k: values[k] for k in DWELLING_KEYS if k in values and values[k] is not _INVALID
-                    and k not in ASSET_KEYS}
+        dwelling = {
+            k: values[k] for k in DWELLING_KEYS if k in values and values[k] is not _INVALID and k not in ASSET_KEYS
+        }
         dwelling["assets"] = [k for k in ASSET_KEYS if values.get(k) is True]
         if "floor_area_m2" in dwelling:
             dwelling["floor_area_m2"] = round(dwelling["floor_area_m2"], 1)  # as stored: one decimal
         for key in REQUIRED_DWELLING:
             if key not in dwelling and key not in entry.invalid:
-                self.problems.append(Problem(entry.sheet, entry.row, entry.headers.get(key, column_name(key)),
-                                             _("required for a household whose members are listed")))
+                self.problems.append(
+                    Problem(
+                        entry.sheet,
+                        entry.row,
+                        entry.headers.get(key, column_name(key)),
+                        _("required for a household whose members are listed"),
+                    )
+                )
                 dwelling[key] = None
         return dwelling
 
@@ -496,8 +571,14 @@ class RosterParser:
             if birth is not None and birth is not _INVALID:
                 member["age"] = _age_on(birth, reference_date(year))
             elif birth is None:
-                self.problems.append(Problem(sheet.name, number, sheet.header_texts().get("age", column_name("age")),
-                                             _("the age (or the date of birth) is required")))
+                self.problems.append(
+                    Problem(
+                        sheet.name,
+                        number,
+                        sheet.header_texts().get("age", column_name("age")),
+                        _("the age (or the date of birth) is required"),
+                    )
+                )
         elif age is _INVALID:
             member["age"] = None
         member["full_name"] = member.get("full_name") or ""
@@ -512,8 +593,7 @@ class RosterParser:
             self._run_meanwhile()
             members, member_keys, member_rows, member_problems = member_sheet.result()
         self.problems += members.problems
-        if not (self._require_code(households, _REQUIRED_HOUSEHOLD)
-                & self._require_code(members, _REQUIRED_MEMBER)):
+        if not (self._require_code(households, _REQUIRED_HOUSEHOLD) & self._require_code(members, _REQUIRED_MEMBER)):
             self.entries = []
             return
         self.problems += household_problems
@@ -527,11 +607,24 @@ class RosterParser:
             if owners:
                 owners[0].member_cells.append((number, cells))
             elif code is None or code is _INVALID:
-                self.problems.append(Problem(member_name, number, member_headers.get("code", column_name("code")),
-                                             _("the household code is required")))
+                self.problems.append(
+                    Problem(
+                        member_name,
+                        number,
+                        member_headers.get("code", column_name("code")),
+                        _("the household code is required"),
+                    )
+                )
             else:
-                self.problems.append(Problem(member_name, number, member_headers["code"], _(
-                    "household %(code)s is not on the sheet “%(sheet)s”") % {"code": code, "sheet": household_name}))
+                self.problems.append(
+                    Problem(
+                        member_name,
+                        number,
+                        member_headers["code"],
+                        _("household %(code)s is not on the sheet “%(sheet)s”")
+                        % {"code": code, "sheet": household_name},
+                    )
+                )
         member_rows.clear()
         self._lazy = True
 
@@ -579,8 +672,14 @@ class RosterParser:
         for number, values in reader.rows(self.problems):
             code = values.get("code")
             if code is None or code is _INVALID:
-                self.problems.append(Problem(sheet.name, number, headers.get("code", column_name("code")),
-                                             _("the household code is required")))
+                self.problems.append(
+                    Problem(
+                        sheet.name,
+                        number,
+                        headers.get("code", column_name("code")),
+                        _("the household code is required"),
+                    )
+                )
                 continue
             year = values.get("survey_year")
             by_year = groups.setdefault(code, {})
@@ -600,15 +699,24 @@ class RosterParser:
                 first = entry._values
                 for key in HOUSEHOLD_KEYS:
                     value = values.get(key)
-                    if value is not None and value is not _INVALID and first.get(key) not in (None, _INVALID) \
-                            and value != first[key]:
-                        self.problems.append(Problem(sheet.name, number, headers[key], _(
-                            "contradicts row %(row)s of the same household (“%(first)s” there, “%(value)s” here)")
-                            % {"row": entry.row, "first": _shown(first[key]), "value": _shown(value)}))
+                    if (
+                        value is not None
+                        and value is not _INVALID
+                        and first.get(key) not in (None, _INVALID)
+                        and value != first[key]
+                    ):
+                        self.problems.append(
+                            Problem(
+                                sheet.name,
+                                number,
+                                headers[key],
+                                _("contradicts row %(row)s of the same household (“%(first)s” there, “%(value)s” here)")
+                                % {"row": entry.row, "first": _shown(first[key]), "value": _shown(value)},
+                            )
+                        )
                     elif value is not None and first.get(key) is None:
                         first[key] = value
-            entry.data.setdefault("members", []).append(self._member(values, number, sheet,
-                                                                     entry.data["survey_year"]))
+            entry.data.setdefault("members", []).append(self._member(values, number, sheet, entry.data["survey_year"]))
             entry.member_rows.append((sheet.name, number))
         for entry in self.entries:
             for key in ("head_name", "ethnicity", "area_type", "income_per_capita", "member_count"):
@@ -650,9 +758,15 @@ class RosterParser:
                 if values.get(key) is True:
                     name = key.removeprefix("ind:")
                     if allowed is not None and name not in allowed:
-                        self.problems.append(Problem(entry.sheet, entry.row, entry.headers.get(key, key), _(
-                            "the indicator “%(name)s” is not in the poverty standard of %(year)s")
-                            % {"name": entry.headers.get(key, key), "year": year}))
+                        self.problems.append(
+                            Problem(
+                                entry.sheet,
+                                entry.row,
+                                entry.headers.get(key, key),
+                                _("the indicator “%(name)s” is not in the poverty standard of %(year)s")
+                                % {"name": entry.headers.get(key, key), "year": year},
+                            )
+                        )
                         continue
                     ticked.append(name)
             entry.data["deprivations"] = ticked

@@ -23,8 +23,10 @@ _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE2: old .xls, or an encryp
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _FORMULA = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*?>(?:<v>[^<]*</v>)?<f[ >/]')
 _SHEET_TAG = re.compile(rb'<sheet [^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"')
-_REL_TAG = re.compile(rb'<Relationship [^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"|'
-                      rb'<Relationship [^>]*?Target="([^"]*)"[^>]*?Id="([^"]*)"')
+_REL_TAG = re.compile(
+    rb'<Relationship [^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"|'
+    rb'<Relationship [^>]*?Target="([^"]*)"[^>]*?Id="([^"]*)"'
+)
 
 
 class UnreadableFile(Exception):
@@ -88,8 +90,10 @@ def _sheet_parts(kept) -> dict[str, str]:
         rels[rid.decode()] = target if target.startswith("xl/") else f"xl/{target}"
     import html
 
-    return {rels.get(rid.decode(), ""): html.unescape(name.decode("utf-8"))
-            for name, rid in _SHEET_TAG.findall(kept["xl/workbook.xml"])}
+    return {
+        rels.get(rid.decode(), ""): html.unescape(name.decode("utf-8"))
+        for name, rid in _SHEET_TAG.findall(kept["xl/workbook.xml"])
+    }
 
 
 def _cell(value):
@@ -98,8 +102,9 @@ def _cell(value):
 
 def open_xlsx(data: bytes, messages) -> Workbook:
     if data[:8] == _CFB_MAGIC:
-        raise UnreadableFile(messages["password"] if _ENCRYPTED in data[:65536] or _ENCRYPTED in data
-                             else messages["old_xls"])
+        raise UnreadableFile(
+            messages["password"] if _ENCRYPTED in data[:65536] or _ENCRYPTED in data else messages["old_xls"]
+        )
     if data[:4] != b"PK\x03\x04":
         raise UnreadableFile(messages["not_excel"])
     kept, formulas_by_part = _inflate_checked(data, messages)

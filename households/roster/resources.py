@@ -19,7 +19,7 @@ def canonical_headers(dataset, aliases: dict[str, str]):
 
 
 class VietnameseDecimalWidget(widgets.DecimalWidget):
-    """"1.500.000" and "56,7" read the Vietnamese way, ambiguous text refused (povertyplan.numbers)."""
+    """ "1.500.000" and "56,7" read the Vietnamese way, ambiguous text refused (povertyplan.numbers)."""
 
     def clean(self, value, row=None, **kwargs):
         if value is None or value == "":
@@ -90,5 +90,10 @@ class UnitResource(resources.ModelResource):
                 unit.save()
             parent = unit
         code, name, level = chain[-1]
-        row.update(code=code, name=name or code, level=level, parent=parent.code if parent else "",
-                   area_type=AreaType.URBAN if normalise(text("kind")) in _URBAN_KINDS else AreaType.RURAL)
+        row.update(
+            code=code,
+            name=name or code,
+            level=level,
+            parent=parent.code if parent else "",
+            area_type=AreaType.URBAN if normalise(text("kind")) in _URBAN_KINDS else AreaType.RURAL,
+        )

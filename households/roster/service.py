@@ -49,15 +49,20 @@ def unreadable_messages() -> dict:
     return {
         "too_big": _("The file is larger than %(mb)s MB: split it.") % {"mb": max_upload_bytes() // 1024 // 1024},
         "empty": _("The file is empty."),
-        "not_excel": _("This is not an Excel workbook (.xlsx), although it may be named so. Save it from Excel "
-                       "as “Excel Workbook (.xlsx)” or as CSV UTF-8."),
+        "not_excel": _(
+            "This is not an Excel workbook (.xlsx), although it may be named so. Save it from Excel "
+            "as “Excel Workbook (.xlsx)” or as CSV UTF-8."
+        ),
         "old_xls": _("This is an old Excel 97–2003 (.xls) file: save it as “Excel Workbook (.xlsx)”."),
-        "corrupt": _("The workbook is damaged or incomplete (truncated?): open it in Excel, save it again and "
-                     "retry."),
-        "password": _("The workbook is protected by a password: remove the password in Excel (File → Info → "
-                      "Protect Workbook) and retry."),
-        "bomb": _("The workbook inflates to far more data than its size suggests; it was refused for safety. "
-                  "Save it again from Excel, without empty formatted areas, and retry."),
+        "corrupt": _("The workbook is damaged or incomplete (truncated?): open it in Excel, save it again and retry."),
+        "password": _(
+            "The workbook is protected by a password: remove the password in Excel (File → Info → "
+            "Protect Workbook) and retry."
+        ),
+        "bomb": _(
+            "The workbook inflates to far more data than its size suggests; it was refused for safety. "
+            "Save it again from Excel, without empty formatted areas, and retry."
+        ),
         "encoding": _("The CSV file is not in UTF-8: save it as “CSV UTF-8”."),
         "not_csv": _("This is not a CSV text file."),
     }
@@ -88,16 +93,22 @@ class ImportResult:
         from households.models import Classification
 
         names = dict(Classification.choices)
-        lines = [_("%(households)s households, %(members)s members read (%(layout)s).") % {
-            "households": _n(self.households), "members": _n(self.members), "layout": self.layout_name()}]
+        lines = [
+            _("%(households)s households, %(members)s members read (%(layout)s).")
+            % {"households": _n(self.households), "members": _n(self.members), "layout": self.layout_name()}
+        ]
         if self.problem_count:
             lines.append(_("%(n)s errors: nothing was written.") % {"n": _n(self.problem_count)})
             return lines
-        lines.append(_("New: %(new)s · changed: %(changed)s · unchanged: %(unchanged)s.") % {
-            "new": _n(self.new), "changed": _n(self.changed), "unchanged": _n(self.unchanged)})
+        lines.append(
+            _("New: %(new)s · changed: %(changed)s · unchanged: %(unchanged)s.")
+            % {"new": _n(self.new), "changed": _n(self.changed), "unchanged": _n(self.unchanged)}
+        )
         for (old, new), count in sorted(self.classification_changes.items(), key=lambda kv: -kv[1]):
-            lines.append(_("%(n)s from %(old)s to %(new)s") % {"n": _n(count), "old": names.get(old, old),
-                                                              "new": names.get(new, new)})
+            lines.append(
+                _("%(n)s from %(old)s to %(new)s")
+                % {"n": _n(count), "old": names.get(old, old), "new": names.get(new, new)}
+            )
         if self.written:
             lines.append(_("Imported."))
         elif not (self.new or self.changed):
@@ -107,16 +118,29 @@ class ImportResult:
         return lines
 
     def layout_name(self) -> str:
-        return {"two_sheets": _("two sheets: households and members"),
-                "member_rows": _("one sheet, a row per member"),
-                "answers": _("one row per household with the deprivations ticked")}.get(self.layout, "—")
+        return {
+            "two_sheets": _("two sheets: households and members"),
+            "member_rows": _("one sheet, a row per member"),
+            "answers": _("one row per household with the deprivations ticked"),
+        }.get(self.layout, "—")
 
     def as_dict(self) -> dict:
-        return {"filename": self.filename, "layout": self.layout, "households": self.households,
-                "members": self.members, "new": self.new, "changed": self.changed, "unchanged": self.unchanged,
-                "classification_changes": [[o, n, c] for (o, n), c in self.classification_changes.items()],
-                "problem_count": self.problem_count, "written": self.written, "dry_run": self.dry_run,
-                "years": self.years, "seconds": self.seconds, "summary": self.summary_lines()}
+        return {
+            "filename": self.filename,
+            "layout": self.layout,
+            "households": self.households,
+            "members": self.members,
+            "new": self.new,
+            "changed": self.changed,
+            "unchanged": self.unchanged,
+            "classification_changes": [[o, n, c] for (o, n), c in self.classification_changes.items()],
+            "problem_count": self.problem_count,
+            "written": self.written,
+            "dry_run": self.dry_run,
+            "years": self.years,
+            "seconds": self.seconds,
+            "summary": self.summary_lines(),
+        }
 
 
 def _n(value: int) -> str:
@@ -145,8 +169,16 @@ def _standard_for_year(standards, survey_year):
     return next((standard for standard in standards.values() if standard.covers(survey_year)), None)
 
 
-def roster_import(data: bytes, filename: str, *, user=None, year: int | None = None, dry_run: bool = False,
-                  progress=None, reason: str = "") -> ImportResult:
+def roster_import(
+    data: bytes,
+    filename: str,
+    *,
+    user=None,
+    year: int | None = None,
+    dry_run: bool = False,
+    progress=None,
+    reason: str = "",
+) -> ImportResult:
     """Validate the whole file, then (unless dry_run or any problem) write it in one transaction.
 
     `user`: None means a system import (the command run by an administrator): every area. Raises
@@ -181,8 +213,7 @@ def _import(data, filename, user, year, dry_run, progress, reason) -> ImportResu
     def look_up_stored(entries):
         stored.update(writer.stored_keys([e.key for e in entries]))
 
-    parser = RosterParser(year, indicators_for_year, fork=len(data) >= PARALLEL_FROM_BYTES,
-                          meanwhile=look_up_stored)
+    parser = RosterParser(year, indicators_for_year, fork=len(data) >= PARALLEL_FROM_BYTES, meanwhile=look_up_stored)
     parser.parse(workbook)
     del workbook
     result.layout = parser.layout
@@ -260,9 +291,15 @@ def _import(data, filename, user, year, dry_run, progress, reason) -> ImportResu
     _moved_out_of_locked_units(located, existing, [k for k in to_write if k not in new_keys], problems)
     for survey_year, code in outside:
         sheet, row_number, headers = located[(survey_year, code)]
-        problems.append(Problem(sheet, row_number, headers.get("code", column_name("code")), _(
-            "household %(code)s of %(year)s is already recorded in a unit outside your area")
-            % {"code": code, "year": survey_year}))
+        problems.append(
+            Problem(
+                sheet,
+                row_number,
+                headers.get("code", column_name("code")),
+                _("household %(code)s of %(year)s is already recorded in a unit outside your area")
+                % {"code": code, "year": survey_year},
+            )
+        )
     if problems:
         result.problem_count = len(problems)
         result.problems = sorted(problems, key=_problem_order)
@@ -280,14 +317,28 @@ def _import(data, filename, user, year, dry_run, progress, reason) -> ImportResu
     changed_ids = [existing[k]["id"] for k in to_write if k not in new_keys]
     try:
         with transaction.atomic():
-            writer.write(to_write, members_by_key, new_keys, changed_ids, fingerprints,
-                         reason=(reason or _("roster import: %(file)s") % {"file": filename})[:100],
-                         user_id=getattr(user, "pk", None))
+            writer.write(
+                to_write,
+                members_by_key,
+                new_keys,
+                changed_ids,
+                fingerprints,
+                reason=(reason or _("roster import: %(file)s") % {"file": filename})[:100],
+                user_id=getattr(user, "pk", None),
+            )
             _announce({row[0] for row in to_write.values()}, {k[0] for k in to_write})
     except IntegrityError:  # another import recorded some of these households since they were compared
-        result.problems = [Problem(filename, None, "", _(
-            "another import recorded some of these households while this one ran; nothing of this file was "
-            "written: import it again"))]
+        result.problems = [
+            Problem(
+                filename,
+                None,
+                "",
+                _(
+                    "another import recorded some of these households while this one ran; nothing of this file was "
+                    "written: import it again"
+                ),
+            )
+        ]
         result.problem_count = 1
         progress(100, "failed")
         return result
@@ -308,8 +359,9 @@ def _unchanged(entries, units, stored, standards, standard_ids) -> dict:
     for survey_year in {e.data["survey_year"] for e in candidates}:
         standard = _standard_for_year(standards, survey_year)
         standard_of_year[survey_year] = standard_ids[standard.code] if standard else None
-    prints = in_two_halves(lambda e: e.fingerprint(units[e.unit_code]), candidates,
-                           fork=len(candidates) >= PARALLEL_FROM)
+    prints = in_two_halves(
+        lambda e: e.fingerprint(units[e.unit_code]), candidates, fork=len(candidates) >= PARALLEL_FROM
+    )
     unchanged = {}
     for entry, fingerprint in zip(candidates, prints, strict=True):
         key = entry.key
@@ -365,8 +417,14 @@ def _lock_problems(entries, units, problems):
         locks = locked_paths({unit["path"] for _entry, unit in pairs}, survey_year, DataKind.HOUSEHOLDS)
         for entry, unit in pairs:
             if unit["path"] in locks:
-                problems.append(Problem(entry.sheet, entry.row, entry.headers.get("unit", column_name("unit")),
-                                        lock_message(locks[unit["path"]])))
+                problems.append(
+                    Problem(
+                        entry.sheet,
+                        entry.row,
+                        entry.headers.get("unit", column_name("unit")),
+                        lock_message(locks[unit["path"]]),
+                    )
+                )
 
 
 def _moved_out_of_locked_units(located, existing, keys, problems):
@@ -382,8 +440,14 @@ def _moved_out_of_locked_units(located, existing, keys, problems):
         for key in year_keys:
             if existing[key]["path"] in locks:
                 sheet, row_number, headers = located[key]
-                problems.append(Problem(sheet, row_number, headers.get("code", column_name("code")),
-                                        lock_message(locks[existing[key]["path"]])))
+                problems.append(
+                    Problem(
+                        sheet,
+                        row_number,
+                        headers.get("code", column_name("code")),
+                        lock_message(locks[existing[key]["path"]]),
+                    )
+                )
 
 
 def _announce(unit_ids, years):
@@ -400,30 +464,58 @@ def _stored_row(entry, record, outcome, unit, standard, standard_id, problems):
     head_name = data.get("head_name") or ""
     for key, value, limit in (("code", data["code"], 40), ("head_name", head_name, 200)):
         if len(value) > limit:
-            problems.append(Problem(entry.sheet, entry.row, entry.headers.get(key, key),
-                                    _("longer than %(n)s characters") % {"n": limit}))
+            problems.append(
+                Problem(
+                    entry.sheet,
+                    entry.row,
+                    entry.headers.get(key, key),
+                    _("longer than %(n)s characters") % {"n": limit},
+                )
+            )
     if record.income_per_capita > STORED_INT_MAX:
-        problems.append(Problem(entry.sheet, entry.row, entry.headers.get("income_per_capita", column_name("income_per_capita")),
-                                _("the income is absurdly large")))
+        problems.append(
+            Problem(
+                entry.sheet,
+                entry.row,
+                entry.headers.get("income_per_capita", column_name("income_per_capita")),
+                _("the income is absurdly large"),
+            )
+        )
     floor_area = None
     if dwelling is not None:
         floor_area = Decimal(f"{dwelling['floor_area_m2']:.1f}")
         if floor_area >= 1_000_000:
-            problems.append(Problem(entry.sheet, entry.row, entry.headers.get("floor_area_m2", column_name("floor_area_m2")),
-                                    _("the floor area is absurdly large")))
+            problems.append(
+                Problem(
+                    entry.sheet,
+                    entry.row,
+                    entry.headers.get("floor_area_m2", column_name("floor_area_m2")),
+                    _("the floor area is absurdly large"),
+                )
+            )
     assets = set(dwelling["assets"]) if dwelling else set()
     answers = sorted(record.answers) if record.answers is not None else None
     row = (
-        unit["id"], data["survey_year"], data["code"], head_name, data.get("ethnicity") or "kinh", record.area_type,
-        record.income_per_capita, record.member_count,
+        unit["id"],
+        data["survey_year"],
+        data["code"],
+        head_name,
+        data.get("ethnicity") or "kinh",
+        record.area_type,
+        record.income_per_capita,
+        record.member_count,
         dwelling["house_class"] if dwelling else "",
         (dwelling.get("nondurable_structures") or 0) if dwelling else None,
         floor_area,
         dwelling["water_source"] if dwelling else "",
         dwelling["latrine"] if dwelling else "",
-        "tv" in assets, "radio" in assets, "computer" in assets, "smartphone" in assets,
+        "tv" in assets,
+        "radio" in assets,
+        "computer" in assets,
+        "smartphone" in assets,
         bool(dwelling.get("loudspeaker_audible", False)) if dwelling else False,
-        answers, standard_id,
+        answers,
+        standard_id,
         *(derived[f] for f in writer.DERIVED_FIELDS),
     )
     member_rows = ()
@@ -439,7 +531,7 @@ def _problem_order(problem):
 
 def _chunks(items, size):
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 __all__ = ["ImportResult", "Problem", "UnreadableFile", "roster_import"]

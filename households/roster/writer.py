@@ -18,22 +18,69 @@ from django.utils import timezone
 from ..models import Household, Member
 
 HOUSEHOLD_FIELDS = (
-    "unit_id", "survey_year", "code", "head_name", "ethnicity", "area_type", "income_per_capita", "member_count",
-    "house_class", "nondurable_structures", "floor_area_m2", "water_source", "latrine", "has_tv", "has_radio",
-    "has_computer", "has_smartphone", "loudspeaker_audible", "reported_deprivations", "standard_id",
-    "classification", "deprivations", "deprivation_count", "low_income_worker", "classification_rule",
-    "deprivation_mask", "insured_members", "working_age_members", "trained_workers", "vocational_workers",
+    "unit_id",
+    "survey_year",
+    "code",
+    "head_name",
+    "ethnicity",
+    "area_type",
+    "income_per_capita",
+    "member_count",
+    "house_class",
+    "nondurable_structures",
+    "floor_area_m2",
+    "water_source",
+    "latrine",
+    "has_tv",
+    "has_radio",
+    "has_computer",
+    "has_smartphone",
+    "loudspeaker_audible",
+    "reported_deprivations",
+    "standard_id",
+    "classification",
+    "deprivations",
+    "deprivation_count",
+    "low_income_worker",
+    "classification_rule",
+    "deprivation_mask",
+    "insured_members",
+    "working_age_members",
+    "trained_workers",
+    "vocational_workers",
     "has_steady_worker",
 )
-DERIVED_FIELDS = HOUSEHOLD_FIELDS[HOUSEHOLD_FIELDS.index("classification"):]
+DERIVED_FIELDS = HOUSEHOLD_FIELDS[HOUSEHOLD_FIELDS.index("classification") :]
 MEMBER_FIELDS = (
-    "full_name", "age", "sex", "education", "in_school", "on_track", "health_insurance", "employment",
-    "able_to_work", "disabled", "social_allowance", "malnourished", "sick_untreated", "uses_phone",
-    "uses_internet", "job_training_certificate",
+    "full_name",
+    "age",
+    "sex",
+    "education",
+    "in_school",
+    "on_track",
+    "health_insurance",
+    "employment",
+    "able_to_work",
+    "disabled",
+    "social_allowance",
+    "malnourished",
+    "sick_untreated",
+    "uses_phone",
+    "uses_internet",
+    "job_training_certificate",
 )
 _JSON = (HOUSEHOLD_FIELDS.index("reported_deprivations"), HOUSEHOLD_FIELDS.index("deprivations"))
-_TEXT = ("code", "head_name", "ethnicity", "area_type", "house_class", "water_source", "latrine", "classification",
-         "classification_rule")
+_TEXT = (
+    "code",
+    "head_name",
+    "ethnicity",
+    "area_type",
+    "house_class",
+    "water_source",
+    "latrine",
+    "classification",
+    "classification_rule",
+)
 _STORED = (*HOUSEHOLD_FIELDS, "roster_fingerprint")
 _CHUNK = 5000  # (SQLite allows at most 32.766 parameters)
 
@@ -46,8 +93,10 @@ def stored_households(keys) -> dict:
     found, id_to_key, decoded = {}, {}, {None: None}
     columns = ", ".join(f"CAST(h.{f} AS TEXT)" if i in _JSON else f"h.{f}" for i, f in enumerate(HOUSEHOLD_FIELDS))
     floor_area = HOUSEHOLD_FIELDS.index("floor_area_m2")
-    select = (f"SELECT h.id, u.path, {columns} FROM households_household h JOIN areas_unit u ON u.id = h.unit_id "
-              "WHERE h.survey_year = %s AND h.code {codes}")
+    select = (
+        f"SELECT h.id, u.path, {columns} FROM households_household h JOIN areas_unit u ON u.id = h.unit_id "
+        "WHERE h.survey_year = %s AND h.code {codes}"
+    )
     for pk, path, *row in _by_key(select, keys):
         for position in _JSON:
             text = row[position]
@@ -63,9 +112,12 @@ def stored_households(keys) -> dict:
     # (SQLite returns its booleans as 0 and 1, which compare equal to False and True.)
     with connection.cursor() as cursor:
         for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start:start + _CHUNK]
-            cursor.execute(f"SELECT household_id, {', '.join(MEMBER_FIELDS)} FROM households_member "
-                           f"WHERE household_id {_in(chunk)} ORDER BY household_id, id", _in_params(chunk))
+            chunk = ids[start : start + _CHUNK]
+            cursor.execute(
+                f"SELECT household_id, {', '.join(MEMBER_FIELDS)} FROM households_member "
+                f"WHERE household_id {_in(chunk)} ORDER BY household_id, id",
+                _in_params(chunk),
+            )
             for member in cursor.fetchall():
                 found[id_to_key[member[0]]]["members"].append(member[1:])
     for value in found.values():
@@ -75,8 +127,10 @@ def stored_households(keys) -> dict:
 
 def stored_keys(keys) -> dict:
     """(survey_year, code) → (roster fingerprint, standard id) of those households already stored."""
-    select = ("SELECT survey_year, code, roster_fingerprint, standard_id FROM households_household "
-              "WHERE survey_year = %s AND code {codes}")
+    select = (
+        "SELECT survey_year, code, roster_fingerprint, standard_id FROM households_household "
+        "WHERE survey_year = %s AND code {codes}"
+    )
     return {(year, code): (fingerprint, standard_id) for year, code, fingerprint, standard_id in _by_key(select, keys)}
 
 
@@ -89,7 +143,7 @@ def _by_key(select: str, keys):
     with connection.cursor() as cursor:
         for survey_year, codes in by_year.items():
             for start in range(0, len(codes), _CHUNK):
-                chunk = codes[start:start + _CHUNK]
+                chunk = codes[start : start + _CHUNK]
                 cursor.execute(select.format(codes=_in(chunk)), [survey_year, *_in_params(chunk)])
                 yield from cursor.fetchall()
 
@@ -104,8 +158,9 @@ def _in_params(values) -> list:
     return [list(values)] if connection.vendor == "postgresql" else list(values)
 
 
-def write(rows: dict, members: dict, new_keys: set, changed_ids: list, fingerprints: dict, reason: str,
-          user_id=None) -> None:
+def write(
+    rows: dict, members: dict, new_keys: set, changed_ids: list, fingerprints: dict, reason: str, user_id=None
+) -> None:
     """rows and members by (survey_year, code); fingerprints: what each household was written from."""
     now = timezone.now()
     if connection.vendor == "postgresql":
@@ -159,8 +214,7 @@ class _Stream:
 def _copy(cursor, table, columns, lines, not_null=()):
     force = f", FORCE_NOT_NULL ({', '.join(not_null)})" if not_null else ""
     with connection.wrap_database_errors:  # the raw cursor's errors as Django's (IntegrityError …)
-        cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv{force})",
-                           _Stream(lines))
+        cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv{force})", _Stream(lines))
 
 
 def _write_postgres(rows, members, fingerprints, new_keys, changed_ids, reason, user_id, now):
@@ -175,37 +229,61 @@ def _write_postgres(rows, members, fingerprints, new_keys, changed_ids, reason, 
         raw = cursor.cursor
         ids = {}
         if new:
-            cursor.execute("SELECT nextval(pg_get_serial_sequence('households_household', 'id')) "
-                           "FROM generate_series(1, %s)", [len(new)])
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence('households_household', 'id')) FROM generate_series(1, %s)",
+                [len(new)],
+            )
             ids = dict(zip(new, (pk for (pk,) in cursor.fetchall()), strict=True))
-            _copy(raw, "households_household", ("id", *_STORED, "updated_at"),
-                  (f"{ids[key]},{bodies[key]},{fingerprints[key]},{stamp}\n" for key in new), _TEXT)
+            _copy(
+                raw,
+                "households_household",
+                ("id", *_STORED, "updated_at"),
+                (f"{ids[key]},{bodies[key]},{fingerprints[key]},{stamp}\n" for key in new),
+                _TEXT,
+            )
         if changed:
             ids.update(_upsert_changed(cursor, [f"{bodies[key]},{fingerprints[key]}\n" for key in changed], now))
             cursor.execute("DELETE FROM households_member WHERE household_id = ANY(%s)", [changed_ids])
-        _copy(raw, "households_member", ("household_id", *MEMBER_FIELDS),
-              _csv_lines((ids[key], *member) for key in rows for member in members[key]),
-              ("full_name", "sex", "education", "employment"))
+        _copy(
+            raw,
+            "households_member",
+            ("household_id", *MEMBER_FIELDS),
+            _csv_lines((ids[key], *member) for key in rows for member in members[key]),
+            ("full_name", "sex", "education", "employment"),
+        )
         (after_body,) = _csv_lines([(stamp, stamp, reason)])
         after_body = after_body[:-1]
         user = "" if user_id is None else str(user_id)
-        _copy(raw, "households_historicalhousehold",
-              ("id", *HOUSEHOLD_FIELDS, "updated_at", "history_date", "history_change_reason", "history_type",
-               "history_user_id"),
-              (f"{ids[key]},{bodies[key]},{after_body},{'+' if key in new_keys else '~'},{user}\n" for key in rows),
-              (*_TEXT, "history_type"))
+        _copy(
+            raw,
+            "households_historicalhousehold",
+            (
+                "id",
+                *HOUSEHOLD_FIELDS,
+                "updated_at",
+                "history_date",
+                "history_change_reason",
+                "history_type",
+                "history_user_id",
+            ),
+            (f"{ids[key]},{bodies[key]},{after_body},{'+' if key in new_keys else '~'},{user}\n" for key in rows),
+            (*_TEXT, "history_type"),
+        )
 
 
 def _upsert_changed(cursor, lines, now) -> dict:
     columns = ", ".join(_STORED)
     updates = ", ".join(f"{f} = EXCLUDED.{f}" for f in _STORED if f not in ("survey_year", "code"))
-    cursor.execute(f"CREATE TEMP TABLE roster_stage ON COMMIT DROP AS SELECT {columns} "
-                   "FROM households_household WITH NO DATA")
+    cursor.execute(
+        f"CREATE TEMP TABLE roster_stage ON COMMIT DROP AS SELECT {columns} FROM households_household WITH NO DATA"
+    )
     _copy(cursor.cursor, "roster_stage", _STORED, lines, _TEXT)
     cursor.execute(
         f"INSERT INTO households_household ({columns}, updated_at) SELECT {columns}, %s FROM roster_stage "
         f"ON CONFLICT (survey_year, code) DO UPDATE SET {updates}, updated_at = EXCLUDED.updated_at "
-        "RETURNING id, survey_year, code", [now])
+        "RETURNING id, survey_year, code",
+        [now],
+    )
     ids = {(year, code): pk for pk, year, code in cursor.fetchall()}
     cursor.execute("DROP TABLE roster_stage")
     return ids
@@ -213,31 +291,57 @@ def _upsert_changed(cursor, lines, now) -> dict:
 
 def _write_orm(rows, stored, members, new_keys, changed_ids, reason, user_id, now):
     def households(new):
-        return [Household(**dict(zip(_STORED, row, strict=True)), updated_at=now)
-                for key, row in stored.items() if (key in new_keys) == new]
+        return [
+            Household(**dict(zip(_STORED, row, strict=True)), updated_at=now)
+            for key, row in stored.items()
+            if (key in new_keys) == new
+        ]
 
     Household.objects.bulk_create(households(new=True), batch_size=500)  # as on PostgreSQL: a plain insert
     Household.objects.bulk_create(
-        households(new=False), batch_size=500, update_conflicts=True, unique_fields=["survey_year", "code"],
-        update_fields=[f.removesuffix("_id") for f in _STORED if f not in ("survey_year", "code")]
-        + ["updated_at"])
+        households(new=False),
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=["survey_year", "code"],
+        update_fields=[f.removesuffix("_id") for f in _STORED if f not in ("survey_year", "code")] + ["updated_at"],
+    )
     ids = {}
     by_year = {}
     for survey_year, code in rows:
         by_year.setdefault(survey_year, []).append(code)
     for survey_year, codes in by_year.items():
         for start in range(0, len(codes), 500):
-            ids.update({(survey_year, code): pk for pk, code in Household.objects.filter(
-                survey_year=survey_year, code__in=codes[start:start + 500]).values_list("id", "code")})
+            ids.update(
+                {
+                    (survey_year, code): pk
+                    for pk, code in Household.objects.filter(
+                        survey_year=survey_year, code__in=codes[start : start + 500]
+                    ).values_list("id", "code")
+                }
+            )
     for start in range(0, len(changed_ids), 500):
-        Member.objects.filter(household_id__in=changed_ids[start:start + 500])._raw_delete(Member.objects.db)
+        Member.objects.filter(household_id__in=changed_ids[start : start + 500])._raw_delete(Member.objects.db)
     Member.objects.bulk_create(
-        [Member(household_id=ids[key], **dict(zip(MEMBER_FIELDS, member, strict=True)))
-         for key in rows for member in members[key]], batch_size=500)
+        [
+            Member(household_id=ids[key], **dict(zip(MEMBER_FIELDS, member, strict=True)))
+            for key in rows
+            for member in members[key]
+        ],
+        batch_size=500,
+    )
     historical = Household.history.model
-    historical.objects.bulk_create([
-        historical(id=ids[key], **dict(zip(HOUSEHOLD_FIELDS, row, strict=True)), updated_at=now, history_date=now,
-                   history_change_reason=reason, history_type="+" if key in new_keys else "~",
-                   history_user_id=user_id)
-        for key, row in rows.items()
-    ], batch_size=500)
+    historical.objects.bulk_create(
+        [
+            historical(
+                id=ids[key],
+                **dict(zip(HOUSEHOLD_FIELDS, row, strict=True)),
+                updated_at=now,
+                history_date=now,
+                history_change_reason=reason,
+                history_type="+" if key in new_keys else "~",
+                history_user_id=user_id,
+            )
+            for key, row in rows.items()
+        ],
+        batch_size=500,
+    )

@@ -5,6 +5,13 @@ from .records import Dwelling, HouseholdRecord, Member, Result, Standard
 from .validate import RecordError, parse_household
 
 __all__ = [
-    "Dwelling", "HouseholdRecord", "Member", "RecordError", "Result", "Standard",
-    "classify", "classify_deprived", "parse_household",
+    "Dwelling",
+    "HouseholdRecord",
+    "Member",
+    "RecordError",
+    "Result",
+    "Standard",
+    "classify",
+    "classify_deprived",
+    "parse_household",
 ]

@@ -45,9 +45,15 @@ def measures(deprivations, indicators, dimensions=None, k=None, weights=None) ->
         dimension: sum(contribution[name] for name in names) for dimension, names in (dimensions or {}).items()
     }
     return Measures(
-        n=n, q=q, headcount=h, intensity=a, m0=m0,
+        n=n,
+        q=q,
+        headcount=h,
+        intensity=a,
+        m0=m0,
         uncensored={name: uncensored[name] / n if n else 0.0 for name in indicators},
-        censored=censored_h, contribution=contribution, dimension_contribution=by_dimension,
+        censored=censored_h,
+        contribution=contribution,
+        dimension_contribution=by_dimension,
     )
 
 

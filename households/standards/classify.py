@@ -7,9 +7,7 @@ def vnd(amount: int) -> str:
 
 
 def derive_deprivations(record: HouseholdRecord, standard: Standard) -> frozenset[str]:
-    return frozenset(
-        name for name, rule in standard.indicator_rules.items() if RULES[rule](record, standard)
-    )
+    return frozenset(name for name, rule in standard.indicator_rules.items() if RULES[rule](record, standard))
 
 
 def _conflicts(given: frozenset, derived: frozenset, standard: Standard) -> tuple[Conflict, ...]:

@@ -7,11 +7,25 @@ from .records import VOCATIONAL, Member, Standard
 STEADY_WORK = ("wage_contract", "self_employed")
 # Global bit of each deprivation indicator in Household.deprivation_mask. Append new names; never reorder.
 DEPRIVATION_BITS = {
-    name: 1 << i for i, name in enumerate([
-        "health_access", "health_insurance", "adult_education", "child_school", "housing_quality",
-        "housing_area", "water", "latrine", "telecom", "information_assets", "employment", "dependents",
-        "nutrition", "information_means",
-    ])
+    name: 1 << i
+    for i, name in enumerate(
+        [
+            "health_access",
+            "health_insurance",
+            "adult_education",
+            "child_school",
+            "housing_quality",
+            "housing_area",
+            "water",
+            "latrine",
+            "telecom",
+            "information_assets",
+            "employment",
+            "dependents",
+            "nutrition",
+            "information_means",
+        ]
+    )
 }
 
 

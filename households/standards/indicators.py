@@ -30,8 +30,10 @@ def adult_without_lower_secondary(h: HouseholdRecord, s: Standard) -> bool:
     # QĐ 59/2015 D3: aged 15+, born 1986 or later, no THCS, not in school (ambiguity A7: literal)
     min_age, born_from = s.param("adult_education_min_age"), s.param("adult_education_born_from")
     return any(
-        m.age >= min_age and h.reference_year - m.age >= born_from
-        and _rank(m.education) < _RANK["lower_secondary"] and not m.in_school
+        m.age >= min_age
+        and h.reference_year - m.age >= born_from
+        and _rank(m.education) < _RANK["lower_secondary"]
+        and not m.in_school
         for m in h.members
     )
 
@@ -118,8 +120,7 @@ def dependents_over_half(h: HouseholdRecord, s: Standard) -> bool:
     # NĐ 07/2021 E2: dependents (children under 16; elderly or disabled on monthly allowance) > 50 %
     child_under, elderly = s.param("dependent_child_under"), s.param("elderly_age")
     dependents = sum(
-        1 for m in h.members
-        if m.age < child_under or ((m.age >= elderly or m.disabled) and m.social_allowance)
+        1 for m in h.members if m.age < child_under or ((m.age >= elderly or m.disabled) and m.social_allowance)
     )
     return dependents > s.param("dependents_share_over") * h.member_count
 
@@ -131,6 +132,7 @@ def malnourished_child(h: HouseholdRecord, s: Standard) -> bool:
 
 
 RULES = {
-    name: fn for name, fn in globals().items()
+    name: fn
+    for name, fn in globals().items()
     if callable(fn) and not name.startswith("_") and getattr(fn, "__module__", None) == __name__
 }

@@ -8,17 +8,38 @@ POOR, NEAR_POOR, MIDDLE, NOT_POOR = "poor", "near_poor", "middle", "not_poor"
 CLASSIFICATIONS = (POOR, NEAR_POOR, MIDDLE, NOT_POOR)
 
 EDUCATION_LEVELS = (
-    "none", "primary", "lower_secondary", "upper_secondary",
-    "vocational_elementary", "vocational_intermediate", "vocational_college", "university",
+    "none",
+    "primary",
+    "lower_secondary",
+    "upper_secondary",
+    "vocational_elementary",
+    "vocational_intermediate",
+    "vocational_college",
+    "university",
 )
 VOCATIONAL = frozenset({"vocational_elementary", "vocational_intermediate", "vocational_college"})
 EMPLOYMENT = (
-    "wage_contract", "wage_no_contract", "self_employed", "unemployed", "inactive", "student", "retired", "child",
+    "wage_contract",
+    "wage_no_contract",
+    "self_employed",
+    "unemployed",
+    "inactive",
+    "student",
+    "retired",
+    "child",
 )
 HOUSE_CLASSES = ("kien_co", "ban_kien_co", "thieu_kien_co", "don_so")
 WATER_SOURCES = (
-    "piped", "drilled_well", "protected_dug_well", "unprotected_dug_well", "protected_spring",
-    "unprotected_spring", "rainwater", "bottled", "river_pond", "other",
+    "piped",
+    "drilled_well",
+    "protected_dug_well",
+    "unprotected_dug_well",
+    "protected_spring",
+    "unprotected_spring",
+    "rainwater",
+    "bottled",
+    "river_pond",
+    "other",
 )
 LATRINES = ("septic", "semi_septic", "pour_flush", "double_vault", "ventilated_pit", "open_pit", "hanging", "none")
 ASSETS = ("tv", "radio", "computer", "smartphone")
@@ -118,8 +139,9 @@ class Standard:
         try:
             return self._working_age[key]
         except KeyError:  # a few hundred distinct keys for a whole province: asked once each
-            answer = self._working_age[key] = (
-                age >= self.param("working_age_min") and age * 12 < self.retirement_months(sex, year))
+            answer = self._working_age[key] = age >= self.param(
+                "working_age_min"
+            ) and age * 12 < self.retirement_months(sex, year)
             return answer
 
     @cached_property
@@ -168,20 +190,28 @@ def parameter_errors(parameters) -> list[str]:
     errors = []
     minimum = parameters.get("working_age_min", DEFAULT_PARAMETERS["working_age_min"])
     if isinstance(minimum, bool) or not isinstance(minimum, int) or not 0 <= minimum <= 120:
-        errors.append((_("working_age_min must be a whole number from 0 to 120, got %(value)r")
-                       % {"value": minimum})[:200])
+        errors.append(
+            (_("working_age_min must be a whole number from 0 to 120, got %(value)r") % {"value": minimum})[:200]
+        )
     roadmap = parameters.get("retirement_months", RETIREMENT_MONTHS)
-    shape = _("retirement_months must look like {\"M\": [[year, months], …], \"F\": [[year, months], …]}, "
-              "with months from 0 to 1440")
+    shape = _(
+        'retirement_months must look like {"M": [[year, months], …], "F": [[year, months], …]}, '
+        "with months from 0 to 1440"
+    )
     if not isinstance(roadmap, dict) or set(roadmap) != {"M", "F"}:
         errors.append(shape)
     else:
         for steps in roadmap.values():
-            if not isinstance(steps, list) or not steps or any(
-                not isinstance(step, list) or len(step) != 2
-                or any(isinstance(v, bool) or not isinstance(v, int) for v in step)
-                or not 0 <= step[1] <= 1440
-                for step in steps
+            if (
+                not isinstance(steps, list)
+                or not steps
+                or any(
+                    not isinstance(step, list)
+                    or len(step) != 2
+                    or any(isinstance(v, bool) or not isinstance(v, int) for v in step)
+                    or not 0 <= step[1] <= 1440
+                    for step in steps
+                )
             ):
                 errors.append(shape)
                 break

@@ -39,8 +39,17 @@ BOUNDS = {
 }
 
 _MEMBER_FLAGS = (
-    "in_school", "on_track", "health_insurance", "able_to_work", "disabled", "social_allowance",
-    "malnourished", "sick_untreated", "uses_phone", "uses_internet", "job_training_certificate",
+    "in_school",
+    "on_track",
+    "health_insurance",
+    "able_to_work",
+    "disabled",
+    "social_allowance",
+    "malnourished",
+    "sick_untreated",
+    "uses_phone",
+    "uses_internet",
+    "job_training_certificate",
 )
 _MEMBER_CHOICES = {"sex": ("M", "F"), "education": EDUCATION_LEVELS, "employment": EMPLOYMENT}
 _DWELLING_CHOICES = {"house_class": HOUSE_CLASSES, "water_source": WATER_SOURCES, "latrine": LATRINES}
@@ -56,11 +65,9 @@ def bound_error(name: str, value) -> str | None:
     """The message for a number outside BOUNDS[name], or None: for paths that have already read the number."""
     low, high = BOUNDS[name]
     if value < low:
-        return _("must not be less than %(minimum)s, got %(value)s") % {"minimum": number(low),
-                                                                          "value": number(value)}
+        return _("must not be less than %(minimum)s, got %(value)s") % {"minimum": number(low), "value": number(value)}
     if value > high:
-        return _("must not be more than %(maximum)s, got %(value)s") % {"maximum": number(high),
-                                                                          "value": number(value)}
+        return _("must not be more than %(maximum)s, got %(value)s") % {"maximum": number(high), "value": number(value)}
     return None
 
 
@@ -89,8 +96,11 @@ def _number(data, key, errors, field, bound=None, required=True, integer=True):
         errors.add(field, message % {"value": _shown(value)})
         return None
     if isinstance(value, float) and not math.isfinite(value):
-        message = (_("must be a finite whole number, got %(value)s") if integer
-                   else _("must be a finite number, got %(value)s"))
+        message = (
+            _("must be a finite whole number, got %(value)s")
+            if integer
+            else _("must be a finite number, got %(value)s")
+        )
         errors.add(field, message % {"value": _shown(value)})
         return None
     if integer:
@@ -108,8 +118,11 @@ def _number(data, key, errors, field, bound=None, required=True, integer=True):
 def _choice(data, key, choices, errors, field, default=None):
     value = data.get(key, default)
     if not isinstance(value, str) or value not in choices:
-        errors.add(field, _("the value %(value)s is not valid; choose one of: %(choices)s")
-                   % {"value": _shown(value), "choices": ", ".join(choices)})
+        errors.add(
+            field,
+            _("the value %(value)s is not valid; choose one of: %(choices)s")
+            % {"value": _shown(value), "choices": ", ".join(choices)},
+        )
     return value
 
 
@@ -143,8 +156,10 @@ def _member(data, i, errors) -> Member | None:
         return None
     before = len(errors)
     age = _number(data, "age", errors, f"{field}.age")
-    values = {k: _choice(data, k, c, errors, f"{field}.{k}", Member.__dataclass_fields__[k].default)
-              for k, c in _MEMBER_CHOICES.items()}
+    values = {
+        k: _choice(data, k, c, errors, f"{field}.{k}", Member.__dataclass_fields__[k].default)
+        for k, c in _MEMBER_CHOICES.items()
+    }
     for flag in _MEMBER_FLAGS:
         value = data.get(flag, Member.__dataclass_fields__[flag].default)
         if not isinstance(value, bool):
@@ -159,13 +174,16 @@ def _dwelling(data, errors) -> Dwelling | None:
         return None
     before = len(errors)
     values = {k: _choice(data, k, c, errors, f"dwelling.{k}") for k, c in _DWELLING_CHOICES.items()}
-    values["nondurable_structures"] = _number(data, "nondurable_structures", errors,
-                                              "dwelling.nondurable_structures", required=False) or 0
+    values["nondurable_structures"] = (
+        _number(data, "nondurable_structures", errors, "dwelling.nondurable_structures", required=False) or 0
+    )
     area = _number(data, "floor_area_m2", errors, "dwelling.floor_area_m2", integer=False)
     assets = data.get("assets", [])
     if not isinstance(assets, list) or any(not isinstance(a, str) or a not in ASSETS for a in assets):
-        errors.add("dwelling.assets", _("may hold only: %(assets)s; got %(value)s")
-                   % {"assets": ", ".join(ASSETS), "value": _shown(assets)})
+        errors.add(
+            "dwelling.assets",
+            _("may hold only: %(assets)s; got %(value)s") % {"assets": ", ".join(ASSETS), "value": _shown(assets)},
+        )
     loudspeaker = data.get("loudspeaker_audible", False)
     if not isinstance(loudspeaker, bool):
         errors.add("dwelling.loudspeaker_audible", _("must be true or false"))
@@ -196,8 +214,11 @@ def _standard(data, year, standards: dict[str, Standard], errors) -> Standard | 
     code = data.get("standard")
     if code is not None:
         if not isinstance(code, str) or code not in standards:
-            errors.add("standard", _("there is no poverty standard %(code)s; there are: %(codes)s")
-                       % {"code": _shown(code), "codes": ", ".join(standards)})
+            errors.add(
+                "standard",
+                _("there is no poverty standard %(code)s; there are: %(codes)s")
+                % {"code": _shown(code), "codes": ", ".join(standards)},
+            )
             return None
         return standards[code]
     if year is None:
@@ -216,11 +237,14 @@ def households_of(payload) -> list:
     if isinstance(payload, dict):
         return [payload]
     if not isinstance(payload, list):
-        raise RecordError(None, [{"field": "", "message": _("must be one household (a JSON object) or a list of "
-                                                            "households")}])
+        raise RecordError(
+            None, [{"field": "", "message": _("must be one household (a JSON object) or a list of households")}]
+        )
     if len(payload) > MAX_HOUSEHOLDS_PER_REQUEST:
         message = _("at most %(limit)s households per request, got %(count)s") % {
-            "limit": number(MAX_HOUSEHOLDS_PER_REQUEST), "count": number(len(payload))}
+            "limit": number(MAX_HOUSEHOLDS_PER_REQUEST),
+            "count": number(len(payload)),
+        }
         raise RecordError(None, [{"field": "", "message": message}])
     return payload
 
@@ -235,8 +259,9 @@ def parse_household(data, standards: dict[str, Standard]) -> tuple[HouseholdReco
         errors.add("code", _("the household code is required"))
         code = None
     elif len(code) > MAX_CODE_LENGTH:
-        errors.add("code", _("at most %(limit)s characters, got %(count)s") % {"limit": MAX_CODE_LENGTH,
-                                                                               "count": len(code)})
+        errors.add(
+            "code", _("at most %(limit)s characters, got %(count)s") % {"limit": MAX_CODE_LENGTH, "count": len(code)}
+        )
         code = code[:MAX_CODE_LENGTH]
     area_type = _choice(data, "area_type", ("rural", "urban"), errors, "area_type")
     income = _number(data, "income_per_capita", errors, "income_per_capita")
@@ -249,19 +274,24 @@ def parse_household(data, standards: dict[str, Standard]) -> tuple[HouseholdReco
         if not isinstance(raw_members, list) or not raw_members:
             errors.add("members", _("must be a list of at least one member"))
         elif len(raw_members) > MAX_MEMBERS:
-            errors.add("members", _("must not have more than %(limit)s members, got %(count)s")
-                       % {"limit": MAX_MEMBERS, "count": number(len(raw_members))})
+            errors.add(
+                "members",
+                _("must not have more than %(limit)s members, got %(count)s")
+                % {"limit": MAX_MEMBERS, "count": number(len(raw_members))},
+            )
         else:
             parsed = [_member(m, i, errors) for i, m in enumerate(raw_members)]
             members = tuple(parsed) if all(parsed) else None
     member_count = _number(data, "member_count", errors, "member_count", required="members" not in data)
     if member_count is not None and isinstance(raw_members, list) and member_count != len(raw_members):
-        errors.add("member_count", _("says %(count)s members but the list has %(listed)s")
-                   % {"count": member_count, "listed": len(raw_members)})
+        errors.add(
+            "member_count",
+            _("says %(count)s members but the list has %(listed)s")
+            % {"count": member_count, "listed": len(raw_members)},
+        )
     dwelling = _dwelling(data["dwelling"], errors) if "dwelling" in data else None
     if ("members" in data) != ("dwelling" in data):
-        errors.add("dwelling" if "members" in data else "members",
-                   _("detailed data needs both members and dwelling"))
+        errors.add("dwelling" if "members" in data else "members", _("detailed data needs both members and dwelling"))
 
     answers = None
     if "deprivations" in data:
@@ -269,14 +299,18 @@ def parse_household(data, standards: dict[str, Standard]) -> tuple[HouseholdReco
         if not isinstance(raw, list):
             errors.add("deprivations", _("must be a list of indicator names"))
         elif any(not isinstance(name, str) for name in raw):
-            errors.add("deprivations", _("must be a list of indicator names (text), got %(value)s")
-                       % {"value": _shown(raw)})
+            errors.add(
+                "deprivations", _("must be a list of indicator names (text), got %(value)s") % {"value": _shown(raw)}
+            )
         elif standard is not None:
             unknown = [name for name in raw if name not in standard.indicator_rules]
             if unknown:
                 names = ", ".join(unknown)
-                errors.add("deprivations", _("indicators not in the standard %(standard)s: %(names)s") % {
-                    "standard": standard.code, "names": names if len(names) <= 60 else names[:57] + "…"})
+                errors.add(
+                    "deprivations",
+                    _("indicators not in the standard %(standard)s: %(names)s")
+                    % {"standard": standard.code, "names": names if len(names) <= 60 else names[:57] + "…"},
+                )
             else:
                 answers = frozenset(raw)
     elif "members" not in data:
@@ -285,9 +319,13 @@ def parse_household(data, standards: dict[str, Standard]) -> tuple[HouseholdReco
     if errors:
         raise RecordError(code, errors)
     record = HouseholdRecord(
-        code=code, area_type=area_type, income_per_capita=income,
+        code=code,
+        area_type=area_type,
+        income_per_capita=income,
         reference_year=year if year is not None else standard.first_year,
         member_count=member_count if member_count is not None else len(members),
-        members=members, dwelling=dwelling, answers=answers,
+        members=members,
+        dwelling=dwelling,
+        answers=answers,
     )
     return record, standard

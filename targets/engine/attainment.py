@@ -7,8 +7,10 @@ ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA = "achieved", "on_track", "at_ri
 AT_RISK_FRACTION = Decimal("0.75")  # progress at 75 % or more of the time elapsed is "at risk", below "off track"
 
 _COMPARE = {
-    "lt": lambda a, v: a < v, "lte": lambda a, v: a <= v,
-    "gt": lambda a, v: a > v, "gte": lambda a, v: a >= v,
+    "lt": lambda a, v: a < v,
+    "lte": lambda a, v: a <= v,
+    "gt": lambda a, v: a > v,
+    "gte": lambda a, v: a >= v,
 }
 
 
@@ -104,8 +106,10 @@ def assess(goal: Goal, obs: Observation) -> Assessment:
         per_year = change / max(obs.years, 1)
         met = _meets(per_year, goal)
         progress = per_year / goal.value * 100 if goal.value else (Decimal(100) if met else Decimal(0))
-        rule = (f"thay đổi {vn(per_year)} điểm/năm so với năm gốc ({vn(obs.baseline)} → {vn(obs.actual)}), "
-                f"mục tiêu {_goal(goal)} điểm/năm")
+        rule = (
+            f"thay đổi {vn(per_year)} điểm/năm so với năm gốc ({vn(obs.baseline)} → {vn(obs.actual)}), "
+            f"mục tiêu {_goal(goal)} điểm/năm"
+        )
         return Assessment(_status_by_pace(max(progress, Decimal(0)), obs.elapsed, met), progress, per_year, rule)
 
     met = _meets(obs.actual, goal)
@@ -125,7 +129,9 @@ def assess(goal: Goal, obs: Observation) -> Assessment:
     # level and coverage: the actual against a threshold, progress measured from the baseline
     progress = Decimal(100) if met else _progress(obs.baseline, obs.actual, goal.value)
     if progress is None:  # no baseline to measure progress from
-        status = ACHIEVED if met and obs.elapsed >= 1 else ON_TRACK if met else (OFF_TRACK if obs.elapsed >= 1 else AT_RISK)
+        status = (
+            ACHIEVED if met and obs.elapsed >= 1 else ON_TRACK if met else (OFF_TRACK if obs.elapsed >= 1 else AT_RISK)
+        )
     else:
         status = _status_by_pace(progress, obs.elapsed, met)
     rule = f"giá trị {vn(obs.actual)} so với mục tiêu {_goal(goal)}"

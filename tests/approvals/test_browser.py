@@ -11,8 +11,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def cycle(tree):
-    for username, role, unit, names in (("officer", "officer", tree["C1"], ("Lan", "Trần Thị")),
-                                        ("manager", "manager", tree["P"], ("Hà", "Lê Thu"))):
+    for username, role, unit, names in (
+        ("officer", "officer", tree["C1"], ("Lan", "Trần Thị")),
+        ("manager", "manager", tree["P"], ("Hà", "Lê Thu")),
+    ):
         user = make_user(username, role, unit, first_name=names[0], last_name=names[1])
         user.set_password("demo")
         user.save()
@@ -50,5 +52,8 @@ def test_officer_submits_and_manager_approves(cycle, live_server, new_page, widt
     assert "Lê Thu Hà" in officer.locator("#approval-C1").inner_text()
     approval = Approval.objects.get(unit__code="C1")
     assert (approval.state, approval.submitted_by.username, approval.decided_by) == (
-        State.APPROVED, "officer", User.objects.get(username="manager"))
+        State.APPROVED,
+        "officer",
+        User.objects.get(username="manager"),
+    )
     assert list(approval.events.values_list("action", flat=True)) == ["submit", "approve"]

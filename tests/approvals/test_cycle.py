@@ -21,8 +21,11 @@ def _client(user):
 
 
 def _act(client, action, comment=""):
-    return client.post("/approvals/act/", {"unit": "C1", "year": YEAR, "kind": "households", "action": action,
-                                           "comment": comment}, follow=True).content.decode()
+    return client.post(
+        "/approvals/act/",
+        {"unit": "C1", "year": YEAR, "kind": "households", "action": action, "comment": comment},
+        follow=True,
+    ).content.decode()
 
 
 @pytest.fixture
@@ -36,8 +39,16 @@ def people(tree):
 
 def test_submit_return_submit_approve_locked_everywhere_then_reopen(tree, people):
     officer, district, manager = people
-    household = household_save(Household(unit=tree["C1"], survey_year=YEAR, code="H1", income_per_capita=1_000_000,
-                                         member_count=3, reported_deprivations=[]))
+    household = household_save(
+        Household(
+            unit=tree["C1"],
+            survey_year=YEAR,
+            code="H1",
+            income_per_capita=1_000_000,
+            member_count=3,
+            reported_deprivations=[],
+        )
+    )
     as_officer, as_district, as_manager = _client(officer), _client(district), _client(manager)
 
     assert "đã gửi duyệt" in _act(as_officer, "submit")
@@ -47,16 +58,20 @@ def test_submit_return_submit_approve_locked_everywhere_then_reopen(tree, people
     assert "đã phê duyệt và khóa" in _act(as_district, "approve")
 
     # locked: the import refuses the commune's rows and writes nothing
-    result = roster_import(two_sheets(households=[household_row("H1"), household_row("H2", members=1)]), "x.xlsx",
-                           user=officer)
-    assert not result.written and {p.message for p in result.problems} == {
-        next(p.message for p in result.problems)}
+    result = roster_import(
+        two_sheets(households=[household_row("H1"), household_row("H2", members=1)]), "x.xlsx", user=officer
+    )
+    assert not result.written and {p.message for p in result.problems} == {next(p.message for p in result.problems)}
     assert "Nguyễn Văn Minh phê duyệt" in result.problems[0].message
     # locked: the admin shows the record read-only and refuses a post
     page = as_officer.get(f"/admin/households/household/{household.pk}/change/").content.decode()
     assert "Nguyễn Văn Minh phê duyệt" in page
-    assert as_officer.post(f"/admin/households/household/{household.pk}/change/",
-                           {"income_per_capita": 9_000_000}).status_code == 403
+    assert (
+        as_officer.post(
+            f"/admin/households/household/{household.pk}/change/", {"income_per_capita": 9_000_000}
+        ).status_code
+        == 403
+    )
     household.refresh_from_db()
     assert household.income_per_capita == 1_000_000 and Household.objects.count() == 1
 
@@ -66,8 +81,10 @@ def test_submit_return_submit_approve_locked_everywhere_then_reopen(tree, people
 
     history = list(Approval.objects.get().events.values_list("action", "user__username", "comment"))
     assert history == [
-        ("submit", "officer_c1", ""), ("return", "officer_d1", "Hộ H1 thiếu thành viên"),
-        ("submit", "officer_c1", ""), ("approve", "officer_d1", ""),
+        ("submit", "officer_c1", ""),
+        ("return", "officer_d1", "Hộ H1 thiếu thành viên"),
+        ("submit", "officer_c1", ""),
+        ("approve", "officer_d1", ""),
         ("reopen", "manager_p", "Điều chỉnh thu nhập hộ H1"),
     ]
     detail = as_manager.get(f"/approvals/C1/{YEAR}/households/").content.decode()

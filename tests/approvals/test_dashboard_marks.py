@@ -13,8 +13,16 @@ YEAR = 2022
 def test_the_area_dashboard_marks_figures_of_unapproved_communes(tree, django_capture_on_commit_callbacks):
     for unit in (tree["C1"], tree["C2"]):
         with django_capture_on_commit_callbacks(execute=True):  # the figures are computed
-            household_save(Household(unit=unit, survey_year=YEAR, code=f"H{unit.code}", income_per_capita=1_000_000,
-                                     member_count=2, reported_deprivations=[]))
+            household_save(
+                Household(
+                    unit=unit,
+                    survey_year=YEAR,
+                    code=f"H{unit.code}",
+                    income_per_capita=1_000_000,
+                    member_count=2,
+                    reported_deprivations=[],
+                )
+            )
     manager = make_user("manager_p", "manager", tree["P"])
     client = Client()
     client.force_login(manager)
@@ -23,10 +31,16 @@ def test_the_area_dashboard_marks_figures_of_unapproved_communes(tree, django_ca
     assert f"/approvals/?unit=P&amp;year={YEAR}&amp;state=pending" in html
 
     for unit, district in ((tree["C1"], tree["D1"]), (tree["C2"], tree["D2"])):
-        approval_transition(user=make_user(f"o{unit.code}", "officer", unit), unit=unit, year=YEAR,
-                            kind="households", action="submit")
-        approval_transition(user=make_user(f"o{district.code}", "district_officer", district), unit=unit, year=YEAR,
-                            kind="households", action="approve")
+        approval_transition(
+            user=make_user(f"o{unit.code}", "officer", unit), unit=unit, year=YEAR, kind="households", action="submit"
+        )
+        approval_transition(
+            user=make_user(f"o{district.code}", "district_officer", district),
+            unit=unit,
+            year=YEAR,
+            kind="households",
+            action="approve",
+        )
     html = client.get(f"/dashboards/areas/P/?year={YEAR}").content.decode()
     assert "Mọi số liệu ở đây đều dựa trên dữ liệu đã được phê duyệt." in html
     assert "chưa được phê duyệt:" not in html

@@ -17,15 +17,20 @@ def people(tree):
     return {
         "officer_c1": make_user("officer_c1", "officer", tree["C1"], first_name="Lan", last_name="Trần Thị"),
         "officer_c2": make_user("officer_c2", "officer", tree["C2"]),
-        "officer_d1": make_user("officer_d1", "district_officer", tree["D1"], first_name="Minh", last_name="Nguyễn Văn"),
+        "officer_d1": make_user(
+            "officer_d1", "district_officer", tree["D1"], first_name="Minh", last_name="Nguyễn Văn"
+        ),
         "officer_d2": make_user("officer_d2", "district_officer", tree["D2"]),
         "manager": make_user("manager_p", "manager", tree["P"], first_name="Hà", last_name="Lê"),
     }
 
 
 def _household(unit, code="H1", year=YEAR, income=1_000_000):
-    return household_save(Household(unit=unit, survey_year=year, code=code, income_per_capita=income,
-                                    member_count=3, reported_deprivations=[]))
+    return household_save(
+        Household(
+            unit=unit, survey_year=year, code=code, income_per_capita=income, member_count=3, reported_deprivations=[]
+        )
+    )
 
 
 def _step(user, unit, action, comment="", kind=DataKind.HOUSEHOLDS, year=YEAR):
@@ -40,7 +45,10 @@ def test_full_cycle_keeps_every_step_in_the_history(tree, people):
     assert _step(people["officer_c1"], c1, "submit").state == State.SUBMITTED
     approved = _step(people["officer_d1"], c1, "approve")
     assert (approved.state, approved.decided_by, approved.submitted_by) == (
-        State.APPROVED, people["officer_d1"], people["officer_c1"])
+        State.APPROVED,
+        people["officer_d1"],
+        people["officer_c1"],
+    )
     reopened = _step(people["manager"], c1, "reopen", "Sai thu nhập hộ H1")
     assert reopened.state == State.OPEN
     history = [(e.action, e.from_state, e.to_state, e.user.username, e.comment) for e in reopened.events.all()]

@@ -19,7 +19,9 @@ def people(tree):
     staff = {"is_staff": True}
     users = {
         "officer_c1": make_user("officer_c1", "officer", tree["C1"], first_name="Lan", last_name="Trần Thị", **staff),
-        "officer_d1": make_user("officer_d1", "district_officer", tree["D1"], first_name="Minh", last_name="Nguyễn Văn", **staff),
+        "officer_d1": make_user(
+            "officer_d1", "district_officer", tree["D1"], first_name="Minh", last_name="Nguyễn Văn", **staff
+        ),
         "officer_d2": make_user("officer_d2", "district_officer", tree["D2"], **staff),
         "manager": make_user("manager_p", "manager", tree["P"], **staff),
     }
@@ -36,14 +38,25 @@ def _client(user):
 
 
 def _act(client, unit, action, comment="", kind="households"):
-    return client.post("/approvals/act/", {"unit": unit.code, "year": YEAR, "kind": kind, "action": action,
-                                           "comment": comment}, follow=True)
+    return client.post(
+        "/approvals/act/",
+        {"unit": unit.code, "year": YEAR, "kind": kind, "action": action, "comment": comment},
+        follow=True,
+    )
 
 
 @pytest.fixture
 def household(tree):
-    return household_save(Household(unit=tree["C1"], survey_year=YEAR, code="H1", income_per_capita=1_000_000,
-                                     member_count=3, reported_deprivations=[]))
+    return household_save(
+        Household(
+            unit=tree["C1"],
+            survey_year=YEAR,
+            code="H1",
+            income_per_capita=1_000_000,
+            member_count=3,
+            reported_deprivations=[],
+        )
+    )
 
 
 def test_the_board_lists_every_unit_of_the_province_with_its_state(tree, people, household):
@@ -84,8 +97,13 @@ def test_submit_return_submit_approve_reopen_through_the_page(tree, people, hous
 
 
 def test_a_district_officer_cannot_approve_another_districts_commune_through_the_page(tree, people):
-    approval_transition(user=make_user("officer_c2", "officer", tree["C2"]), unit=tree["C2"], year=YEAR,
-                        kind="households", action="submit")
+    approval_transition(
+        user=make_user("officer_c2", "officer", tree["C2"]),
+        unit=tree["C2"],
+        year=YEAR,
+        kind="households",
+        action="submit",
+    )
     response = _act(_client(people["officer_d1"]), tree["C2"], "approve")
     assert response.status_code == 404  # commune 2 is outside district 1
     assert Approval.objects.get().state == State.SUBMITTED
@@ -97,14 +115,24 @@ def test_the_admin_refuses_to_change_or_delete_an_approved_household(tree, peopl
     admin = _client(people["officer_c1"])
     page = admin.get(f"/admin/households/household/{household.pk}/change/").content.decode()
     assert "Nguyễn Văn Minh phê duyệt" in page
-    response = admin.post(f"/admin/households/household/{household.pk}/change/", {
-        "unit": tree["C1"].pk, "survey_year": YEAR, "code": "H1", "income_per_capita": 5_000_000, "member_count": 3,
-        "ethnicity": "kinh", "area_type": "rural"})
+    response = admin.post(
+        f"/admin/households/household/{household.pk}/change/",
+        {
+            "unit": tree["C1"].pk,
+            "survey_year": YEAR,
+            "code": "H1",
+            "income_per_capita": 5_000_000,
+            "member_count": 3,
+            "ethnicity": "kinh",
+            "area_type": "rural",
+        },
+    )
     assert response.status_code == 403
     single = admin.post(f"/admin/households/household/{household.pk}/delete/", {"post": "yes"})
     assert "Nguyễn Văn Minh phê duyệt" in single.content.decode()
-    bulk = admin.post("/admin/households/household/", {"action": "delete_selected", "_selected_action": [household.pk],
-                                                       "post": "yes"})
+    bulk = admin.post(
+        "/admin/households/household/", {"action": "delete_selected", "_selected_action": [household.pk], "post": "yes"}
+    )
     assert "Nguyễn Văn Minh phê duyệt" in bulk.content.decode()
     household.refresh_from_db()
     assert household.income_per_capita == 1_000_000
@@ -112,10 +140,21 @@ def test_the_admin_refuses_to_change_or_delete_an_approved_household(tree, peopl
 
 def test_the_admin_refuses_a_new_household_in_a_locked_unit(tree, people):
     approval_transition(user=people["officer_c1"], unit=tree["C1"], year=YEAR, kind="households", action="submit")
-    response = _client(people["officer_c1"]).post("/admin/households/household/add/", {
-        "unit": tree["C1"].pk, "survey_year": YEAR, "code": "H7", "income_per_capita": 900_000, "member_count": 2,
-        "ethnicity": "kinh", "area_type": "rural", "reported_deprivations": "[]",
-        "members-TOTAL_FORMS": 0, "members-INITIAL_FORMS": 0})
+    response = _client(people["officer_c1"]).post(
+        "/admin/households/household/add/",
+        {
+            "unit": tree["C1"].pk,
+            "survey_year": YEAR,
+            "code": "H7",
+            "income_per_capita": 900_000,
+            "member_count": 2,
+            "ethnicity": "kinh",
+            "area_type": "rural",
+            "reported_deprivations": "[]",
+            "members-TOTAL_FORMS": 0,
+            "members-INITIAL_FORMS": 0,
+        },
+    )
     assert response.status_code == 200 and "Trần Thị Lan gửi duyệt" in response.content.decode()
     assert not Household.objects.exists()
 
@@ -126,13 +165,17 @@ def test_the_admin_refuses_a_reported_value_in_an_approved_period(tree, people):
     for user, action in ((people["officer_c1"], "submit"), (people["officer_d1"], "approve")):
         approval_transition(user=user, unit=tree["C1"], year=YEAR, kind=DataKind.REPORTED, action=action)
     admin = _client(people["officer_c1"])
-    response = admin.post(f"/admin/targets/reportedvalue/{value.pk}/change/", {
-        "indicator": indicator.pk, "unit": tree["C1"].pk, "year": YEAR, "value": 99})
+    response = admin.post(
+        f"/admin/targets/reportedvalue/{value.pk}/change/",
+        {"indicator": indicator.pk, "unit": tree["C1"].pk, "year": YEAR, "value": 99},
+    )
     assert response.status_code == 403
     value.refresh_from_db()
     assert value.value == 10
-    add = admin.post("/admin/targets/reportedvalue/add/", {"indicator": indicator.pk, "unit": tree["C1"].pk,
-                                                          "year": YEAR, "month": 3, "value": 5})
+    add = admin.post(
+        "/admin/targets/reportedvalue/add/",
+        {"indicator": indicator.pk, "unit": tree["C1"].pk, "year": YEAR, "month": 3, "value": 5},
+    )
     assert "phê duyệt" in add.content.decode() and ReportedValue.objects.count() == 1
 
 

@@ -7,15 +7,28 @@ from areas.roles import ROLE_GROUPS
 from areas.services import profile_save
 
 
-@pytest.mark.parametrize("role, may, may_not", [
-    ("admin", ["households.change_household", "auth.change_user", "targets.change_plan"], []),
-    ("manager", ["targets.change_plan", "targets.change_target", "households.view_household"],
-     ["households.change_household", "targets.change_reportedvalue"]),
-    ("district_officer", ["households.add_household", "targets.change_reportedvalue"], ["targets.change_plan"]),
-    ("officer", ["households.change_household", "households.delete_member"], ["targets.change_target", "auth.view_user"]),
-    ("viewer", ["households.view_household", "targets.view_reportedvalue"],
-     ["households.change_household", "targets.change_reportedvalue", "targets.change_plan"]),
-])
+@pytest.mark.parametrize(
+    "role, may, may_not",
+    [
+        ("admin", ["households.change_household", "auth.change_user", "targets.change_plan"], []),
+        (
+            "manager",
+            ["targets.change_plan", "targets.change_target", "households.view_household"],
+            ["households.change_household", "targets.change_reportedvalue"],
+        ),
+        ("district_officer", ["households.add_household", "targets.change_reportedvalue"], ["targets.change_plan"]),
+        (
+            "officer",
+            ["households.change_household", "households.delete_member"],
+            ["targets.change_target", "auth.view_user"],
+        ),
+        (
+            "viewer",
+            ["households.view_household", "targets.view_reportedvalue"],
+            ["households.change_household", "targets.change_reportedvalue", "targets.change_plan"],
+        ),
+    ],
+)
 def test_each_role_is_a_group_with_its_permissions(tree, role, may, may_not):
     user = User.objects.create_user(f"u-{role}", password="pw")
     profile_save(user, role, tree["C1"])
@@ -47,7 +60,8 @@ def test_an_administrator_changing_a_profile_in_the_admin_updates_the_groups(tre
     user = User.objects.create_user("u", password="pw")
     profile = profile_save(user, "officer", tree["C1"])
     client.force_login(User.objects.create_superuser("root", password="pw"))
-    response = client.post(f"/admin/areas/profile/{profile.pk}/change/",
-                           {"user": user.pk, "role": "viewer", "unit": tree["D2"].pk})
+    response = client.post(
+        f"/admin/areas/profile/{profile.pk}/change/", {"user": user.pk, "role": "viewer", "unit": tree["D2"].pk}
+    )
     assert response.status_code == 302
     assert list(user.groups.values_list("name", flat=True)) == [ROLE_GROUPS["viewer"]]

@@ -9,15 +9,28 @@ from areas.services import profile_save
 from households.models import Household
 
 MEMBER = {"age": 40, "sex": "M", "education": "primary", "employment": "self_employed", "uses_phone": True}
-DWELLING = {"house_class": "ban_kien_co", "nondurable_structures": 0, "floor_area_m2": 30,
-            "water_source": "unprotected_dug_well", "latrine": "open_pit", "assets": ["tv"],
-            "loudspeaker_audible": False}
+DWELLING = {
+    "house_class": "ban_kien_co",
+    "nondurable_structures": 0,
+    "floor_area_m2": 30,
+    "water_source": "unprotected_dug_well",
+    "latrine": "open_pit",
+    "assets": ["tv"],
+    "loudspeaker_audible": False,
+}
 
 
 def household(**overrides):
-    return {"code": "API1", "unit": "C1", "survey_year": 2022, "area_type": "rural", "income_per_capita": 1_200_000,
-            "dwelling": DWELLING, "members": [MEMBER, {**MEMBER, "age": 12, "employment": "child", "in_school": True}],
-            **overrides}
+    return {
+        "code": "API1",
+        "unit": "C1",
+        "survey_year": 2022,
+        "area_type": "rural",
+        "income_per_capita": 1_200_000,
+        "dwelling": DWELLING,
+        "members": [MEMBER, {**MEMBER, "age": 12, "employment": "child", "in_school": True}],
+        **overrides,
+    }
 
 
 @pytest.fixture
@@ -48,8 +61,9 @@ def test_an_officer_creates_a_household_and_reads_it_back(officers, client):
 
 def test_an_invalid_household_gets_422_with_located_errors_and_writes_nothing(officers, client):
     client.force_login(officers["a"])
-    bad = household(income_per_capita="1,500", members=[MEMBER, {**MEMBER, "age": 130}],
-                    dwelling={**DWELLING, "latrine": "golden"})
+    bad = household(
+        income_per_capita="1,500", members=[MEMBER, {**MEMBER, "age": 130}], dwelling={**DWELLING, "latrine": "golden"}
+    )
     response = post(client, "/api/v1/households/", bad)
     assert response.status_code == 422
     fields = {e["field"] for e in response.json()["errors"]}
@@ -57,18 +71,22 @@ def test_an_invalid_household_gets_422_with_located_errors_and_writes_nothing(of
     assert not Household.objects.exists()
 
 
-@pytest.mark.parametrize(("field", "overrides"), [
-    ("code", {"code": {"a": 1}}),
-    ("head_name", {"head_name": ["A", "B"]}),
-    ("dwelling.latrine", {"dwelling": {**DWELLING, "latrine": ["open_pit"]}}),
-    ("members[1].full_name", {"members": [MEMBER, {**MEMBER, "full_name": {"first": "A"}}]}),
-])
+@pytest.mark.parametrize(
+    ("field", "overrides"),
+    [
+        ("code", {"code": {"a": 1}}),
+        ("head_name", {"head_name": ["A", "B"]}),
+        ("dwelling.latrine", {"dwelling": {**DWELLING, "latrine": ["open_pit"]}}),
+        ("members[1].full_name", {"members": [MEMBER, {**MEMBER, "full_name": {"first": "A"}}]}),
+    ],
+)
 def test_a_list_or_an_object_where_one_value_belongs_is_refused_on_its_field(officers, client, field, overrides):
     client.force_login(officers["a"])
     response = post(client, "/api/v1/households/", household(**overrides))
     assert response.status_code == 422
     assert response.json()["errors"] == [
-        {"field": field, "message": "phải là một giá trị (chữ hoặc số), không phải danh sách hay đối tượng"}]
+        {"field": field, "message": "phải là một giá trị (chữ hoặc số), không phải danh sách hay đối tượng"}
+    ]
     assert not Household.objects.exists()
 
 
@@ -85,8 +103,15 @@ def test_the_list_is_paged_with_the_apis_caps(officers, client):
 
 def test_answers_only_households_are_accepted(officers, client):
     client.force_login(officers["a"])
-    payload = {"code": "R1", "unit": "C1", "survey_year": 2022, "area_type": "rural", "income_per_capita": 1_000_000,
-               "member_count": 4, "deprivations": ["water", "latrine", "telecom"]}
+    payload = {
+        "code": "R1",
+        "unit": "C1",
+        "survey_year": 2022,
+        "area_type": "rural",
+        "income_per_capita": 1_000_000,
+        "member_count": 4,
+        "deprivations": ["water", "latrine", "telecom"],
+    }
     response = post(client, "/api/v1/households/", payload)
     assert response.status_code == 201 and response.json()["classification"] == "poor"
 
@@ -94,8 +119,11 @@ def test_answers_only_households_are_accepted(officers, client):
 def test_update_replaces_the_record_and_a_stale_version_gets_409(officers, client):
     client.force_login(officers["a"])
     created = post(client, "/api/v1/households/", household()).json()
-    changed = household(income_per_capita=5_000_000, version=created["version"],
-                        members=[{**created["members"][0]}, {**created["members"][1]}])
+    changed = household(
+        income_per_capita=5_000_000,
+        version=created["version"],
+        members=[{**created["members"][0]}, {**created["members"][1]}],
+    )
     response = post(client, f"/api/v1/households/{created['id']}/", changed, "put")
     assert response.status_code == 200 and response.json()["classification"] == "not_poor"
     assert [m["id"] for m in response.json()["members"]] == [m["id"] for m in created["members"]]

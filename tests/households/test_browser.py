@@ -12,8 +12,12 @@ from tests.conftest import login, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-MEMBERS = [("Lê Văn Ba", "44", "M", "primary", "self_employed"), ("Thạch Thị Sa", "41", "F", "primary", "wage_no_contract"),
-           ("Lê Văn Tư", "15", "M", "primary", "student"), ("Lê Thị Năm", "9", "F", "primary", "child")]
+MEMBERS = [
+    ("Lê Văn Ba", "44", "M", "primary", "self_employed"),
+    ("Thạch Thị Sa", "41", "F", "primary", "wage_no_contract"),
+    ("Lê Văn Tư", "15", "M", "primary", "student"),
+    ("Lê Thị Năm", "9", "F", "primary", "child"),
+]
 
 
 def fill_member(page, index, name, age, sex, education, employment):
@@ -27,7 +31,8 @@ def fill_member(page, index, name, age, sex, education, employment):
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_an_officer_adds_a_household_with_four_members_sees_it_classified_live_and_edits_it(
-        demo, live_server, new_page, width):
+    demo, live_server, new_page, width
+):
     page = new_page(width=width)
     login(page, live_server, "officer")
     page.goto(f"{live_server.url}/households/new/")
@@ -81,8 +86,7 @@ def test_an_officer_adds_a_household_with_four_members_sees_it_classified_live_a
 
 def test_two_sessions_edit_the_same_household_and_the_second_is_refused(demo, live_server, new_page):
     officer = User.objects.get(username="officer")
-    household = Household.objects.filter(unit__path__startswith=officer.profile.unit.path,
-                                          house_class__gt="").first()
+    household = Household.objects.filter(unit__path__startswith=officer.profile.unit.path, house_class__gt="").first()
     User.objects.filter(username="district").update(first_name="Trần", last_name="Huyện")
     first, second = new_page(width=1280), new_page(width=390)
     login(first, live_server, "officer")
@@ -111,13 +115,18 @@ def test_an_officer_of_commune_a_gets_404_for_commune_b_by_url_form_and_api(demo
     assert page.goto(f"{live_server.url}/households/{theirs.pk}/edit/").status == 404
     page.goto(f"{live_server.url}/households/")
     token = page.input_value("[name=csrfmiddlewaretoken]") if page.locator("[name=csrfmiddlewaretoken]").count() else ""
-    posted = page.request.post(f"{live_server.url}/households/{theirs.pk}/edit/",
-                               form={"csrfmiddlewaretoken": token, "head_name": "x"},
-                               headers={"Referer": f"{live_server.url}/households/"})
+    posted = page.request.post(
+        f"{live_server.url}/households/{theirs.pk}/edit/",
+        form={"csrfmiddlewaretoken": token, "head_name": "x"},
+        headers={"Referer": f"{live_server.url}/households/"},
+    )
     assert posted.status == 404
     assert page.request.get(f"{live_server.url}/api/v1/households/{theirs.pk}/").status == 404
-    assert page.request.put(f"{live_server.url}/api/v1/households/{theirs.pk}/", data={"code": "x"},
-                            headers={"X-CSRFToken": token, "Referer": live_server.url}).status in (403, 404)
+    assert page.request.put(
+        f"{live_server.url}/api/v1/households/{theirs.pk}/",
+        data={"code": "x"},
+        headers={"X-CSRFToken": token, "Referer": live_server.url},
+    ).status in (403, 404)
 
 
 @pytest.mark.parametrize("width", [1280, 390])

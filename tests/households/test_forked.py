@@ -29,4 +29,3 @@ def test_an_error_in_the_child_is_raised_in_the_parent():
 
     with pytest.raises(ZeroDivisionError):
         in_two_halves(lambda x: 1 / x, [1, 2, 0, 4])
-

@@ -9,8 +9,16 @@ from areas.services import profile_save
 from households.models import Household, Member
 from households.services import household_save
 
-ADULT = {"full_name": "Lê Văn A", "age": "40", "sex": "M", "education": "primary", "employment": "self_employed",
-         "on_track": "on", "able_to_work": "on", "uses_phone": "on"}
+ADULT = {
+    "full_name": "Lê Văn A",
+    "age": "40",
+    "sex": "M",
+    "education": "primary",
+    "employment": "self_employed",
+    "on_track": "on",
+    "able_to_work": "on",
+    "uses_phone": "on",
+}
 
 
 def officer(username, unit, role="officer"):
@@ -20,8 +28,15 @@ def officer(username, unit, role="officer"):
 
 
 def stored(unit, code, year=2022, income=1_000_000, members=2, classification_answers=("water", "latrine", "telecom")):
-    household = Household(unit=unit, survey_year=year, code=code, head_name=f"Chủ hộ {code}",
-                          income_per_capita=income, member_count=members, reported_deprivations=list(classification_answers))
+    household = Household(
+        unit=unit,
+        survey_year=year,
+        code=code,
+        head_name=f"Chủ hộ {code}",
+        income_per_capita=income,
+        member_count=members,
+        reported_deprivations=list(classification_answers),
+    )
     return household_save(household)
 
 
@@ -30,13 +45,27 @@ def listed(html) -> set[str]:
 
 
 def form_data(unit, code="N01", year=2022, members=(ADULT,), income="1.200.000", **extra):
-    data = {"unit": unit.pk, "survey_year": year, "code": code, "head_name": "Lê Văn A", "ethnicity": "kinh",
-            "area_type": "rural", "income_per_capita": income, "house_class": "ban_kien_co",
-            "nondurable_structures": "0", "floor_area_m2": "40", "water_source": "unprotected_dug_well",
-            "latrine": "open_pit", "has_tv": "on", "token": extra.pop("token", "t-" + code),
-            "version": extra.pop("version", ""),
-            "members-TOTAL_FORMS": len(members), "members-INITIAL_FORMS": extra.pop("initial", 0),
-            "members-MIN_NUM_FORMS": 1, "members-MAX_NUM_FORMS": 40}
+    data = {
+        "unit": unit.pk,
+        "survey_year": year,
+        "code": code,
+        "head_name": "Lê Văn A",
+        "ethnicity": "kinh",
+        "area_type": "rural",
+        "income_per_capita": income,
+        "house_class": "ban_kien_co",
+        "nondurable_structures": "0",
+        "floor_area_m2": "40",
+        "water_source": "unprotected_dug_well",
+        "latrine": "open_pit",
+        "has_tv": "on",
+        "token": extra.pop("token", "t-" + code),
+        "version": extra.pop("version", ""),
+        "members-TOTAL_FORMS": len(members),
+        "members-INITIAL_FORMS": extra.pop("initial", 0),
+        "members-MIN_NUM_FORMS": 1,
+        "members-MAX_NUM_FORMS": 40,
+    }
     for i, member in enumerate(members):
         data.update({f"members-{i}-{k}": v for k, v in member.items()})
     data.update(extra)
@@ -45,9 +74,12 @@ def form_data(unit, code="N01", year=2022, members=(ADULT,), income="1.200.000",
 
 @pytest.fixture
 def people(tree):
-    return {"a": officer("a", tree["C1"]), "b": officer("b", tree["C2"]),
-            "district": officer("district", tree["D1"], "district_officer"),
-            "viewer": officer("viewer", tree["P"], "viewer")}
+    return {
+        "a": officer("a", tree["C1"]),
+        "b": officer("b", tree["C2"]),
+        "district": officer("district", tree["D1"], "district_officer"),
+        "viewer": officer("viewer", tree["P"], "viewer"),
+    }
 
 
 def test_an_officer_lists_only_the_households_of_their_commune(tree, people, client):
@@ -87,21 +119,24 @@ def test_a_district_officer_sees_the_communes_below_and_not_the_other_district(t
     assert listed(client.get("/households/").content.decode()) == {"A1"}
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("classification=poor", {"P1"}),
-    ("classification=near_poor", {"N1"}),
-    ("deprivation=water", {"P1", "N1"}),
-    ("deprivation=nutrition", set()),
-    ("q=P1", {"P1"}),
-    ("q=chủ hộ m", {"M1"}),
-    ("unit=C1", {"P1", "M1", "O1"}),
-    ("unit=C1&year=2022", {"P1", "M1"}),
-    ("year=2021", {"O1"}),
-    ("area_type=urban", {"N1"}),
-    ("ethnic_minority=1", {"M1"}),
-    ("ethnicity=khmer", {"M1"}),
-    ("ethnicity=kinh", {"P1", "N1", "O1"}),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("classification=poor", {"P1"}),
+        ("classification=near_poor", {"N1"}),
+        ("deprivation=water", {"P1", "N1"}),
+        ("deprivation=nutrition", set()),
+        ("q=P1", {"P1"}),
+        ("q=chủ hộ m", {"M1"}),
+        ("unit=C1", {"P1", "M1", "O1"}),
+        ("unit=C1&year=2022", {"P1", "M1"}),
+        ("year=2021", {"O1"}),
+        ("area_type=urban", {"N1"}),
+        ("ethnic_minority=1", {"M1"}),
+        ("ethnicity=khmer", {"M1"}),
+        ("ethnicity=kinh", {"P1", "N1", "O1"}),
+    ],
+)
 def test_the_household_list_follows_the_url_contract(tree, people, client, query, expected):
     stored(tree["C1"], "P1")  # 1.000.000 with 3 deprivations: poor
     stored(tree["C2"], "N1", classification_answers=("water",))  # near-poor (urban commune)
@@ -115,18 +150,26 @@ def test_the_household_list_follows_the_url_contract(tree, people, client, query
     assert codes == expected
 
 
-@pytest.mark.parametrize("history, now, movement", [
-    ({2021: "poor"}, "not_poor", "escaped"),
-    ({2021: "poor"}, "poor", "still_poor"),
-    ({2021: "middle"}, "poor", "newly_poor"),
-    ({2021: "near_poor"}, "poor", "newly_poor"),
-    ({2020: "poor", 2021: "middle"}, "poor", "re_poor"),
-])
+@pytest.mark.parametrize(
+    "history, now, movement",
+    [
+        ({2021: "poor"}, "not_poor", "escaped"),
+        ({2021: "poor"}, "poor", "still_poor"),
+        ({2021: "middle"}, "poor", "newly_poor"),
+        ({2021: "near_poor"}, "poor", "newly_poor"),
+        ({2020: "poor", 2021: "middle"}, "poor", "re_poor"),
+    ],
+)
 def test_the_transition_filter_compares_with_the_same_code_the_year_before(tree, client, history, now, movement):
     incomes = {"poor": 500_000, "near_poor": 1_000_000, "middle": 1_400_000, "not_poor": 9_000_000}
     for year, cls in history.items():
-        h = stored(tree["C1"], "H1", year=year, income=incomes[cls] if year != 2021 or cls != "near_poor" else 900_000,
-                   classification_answers=() if cls == "near_poor" else ("water", "latrine", "telecom"))
+        h = stored(
+            tree["C1"],
+            "H1",
+            year=year,
+            income=incomes[cls] if year != 2021 or cls != "near_poor" else 900_000,
+            classification_answers=() if cls == "near_poor" else ("water", "latrine", "telecom"),
+        )
         assert h.classification == cls, (year, cls, h.classification_rule)
     stored(tree["C1"], "H1", year=2022, income={"poor": 1_000_000, "not_poor": 9_000_000}[now])
     stored(tree["C1"], "X1", year=2022, income=1_000_000)  # poor, no record the year before: newly poor too
@@ -185,12 +228,16 @@ def test_the_second_of_two_editors_is_refused_naming_who_saved_first(tree, peopl
     other.first_name, other.last_name = "Trần", "Bình"
     other.save()
     client.force_login(other)
-    ok = client.post(f"/households/{household.pk}/edit/", form_data(tree["C1"], income="900.000", version=version,
-                                                                     token="first", **edit))
+    ok = client.post(
+        f"/households/{household.pk}/edit/",
+        form_data(tree["C1"], income="900.000", version=version, token="first", **edit),
+    )
     assert ok.status_code == 302
     client.force_login(people["a"])
-    refused = client.post(f"/households/{household.pk}/edit/", form_data(tree["C1"], income="2.000.000",
-                                                                          version=version, token="second", **edit))
+    refused = client.post(
+        f"/households/{household.pk}/edit/",
+        form_data(tree["C1"], income="2.000.000", version=version, token="second", **edit),
+    )
     html = refused.content.decode()
     assert refused.status_code == 200 and "Trần Bình" in html and "đã lưu" in html
     household.refresh_from_db()
@@ -205,9 +252,19 @@ def test_the_detail_page_shows_field_by_field_history_and_the_years(tree, people
     copy_page = client.get(f"/households/new/?copy={old.pk}").content.decode()
     assert 'value="2022"' in copy_page and 'value="41"' in copy_page  # a year later, one year older
     member = old.members.get()
-    client.post(f"/households/{old.pk}/edit/", form_data(
-        tree["C1"], year=2021, code="H1", income="3.000.000", version=old.updated_at.isoformat(), token="e",
-        initial=1, members=({**ADULT, "id": member.pk, "household": old.pk, "age": "41"},)))
+    client.post(
+        f"/households/{old.pk}/edit/",
+        form_data(
+            tree["C1"],
+            year=2021,
+            code="H1",
+            income="3.000.000",
+            version=old.updated_at.isoformat(),
+            token="e",
+            initial=1,
+            members=({**ADULT, "id": member.pk, "household": old.pk, "age": "41"},),
+        ),
+    )
     client.post("/households/new/", form_data(tree["C1"], year=2022, code="H1", token="n"))
     html = client.get(f"/households/{old.pk}/").content.decode()
     assert "1.200.000 → " not in html
@@ -221,8 +278,9 @@ def test_live_classification_uses_the_engine_and_writes_nothing(tree, people, cl
     client.force_login(people["a"])
     result = client.post("/households/classify/", form_data(tree["C1"])).json()
     assert result["ok"] and result["classification"] == "poor" and result["standard"] == "ND07-2021"
-    assert {"code": "latrine", "name": "hố xí hợp vệ sinh"} in result["deprivations"] or \
-        any(d["code"] == "latrine" for d in result["deprivations"])
+    assert {"code": "latrine", "name": "hố xí hợp vệ sinh"} in result["deprivations"] or any(
+        d["code"] == "latrine" for d in result["deprivations"]
+    )
     assert not Household.objects.exists()
     incomplete = client.post("/households/classify/", form_data(tree["C1"], income="")).json()
     assert incomplete["ok"] is False
@@ -230,9 +288,19 @@ def test_live_classification_uses_the_engine_and_writes_nothing(tree, people, cl
 
 def test_the_answers_form_stores_ticked_deprivations(tree, people, client):
     client.force_login(people["a"])
-    data = {"unit": tree["C1"].pk, "survey_year": 2022, "code": "R1", "ethnicity": "kinh", "area_type": "rural",
-            "income_per_capita": "1.000.000", "member_count": "4", "deprivations": ["water", "latrine", "telecom"],
-            "token": "r1", "version": "", "head_name": ""}
+    data = {
+        "unit": tree["C1"].pk,
+        "survey_year": 2022,
+        "code": "R1",
+        "ethnicity": "kinh",
+        "area_type": "rural",
+        "income_per_capita": "1.000.000",
+        "member_count": "4",
+        "deprivations": ["water", "latrine", "telecom"],
+        "token": "r1",
+        "version": "",
+        "head_name": "",
+    }
     response = client.post("/households/new/answers/", data)
     household = Household.objects.get(code="R1")
     assert response.status_code == 302 and household.classification == "poor"

@@ -58,8 +58,9 @@ def test_a_workbook_with_a_corrupted_sheet_is_damaged(tree):
 def test_a_password_protected_workbook_says_so(tree):
     # Excel stores an encrypted workbook as an OLE2 compound file holding an "EncryptedPackage" stream
     header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
-    directory = "EncryptionInfo".encode("utf-16-le").ljust(128, b"\x00") + \
-        "EncryptedPackage".encode("utf-16-le").ljust(128, b"\x00")
+    directory = "EncryptionInfo".encode("utf-16-le").ljust(128, b"\x00") + "EncryptedPackage".encode("utf-16-le").ljust(
+        128, b"\x00"
+    )
     assert "protected by a password" in unreadable(header + directory + b"\x00" * 4096)
 
 
@@ -108,13 +109,16 @@ def test_missing_required_columns_are_named_once(tree):
     result = roster_import(two_sheets(), "x.xlsx")
     assert result.ok
     result = roster_import(xlsx({"Hộ": [header, *rows], "Thành viên": [MEMBER_HEADER, member_row("H1")]}), "x.xlsx")
-    assert lines(result) == ["Hộ!1, Income per capita: this required column is missing",  # in the user's language
-                             "Hộ!1, Unit code: this required column is missing"]
+    assert lines(result) == [
+        "Hộ!1, Income per capita: this required column is missing",  # in the user's language
+        "Hộ!1, Unit code: this required column is missing",
+    ]
     with translation.override("vi"):
-        result = roster_import(xlsx({"Hộ": [header, *rows], "Thành viên": [MEMBER_HEADER, member_row("H1")]}),
-                               "x.xlsx")
-    assert [(p.column, p.message) for p in result.problems] == [("Mã đơn vị", "thiếu cột bắt buộc này"),
-                                                                 ("Thu nhập bình quân", "thiếu cột bắt buộc này")]
+        result = roster_import(xlsx({"Hộ": [header, *rows], "Thành viên": [MEMBER_HEADER, member_row("H1")]}), "x.xlsx")
+    assert [(p.column, p.message) for p in result.problems] == [
+        ("Mã đơn vị", "thiếu cột bắt buộc này"),
+        ("Thu nhập bình quân", "thiếu cột bắt buộc này"),
+    ]
 
 
 def test_a_sheet_without_the_household_code_header_is_an_error(tree):

@@ -40,13 +40,19 @@ def finished_bar(page):
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_an_administrator_checks_and_imports_a_roster_then_sees_a_bad_one_refused_with_located_errors(
-        administrator, live_server, new_page, width):
+    administrator, live_server, new_page, width
+):
     page = new_page(width=width)
     login(page, live_server, "quantri", "pw")
     good = two_sheets(
         [household_row("H1"), household_row("H2", members=1), household_row("H3", unit="C2", members=1)],
-        [member_row("H1"), member_row("H1", "Lò Thị B", 12, "Nữ", "Tiểu học", "x", "Học sinh, sinh viên", "x"),
-         member_row("H2", "Cầm Văn C", 35, employment="Làm công có hợp đồng"), member_row("H3", "Quàng Thị D", 50)])
+        [
+            member_row("H1"),
+            member_row("H1", "Lò Thị B", 12, "Nữ", "Tiểu học", "x", "Học sinh, sinh viên", "x"),
+            member_row("H2", "Cầm Văn C", 35, employment="Làm công có hợp đồng"),
+            member_row("H3", "Quàng Thị D", 50),
+        ],
+    )
     upload(page, live_server, "xa-tot.xlsx", good)
     assert "chờ xác nhận" in finished_bar(page)
     summary = page.inner_text("#job-summary")
@@ -70,11 +76,15 @@ def test_an_administrator_checks_and_imports_a_roster_then_sees_a_bad_one_refuse
     assert page.locator("input[type=submit][value='Xác nhận nhập']").count() == 0
     screenshot(page, f"roster-unchanged-{width}")
 
-    bad = two_sheets([household_row("H4", unit="ZZ", members=1), household_row("H5", income="abc", members=1)],
-                     [member_row("H4", age=140), member_row("H5"), member_row("H9")])
+    bad = two_sheets(
+        [household_row("H4", unit="ZZ", members=1), household_row("H5", income="abc", members=1)],
+        [member_row("H4", age=140), member_row("H5"), member_row("H9")],
+    )
     upload(page, live_server, "xa-loi.xlsx", bad)
     assert "tệp có lỗi" in finished_bar(page)
-    errors = [[cell.strip() for cell in row.split("\t")] for row in page.locator("#job-problems tbody tr").all_inner_texts()]
+    errors = [
+        [cell.strip() for cell in row.split("\t")] for row in page.locator("#job-problems tbody tr").all_inner_texts()
+    ]
     assert errors == [
         ["Hộ", "2", "Mã đơn vị", "không có mã đơn vị ZZ"],
         ["Hộ", "3", "Thu nhập bình quân", "“abc” không phải là số."],

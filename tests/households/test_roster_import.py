@@ -34,15 +34,36 @@ def test_a_two_sheet_roster_is_imported_and_classified_like_a_saved_household(tr
     assert [m.full_name for m in imported.members.order_by("id")] == ["Lò Văn A", "Lò Thị B"]
     # the same household saved one at a time gets the same derived fields
     members = list(imported.members.order_by("id"))
-    copy = Household(unit=tree["C1"], survey_year=2022, code="COPY", ethnicity="thai", area_type="rural",
-                     income_per_capita=1_200_000, member_count=2, house_class="ban_kien_co", nondurable_structures=1,
-                     floor_area_m2=30, water_source="drilled_well", latrine="septic", has_tv=True,
-                     loudspeaker_audible=True)
+    copy = Household(
+        unit=tree["C1"],
+        survey_year=2022,
+        code="COPY",
+        ethnicity="thai",
+        area_type="rural",
+        income_per_capita=1_200_000,
+        member_count=2,
+        house_class="ban_kien_co",
+        nondurable_structures=1,
+        floor_area_m2=30,
+        water_source="drilled_well",
+        latrine="septic",
+        has_tv=True,
+        loudspeaker_audible=True,
+    )
     for m in members:
         m.pk = None
     household_save(copy, members)
-    for field in ("classification", "deprivations", "deprivation_count", "deprivation_mask", "insured_members",
-                  "working_age_members", "has_steady_worker", "classification_rule", "standard_id"):
+    for field in (
+        "classification",
+        "deprivations",
+        "deprivation_count",
+        "deprivation_mask",
+        "insured_members",
+        "working_age_members",
+        "has_steady_worker",
+        "classification_rule",
+        "standard_id",
+    ):
         assert getattr(imported, field) == getattr(copy, field), field
 
 
@@ -69,7 +90,9 @@ def test_a_corrected_file_updates_only_the_changed_household_and_says_who_change
     assert set(Member.objects.filter(household__code="H2").values_list("id", flat=True)) == member_ids
     history = Household.objects.get(code="H1").history.order_by("history_id")
     assert [(h.history_type, h.history_change_reason) for h in history] == [
-        ("+", "roster import: v1.xlsx"), ("~", "roster import: v2.xlsx")]
+        ("+", "roster import: v1.xlsx"),
+        ("~", "roster import: v2.xlsx"),
+    ]
 
 
 def test_a_household_saved_elsewhere_since_the_import_is_compared_in_full_and_the_file_restores_it(tree):
@@ -97,8 +120,9 @@ def test_an_unchanged_file_imported_again_by_an_officer_outside_its_area_is_refu
 
 
 def test_the_preview_counts_classification_changes(tree):
-    roster_import(two_sheets(households=[household_row("H1"), household_row("H2", members=1, income="5.000.000")]),
-                  "v1.xlsx")
+    roster_import(
+        two_sheets(households=[household_row("H1"), household_row("H2", members=1, income="5.000.000")]), "v1.xlsx"
+    )
     assert Household.objects.get(code="H2").classification == "not_poor"
     poorer = two_sheets(households=[household_row("H1"), household_row("H2", members=1, income="1.000.000")])
     preview = roster_import(poorer, "v2.xlsx", dry_run=True)
@@ -107,16 +131,35 @@ def test_the_preview_counts_classification_changes(tree):
 
 
 def test_headers_and_labels_match_in_any_case_without_diacritics_and_in_english(tree):
-    households = [["  MA HO ", "nam ra soat", "UNIT CODE", "Ho ten chu ho", "dân  tộc", "Income per capita",
-                   "so nhan khau", "LOAI NHA", "Floor area (m2)", "nguon nuoc", "Latrine"],
-                  ["H1", 2022, "C1", "A", "H'Mông", 1200000, 1, "ban kien co", "30,5", "GIENG KHOAN", "septic"]]
-    members = [["Household code", "Full name", "Age", "Sex", "Education", "Employment", "Health insurance"],
-               ["H1", "A", 40, "nu", "tieu hoc", "Tự làm", "✓"]]
+    households = [
+        [
+            "  MA HO ",
+            "nam ra soat",
+            "UNIT CODE",
+            "Ho ten chu ho",
+            "dân  tộc",
+            "Income per capita",
+            "so nhan khau",
+            "LOAI NHA",
+            "Floor area (m2)",
+            "nguon nuoc",
+            "Latrine",
+        ],
+        ["H1", 2022, "C1", "A", "H'Mông", 1200000, 1, "ban kien co", "30,5", "GIENG KHOAN", "septic"],
+    ]
+    members = [
+        ["Household code", "Full name", "Age", "Sex", "Education", "Employment", "Health insurance"],
+        ["H1", "A", 40, "nu", "tieu hoc", "Tự làm", "✓"],
+    ]
     result = roster_import(xlsx({"Households": households, "Members": members}), "en.xlsx")
     assert result.ok, lines(result)
     stored = Household.objects.get()
     assert (stored.ethnicity, stored.house_class, str(stored.floor_area_m2), stored.latrine) == (
-        "mong", "ban_kien_co", "30.5", "septic")
+        "mong",
+        "ban_kien_co",
+        "30.5",
+        "septic",
+    )
     member = stored.members.get()
     assert (member.sex, member.education, member.health_insurance) == ("F", "primary", True)
 
@@ -136,37 +179,67 @@ def test_member_rows_that_contradict_their_household_are_errors(tree):
     first = household_row("H1") + member_row("H1")[1:]
     second = household_row("H1", income="2.000.000") + member_row("H1", "B", 30)[1:]
     result = roster_import(xlsx({"Danh sách": [header, first, second]}), "one.xlsx")
-    assert lines(result) == ["Danh sách!3, Thu nhập bình quân: contradicts row 2 of the same household "
-                             "(“1.200.000” there, “2.000.000” here)"]
+    assert lines(result) == [
+        "Danh sách!3, Thu nhập bình quân: contradicts row 2 of the same household (“1.200.000” there, “2.000.000” here)"
+    ]
     assert not Household.objects.exists()
 
 
 def test_the_answers_layout_takes_ticked_deprivations(tree):
-    rows = [["STT", "Mã hộ", "Mã đơn vị", "Thu nhập bình quân", "Số nhân khẩu", "Việc làm", "Nguồn nước sinh hoạt",
-             "Nhà tiêu hợp vệ sinh", "Sử dụng dịch vụ viễn thông"],
-            [1, "A1", "C1", "1.200.000", 4, "x", "x", "x", ""],
-            [2, "A2", "C2", "1.200.000", 3, "", "x", "", ""]]
+    rows = [
+        [
+            "STT",
+            "Mã hộ",
+            "Mã đơn vị",
+            "Thu nhập bình quân",
+            "Số nhân khẩu",
+            "Việc làm",
+            "Nguồn nước sinh hoạt",
+            "Nhà tiêu hợp vệ sinh",
+            "Sử dụng dịch vụ viễn thông",
+        ],
+        [1, "A1", "C1", "1.200.000", 4, "x", "x", "x", ""],
+        [2, "A2", "C2", "1.200.000", 3, "", "x", "", ""],
+    ]
     result = roster_import(xlsx({"DS hộ nghèo": [["DANH SÁCH HỘ NGHÈO"], rows[0], *rows[1:]]}), "ds.xlsx", year=2022)
     assert result.ok, lines(result)
     a1, a2 = Household.objects.order_by("code")
     assert (a1.classification, a1.deprivations, a1.reported_deprivations) == (
-        "poor", ["employment", "latrine", "water"], ["employment", "latrine", "water"])
+        "poor",
+        ["employment", "latrine", "water"],
+        ["employment", "latrine", "water"],
+    )
     assert (a2.classification, a2.area_type, a2.member_count) == ("near_poor", "urban", 3)
 
 
 def test_an_indicator_outside_the_standard_of_the_year_is_an_error(tree):
-    rows = [["Mã hộ", "Mã đơn vị", "Thu nhập bình quân", "Số nhân khẩu", "Người phụ thuộc"],
-            ["A1", "C1", "600.000", 4, "x"]]
+    rows = [
+        ["Mã hộ", "Mã đơn vị", "Thu nhập bình quân", "Số nhân khẩu", "Người phụ thuộc"],
+        ["A1", "C1", "600.000", 4, "x"],
+    ]
     result = roster_import(xlsx({"DS": rows}), "ds.xlsx", year=2019)
-    assert lines(result) == ["DS!2, Người phụ thuộc: the indicator “Người phụ thuộc” is not in the poverty standard "
-                             "of 2019"]
+    assert lines(result) == [
+        "DS!2, Người phụ thuộc: the indicator “Người phụ thuộc” is not in the poverty standard of 2019"
+    ]
 
 
 def test_every_error_of_a_file_is_reported_with_its_place_and_nothing_is_written(tree):
-    households = [household_row("H1", members=3), household_row("H1"), household_row("H3", unit="ZZ"),
-                  household_row("H4", income="abc", members=1), household_row("H5", house="Lâu đài", members=1)]
-    members = [member_row("H1", age=140), member_row("H1", sex="X"), member_row("H9"), member_row("H4"),
-               member_row("H5"), member_row("H3"), member_row("H3")]
+    households = [
+        household_row("H1", members=3),
+        household_row("H1"),
+        household_row("H3", unit="ZZ"),
+        household_row("H4", income="abc", members=1),
+        household_row("H5", house="Lâu đài", members=1),
+    ]
+    members = [
+        member_row("H1", age=140),
+        member_row("H1", sex="X"),
+        member_row("H9"),
+        member_row("H4"),
+        member_row("H5"),
+        member_row("H3"),
+        member_row("H3"),
+    ]
     result = roster_import(two_sheets(households, members), "bad.xlsx")
     assert lines(result) == [
         "Hộ!2, Số nhân khẩu: says 3 members but the list has 2",
@@ -196,38 +269,57 @@ def test_households_another_import_recorded_meanwhile_stop_the_write_and_nothing
     result = roster_import(data, "second.xlsx")
     assert not result.written and lines(result) == [
         "second.xlsx: another import recorded some of these households while this one ran; nothing of this file "
-        "was written: import it again"]
+        "was written: import it again"
+    ]
     assert sorted(Household.objects.values_list("id", "code", "updated_at")) == before
     assert Household.history.count() == 2 and Member.objects.count() == 3
 
 
 def test_a_file_split_over_two_processes_reports_the_same_located_errors(tree, monkeypatch):
-    households = [household_row("H1", members=3), household_row("H2", unit="ZZ"), household_row("H3", income="abc"),
-                  household_row("H4", house="Lâu đài", members=1), household_row("H5", members=1)]
-    members = [member_row("H1", age=140), member_row("H1", sex="X"), member_row("H9"), member_row("H2"),
-               member_row("H3"), member_row("H3", age="ba"), member_row("H4"), member_row("H5")]
+    households = [
+        household_row("H1", members=3),
+        household_row("H2", unit="ZZ"),
+        household_row("H3", income="abc"),
+        household_row("H4", house="Lâu đài", members=1),
+        household_row("H5", members=1),
+    ]
+    members = [
+        member_row("H1", age=140),
+        member_row("H1", sex="X"),
+        member_row("H9"),
+        member_row("H2"),
+        member_row("H3"),
+        member_row("H3", age="ba"),
+        member_row("H4"),
+        member_row("H5"),
+    ]
     data = two_sheets(households, members)
     in_one = roster_import(data, "bad.xlsx")
     _split_over_two_processes(monkeypatch)
     in_two = roster_import(data, "bad.xlsx")
-    assert lines(in_two) == lines(in_one) == [
-        "Hộ!2, Số nhân khẩu: says 3 members but the list has 2",
-        "Hộ!3, Mã đơn vị: unknown unit code ZZ",
-        "Hộ!3, Số nhân khẩu: says 2 members but the list has 1",
-        "Hộ!4, Thu nhập bình quân: “abc” is not a number.",
-        "Hộ!5, Loại nhà: “Lâu đài” is not in the list: Kiên cố, Bán kiên cố, Thiếu kiên cố, Đơn sơ.",
-        "Thành viên!2, Tuổi: must not be more than 120, got 140",
-        "Thành viên!3, Giới tính: “X” is not in the list: Nam, Nữ.",
-        "Thành viên!4, Mã hộ: household H9 is not on the sheet “Hộ”",
-        "Thành viên!7, Tuổi: “ba” is not a number.",
-    ]
+    assert (
+        lines(in_two)
+        == lines(in_one)
+        == [
+            "Hộ!2, Số nhân khẩu: says 3 members but the list has 2",
+            "Hộ!3, Mã đơn vị: unknown unit code ZZ",
+            "Hộ!3, Số nhân khẩu: says 2 members but the list has 1",
+            "Hộ!4, Thu nhập bình quân: “abc” is not a number.",
+            "Hộ!5, Loại nhà: “Lâu đài” is not in the list: Kiên cố, Bán kiên cố, Thiếu kiên cố, Đơn sơ.",
+            "Thành viên!2, Tuổi: must not be more than 120, got 140",
+            "Thành viên!3, Giới tính: “X” is not in the list: Nam, Nữ.",
+            "Thành viên!4, Mã hộ: household H9 is not on the sheet “Hộ”",
+            "Thành viên!7, Tuổi: “ba” is not a number.",
+        ]
+    )
     assert not Household.objects.exists()
 
 
 def test_a_file_split_over_two_processes_is_imported_then_found_unchanged(tree, monkeypatch):
     _split_over_two_processes(monkeypatch)
-    data = two_sheets([household_row(f"H{i}", members=1) for i in range(5)],
-                      [member_row(f"H{i}", age=20 + i) for i in range(5)])
+    data = two_sheets(
+        [household_row(f"H{i}", members=1) for i in range(5)], [member_row(f"H{i}", age=20 + i) for i in range(5)]
+    )
     first = roster_import(data, "xa.xlsx")
     assert (first.written, first.new, first.members) == (True, 5, 5), lines(first)
     assert sorted(Member.objects.values_list("household__code", "age")) == [(f"H{i}", 20 + i) for i in range(5)]
@@ -245,15 +337,17 @@ def test_an_officer_imports_only_into_their_own_area(tree):
     households = [household_row("H1", unit="C1"), household_row("H2", unit="C2", members=1)]
     result = roster_import(two_sheets(households), "xa.xlsx", user=officer)
     assert lines(result) == ["Hộ!3, Mã đơn vị: unit C2 (Commune 2) is outside your area"]
-    assert roster_import(two_sheets([household_row("H1")], [member_row("H1"), member_row("H1", age=10)]), "ok.xlsx",
-                         user=officer).written
+    assert roster_import(
+        two_sheets([household_row("H1")], [member_row("H1"), member_row("H1", age=10)]), "ok.xlsx", user=officer
+    ).written
 
 
 def test_an_officer_cannot_overwrite_a_household_recorded_in_another_area(tree):
     roster_import(two_sheets([household_row("H1", unit="C2")], [member_row("H1"), member_row("H1", age=9)]), "a.xlsx")
     officer = make_user("officer1", "officer", tree["D1"])
-    result = roster_import(two_sheets([household_row("H1")], [member_row("H1"), member_row("H1", age=9)]), "b.xlsx",
-                           user=officer)
+    result = roster_import(
+        two_sheets([household_row("H1")], [member_row("H1"), member_row("H1", age=9)]), "b.xlsx", user=officer
+    )
     assert lines(result) == ["Hộ!2, Mã hộ: household H1 of 2022 is already recorded in a unit outside your area"]
     assert Household.objects.get().unit == tree["C2"]
 
@@ -269,8 +363,10 @@ def test_a_csv_roster_in_the_answers_layout_is_imported(tree):
 
 
 def test_a_date_of_birth_gives_the_age_on_the_reference_date(tree):
-    members = [["Mã hộ", "Họ tên", "Ngày sinh", "Giới tính", "Trình độ học vấn", "Việc làm"],
-               ["H1", "A", "02/10/1982", "Nam", "THPT", "Tự làm"]]
+    members = [
+        ["Mã hộ", "Họ tên", "Ngày sinh", "Giới tính", "Trình độ học vấn", "Việc làm"],
+        ["H1", "A", "02/10/1982", "Nam", "THPT", "Tự làm"],
+    ]
     data = xlsx({"Hộ": [HOUSEHOLD_HEADER, household_row("H1", members=1)], "Thành viên": members})
     assert roster_import(data, "dob.xlsx").ok
     assert Member.objects.get().age == 39  # turns 40 the day after 1 October 2022

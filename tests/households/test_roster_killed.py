@@ -29,9 +29,10 @@ def standards(db):
     load_catalogue(apps)
 
 
-@pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith("postgres") is False,
-                    reason="needs a database another process can reach (PostgreSQL); the SQLite test database "
-                           "lives in memory")
+@pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").startswith("postgres") is False,
+    reason="needs a database another process can reach (PostgreSQL); the SQLite test database lives in memory",
+)
 @pytest.mark.parametrize("delay", [0.5, 1.5, 3.0, None])
 def test_a_killed_import_writes_all_or_nothing(tree, standards, tmp_path, delay):
     count = 3000
@@ -41,9 +42,13 @@ def test_a_killed_import_writes_all_or_nothing(tree, standards, tmp_path, delay)
     path.write_bytes(two_sheets(households, members))
     settings = connection.settings_dict
     url = f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
-    process = subprocess.Popen([sys.executable, "manage.py", "import_roster", str(path)], cwd=ROOT,
-                               env={**os.environ, "DATABASE_URL": url}, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "import_roster", str(path)],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": url},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     if delay is None:  # not killed: the file is good and imports whole
         output = process.communicate(timeout=600)[0].decode()
         assert process.returncode == 0, output[-3000:]

@@ -41,8 +41,10 @@ def test_the_gso_list_creates_the_tree_with_levels_and_urban_wards(db):
 
 @pytest.fixture
 def indicator(db):
-    return Indicator.objects.get_or_create(code="workers_trained", defaults=dict(
-        name_vi="Lao động được đào tạo", name_en="Workers trained", unit="people", kind="reported"))[0]
+    return Indicator.objects.get_or_create(
+        code="workers_trained",
+        defaults=dict(name_vi="Lao động được đào tạo", name_en="Workers trained", unit="people", kind="reported"),
+    )[0]
 
 
 def test_reported_values_read_vietnamese_numbers_and_stay_in_the_officers_area(tree, indicator):
@@ -81,8 +83,9 @@ def test_the_unit_import_page_is_for_administrators_only(client, tree, admin_use
 
 def test_exports_escape_formulas(tree, indicator):
     assert safe("=1+1") == "'=1+1" and safe("@x") == "'@x" and safe("-3") == "'-3" and safe(-3) == -3
-    ComputedValue.objects.create(indicator=indicator, unit=tree["C1"], year=2024, scope="province", numerator=12,
-                                 denominator=None)
+    ComputedValue.objects.create(
+        indicator=indicator, unit=tree["C1"], year=2024, scope="province", numerator=12, denominator=None
+    )
     Unit.objects.filter(pk=tree["C1"].pk).update(name="=cmd|' /C calc'!A0")
     book = openpyxl.load_workbook(io.BytesIO(indicator_values_xlsx(ComputedValue.objects.all())))
     rows = list(book.active.values)

@@ -17,10 +17,17 @@ def _household_from_vector(vector, unit, year):
     h = vector["household"]
     d = h["dwelling"]
     household = Household(
-        unit=unit, survey_year=year, code=h["code"], area_type=h["area_type"],
-        income_per_capita=h["income_per_capita"], house_class=d["house_class"],
-        nondurable_structures=d["nondurable_structures"], floor_area_m2=d["floor_area_m2"],
-        water_source=d["water_source"], latrine=d["latrine"], loudspeaker_audible=d["loudspeaker_audible"],
+        unit=unit,
+        survey_year=year,
+        code=h["code"],
+        area_type=h["area_type"],
+        income_per_capita=h["income_per_capita"],
+        house_class=d["house_class"],
+        nondurable_structures=d["nondurable_structures"],
+        floor_area_m2=d["floor_area_m2"],
+        water_source=d["water_source"],
+        latrine=d["latrine"],
+        loudspeaker_audible=d["loudspeaker_audible"],
         **{f"has_{a}": a in d["assets"] for a in ("tv", "radio", "computer", "smartphone")},
     )
     # ages in the vectors are on 2021-10-01; a stored record keeps its members' ages as surveyed
@@ -75,17 +82,25 @@ def test_admin_edit_of_a_standard_reclassifies_through_the_task(demo, client, dj
 def test_classify_api_returns_results_and_located_errors_and_stores_nothing(demo, client):
     client.login(username="manager", password="demo")
     count = Household.objects.count()
-    payload = [dict(VECTORS[2]["household"], standard="ND07-2021"),
-               {"code": "BAD", "survey_year": 2022, "area_type": "rural", "income_per_capita": 1,
-                "members": [{"age": 200, "sex": "M", "education": "none", "employment": "inactive"}],
-                "dwelling": {"house_class": "kien_co", "floor_area_m2": 10, "water_source": "piped",
-                             "latrine": "septic"}}]
+    payload = [
+        dict(VECTORS[2]["household"], standard="ND07-2021"),
+        {
+            "code": "BAD",
+            "survey_year": 2022,
+            "area_type": "rural",
+            "income_per_capita": 1,
+            "members": [{"age": 200, "sex": "M", "education": "none", "employment": "inactive"}],
+            "dwelling": {"house_class": "kien_co", "floor_area_m2": 10, "water_source": "piped", "latrine": "septic"},
+        },
+    ]
     response = client.post("/api/v1/classify/", payload, content_type="application/json")
     assert response.status_code == 422  # one household is invalid; the other is classified all the same
     ok, bad = response.json()
     assert ok["classification"] == "poor" and ok["rule"].startswith("thu nhập 950.000")
-    assert bad == {"code": "BAD", "errors": [{"field": "members[0].age",
-                                              "message": "không được lớn hơn 120, nhận được 200"}]}
+    assert bad == {
+        "code": "BAD",
+        "errors": [{"field": "members[0].age", "message": "không được lớn hơn 120, nhận được 200"}],
+    }
     assert Household.objects.count() == count
 
 
@@ -100,8 +115,18 @@ def test_classify_command_prints_results_and_fails_on_bad_records(db, tmp_path):
     call_command("classify", str(path), stdout=out)
     results = json.loads(out.getvalue())
     assert [r["classification"] for r in results] == [v["expected"]["QD59-2015"]["classification"] for v in VECTORS]
-    path.write_text(json.dumps({"code": "X", "survey_year": 2030, "area_type": "rural", "income_per_capita": 1,
-                                "member_count": 1, "deprivations": []}))
+    path.write_text(
+        json.dumps(
+            {
+                "code": "X",
+                "survey_year": 2030,
+                "area_type": "rural",
+                "income_per_capita": 1,
+                "member_count": 1,
+                "deprivations": [],
+            }
+        )
+    )
     with pytest.raises(CommandError, match="1 hộ không hợp lệ"):
         call_command("classify", str(path), stdout=io.StringIO())
 
@@ -118,13 +143,17 @@ def test_alkire_foster_and_transitions_over_the_demo(demo):
     by_group = alkire_foster(son_la, 2022, by="ethnicity")
     assert {"thai", "mong"} <= set(by_group["groups"])
     moves = transition_counts(son_la, 2022)
-    assert sum(moves["total"].values()) == Household.objects.filter(unit__path__startswith="14/", survey_year=2022).count()
+    assert (
+        sum(moves["total"].values()) == Household.objects.filter(unit__path__startswith="14/", survey_year=2022).count()
+    )
     assert "new_household" not in moves["total"]
     assert sum(sum(v.values()) for v in moves["by_area"].values()) == sum(moves["total"].values())
 
 
-@pytest.mark.parametrize("edited_fields", [None, ["deprivation_line_rural", "deprivation_line_urban",
-                                                   "middle_line_rural", "middle_line_urban"]])
+@pytest.mark.parametrize(
+    "edited_fields",
+    [None, ["deprivation_line_rural", "deprivation_line_urban", "middle_line_rural", "middle_line_urban"]],
+)
 def test_reclassifying_a_standard_stores_exactly_what_a_save_would(tree, edited_fields):
     """Whole classification, or (lines edited only) the income step on the stored deprivations: the same."""
     from households.services import DERIVED_FIELDS, apply_classification
@@ -132,8 +161,17 @@ def test_reclassifying_a_standard_stores_exactly_what_a_save_would(tree, edited_
     for n, vector in enumerate(VECTORS):
         household, members = _household_from_vector(vector, tree["C1" if n % 2 else "C2"], 2022)
         household_save(household, members)
-    household_save(Household(unit=tree["C1"], survey_year=2022, code="ANSWERS", area_type="rural",
-                             income_per_capita=1_200_000, member_count=2, reported_deprivations=["water", "telecom"]))
+    household_save(
+        Household(
+            unit=tree["C1"],
+            survey_year=2022,
+            code="ANSWERS",
+            area_type="rural",
+            income_per_capita=1_200_000,
+            member_count=2,
+            reported_deprivations=["water", "telecom"],
+        )
+    )
     standard = PovertyStandard.objects.get(code="ND07-2021")
     standard.deprivation_line_rural, standard.deprivation_line_urban = 2_000_000, 2_400_000
     standard.middle_line_rural, standard.middle_line_urban = 3_000_000, 3_600_000
@@ -157,6 +195,7 @@ def test_a_parameter_edit_re_derives_deprivations_in_a_forked_child_as_in_this_p
     monkeypatch.setattr(services, "RECLASSIFY_FORK_FROM", 2)
     for n, vector in enumerate(VECTORS):
         household_save(*_household_from_vector(vector, tree["C1" if n % 2 else "C2"], 2022))
+
     def crowded():
         return sum("housing_area" in d for d in Household.objects.values_list("deprivations", flat=True))
 
@@ -176,8 +215,17 @@ def test_reclassifying_announces_only_the_units_whose_households_moved(tree, dja
     from households.signals import households_changed
 
     for code, unit, income in (("LOW", tree["C1"], 1_900_000), ("HIGH", tree["C2"], 9_000_000)):
-        household_save(Household(unit=unit, survey_year=2022, code=code, area_type="rural",
-                                 income_per_capita=income, member_count=2, reported_deprivations=["water", "telecom"]))
+        household_save(
+            Household(
+                unit=unit,
+                survey_year=2022,
+                code=code,
+                area_type="rural",
+                income_per_capita=income,
+                member_count=2,
+                reported_deprivations=["water", "telecom"],
+            )
+        )
     heard = []
 
     def listen(sender, unit_ids, years, **kwargs):
@@ -202,8 +250,17 @@ def test_reclassifying_announces_only_the_units_whose_households_moved(tree, dja
 
 
 def test_the_reclassify_command_puts_back_what_the_standard_says(tree, django_capture_on_commit_callbacks):
-    household_save(Household(unit=tree["C1"], survey_year=2022, code="H1", area_type="rural",
-                             income_per_capita=1_000_000, member_count=2, reported_deprivations=["water", "telecom"]))
+    household_save(
+        Household(
+            unit=tree["C1"],
+            survey_year=2022,
+            code="H1",
+            area_type="rural",
+            income_per_capita=1_000_000,
+            member_count=2,
+            reported_deprivations=["water", "telecom"],
+        )
+    )
     Household.objects.filter(code="H1").update(classification="not_poor")  # as classified under an older rule
     out = io.StringIO()
     with django_capture_on_commit_callbacks(execute=True):

@@ -36,14 +36,24 @@ def _imports(path: Path) -> set[str]:
 
 def test_the_households_app_does_not_import_the_targets_app():
     modules = [p for p in (ROOT / "households").rglob("*.py")]
-    offenders = [str(p.relative_to(ROOT)) for p in modules
-                 if any(name == "targets" or name.startswith("targets.") for name in _imports(p))]
+    offenders = [
+        str(p.relative_to(ROOT))
+        for p in modules
+        if any(name == "targets" or name.startswith("targets.") for name in _imports(p))
+    ]
     assert offenders == []
 
 
 def _household(unit, code="H1", year=2022):
-    return Household(unit=unit, survey_year=year, code=code, area_type="rural", income_per_capita=900_000,
-                     member_count=1, reported_deprivations=["water"])
+    return Household(
+        unit=unit,
+        survey_year=year,
+        code=code,
+        area_type="rural",
+        income_per_capita=900_000,
+        member_count=1,
+        reported_deprivations=["water"],
+    )
 
 
 def test_a_save_is_announced_once_after_commit(tree, heard, django_capture_on_commit_callbacks):

@@ -19,8 +19,7 @@ CASES = [(v["household"], code, expected) for v in VECTORS for code, expected in
 ORDER = {"poor": 0, "near_poor": 1, "middle": 2, "not_poor": 3}
 
 
-@pytest.mark.parametrize("household, code, expected", CASES,
-                         ids=[f"{h['code']}-{c}" for h, c, _ in CASES])
+@pytest.mark.parametrize("household, code, expected", CASES, ids=[f"{h['code']}-{c}" for h, c, _ in CASES])
 def test_legal_vector(household, code, expected):
     record, standard = parse_household(dict(household, standard=code), BUILTIN)
     result = classify(record, standard)
@@ -32,8 +31,16 @@ def test_legal_vector(household, code, expected):
 
 def test_income_on_the_2022_line_with_three_deprivations_is_poor():
     record, standard = parse_household(
-        {"code": "A", "survey_year": 2022, "area_type": "rural", "income_per_capita": 1_500_000, "member_count": 3,
-         "deprivations": ["water", "latrine", "telecom"]}, BUILTIN)
+        {
+            "code": "A",
+            "survey_year": 2022,
+            "area_type": "rural",
+            "income_per_capita": 1_500_000,
+            "member_count": 3,
+            "deprivations": ["water", "latrine", "telecom"],
+        },
+        BUILTIN,
+    )
     result = classify(record, standard)
     assert result.classification == "poor"
     assert result.rule == "thu nhập 1.500.000 ≤ 1.500.000 (nông thôn) và 3 chỉ số thiếu hụt ≥ 3"
@@ -63,6 +70,7 @@ def test_alkire_foster_on_the_twelve_vectors_matches_the_worked_example():
 
 # --- bad input: a located Vietnamese message, per field and household ---------------------------------
 
+
 def _errors(data):
     with pytest.raises(RecordError) as caught:
         parse_household(data, BUILTIN)
@@ -70,45 +78,99 @@ def _errors(data):
 
 
 def _member(**overrides):
-    return {"age": 30, "sex": "F", "education": "upper_secondary", "health_insurance": True,
-            "employment": "self_employed", **overrides}
+    return {
+        "age": 30,
+        "sex": "F",
+        "education": "upper_secondary",
+        "health_insurance": True,
+        "employment": "self_employed",
+        **overrides,
+    }
 
 
-DWELLING = {"house_class": "kien_co", "nondurable_structures": 0, "floor_area_m2": 40, "water_source": "piped",
-            "latrine": "septic", "assets": ["tv"]}
+DWELLING = {
+    "house_class": "kien_co",
+    "nondurable_structures": 0,
+    "floor_area_m2": 40,
+    "water_source": "piped",
+    "latrine": "septic",
+    "assets": ["tv"],
+}
 
 
 def test_an_age_of_200_is_named_with_its_member_and_household():
-    error = _errors({"code": "HH-9", "survey_year": 2022, "area_type": "rural", "income_per_capita": 1_000_000,
-                     "members": [_member(), _member(age=200)], "dwelling": DWELLING})
+    error = _errors(
+        {
+            "code": "HH-9",
+            "survey_year": 2022,
+            "area_type": "rural",
+            "income_per_capita": 1_000_000,
+            "members": [_member(), _member(age=200)],
+            "dwelling": DWELLING,
+        }
+    )
     assert error.code == "HH-9"
     assert error.errors == [{"field": "members[1].age", "message": "không được lớn hơn 120, nhận được 200"}]
     assert "hộ HH-9" in str(error)
 
 
 def test_a_negative_income_is_refused():
-    error = _errors({"code": "HH-1", "survey_year": 2022, "area_type": "rural", "income_per_capita": -1,
-                     "member_count": 2, "deprivations": []})
+    error = _errors(
+        {
+            "code": "HH-1",
+            "survey_year": 2022,
+            "area_type": "rural",
+            "income_per_capita": -1,
+            "member_count": 2,
+            "deprivations": [],
+        }
+    )
     assert error.errors[0]["field"] == "income_per_capita"
 
 
 def test_a_member_count_that_disagrees_with_the_members_listed_is_refused():
-    error = _errors({"code": "HH-2", "survey_year": 2022, "area_type": "rural", "income_per_capita": 1,
-                     "member_count": 3, "members": [_member()], "dwelling": DWELLING})
+    error = _errors(
+        {
+            "code": "HH-2",
+            "survey_year": 2022,
+            "area_type": "rural",
+            "income_per_capita": 1,
+            "member_count": 3,
+            "members": [_member()],
+            "dwelling": DWELLING,
+        }
+    )
     assert error.errors == [{"field": "member_count", "message": "ghi 3 thành viên nhưng danh sách có 1"}]
 
 
 def test_a_survey_year_no_standard_covers_is_refused():
-    error = _errors({"code": "HH-3", "survey_year": 2015, "area_type": "rural", "income_per_capita": 1,
-                     "member_count": 1, "deprivations": []})
+    error = _errors(
+        {
+            "code": "HH-3",
+            "survey_year": 2015,
+            "area_type": "rural",
+            "income_per_capita": 1,
+            "member_count": 1,
+            "deprivations": [],
+        }
+    )
     assert error.errors == [{"field": "survey_year", "message": "không có chuẩn nghèo nào áp dụng cho năm 2015"}]
 
 
 def test_an_unknown_indicator_name_is_refused():
-    error = _errors({"code": "HH-4", "survey_year": 2022, "area_type": "rural", "income_per_capita": 1,
-                     "member_count": 1, "deprivations": ["water", "health_access"]})
-    assert error.errors == [{"field": "deprivations",
-                             "message": "chỉ số không có trong chuẩn ND07-2021: health_access"}]
+    error = _errors(
+        {
+            "code": "HH-4",
+            "survey_year": 2022,
+            "area_type": "rural",
+            "income_per_capita": 1,
+            "member_count": 1,
+            "deprivations": ["water", "health_access"],
+        }
+    )
+    assert error.errors == [
+        {"field": "deprivations", "message": "chỉ số không có trong chuẩn ND07-2021: health_access"}
+    ]
 
 
 def test_a_record_with_both_forms_that_disagree_names_the_indicator():
@@ -123,16 +185,30 @@ def test_a_record_with_both_forms_that_disagree_names_the_indicator():
 
 members = st.builds(
     Member,
-    age=st.integers(0, 100), sex=st.sampled_from("MF"), education=st.sampled_from(EDUCATION_LEVELS),
-    in_school=st.booleans(), on_track=st.booleans(), health_insurance=st.booleans(),
-    employment=st.sampled_from(EMPLOYMENT), able_to_work=st.booleans(), disabled=st.booleans(),
-    social_allowance=st.booleans(), malnourished=st.booleans(), sick_untreated=st.booleans(),
-    uses_phone=st.booleans(), uses_internet=st.booleans(), job_training_certificate=st.booleans(),
+    age=st.integers(0, 100),
+    sex=st.sampled_from("MF"),
+    education=st.sampled_from(EDUCATION_LEVELS),
+    in_school=st.booleans(),
+    on_track=st.booleans(),
+    health_insurance=st.booleans(),
+    employment=st.sampled_from(EMPLOYMENT),
+    able_to_work=st.booleans(),
+    disabled=st.booleans(),
+    social_allowance=st.booleans(),
+    malnourished=st.booleans(),
+    sick_untreated=st.booleans(),
+    uses_phone=st.booleans(),
+    uses_internet=st.booleans(),
+    job_training_certificate=st.booleans(),
 )
 dwellings = st.builds(
-    Dwelling, house_class=st.sampled_from(HOUSE_CLASSES), nondurable_structures=st.integers(0, 3),
-    floor_area_m2=st.floats(0, 200), water_source=st.sampled_from(WATER_SOURCES),
-    latrine=st.sampled_from(LATRINES), assets=st.frozensets(st.sampled_from(ASSETS)),
+    Dwelling,
+    house_class=st.sampled_from(HOUSE_CLASSES),
+    nondurable_structures=st.integers(0, 3),
+    floor_area_m2=st.floats(0, 200),
+    water_source=st.sampled_from(WATER_SOURCES),
+    latrine=st.sampled_from(LATRINES),
+    assets=st.frozensets(st.sampled_from(ASSETS)),
     loudspeaker_audible=st.booleans(),
 )
 
@@ -140,9 +216,15 @@ dwellings = st.builds(
 @st.composite
 def detailed_households(draw):
     people = tuple(draw(st.lists(members, min_size=1, max_size=8)))
-    return HouseholdRecord(code="H", area_type=draw(st.sampled_from(["rural", "urban"])),
-                           income_per_capita=draw(st.integers(0, 5_000_000)), reference_year=2021,
-                           member_count=len(people), members=people, dwelling=draw(dwellings))
+    return HouseholdRecord(
+        code="H",
+        area_type=draw(st.sampled_from(["rural", "urban"])),
+        income_per_capita=draw(st.integers(0, 5_000_000)),
+        reference_year=2021,
+        member_count=len(people),
+        members=people,
+        dwelling=draw(dwellings),
+    )
 
 
 standards = st.sampled_from(list(BUILTIN.values()))
@@ -170,12 +252,19 @@ def test_one_more_deprivation_never_makes_a_household_less_poor(area, income, st
 @given(detailed_households(), standards)
 def test_member_detail_and_indicator_answers_agree(household, standard):
     from_detail = classify(household, standard)
-    answers = HouseholdRecord(household.code, household.area_type, household.income_per_capita,
-                              household.reference_year, household.member_count,
-                              answers=derive_deprivations(household, standard))
+    answers = HouseholdRecord(
+        household.code,
+        household.area_type,
+        household.income_per_capita,
+        household.reference_year,
+        household.member_count,
+        answers=derive_deprivations(household, standard),
+    )
     from_answers = classify(answers, standard)
-    assert (from_answers.classification, from_answers.deprivations) == \
-        (from_detail.classification, from_detail.deprivations)
+    assert (from_answers.classification, from_answers.deprivations) == (
+        from_detail.classification,
+        from_detail.deprivations,
+    )
     both = dataclasses.replace(household, answers=answers.answers)
     assert classify(both, standard).conflicts == ()
 

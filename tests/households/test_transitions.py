@@ -3,21 +3,24 @@ import pytest
 from households.standards.transitions import transition, transitions
 
 
-@pytest.mark.parametrize("before, now, earlier, expected", [
-    ("poor", "poor", [], "stayed_poor"),
-    ("poor", "near_poor", [], "escaped_to_near_poor"),
-    ("poor", "middle", [], "escaped_to_not_poor"),
-    ("poor", "not_poor", [], "escaped_to_not_poor"),
-    ("not_poor", "poor", [], "newly_poor"),
-    ("middle", "poor", ["near_poor"], "newly_poor"),
-    ("not_poor", "poor", ["poor"], "re_poor"),
-    ("near_poor", "poor", [], "near_poor_to_poor"),
-    ("near_poor", "near_poor", [], "stayed_near_poor"),
-    ("not_poor", "near_poor", [], "newly_near_poor"),
-    ("near_poor", "middle", [], "escaped_near_poor"),
-    ("middle", "not_poor", [], "stayed_not_poor"),
-    (None, "poor", [], "new_household"),
-])
+@pytest.mark.parametrize(
+    "before, now, earlier, expected",
+    [
+        ("poor", "poor", [], "stayed_poor"),
+        ("poor", "near_poor", [], "escaped_to_near_poor"),
+        ("poor", "middle", [], "escaped_to_not_poor"),
+        ("poor", "not_poor", [], "escaped_to_not_poor"),
+        ("not_poor", "poor", [], "newly_poor"),
+        ("middle", "poor", ["near_poor"], "newly_poor"),
+        ("not_poor", "poor", ["poor"], "re_poor"),
+        ("near_poor", "poor", [], "near_poor_to_poor"),
+        ("near_poor", "near_poor", [], "stayed_near_poor"),
+        ("not_poor", "near_poor", [], "newly_near_poor"),
+        ("near_poor", "middle", [], "escaped_near_poor"),
+        ("middle", "not_poor", [], "stayed_not_poor"),
+        (None, "poor", [], "new_household"),
+    ],
+)
 def test_transition(before, now, earlier, expected):
     assert transition(before, now, earlier) == expected
 

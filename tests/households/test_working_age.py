@@ -15,14 +15,23 @@ ND07 = BUILTIN["ND07-2021"]
 
 # (sex, review year, oldest age still of working age): the next age up is not
 BOUNDARIES = [
-    ("M", 2018, 59), ("F", 2018, 54),  # before 2021: men 60, women 55
-    ("M", 2020, 59), ("F", 2020, 54),
-    ("M", 2021, 60), ("F", 2021, 55),  # 2021: men 60 y 3 m, women 55 y 4 m
-    ("M", 2023, 60), ("F", 2023, 55),  # 2023: men 60 y 9 m, women 56 y 0 m
-    ("M", 2024, 60), ("F", 2024, 56),  # 2024: men 61 y 0 m, women 56 y 4 m
-    ("M", 2026, 61), ("F", 2026, 56),  # 2026: men 61 y 6 m, women 57 y 0 m
-    ("M", 2028, 61), ("F", 2030, 58),  # the ends of the roadmap: men 62 (2028), women 58 y 4 m (2030)
-    ("M", 2040, 61), ("F", 2035, 59), ("F", 2040, 59),  # men 62, women 60 for good
+    ("M", 2018, 59),
+    ("F", 2018, 54),  # before 2021: men 60, women 55
+    ("M", 2020, 59),
+    ("F", 2020, 54),
+    ("M", 2021, 60),
+    ("F", 2021, 55),  # 2021: men 60 y 3 m, women 55 y 4 m
+    ("M", 2023, 60),
+    ("F", 2023, 55),  # 2023: men 60 y 9 m, women 56 y 0 m
+    ("M", 2024, 60),
+    ("F", 2024, 56),  # 2024: men 61 y 0 m, women 56 y 4 m
+    ("M", 2026, 61),
+    ("F", 2026, 56),  # 2026: men 61 y 6 m, women 57 y 0 m
+    ("M", 2028, 61),
+    ("F", 2030, 58),  # the ends of the roadmap: men 62 (2028), women 58 y 4 m (2030)
+    ("M", 2040, 61),
+    ("F", 2035, 59),
+    ("F", 2040, 59),  # men 62, women 60 for good
 ]
 CASES = [(sex, year, age, True) for sex, year, age in BOUNDARIES] + [
     (sex, year, age + 1, False) for sex, year, age in BOUNDARIES
@@ -32,11 +41,28 @@ IDS = [f"{sex}-{year}-age{age}-{'in' if inside else 'out'}" for sex, year, age, 
 
 def _unemployed(age, sex, year):
     household = {
-        "code": "W", "survey_year": year, "standard": "ND07-2021", "area_type": "rural", "income_per_capita": 1_000_000,
-        "members": [{"age": age, "sex": sex, "education": "upper_secondary", "employment": "unemployed",
-                     "health_insurance": True, "uses_internet": True}],
-        "dwelling": {"house_class": "kien_co", "floor_area_m2": 40, "water_source": "piped", "latrine": "septic",
-                     "assets": ["tv"]},
+        "code": "W",
+        "survey_year": year,
+        "standard": "ND07-2021",
+        "area_type": "rural",
+        "income_per_capita": 1_000_000,
+        "members": [
+            {
+                "age": age,
+                "sex": sex,
+                "education": "upper_secondary",
+                "employment": "unemployed",
+                "health_insurance": True,
+                "uses_internet": True,
+            }
+        ],
+        "dwelling": {
+            "house_class": "kien_co",
+            "floor_area_m2": 40,
+            "water_source": "piped",
+            "latrine": "septic",
+            "assets": ["tv"],
+        },
     }
     return parse_household(household, BUILTIN)[0]
 
@@ -73,14 +99,33 @@ def test_both_standards_carry_the_roadmap_as_data(db):
 
 
 def _stored(unit, year, members):
-    household = Household(unit=unit, survey_year=year, code=f"W{year}", area_type="rural",
-                          income_per_capita=1_000_000, house_class="kien_co", nondurable_structures=0,
-                          floor_area_m2=60, water_source="piped", latrine="septic", has_tv=True)
-    return household_save(household, [
-        Member(age=age, sex=sex, education="upper_secondary", employment=employment, health_insurance=True,
-               uses_internet=True)
-        for age, sex, employment in members
-    ])
+    household = Household(
+        unit=unit,
+        survey_year=year,
+        code=f"W{year}",
+        area_type="rural",
+        income_per_capita=1_000_000,
+        house_class="kien_co",
+        nondurable_structures=0,
+        floor_area_m2=60,
+        water_source="piped",
+        latrine="septic",
+        has_tv=True,
+    )
+    return household_save(
+        household,
+        [
+            Member(
+                age=age,
+                sex=sex,
+                education="upper_secondary",
+                employment=employment,
+                health_insurance=True,
+                uses_internet=True,
+            )
+            for age, sex, employment in members
+        ],
+    )
 
 
 def test_a_stored_household_counts_its_working_age_members_by_sex_and_year(tree):

@@ -43,8 +43,16 @@ def add_household(code, unit, year, classification, ethnicity="kinh", deprivatio
         deprivations = list(deprivations) or (["water", "latrine", "telecom"] if classification == "poor" else [])
     else:
         income = INCOME[unit.area_type][classification]
-    household = Household(unit=unit, survey_year=year, code=code, ethnicity=ethnicity, area_type=unit.area_type,
-                          income_per_capita=income, member_count=1, reported_deprivations=list(deprivations))
+    household = Household(
+        unit=unit,
+        survey_year=year,
+        code=code,
+        ethnicity=ethnicity,
+        area_type=unit.area_type,
+        income_per_capita=income,
+        member_count=1,
+        reported_deprivations=list(deprivations),
+    )
     household_save(household)
     assert household.classification == classification, (code, year)
     return household
@@ -56,15 +64,16 @@ def province(db):
     d1 = Unit.objects.create(code="D1", name="Huyện D1", level="district", parent=p)
     d2 = Unit.objects.create(code="D2", name="Thành phố D2", level="district", parent=p)
     units = {
-        "P": p, "D1": d1, "D2": d2,
+        "P": p,
+        "D1": d1,
+        "D2": d2,
         "C1": Unit.objects.create(code="C1", name="Xã C1", level="commune", parent=d1),
         "C3": Unit.objects.create(code="C3", name="Thị trấn C3", level="commune", parent=d1, area_type="urban"),
         "C2": Unit.objects.create(code="C2", name="Phường C2", level="commune", parent=d2, area_type="urban"),
     }
     for code, (commune, ethnicity, years, deprivations) in HISTORY.items():
         for year, classification in years.items():
-            add_household(code, units[commune], year, classification, ethnicity,
-                          deprivations if year == 2021 else [])
+            add_household(code, units[commune], year, classification, ethnicity, deprivations if year == 2021 else [])
     # 2022 falls under another standard: two households carried over
     add_household("B", units["C1"], 2022, "poor")
     add_household("K", units["C2"], 2022, "near_poor")

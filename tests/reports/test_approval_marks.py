@@ -21,8 +21,11 @@ def test_the_report_says_which_areas_are_not_approved_and_marks_their_rows(provi
     _approve(province["C3"], 2021, make_user("c3", "officer", province["C3"]), d1_officer)
     html = client.get(PAGE, {"unit": "P", "year": 2021}).content.decode()
     assert "1 trên 3 địa bàn chưa được phê duyệt" in html and "Phường C2" in html
-    rows = {line.split("</a>")[0].rsplit(">", 1)[-1]: "unapproved-mark" in line
-            for line in html.splitlines() if 'class="name"><a href' in line}
+    rows = {
+        line.split("</a>")[0].rsplit(">", 1)[-1]: "unapproved-mark" in line
+        for line in html.splitlines()
+        if 'class="name"><a href' in line
+    }
     assert rows.get("Huyện D1") is False and rows.get("Thành phố D2") is True
 
     d1_page = client.get(PAGE, {"unit": "D1", "year": 2021}).content.decode()

@@ -13,7 +13,9 @@ def test_manager_reads_the_five_tables_of_a_province_and_follows_a_count(demo, l
     page.goto(f"{live_server.url}/reports/review/?unit=94&year=2020")
     page.wait_for_selector("section.report-table")
     assert page.locator("section.report-table").count() == 5
-    assert page.locator("#T1 tbody tr.total td.name").inner_text().removesuffix(" *") == "Tổng cộng"  # * = not yet approved
+    assert (
+        page.locator("#T1 tbody tr.total td.name").inner_text().removesuffix(" *") == "Tổng cộng"
+    )  # * = not yet approved
     assert page.locator("#T1 thead").inner_text().count("Số hộ thoát nghèo") == 1
     link = page.locator("#T1 tbody tr.total td.num a").first
     assert "/households/?unit=94&year=2020" in link.get_attribute("href")

@@ -18,8 +18,13 @@ def basic(username, password="pw"):
 def test_page_shows_the_five_tables_in_vietnamese_with_vietnamese_numbers(province, users, client):
     client.force_login(users["manager"])
     html = client.get(PAGE, {"unit": "P", "year": 2021}).content.decode()
-    for title in ("Tổng hợp kết quả rà soát hộ nghèo", "Tổng hợp kết quả rà soát hộ cận nghèo",
-                  "Tỷ lệ nghèo đa chiều", "Hộ dân tộc thiểu số nghèo, cận nghèo", "Mức độ thiếu hụt dịch vụ xã hội cơ bản"):
+    for title in (
+        "Tổng hợp kết quả rà soát hộ nghèo",
+        "Tổng hợp kết quả rà soát hộ cận nghèo",
+        "Tỷ lệ nghèo đa chiều",
+        "Hộ dân tộc thiểu số nghèo, cận nghèo",
+        "Mức độ thiếu hụt dịch vụ xã hội cơ bản",
+    ):
         assert title in html
     assert "Khu vực thành thị" in html and "Khu vực nông thôn" in html and "Tổng cộng" in html
     assert "Số hộ thoát nghèo" in html and "Số hộ tái nghèo" in html and "Số hộ nghèo phát sinh" in html
@@ -66,15 +71,20 @@ def test_workbook_has_a_sheet_per_table_laid_out_like_the_form(province, users, 
     texts = [str(c.value) for c in cells.values()]
     assert "TỔNG HỢP KẾT QUẢ RÀ SOÁT HỘ NGHÈO NĂM 2021" in texts
     assert any("Tỉnh P" in t and "mã P" in t for t in texts)
-    assert {"Số hộ nghèo đầu năm", "Diễn biến hộ nghèo trong năm", "Số hộ thoát nghèo", "Trong đó hộ DTTS"} <= set(texts)
+    assert {"Số hộ nghèo đầu năm", "Diễn biến hộ nghèo trong năm", "Số hộ thoát nghèo", "Trong đó hộ DTTS"} <= set(
+        texts
+    )
     merged = {str(r) for r in ws.merged_cells.ranges}
     start = next(c for c in cells.values() if c.value == "Số hộ nghèo đầu năm")
     assert any(r.startswith(start.coordinate + ":") for r in merged)  # the group header spans its columns
     total = next(c.row for c in cells.values() if c.value == "Tổng cộng")
     households = ws.cell(total, 3)
     assert households.value == 13 and households.number_format == "#,##0"
-    rate = next(ws.cell(total, col) for col in range(3, ws.max_column + 1)
-                if ws.cell(total, col).value == pytest.approx(46.1538, abs=1e-4))
+    rate = next(
+        ws.cell(total, col)
+        for col in range(3, ws.max_column + 1)
+        if ws.cell(total, col).value == pytest.approx(46.1538, abs=1e-4)
+    )
     assert rate.number_format == "0.00" and isinstance(rate.value, float)
     assert "NGƯỜI LẬP BIỂU" in texts and "THỦ TRƯỞNG ĐƠN VỊ" in texts
     t5 = [str(c.value) for row in wb["Biểu 5"].iter_rows() for c in row if c.value is not None]
@@ -151,8 +161,9 @@ def _households_behind(params):
     from households.selectors import filter_by_movement
     from households.standards.facts import DEPRIVATION_BITS
 
-    households = Household.objects.filter(unit__path__startswith=Unit.objects.get(code=params["unit"]).path,
-                                          survey_year=int(params["year"]))
+    households = Household.objects.filter(
+        unit__path__startswith=Unit.objects.get(code=params["unit"]).path, survey_year=int(params["year"])
+    )
     if "classification" in params:
         households = households.filter(classification=params["classification"])
     if "area_type" in params:
@@ -160,8 +171,9 @@ def _households_behind(params):
     if params.get("ethnic_minority") == "1":
         households = households.exclude(ethnicity="kinh")
     if "deprivation" in params:
-        households = households.alias(bit=F("deprivation_mask").bitand(DEPRIVATION_BITS[params["deprivation"]])) \
-            .filter(bit__gt=0)
+        households = households.alias(bit=F("deprivation_mask").bitand(DEPRIVATION_BITS[params["deprivation"]])).filter(
+            bit__gt=0
+        )
     if "transition" in params:
         households = filter_by_movement(households, params["transition"])
     return households.count()

@@ -34,15 +34,18 @@ def pick(values, *keys):
 T1_KEYS = ("n", "start", "escaped", "re_poor", "newly_poor", "end", "end_em", "other")
 
 
-@pytest.mark.parametrize("row, expected", [
-    # (kind, unit, area): households, start, escaped, re-poor, newly poor, end, end EM, other — by hand
-    (("unit", "D1", "urban"), (2, 1, 1, 0, 0, 0, 0, 0)),  # I escaped
-    (("unit", "D2", "urban"), (3, 2, 0, 0, 1, 2, 1, -1)),  # M newly poor; L left the review
-    (("section", "P", "urban"), (5, 3, 1, 0, 1, 2, 1, -1)),
-    (("unit", "D1", "rural"), (8, 2, 1, 1, 2, 4, 2, 0)),  # C escaped; A re-poor; D from near-poor, E new
-    (("section", "P", "rural"), (8, 2, 1, 1, 2, 4, 2, 0)),
-    (("total", "P", None), (13, 5, 2, 1, 3, 6, 3, -1)),
-])
+@pytest.mark.parametrize(
+    "row, expected",
+    [
+        # (kind, unit, area): households, start, escaped, re-poor, newly poor, end, end EM, other — by hand
+        (("unit", "D1", "urban"), (2, 1, 1, 0, 0, 0, 0, 0)),  # I escaped
+        (("unit", "D2", "urban"), (3, 2, 0, 0, 1, 2, 1, -1)),  # M newly poor; L left the review
+        (("section", "P", "urban"), (5, 3, 1, 0, 1, 2, 1, -1)),
+        (("unit", "D1", "rural"), (8, 2, 1, 1, 2, 4, 2, 0)),  # C escaped; A re-poor; D from near-poor, E new
+        (("section", "P", "rural"), (8, 2, 1, 1, 2, 4, 2, 0)),
+        (("total", "P", None), (13, 5, 2, 1, 3, 6, 3, -1)),
+    ],
+)
 def test_t1_poor_households_by_unit_and_area_match_the_hand_count(province, row, expected):
     report = review_report(province["P"], 2021)
     assert report.comparable and not report.notice
@@ -58,13 +61,16 @@ def test_t1_rates_are_over_the_rows_households_and_last_years_for_the_start(prov
     assert values["end_em_rate"] == pct(3, 6)  # A, E, M of the 6 poor
 
 
-@pytest.mark.parametrize("row, expected", [
-    # households, start, escaped near-poverty, re-near-poor, newly near-poor, end, end EM, other
-    (("unit", "D1", "rural"), (8, 2, 1, 1, 1, 2, 0, -1)),  # H escaped, G back, C from poor; D became poor
-    (("unit", "D1", "urban"), (2, 0, 0, 0, 1, 1, 0, 0)),  # J
-    (("unit", "D2", "urban"), (3, 0, 0, 0, 1, 1, 0, 0)),  # N, a new household
-    (("total", "P", None), (13, 2, 1, 1, 3, 4, 0, -1)),
-])
+@pytest.mark.parametrize(
+    "row, expected",
+    [
+        # households, start, escaped near-poverty, re-near-poor, newly near-poor, end, end EM, other
+        (("unit", "D1", "rural"), (8, 2, 1, 1, 1, 2, 0, -1)),  # H escaped, G back, C from poor; D became poor
+        (("unit", "D1", "urban"), (2, 0, 0, 0, 1, 1, 0, 0)),  # J
+        (("unit", "D2", "urban"), (3, 0, 0, 0, 1, 1, 0, 0)),  # N, a new household
+        (("total", "P", None), (13, 2, 1, 1, 3, 4, 0, -1)),
+    ],
+)
 def test_t2_near_poor_households_match_the_hand_count(province, row, expected):
     values = rows_of(review_report(province["P"], 2021), "T2")[row]
     keys = ("n", "start", "escaped_near_poor", "re_near_poor", "newly_near_poor", "end", "end_em", "other")
@@ -90,12 +96,18 @@ def test_t4_keeps_the_ethnic_minority_poor_rate_and_share_of_the_poor_distinct(p
 def test_t5_counts_deprived_poor_and_near_poor_households_for_each_indicator_of_the_standard(province):
     report = review_report(province["P"], 2021)
     table = next(tb for tb in report.tables if tb.code == "T5")
-    indicators = [c.key.removeprefix("poor_") for c in table.columns
-                  if c.key.startswith("poor_") and not c.key.endswith("_rate")]
+    indicators = [
+        c.key.removeprefix("poor_") for c in table.columns if c.key.startswith("poor_") and not c.key.endswith("_rate")
+    ]
     assert len(indicators) == 10 and indicators[0] == "health_access"  # Decision 59/2015, D1 first
     values = total(report, "T5")
-    assert pick(values, "poor_water", "poor_latrine", "poor_telecom", "near_water", "poor_housing_area") == \
-        (2, 1, 1, 1, 0)  # B and E lack water, B a latrine, K telecom; C (near-poor) water
+    assert pick(values, "poor_water", "poor_latrine", "poor_telecom", "near_water", "poor_housing_area") == (
+        2,
+        1,
+        1,
+        1,
+        0,
+    )  # B and E lack water, B a latrine, K telecom; C (near-poor) water
     assert values["poor_water_rate"] == pct(2, 6) and values["near_water_rate"] == pct(1, 4)
     d2 = rows_of(report, "T5")[("unit", "D2", "urban")]
     assert pick(d2, "poor", "poor_telecom", "poor_water") == (2, 1, 0)
@@ -133,8 +145,16 @@ def test_end_of_year_poor_rate_equals_the_poor_rate_indicator_for_the_same_unit_
     assert t1[("section", "P", "rural")]["end_rate"] == indicator("P", "rural")
     d2 = review_report(province["D2"], 2021)
     assert total_of(d2) == indicator("D2")
-    assert total(d2, "T1")["start_rate"] == Decimal(ComputedValue.objects.get(
-        indicator__code="poor_rate", unit=province["D2"], year=2020, scope="province").numerator) * 100 / 3
+    assert (
+        total(d2, "T1")["start_rate"]
+        == Decimal(
+            ComputedValue.objects.get(
+                indicator__code="poor_rate", unit=province["D2"], year=2020, scope="province"
+            ).numerator
+        )
+        * 100
+        / 3
+    )
 
 
 def total_of(report):
@@ -164,8 +184,7 @@ def test_movements_equal_the_transitions_of_each_household(province):
     assert values["escaped"] == moved.get(t.ESCAPED_TO_NEAR_POOR, 0) + moved.get(t.ESCAPED_TO_NOT_POOR, 0)
     assert values["re_poor"] == moved.get(t.RE_POOR, 0)
     new_poor_households = sum(1 for h in _histories().values() if h.get(2021) == "poor" and 2020 not in h)
-    assert values["newly_poor"] == moved.get(t.NEWLY_POOR, 0) + moved.get(t.NEAR_POOR_TO_POOR, 0) + \
-        new_poor_households
+    assert values["newly_poor"] == moved.get(t.NEWLY_POOR, 0) + moved.get(t.NEAR_POOR_TO_POOR, 0) + new_poor_households
 
 
 @pytest.mark.parametrize("movement", t.POOR_MOVEMENTS + t.NEAR_POOR_MOVEMENTS)

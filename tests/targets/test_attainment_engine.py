@@ -11,27 +11,30 @@ JOBS_WITH_SHARE = Goal("count", "gte", D(25000), share_operator="gt", share_valu
 INSURANCE_100 = Goal("coverage", "gte", D(100))
 
 
-@pytest.mark.parametrize("goal, obs, status", [
-    (POOR_RATE_18_66, Observation(D("18.50"), D(1), baseline=D(22)), "achieved"),
-    (POOR_RATE_18_66, Observation(D("18.66"), D(1), baseline=D(22)), "achieved"),  # ≤ is inclusive
-    (POOR_RATE_18_66, Observation(D("19.00"), D(1), baseline=D(22)), "off_track"),
-    (POOR_RATE_18_66, Observation(D("20.00"), D("0.5"), baseline=D(22)), "on_track"),  # 60 % of the way at mid-year
-    (POOR_RATE_18_66, Observation(D("20.60"), D("0.5"), baseline=D(22)), "at_risk"),  # 42 %: between 37,5 and 50
-    (POOR_RATE_18_66, Observation(D("21.50"), D("0.5"), baseline=D(22)), "off_track"),
-    (POOR_RATE_18_66, Observation(None, D("0.5")), "no_data"),
-    (REDUCE_2_TO_3, Observation(D("4.0"), D(1), baseline=D("6.5")), "achieved"),  # 2,5 points
-    (REDUCE_2_TO_3, Observation(D("4.0"), D(1), baseline=D("7.5")), "achieved"),  # 3,5: beyond the range is fine
-    (REDUCE_2_TO_3, Observation(D("5.0"), D(1), baseline=D("6.5")), "off_track"),  # 1,5 points
-    (REDUCE_2_TO_3, Observation(D("5.0"), D(1)), "no_data"),
-    (TRAIN_13000, Observation(D(13000), D(1)), "achieved"),
-    (TRAIN_13000, Observation(D(7000), D("0.5")), "on_track"),
-    (TRAIN_13000, Observation(D(5000), D("0.5")), "at_risk"),
-    (TRAIN_13000, Observation(D(3000), D("0.5")), "off_track"),
-    (JOBS_WITH_SHARE, Observation(D(26000), D(1), share=D(55)), "achieved"),
-    (JOBS_WITH_SHARE, Observation(D(26000), D(1), share=D(50)), "at_risk"),  # "over 50 %" is strict
-    (INSURANCE_100, Observation(D("97.5"), D(1), baseline=D(90)), "off_track"),
-    (INSURANCE_100, Observation(D("100"), D(1)), "achieved"),
-])
+@pytest.mark.parametrize(
+    "goal, obs, status",
+    [
+        (POOR_RATE_18_66, Observation(D("18.50"), D(1), baseline=D(22)), "achieved"),
+        (POOR_RATE_18_66, Observation(D("18.66"), D(1), baseline=D(22)), "achieved"),  # ≤ is inclusive
+        (POOR_RATE_18_66, Observation(D("19.00"), D(1), baseline=D(22)), "off_track"),
+        (POOR_RATE_18_66, Observation(D("20.00"), D("0.5"), baseline=D(22)), "on_track"),  # 60 % of the way at mid-year
+        (POOR_RATE_18_66, Observation(D("20.60"), D("0.5"), baseline=D(22)), "at_risk"),  # 42 %: between 37,5 and 50
+        (POOR_RATE_18_66, Observation(D("21.50"), D("0.5"), baseline=D(22)), "off_track"),
+        (POOR_RATE_18_66, Observation(None, D("0.5")), "no_data"),
+        (REDUCE_2_TO_3, Observation(D("4.0"), D(1), baseline=D("6.5")), "achieved"),  # 2,5 points
+        (REDUCE_2_TO_3, Observation(D("4.0"), D(1), baseline=D("7.5")), "achieved"),  # 3,5: beyond the range is fine
+        (REDUCE_2_TO_3, Observation(D("5.0"), D(1), baseline=D("6.5")), "off_track"),  # 1,5 points
+        (REDUCE_2_TO_3, Observation(D("5.0"), D(1)), "no_data"),
+        (TRAIN_13000, Observation(D(13000), D(1)), "achieved"),
+        (TRAIN_13000, Observation(D(7000), D("0.5")), "on_track"),
+        (TRAIN_13000, Observation(D(5000), D("0.5")), "at_risk"),
+        (TRAIN_13000, Observation(D(3000), D("0.5")), "off_track"),
+        (JOBS_WITH_SHARE, Observation(D(26000), D(1), share=D(55)), "achieved"),
+        (JOBS_WITH_SHARE, Observation(D(26000), D(1), share=D(50)), "at_risk"),  # "over 50 %" is strict
+        (INSURANCE_100, Observation(D("97.5"), D(1), baseline=D(90)), "off_track"),
+        (INSURANCE_100, Observation(D("100"), D(1)), "achieved"),
+    ],
+)
 def test_status(goal, obs, status):
     assert assess(goal, obs).status == status
 

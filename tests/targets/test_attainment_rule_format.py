@@ -6,8 +6,12 @@ from targets.engine.attainment import Goal, Observation, assess, vn
 
 
 def test_numbers_are_written_the_vietnamese_way():
-    assert [vn(Decimal("0.95")), vn(Decimal("13000"), 0), vn(Decimal("1234.5")), vn(Decimal("3.5500"))] == \
-        ["0,95", "13.000", "1.234,5", "3,55"]
+    assert [vn(Decimal("0.95")), vn(Decimal("13000"), 0), vn(Decimal("1234.5")), vn(Decimal("3.5500"))] == [
+        "0,95",
+        "13.000",
+        "1.234,5",
+        "3,55",
+    ]
 
 
 def test_a_change_rule_gives_points_a_year_against_the_baseline_and_the_goal():

@@ -142,11 +142,17 @@ def test_downloads_give_the_chart_rows_as_csv_and_xlsx(manager):
     assert sheet.max_row >= 13 and sheet.cell(2, 2).value == "Đơn vị"
 
 
-@pytest.mark.parametrize("url", [
-    "/dashboards/areas/94/", "/dashboards/areas/14/", "/dashboards/areas/94101/",
-    "/dashboards/data/breakdown.csv?unit=94&indicator=poor_rate", "/dashboards/data/rates.xlsx?unit=14",
-    "/dashboards/compare/?units=94&units=14",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/dashboards/areas/94/",
+        "/dashboards/areas/14/",
+        "/dashboards/areas/94101/",
+        "/dashboards/data/breakdown.csv?unit=94&indicator=poor_rate",
+        "/dashboards/data/rates.xlsx?unit=14",
+        "/dashboards/compare/?units=94&units=14",
+    ],
+)
 def test_an_officer_cannot_see_figures_outside_their_area(officer, url):
     assert officer.get(url).status_code == 404
 
@@ -187,7 +193,9 @@ def test_refresh_starts_a_recompute_and_reports_when_it_is_done(manager, django_
 def test_refresh_is_refused_outside_the_users_area(demo):
     from areas.models import Unit
 
-    stranger = make_user("stranger", "officer", unit=Unit.objects.filter(path__startswith="14/", level="commune").first())
+    stranger = make_user(
+        "stranger", "officer", unit=Unit.objects.filter(path__startswith="14/", level="commune").first()
+    )
     client = Client()
     client.force_login(stranger)
     assert client.post("/dashboards/refresh/94/").status_code == 404
@@ -202,13 +210,16 @@ def test_vietnamese_number_formats():
 def _figures(html):
     import json
 
-    return {m.group(1): json.loads(m.group(2)) for m in
-            re.finditer(r'<script id="(chart-\d+-figure)" type="application/json">(.*?)</script>', html, re.S)}
+    return {
+        m.group(1): json.loads(m.group(2))
+        for m in re.finditer(r'<script id="(chart-\d+-figure)" type="application/json">(.*?)</script>', html, re.S)
+    }
 
 
 def _figures_on(client, url) -> list[str]:
-    return re.findall(r'<script id="chart-\d+-figure" type="application/json">(.*?)</script>',
-                      client.get(url).content.decode(), re.S)
+    return re.findall(
+        r'<script id="chart-\d+-figure" type="application/json">(.*?)</script>', client.get(url).content.decode(), re.S
+    )
 
 
 def test_pages_draw_new_figures_as_soon_as_a_recompute_or_an_edit_commits(manager):
@@ -254,8 +265,11 @@ def test_a_reported_target_is_marked_by_the_approval_of_reported_values(manager)
 
 def _page_urls():
     plan = Plan.objects.get(province__code="94")
-    return {"plan": f"/dashboards/plans/{plan.pk}/", "target": f"/dashboards/targets/{plan.targets.get(order=1).pk}/",
-            "area": "/dashboards/areas/94/"}
+    return {
+        "plan": f"/dashboards/plans/{plan.pk}/",
+        "target": f"/dashboards/targets/{plan.targets.get(order=1).pk}/",
+        "area": "/dashboards/areas/94/",
+    }
 
 
 @pytest.mark.parametrize("page", ["plan", "target", "area"])
@@ -270,4 +284,3 @@ def test_a_dashboard_page_with_its_figures_cached_reads_five_queries(demo, djang
     with django_assert_max_num_queries(5 + 2):
         response = client.get(url)
     assert response.status_code == 200 and b'id="freshness"' in response.content
-

@@ -46,13 +46,18 @@ def province(db):
 
 def figures():
     return {
-        "values": sorted(ComputedValue.objects.values_list("indicator_id", "unit_id", "year", "scope", "numerator",
-                                                           "denominator")),
+        "values": sorted(
+            ComputedValue.objects.values_list("indicator_id", "unit_id", "year", "scope", "numerator", "denominator")
+        ),
         "attainment": sorted(Attainment.objects.values_list("target_id", "year", "actual", "status", "progress")),
-        "groups": sorted((u, y, e, a, sorted(s.items())) for u, y, e, a, s in
-                         GroupSum.objects.values_list("unit_id", "year", "ethnicity", "area_type", "sums")),
-        "subtrees": sorted((u, y, sc, sorted(s.items())) for u, y, sc, s in
-                           SubtreeSum.objects.values_list("unit_id", "year", "scope", "sums")),
+        "groups": sorted(
+            (u, y, e, a, sorted(s.items()))
+            for u, y, e, a, s in GroupSum.objects.values_list("unit_id", "year", "ethnicity", "area_type", "sums")
+        ),
+        "subtrees": sorted(
+            (u, y, sc, sorted(s.items()))
+            for u, y, sc, s in SubtreeSum.objects.values_list("unit_id", "year", "scope", "sums")
+        ),
     }
 
 
@@ -65,20 +70,33 @@ def _save(code, unit, year, income, deprivations, ethnicity):
 
 
 units = st.sampled_from(["94101", "94201", "9420101", "94202", "942"])
-saves = st.tuples(st.just("save"), st.integers(0, 5), units, st.sampled_from(YEARS),
-                  st.sampled_from([500_000, 900_000, 1_500_000, 3_000_000]),
-                  st.sets(st.sampled_from(DEPRIVATIONS), max_size=4), st.sampled_from(["kinh", "khmer", "hoa"]))
-operations = st.lists(st.one_of(
-    saves, saves, saves,
-    st.tuples(st.just("delete"), st.integers(0, 5)),
-    st.tuples(st.just("move"), st.integers(0, 5), units, st.sampled_from(YEARS)),
-), min_size=2, max_size=12)
+saves = st.tuples(
+    st.just("save"),
+    st.integers(0, 5),
+    units,
+    st.sampled_from(YEARS),
+    st.sampled_from([500_000, 900_000, 1_500_000, 3_000_000]),
+    st.sets(st.sampled_from(DEPRIVATIONS), max_size=4),
+    st.sampled_from(["kinh", "khmer", "hoa"]),
+)
+operations = st.lists(
+    st.one_of(
+        saves,
+        saves,
+        saves,
+        st.tuples(st.just("delete"), st.integers(0, 5)),
+        st.tuples(st.just("move"), st.integers(0, 5), units, st.sampled_from(YEARS)),
+    ),
+    min_size=2,
+    max_size=12,
+)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(operations)
 def test_incremental_runs_after_any_edits_deletes_and_moves_equal_a_full_recompute(
-        province, django_capture_on_commit_callbacks, ops):
+    province, django_capture_on_commit_callbacks, ops
+):
     Household.objects.all().delete()
     recompute(today=TODAY)
     by_code = {u.code: u for u in Unit.objects.all()}
@@ -113,9 +131,13 @@ def test_an_edit_recomputes_only_its_units_lineage(province, django_capture_on_c
         _save("B", by_code["94202"], 2020, 3_000_000, [], "kinh")
     run = RecomputeRun.objects.latest("pk")
     assert run.status == "succeeded" and "incremental" in run.scope
-    touched = set(ComputedValue.objects.filter(run=run, indicator__kind="computed").values_list("unit__code", flat=True))
+    touched = set(
+        ComputedValue.objects.filter(run=run, indicator__kind="computed").values_list("unit__code", flat=True)
+    )
     assert touched == {"94", "942", "94202"}
-    assert ComputedValue.objects.filter(unit__code="941", year=2020).values_list("run_id", flat=True).first() == city_run
+    assert (
+        ComputedValue.objects.filter(unit__code="941", year=2020).values_list("run_id", flat=True).first() == city_run
+    )
     poor = ComputedValue.objects.get(indicator__code="poor_rate", unit__code="94", year=2020, scope="province")
     assert (poor.numerator, poor.denominator) == (1, 2)
 

@@ -32,10 +32,22 @@ def province():
     root = Unit.objects.create(code="P", name="P", level="province")
     district = Unit.objects.create(code="PD", name="PD", level="district", parent=root)
     communes = [Unit.objects.create(code=f"PD{i}", name=f"PD{i}", level="commune", parent=district) for i in (1, 2)]
-    Household.objects.bulk_create([
-        Household(unit=communes[n % 2], survey_year=2022, code=f"H{n}", area_type="rural", ethnicity="thai",
-                  income_per_capita=2_000_000, member_count=3, classification="not_poor", classification_rule="-")
-        for n in range(4000)])
+    Household.objects.bulk_create(
+        [
+            Household(
+                unit=communes[n % 2],
+                survey_year=2022,
+                code=f"H{n}",
+                area_type="rural",
+                ethnicity="thai",
+                income_per_capita=2_000_000,
+                member_count=3,
+                classification="not_poor",
+                classification_rule="-",
+            )
+            for n in range(4000)
+        ]
+    )
     recompute(today=TODAY)
     return root, communes
 
@@ -44,8 +56,11 @@ def _consistent(reads, errors, stop):
     """Each read is one statement, one snapshot: the province must equal the sum of its communes."""
     try:
         while not stop.is_set():
-            rows = dict(ComputedValue.objects.filter(indicator__code="poor_rate", year=2022, scope="province")
-                        .values_list("unit__code", "numerator"))
+            rows = dict(
+                ComputedValue.objects.filter(indicator__code="poor_rate", year=2022, scope="province").values_list(
+                    "unit__code", "numerator"
+                )
+            )
             reads.append(rows)
             if rows["P"] != rows["PD"] or rows["PD"] != rows["PD1"] + rows["PD2"]:
                 errors.append(rows)

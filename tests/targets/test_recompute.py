@@ -23,19 +23,39 @@ def unit(code, parent=None, level="commune", **flags):
 
 
 def member(age, **fields):
-    return Member(age=age, sex="M", education=fields.pop("education", "none"),
-                  employment=fields.pop("employment", "self_employed"), **fields)
+    return Member(
+        age=age,
+        sex="M",
+        education=fields.pop("education", "none"),
+        employment=fields.pop("employment", "self_employed"),
+        **fields,
+    )
 
 
 def household(code, place, year, income, deprivations, ethnicity="kinh", members=()):
-    h = Household(unit=place, survey_year=year, code=code, ethnicity=ethnicity, area_type=place.area_type,
-                  income_per_capita=income, member_count=max(len(members), 1), reported_deprivations=deprivations)
+    h = Household(
+        unit=place,
+        survey_year=year,
+        code=code,
+        ethnicity=ethnicity,
+        area_type=place.area_type,
+        income_per_capita=income,
+        member_count=max(len(members), 1),
+        reported_deprivations=deprivations,
+    )
     return household_save(h, list(members))
 
 
 def report(code, place, year, value=0, numerator=None, denominator=None, month=None):
-    ReportedValue.objects.create(indicator=Indicator.objects.get(code=code), unit=place, year=year, value=value,
-                                 numerator=numerator, denominator=denominator, month=month)
+    ReportedValue.objects.create(
+        indicator=Indicator.objects.get(code=code),
+        unit=place,
+        year=year,
+        value=value,
+        numerator=numerator,
+        denominator=denominator,
+        month=month,
+    )
 
 
 def results(plan):
@@ -54,19 +74,38 @@ def soc_trang(db):
     district = unit("942", province, "district")
     rural = unit("94201", district, extremely_difficult=True)
     for year, rows in {
-        2019: [("A", rural, 600_000, [], "kinh"), ("B", rural, 600_000, [], "khmer"),
-               ("C", rural, 2_000_000, [], "khmer"), ("D", urban, 2_000_000, [], "kinh"),
-               ("E", rural, 2_000_000, [], "kinh")],
+        2019: [
+            ("A", rural, 600_000, [], "kinh"),
+            ("B", rural, 600_000, [], "khmer"),
+            ("C", rural, 2_000_000, [], "khmer"),
+            ("D", urban, 2_000_000, [], "kinh"),
+            ("E", rural, 2_000_000, [], "kinh"),
+        ],
     }.items():
         for code, place, income, deps, ethnicity in rows:
             household(code, place, year, income, deps, ethnicity)
-    household("A", rural, 2020, 600_000, ["housing_quality", "water"], members=[
-        member(40, health_insurance=True, education="vocational_intermediate"), member(10, employment="child")])
+    household(
+        "A",
+        rural,
+        2020,
+        600_000,
+        ["housing_quality", "water"],
+        members=[
+            member(40, health_insurance=True, education="vocational_intermediate"),
+            member(10, employment="child"),
+        ],
+    )
     household("B", rural, 2020, 2_000_000, [], "khmer")
     household("C", rural, 2020, 2_000_000, [], "khmer")
     household("D", urban, 2020, 2_000_000, [])
-    household("E", rural, 2020, 900_000, ["telecom", "latrine", "water"], members=[
-        member(30, health_insurance=True, employment="wage_contract", education="upper_secondary")])
+    household(
+        "E",
+        rural,
+        2020,
+        900_000,
+        ["telecom", "latrine", "water"],
+        members=[member(30, health_insurance=True, employment="wage_contract", education="upper_secondary")],
+    )
     household("F", rural, 2020, 900_000, ["water"], members=[member(50, employment="unemployed")])
     report("workers_trained", rural, 2020, 5000)
     report("workers_trained", city, 2020, 8000)
@@ -135,12 +174,26 @@ def son_la(db):
         ("S4", near, 1_000_000, ["water", "latrine", "housing_quality"], "mong"),
     ]:
         household(code, place, 2021, income, deps, ethnicity)  # 2021: still Decision 59
-    household("S1", far, 2022, 1_200_000, ["water", "latrine"], "thai",
-              [member(30, health_insurance=True), member(8, employment="child", health_insurance=True)])
+    household(
+        "S1",
+        far,
+        2022,
+        1_200_000,
+        ["water", "latrine"],
+        "thai",
+        [member(30, health_insurance=True), member(8, employment="child", health_insurance=True)],
+    )
     household("S2", far, 2022, 1_200_000, ["water"], "thai", [member(45, employment="unemployed")])
     household("S3", near, 2022, 3_000_000, [])
-    household("S4", near, 2022, 1_000_000, ["water", "latrine", "housing_quality"], "mong",
-              [member(35, employment="wage_contract")])
+    household(
+        "S4",
+        near,
+        2022,
+        1_000_000,
+        ["water", "latrine", "housing_quality"],
+        "mong",
+        [member(35, employment="wage_contract")],
+    )
     household("S5", near, 2022, 1_400_000, ["water", "latrine", "telecom", "employment"])
     report("jobs_found", far, 2022, 15000)
     report("jobs_found", near, 2022, 12000)
@@ -196,8 +249,11 @@ def test_a_reported_value_entered_in_a_commune_shows_in_the_province_total(soc_t
 
 def test_values_exist_at_every_level_of_the_tree(soc_trang):
     poor_rate = Indicator.objects.get(code="poor_rate")
-    levels = set(ComputedValue.objects.filter(indicator=poor_rate, year=2020, scope="province")
-                 .values_list("unit__level", flat=True))
+    levels = set(
+        ComputedValue.objects.filter(indicator=poor_rate, year=2020, scope="province").values_list(
+            "unit__level", flat=True
+        )
+    )
     assert levels == {"province", "district", "commune"}
 
 
@@ -227,8 +283,9 @@ def test_a_failure_mid_run_leaves_the_previous_figures(soc_trang, monkeypatch):
 
 def test_recompute_twice_gives_the_same_figures(soc_trang):
     def figures():
-        return sorted(ComputedValue.objects.values_list("indicator_id", "unit_id", "year", "scope", "numerator",
-                                                        "denominator"))
+        return sorted(
+            ComputedValue.objects.values_list("indicator_id", "unit_id", "year", "scope", "numerator", "denominator")
+        )
 
     first = figures()
     recompute(today=TODAY)

@@ -12,8 +12,12 @@ from targets.models import Indicator, ReportedValue
 @pytest.fixture
 def officers(tree):
     users = {}
-    for name, unit, role in [("a", "C1", "officer"), ("b", "C2", "officer"), ("district", "D1", "district_officer"),
-                             ("viewer", "P", "viewer")]:
+    for name, unit, role in [
+        ("a", "C1", "officer"),
+        ("b", "C2", "officer"),
+        ("district", "D1", "district_officer"),
+        ("viewer", "P", "viewer"),
+    ]:
         users[name] = User.objects.create_user(name, password="pw", first_name=name.upper())
         profile_save(users[name], role, tree[unit])
     return users
@@ -79,7 +83,8 @@ def quarter_cell(html, indicator, column) -> str:
 
 
 def test_a_quarter_typed_in_the_quarterly_view_is_its_last_month_and_counts_once_above(
-        officers, client, django_capture_on_commit_callbacks):
+    officers, client, django_capture_on_commit_callbacks
+):
     jobs = Indicator.objects.get(code="jobs_found")
     share = Indicator.objects.get(code="job_placements_poor_share")
     client.force_login(officers["a"])
@@ -87,13 +92,23 @@ def test_a_quarter_typed_in_the_quarterly_view_is_its_last_month_and_counts_once
     assert "Quý 1" in page and "Quý 4" in page and "Tháng 3" not in page
     version = re.search(r'name="version" value="([^"]*)"', page).group(1)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/reported/?unit=C1&year=2022&period=quarter", {
-            "version": version, f"v_{jobs.id}_q1": "30", f"v_{jobs.id}_q2": "12",
-            f"n_{share.id}_q2": "10", f"d_{share.id}_q2": "40"})
+        response = client.post(
+            "/reported/?unit=C1&year=2022&period=quarter",
+            {
+                "version": version,
+                f"v_{jobs.id}_q1": "30",
+                f"v_{jobs.id}_q2": "12",
+                f"n_{share.id}_q2": "10",
+                f"d_{share.id}_q2": "40",
+            },
+        )
     assert response.status_code == 302 and response["Location"].endswith("&period=quarter")
     stored = {(v.indicator.code, v.month): (v.value, v.numerator, v.denominator) for v in ReportedValue.objects.all()}
-    assert stored == {("jobs_found", 3): (30, None, None), ("jobs_found", 6): (12, None, None),
-                      ("job_placements_poor_share", 6): (25, 10, 40)}
+    assert stored == {
+        ("jobs_found", 3): (30, None, None),
+        ("jobs_found", 6): (12, None, None),
+        ("job_placements_poor_share", 6): (25, 10, 40),
+    }
     monthly = client.get("/reported/?unit=C1&year=2022").content.decode()
     assert f'name="v_{jobs.id}_3" value="30"' in monthly
     client.force_login(officers["district"])
@@ -112,7 +127,9 @@ def test_a_quarter_entered_month_by_month_shows_their_sum_and_is_not_overwritten
     assert f'name="v_{jobs.id}_q2"' not in page  # April alone lies outside June, where a quarter is stored
     assert f'name="v_{jobs.id}_q3" ' in page
     version = re.search(r'name="version" value="([^"]*)"', page).group(1)
-    response = client.post("/reported/?unit=C1&year=2022&period=quarter", {
-        "version": version, f"v_{jobs.id}_q1": "9", f"v_{jobs.id}_q3": "3"})
+    response = client.post(
+        "/reported/?unit=C1&year=2022&period=quarter",
+        {"version": version, f"v_{jobs.id}_q1": "9", f"v_{jobs.id}_q3": "3"},
+    )
     assert response.status_code == 302
     assert dict(ReportedValue.objects.values_list("month", "value")) == {1: 1000, 2: 500, 4: 7, 9: 3}

@@ -27,7 +27,7 @@ def save(client, values):
 
 
 def history_items(html) -> list[str]:
-    section = html[html.index('id="reported-history"'):]
+    section = html[html.index('id="reported-history"') :]
     return [re.sub(r"\s+", " ", item) for item in re.findall(r"<li><span class=\"when\">(.*?)</ul>", section, re.S)]
 
 
@@ -46,8 +46,12 @@ def test_every_change_is_listed_newest_first_with_who_when_and_the_numbers_befor
     assert "Số lao động được giải quyết việc làm, Tháng 4: đã xóa" in items[0]
     assert "giá trị: <del>0</del> → <ins>—</ins>" in items[0]
     newest_second = {items[1], items[2], items[3]}
-    assert any("Cả năm: tạo mới" in i and "giá trị: <del>—</del> → <ins>50%</ins>" in i
-               and "tử số (với tỷ lệ): <del>—</del> → <ins>30</ins>" in i for i in newest_second)
+    assert any(
+        "Cả năm: tạo mới" in i
+        and "giá trị: <del>—</del> → <ins>50%</ins>" in i
+        and "tử số (với tỷ lệ): <del>—</del> → <ins>30</ins>" in i
+        for i in newest_second
+    )
     assert any("Tháng 3: sửa" in i and "giá trị: <del>1.500</del> → <ins>2.000,5</ins>" in i for i in newest_second)
     assert any("Tháng 4: sửa" in i and "<del>20</del> → <ins>0</ins>" in i for i in newest_second)
     assert "Tháng 3: tạo mới" in " ".join(items[4:]) and "<ins>1.500</ins>" in " ".join(items[4:])
@@ -62,4 +66,4 @@ def test_the_history_is_of_this_area_and_year_only_and_the_newest_are_kept(tree,
     assert total == 3 and [e["changes"][0]["new"] for e in entries] == ["3", "2"]
     assert reported_history(tree["C1"], 2023) == ([], 0) and reported_history(tree["C2"], 2022) == ([], 0)
     html = client.get("/reported/?unit=C1&year=2023").content.decode()
-    assert "Chưa có thay đổi nào được ghi lại." in html[html.index('id="reported-history"'):]
+    assert "Chưa có thay đổi nào được ghi lại." in html[html.index('id="reported-history"') :]

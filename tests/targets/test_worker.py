@@ -30,11 +30,30 @@ def worker():
     for key in _redis().scan_iter("povertyplan:recompute*"):  # a slot left by a purged task of an earlier run
         _redis().delete(key)
     db = connection.settings_dict
-    env = dict(os.environ, DATABASE_URL=f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}")
+    env = dict(
+        os.environ,
+        DATABASE_URL=f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+    )
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "povertyplan", "worker", "--pool", "solo", "-l", "warning",
-         "--without-gossip", "--without-mingle", "--purge"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "povertyplan",
+            "worker",
+            "--pool",
+            "solo",
+            "-l",
+            "warning",
+            "--without-gossip",
+            "--without-mingle",
+            "--purge",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 60
     while not app.control.ping(timeout=0.5):
@@ -48,8 +67,9 @@ def worker():
 def test_a_household_edit_reaches_the_attainment_through_a_real_worker(demo, worker):
     poor_rate = Attainment.objects.get(target__plan__province__code="14", target__order=1)
     runs_before = RecomputeRun.objects.count()
-    household = Household.objects.filter(unit__path__startswith="14/", survey_year=2022,
-                                         classification="not_poor").first()
+    household = Household.objects.filter(
+        unit__path__startswith="14/", survey_year=2022, classification="not_poor"
+    ).first()
     members = list(Member.objects.filter(household=household))
     household.income_per_capita = 100_000
     household.reported_deprivations = None

@@ -9,7 +9,9 @@ class Command(BaseCommand):
     help = "Classify the households in a JSON file (one household or a list) without storing anything."
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="path to a JSON file in the form of docs/domain/household-json.md; - for stdin")
+        parser.add_argument(
+            "file", help="path to a JSON file in the form of docs/domain/household-json.md; - for stdin"
+        )
 
     def handle(self, *args, file, **options):
         try:

@@ -11,8 +11,10 @@ from households.roster.service import roster_import
 
 
 class Command(BaseCommand):
-    help = ("Import a household roster (.xlsx or .csv; the layouts of docs/roster). Exit code 0: imported (or "
-            "importable with --dry-run); 1: the file has errors, nothing written; 2: the file cannot be read.")
+    help = (
+        "Import a household roster (.xlsx or .csv; the layouts of docs/roster). Exit code 0: imported (or "
+        "importable with --dry-run); 1: the file has errors, nothing written; 2: the file cannot be read."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file")
@@ -31,8 +33,9 @@ class Command(BaseCommand):
             self.stderr.write(_("Cannot open %(file)s: %(error)s") % {"file": file, "error": error.strerror})
             sys.exit(2)
         try:
-            result = roster_import(data, path.name, year=year, dry_run=dry_run,
-                                   reason=_("import_roster %(file)s") % {"file": path.name})
+            result = roster_import(
+                data, path.name, year=year, dry_run=dry_run, reason=_("import_roster %(file)s") % {"file": path.name}
+            )
         except UnreadableFile as error:
             self.stderr.write(f"{path.name}: {error}")
             sys.exit(2)

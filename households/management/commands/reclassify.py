@@ -5,9 +5,11 @@ from households.services import reclassify_standard
 
 
 class Command(BaseCommand):
-    help = ("Re-classify the stored households under their standard (all, or the standards named), each standard "
-            "all or nothing; the figures of the households that moved are recomputed. Run it after an upgrade "
-            "that changes how a standard classifies (e.g. the working-age rule of households migration 0006).")
+    help = (
+        "Re-classify the stored households under their standard (all, or the standards named), each standard "
+        "all or nothing; the figures of the households that moved are recomputed. Run it after an upgrade "
+        "that changes how a standard classifies (e.g. the working-age rule of households migration 0006)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("codes", nargs="*", metavar="CODE", help="standard codes, e.g. ND07-2021 (default: all)")

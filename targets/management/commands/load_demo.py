@@ -27,8 +27,9 @@ class Command(BaseCommand):
     help = "Load the demo: both seed plans, their provinces, synthetic households, demo accounts. Idempotent."
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", type=float, default=1.0,
-                            help=f"households per province = {HOUSEHOLDS_PER_PROVINCE} × scale")
+        parser.add_argument(
+            "--scale", type=float, default=1.0, help=f"households per province = {HOUSEHOLDS_PER_PROVINCE} × scale"
+        )
 
     def handle(self, *args, scale, **options):
         missing = [seed["source_file"] for seed in SEED_PLANS if not (SEEDS_DIR / seed["source_file"]).is_file()]
@@ -46,8 +47,9 @@ class Command(BaseCommand):
             created = 0
             for province in DEMO_PROVINCES:
                 plan = next(s for s in SEED_PLANS if s["province"] == province["code"])
-                created += load_households(province, villages[province["code"]], plan["year_start"] - 1,
-                                           int(HOUSEHOLDS_PER_PROVINCE * scale))
+                created += load_households(
+                    province, villages[province["code"]], plan["year_start"] - 1, int(HOUSEHOLDS_PER_PROVINCE * scale)
+                )
             for plan in Plan.objects.all():
                 remeasure_baselines(plan)
                 load_reported_values(plan)
@@ -70,7 +72,11 @@ def load_units(province) -> list[tuple[Unit, Unit, Unit]]:
     villages, names = [], iter(COMMUNE_NAMES * 50)
     for d_code, d_name, kind, flags in province["districts"]:
         district = _upsert_unit(
-            d_code, name=d_name, level="district", parent=root, poor_district=flags.get("poor_district", False),
+            d_code,
+            name=d_name,
+            level="district",
+            parent=root,
+            poor_district=flags.get("poor_district", False),
             ethnic_minority_area=flags.get("ethnic_minority_area", False),
             area_type="urban" if kind == "thanh_pho" else "rural",
         )
@@ -79,7 +85,10 @@ def load_units(province) -> list[tuple[Unit, Unit, Unit]]:
             urban = i <= urban_count
             prefix = ("Phường" if kind != "huyen" else "Thị trấn") if urban else "Xã"
             commune = _upsert_unit(
-                f"{d_code}{i:02d}", name=f"{prefix} {next(names)}", level="commune", parent=district,
+                f"{d_code}{i:02d}",
+                name=f"{prefix} {next(names)}",
+                level="commune",
+                parent=district,
                 area_type="urban" if urban else "rural",
                 extremely_difficult=not urban and i == 4 and (district.poor_district or district.ethnic_minority_area),
                 coastal_or_island=not urban and i >= 3 and flags.get("coastal", False),
@@ -87,8 +96,11 @@ def load_units(province) -> list[tuple[Unit, Unit, Unit]]:
             )
             for j in range(1, 4):
                 village = _upsert_unit(
-                    f"{commune.code}{j:02d}", name=f"{VILLAGE_PREFIX[province['code']]} {j}", level="village",
-                    parent=commune, area_type=commune.area_type,
+                    f"{commune.code}{j:02d}",
+                    name=f"{VILLAGE_PREFIX[province['code']]} {j}",
+                    level="village",
+                    parent=commune,
+                    area_type=commune.area_type,
                 )
                 villages.append((village, district, commune))
     return villages
@@ -97,10 +109,15 @@ def load_units(province) -> list[tuple[Unit, Unit, Unit]]:
 def load_plan(seed) -> Plan:
     province = Unit.objects.get(code=seed["province"])
     plan, _ = Plan.objects.update_or_create(
-        province=province, year_start=seed["year_start"], document_number=seed["document_number"],
+        province=province,
+        year_start=seed["year_start"],
+        document_number=seed["document_number"],
         defaults={
-            "title": seed["title"], "signed_on": seed["signed_on"], "signer": seed["signer"],
-            "year_end": seed["year_end"], "standard": PovertyStandard.objects.get(code=seed["standard"]),
+            "title": seed["title"],
+            "signed_on": seed["signed_on"],
+            "signer": seed["signer"],
+            "year_end": seed["year_end"],
+            "standard": PovertyStandard.objects.get(code=seed["standard"]),
             "source_text": (SEEDS_DIR / seed["source_file"]).read_text(encoding="utf-8"),
         },
     )
@@ -108,7 +125,8 @@ def load_plan(seed) -> Plan:
         spec = dict(spec)
         share = spec.pop("share_indicator", None)
         Target.objects.update_or_create(
-            plan=plan, order=order,
+            plan=plan,
+            order=order,
             defaults={
                 "indicator": Indicator.objects.get(code=spec.pop("indicator")),
                 "share_indicator": Indicator.objects.get(code=share) if share else None,
@@ -138,23 +156,44 @@ def load_reported_values(plan) -> None:
     for district in Unit.objects.filter(parent=plan.province).order_by("code"):
         for code, low, high in REPORTED_DEMO[plan.province.code]:
             ReportedValue.objects.get_or_create(
-                indicator=indicators[code], unit=district, year=year, month=None,
-                defaults={"value": rng.randint(low, high)})
+                indicator=indicators[code],
+                unit=district,
+                year=year,
+                month=None,
+                defaults={"value": rng.randint(low, high)},
+            )
         if plan.province.code == "14":
             placed = rng.randint(1700, 2300)
             ReportedValue.objects.get_or_create(
-                indicator=indicators["job_placements_poor_share"], unit=district, year=year, month=None,
-                defaults={"numerator": int(placed * rng.uniform(0.45, 0.6)), "denominator": placed, "value": 0})
+                indicator=indicators["job_placements_poor_share"],
+                unit=district,
+                year=year,
+                month=None,
+                defaults={"numerator": int(placed * rng.uniform(0.45, 0.6)), "denominator": placed, "value": 0},
+            )
     if plan.province.code == "94":
-        for code, numerator, denominator in (("staff_trained_share", 412, 430),
-                                             ("communes_infrastructure_share", 38, 41)):
+        for code, numerator, denominator in (
+            ("staff_trained_share", 412, 430),
+            ("communes_infrastructure_share", 38, 41),
+        ):
             ReportedValue.objects.get_or_create(
-                indicator=indicators[code], unit=plan.province, year=year, month=None,
-                defaults={"numerator": numerator, "denominator": denominator,
-                          "value": round(100 * numerator / denominator, 2)})
+                indicator=indicators[code],
+                unit=plan.province,
+                year=year,
+                month=None,
+                defaults={
+                    "numerator": numerator,
+                    "denominator": denominator,
+                    "value": round(100 * numerator / denominator, 2),
+                },
+            )
         ReportedValue.objects.get_or_create(
-            indicator=indicators["urban_unemployment_rate"], unit=plan.province, year=year, month=None,
-            defaults={"value": "2.85"})
+            indicator=indicators["urban_unemployment_rate"],
+            unit=plan.province,
+            year=year,
+            month=None,
+            defaults={"value": "2.85"},
+        )
 
 
 def load_households(province, villages, first_year, count) -> int:
@@ -167,8 +206,11 @@ def load_households(province, villages, first_year, count) -> int:
     growth = PROVINCE_ECONOMY[province["code"]]["growth"]
     rows = []
     for first, first_members in generate_households(
-        villages, lambda d: province["ethnic_mix"][d.ethnic_minority_area or d.poor_district], first_year,
-        count, seed=province["code"],
+        villages,
+        lambda d: province["ethnic_mix"][d.ethnic_minority_area or d.poor_district],
+        first_year,
+        count,
+        seed=province["code"],
     ):
         second, second_members = next_year(first, first_members, province["code"], growth)
         rows += [(first, first_members), (second, second_members)]
