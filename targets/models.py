@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 from areas.models import Unit
 from households.models import PovertyStandard
 from households.standards.validate import MAX_SURVEY_YEAR, MIN_SURVEY_YEAR
+from povertyplan import display
 from povertyplan.constraints import ConstraintsOnFields
 from povertyplan.display import in_language
 
@@ -98,6 +99,11 @@ class Indicator(models.Model):
 
     def __str__(self):
         return self.display_name
+
+    @property
+    def counts_whole(self) -> bool:
+        """Counted in people, households or communes: a reported figure is a whole number."""
+        return self.unit in (self.Unit.HOUSEHOLDS, self.Unit.PEOPLE, self.Unit.COMMUNES)
 
     @property
     def display_name(self) -> str:
@@ -308,6 +314,22 @@ class ReportedValue(ConstraintsOnFields, models.Model):
         return f"{self.indicator} — {self.unit} — {period}"
 
     def clean(self):
+        if (
+            self.indicator_id
+            and self.indicator.counts_whole
+            and self.value is not None
+            and self.value != self.value.to_integral_value()
+        ):
+            raise ValidationError(
+                {
+                    "value": _("%(indicator)s is counted in %(unit)s: give a whole number, not %(value)s.")
+                    % {
+                        "indicator": self.indicator.display_name,
+                        "unit": self.indicator.get_unit_display(),
+                        "value": display.number(self.value),
+                    }
+                }
+            )
         if self.numerator is not None and self.denominator is not None and self.numerator > self.denominator:
             raise ValidationError(
                 {

@@ -39,15 +39,7 @@ class GridForm(forms.Form):
         ]
         for indicator, column in self.editable:
             for part, key in zip(_parts(indicator), _keys(indicator, column)):
-                self.fields[key] = formfields.DecimalField(
-                    required=False,
-                    min_value=0,
-                    max_digits=14,
-                    decimal_places=2,
-                    widget=formfields.NumberInput(
-                        integer=False, attrs={"size": 7, "aria-label": _cell_label(indicator, column, part)}
-                    ),
-                )
+                self.fields[key] = _cell_field(indicator, _cell_label(indicator, column, part))
 
     def clean(self):
         data = super().clean()
@@ -71,6 +63,24 @@ class GridForm(forms.Form):
                 value = data.get(_keys(indicator, column)[0])
                 self.cells[where] = None if value is None else (value, None, None)
         return data
+
+
+def _cell_field(indicator, label):
+    widget_attrs = {"size": 7, "aria-label": label}
+    if indicator.counts_whole:
+        return formfields.IntegerField(
+            required=False,
+            min_value=0,
+            max_value=10**12,
+            widget=formfields.NumberInput(integer=True, attrs=widget_attrs),
+        )
+    return formfields.DecimalField(
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        widget=formfields.NumberInput(integer=False, attrs=widget_attrs),
+    )
 
 
 def _parts(indicator):

@@ -54,6 +54,7 @@ class ReportedValueResource(resources.ModelResource):
         fields = ["indicator", "unit", "year", "month", "value", "numerator", "denominator", "note"]
         import_id_fields = ["indicator", "unit", "year", "month"]
         skip_unchanged = True
+        clean_model_instances = True  # the model's rules (a count is a whole number) hold for imported rows too
 
     def before_import(self, dataset, **kwargs):
         canonical_headers(dataset, REPORTED_HEADERS)

@@ -70,6 +70,21 @@ def test_reported_values_refuse_an_ambiguous_number(tree, indicator):
     assert result.has_validation_errors() and not ReportedValue.objects.exists()
 
 
+def test_reported_values_refuse_a_fraction_of_a_count_and_write_nothing(tree, indicator):
+    data = tablib.Dataset(headers=["Mã chỉ số", "Mã đơn vị", "Năm", "Giá trị"])
+    data.append([indicator.code, "C1", 2024, "12"])
+    data.append([indicator.code, "C2", 2024, "2,5"])
+    result = ReportedValueResource().import_data(
+        data,
+        dry_run=False,
+        use_transactions=True,
+        rollback_on_validation_errors=True,  # as the admin confirms
+    )
+    assert result.has_validation_errors() and not ReportedValue.objects.exists()
+    (invalid,) = result.invalid_rows
+    assert invalid.number == 2 and "whole number" in invalid.error_dict["value"][0]
+
+
 def test_the_unit_import_page_is_for_administrators_only(client, tree, admin_user):
     officer = make_user("o", "officer", tree["D1"], is_staff=True)
     from django.contrib.auth.models import Permission

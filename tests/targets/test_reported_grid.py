@@ -133,3 +133,29 @@ def test_a_quarter_entered_month_by_month_shows_their_sum_and_is_not_overwritten
     )
     assert response.status_code == 302
     assert dict(ReportedValue.objects.values_list("month", "value")) == {1: 1000, 2: 500, 4: 7, 9: 3}
+
+
+def test_a_count_takes_whole_numbers_only_beside_the_cell_and_nothing_is_saved(officers, client):
+    jobs = Indicator.objects.get(code="jobs_found")
+    client.force_login(officers["a"])
+    assert grid_post(client, "C1", 2022, {f"v_{jobs.id}_1": "24.912"}).status_code == 302
+    refused = grid_post(client, "C1", 2022, {f"v_{jobs.id}_1": "24.912", f"v_{jobs.id}_2": "2,5"})
+    html = refused.content.decode()
+    assert refused.status_code == 200
+    cell = re.search(r'<td[^>]*data-column="2">(.*?)</td>', html.split('data-indicator="jobs_found"')[1], re.S)
+    assert "“2,5” phải là số nguyên" in cell.group(1)
+    assert list(ReportedValue.objects.values_list("month", "value")) == [(1, 24912)]
+
+
+def test_the_model_refuses_a_fraction_of_a_count_for_the_admin_and_the_import(tree):
+    from decimal import Decimal
+
+    from django.core.exceptions import ValidationError
+
+    jobs = Indicator.objects.get(code="jobs_found")
+    row = ReportedValue(indicator=jobs, unit=tree["C1"], year=2022, value=Decimal("2.5"))
+    with pytest.raises(ValidationError) as refused:
+        row.full_clean()
+    assert "số nguyên" in refused.value.message_dict["value"][0] and "2,5" in refused.value.message_dict["value"][0]
+    share = Indicator.objects.get(code="job_placements_poor_share")
+    ReportedValue(indicator=share, unit=tree["C1"], year=2022, value=Decimal("37.5")).full_clean()
