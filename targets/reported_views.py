@@ -157,6 +157,12 @@ def reported_grid(request):
             "year": year,
             "rows": rows,
             "form": form,
+            "cell_errors": [
+                (form.fields[key].widget.attrs["aria-label"], error)
+                for key, errors in form.errors.items()
+                if key in form.fields and key != "version"
+                for error in errors
+            ],
             "can_edit": can_edit and not locked_by,
             "lock_notice": locked_by,
             "history": history,
