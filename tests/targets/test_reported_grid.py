@@ -144,7 +144,7 @@ def test_a_count_takes_whole_numbers_only_beside_the_cell_and_nothing_is_saved(o
     assert refused.status_code == 200
     cell = re.search(r'<td[^>]*data-column="2">(.*?)</td>', html.split('data-indicator="jobs_found"')[1], re.S)
     assert "“2,5” phải là số nguyên" in cell.group(1)
-    assert "Chưa lưu gì" in html and "tháng 1, giá trị: “2,5” phải là số nguyên" in html
+    assert "Chưa lưu gì" in html and "tháng 2, giá trị: “2,5” phải là số nguyên" in html
     assert list(ReportedValue.objects.values_list("month", "value")) == [(1, 24912)]
 
 
