@@ -63,10 +63,7 @@ def _pool(province, villages, first_year):
     from households.models import Household, Member, PovertyStandard
     from households.services import apply_classification
 
-    standards = {
-        y: next(s for s in PovertyStandard.objects.all() if s.first_year <= y <= s.last_year)
-        for y in (first_year, first_year + 1)
-    }
+    standards = {y: PovertyStandard.objects.of_year(y) for y in (first_year, first_year + 1)}
     engines = {y: s.to_engine() for y, s in standards.items()}
     growth = PROVINCE_ECONOMY[province["code"]]["growth"]
     pool = {"rural": [], "urban": []}

@@ -158,10 +158,7 @@ def standard_or_latest(year) -> PovertyStandard | None:
         year = int(year)
     except (TypeError, ValueError):
         year = None
-    standards = list(PovertyStandard.objects.order_by("first_year"))
-    return next(
-        (s for s in standards if year and s.first_year <= year <= s.last_year), standards[-1] if standards else None
-    )
+    return (year and PovertyStandard.objects.of_year(year)) or PovertyStandard.objects.order_by("first_year").last()
 
 
 class AnswersForm(forms.ModelForm):

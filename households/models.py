@@ -10,7 +10,7 @@ from povertyplan.constraints import ConstraintsOnFields
 
 from .choices import Education, Employment, HouseClass, Latrine, Sex, WaterSource
 from .standards import records as r
-from .standards.records import Standard, parameter_errors
+from .standards.records import Standard, parameter_errors, standard_of_year
 from .standards.validate import BOUNDS
 
 
@@ -47,6 +47,12 @@ class Ethnicity(models.TextChoices):
     OTHER = "other", _("other")
 
 
+class PovertyStandardQuerySet(models.QuerySet):
+    def of_year(self, year: int):
+        """The standard that classifies the households of review `year`, or None: every path asks here."""
+        return standard_of_year(self.order_by("first_year"), year)
+
+
 class PovertyStandard(ConstraintsOnFields, models.Model):
     """An official standard as data: its income lines and parameters are edited in the admin."""
 
@@ -74,6 +80,8 @@ class PovertyStandard(ConstraintsOnFields, models.Model):
     min_deprivations = models.PositiveSmallIntegerField(_("deprivations that make a household poor"), default=3)
     indicator_rules = models.JSONField(_("indicators and their rules"))
     parameters = models.JSONField(_("indicator thresholds"), default=dict, blank=True)
+
+    objects = PovertyStandardQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("poverty standard")

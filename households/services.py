@@ -33,10 +33,10 @@ DERIVED_FIELDS = [
 ]
 
 
-def standard_for_year(year: int, standards=None) -> PovertyStandard:
-    for standard in standards if standards is not None else PovertyStandard.objects.all():
-        if standard.first_year <= year <= standard.last_year:
-            return standard
+def standard_for_year(year: int) -> PovertyStandard:
+    """The standard of review `year` (PovertyStandard.objects.of_year), or a ValidationError on survey_year."""
+    if standard := PovertyStandard.objects.of_year(year):
+        return standard
     raise ValidationError({"survey_year": _("No poverty standard covers the survey year %(year)s.") % {"year": year}})
 
 

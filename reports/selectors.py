@@ -19,7 +19,7 @@ def get_unit_for_user(user, code: str) -> Unit:
 
 
 def standard_for(year: int) -> PovertyStandard | None:
-    return PovertyStandard.objects.filter(first_year__lte=year, last_year__gte=year).first()
+    return PovertyStandard.objects.of_year(year)
 
 
 def _indicators(standard: PovertyStandard) -> list[tuple[str, str]]:

@@ -13,6 +13,7 @@ from areas.models import Unit
 from households.choices import deprivation_label
 from households.models import Classification, Ethnicity
 from households.standards.builtin import DIMENSIONS
+from households.standards.records import standard_of_year
 from povertyplan.display import in_language
 
 from . import charts, selectors
@@ -68,10 +69,6 @@ def _unit(user, unit):
 
 def _target(user, target):
     return target if isinstance(target, Target) else selectors.get_target_for_user(user, target)
-
-
-def _standard_of(year, standards):
-    return next((s for s in standards if s.first_year <= year <= s.last_year), None)
 
 
 def _rate(pair, percent=True):
@@ -131,11 +128,11 @@ def rates_chart(user, unit_code, standards=None) -> Chart:
         series[label] = []
         for year in years:
             pair = values.get((code, unit.pk, year))
-            standard = _standard_of(year, standards)
+            standard = standard_of_year(standards, year)
             if pair is not None and standard is not None:
                 series[label].append((year, _rate(pair), _short(standard)))
     for year in years:
-        standard = _standard_of(year, standards)
+        standard = standard_of_year(standards, year)
         poor, near = values.get(("poor_rate", unit.pk, year)), values.get(("near_poor_rate", unit.pk, year))
         rows.append(
             [
@@ -271,7 +268,7 @@ def ethnic_chart(user, unit_code, year=None) -> Chart:
 def _profile(user, unit_code, year, standards=None):
     unit = _unit(user, unit_code)
     year = int(year) if year else (selectors.survey_years(unit) or [None])[-1]
-    standard = _standard_of(year, standards or selectors.standards_by_year()) if year else None
+    standard = standard_of_year(standards or selectors.standards_by_year(), year) if year else None
     if standard is None:
         return unit, year, None, {}, {}
     dimensions = DIMENSIONS.get(standard.code, {})
@@ -371,7 +368,7 @@ def transitions_chart(user, unit_code, year=None, standards=None) -> Chart:
     values = selectors.indicator_values(codes, [unit], [year])
     flows = transition_flows(values, unit, year)
     standards = standards or selectors.standards_by_year()
-    crossing = year and _standard_of(year, standards) != _standard_of(year - 1, standards)
+    crossing = year and standard_of_year(standards, year) != standard_of_year(standards, year - 1)
     note = (
         _("Re-poor: poor again after a year out of both lists, having been poor before %(year)s (%(n)s households).")
         % {"n": charts.vn_number(sum(f[2] for f in flows if f[3] == "re_poor")), "year": year - 1}
@@ -418,7 +415,7 @@ def trend_chart(user, target_pk, unit_code=None, standards=None) -> Chart:
         values = selectors.indicator_values([indicator.code], [unit])
     points = []
     for (_code, _unit_pk, year), pair in sorted(values.items(), key=lambda kv: kv[0][2]):
-        standard = _standard_of(year, standards)
+        standard = standard_of_year(standards, year)
         value = _rate(pair, percent) if pair[1] is not None else float(pair[0])
         code = _short(standard) if standard else "—"
         points.append((year, value, code, pair))

@@ -21,6 +21,7 @@ from areas.models import Unit
 from households.models import Household, PovertyStandard
 from households.standards.builtin import DIMENSIONS
 from households.standards.facts import DEPRIVATION_BITS
+from households.standards.records import standard_of_year
 
 from .dashboard_sums import dashboard_sums, dashboard_values
 from .engine import Goal, Observation, assess
@@ -235,9 +236,10 @@ def _value(values, indicator_id, year, scope):
     return Decimal(num) / Decimal(den) * factor, num, den
 
 
-def standard_of(year: int) -> int | None:
-    standard = next((s for s in PovertyStandard.objects.all() if s.first_year <= year <= s.last_year), None)
-    return standard.pk if standard else None
+def standard_ids_by_year(years) -> dict[int, int | None]:
+    """The id of the standard of each review year (None where none applies), in one query."""
+    standards = list(PovertyStandard.objects.all())
+    return {year: getattr(standard_of_year(standards, year), "pk", None) for year in years}
 
 
 def attainments_for(plan: Plan, today: date, run_id) -> list[Attainment]:
@@ -248,7 +250,7 @@ def attainments_for(plan: Plan, today: date, run_id) -> list[Attainment]:
         for cv in ComputedValue.objects.filter(unit=plan.province, year__in=years).select_related("indicator")
     }
     elapsed = plan_elapsed(plan, today)
-    same_standard = {y for y in years if standard_of(y) == plan.standard_id}
+    same_standard = {y for y, standard_id in standard_ids_by_year(years).items() if standard_id == plan.standard_id}
     result = []
     for target in plan.targets.select_related("indicator", "share_indicator"):
         scope = target.scope
@@ -331,7 +333,7 @@ def recompute_province_legacy(
     tree = _Tree(province)
     rows = []
     for year in sorted(years):
-        standard = next((s for s in standards if s.first_year <= year <= s.last_year), None)
+        standard = standard_of_year(standards, year)
         if standard is not None:
             sums = household_sums(province, year, standard)
             rows += computed_rows(tree, year, standard, sums + dashboard_sums(province, year, sums), indicators)
@@ -414,12 +416,14 @@ def remeasure_baselines(plan: Plan) -> dict[int, Decimal]:
             return result.classification == "near_poor"
         return bool(set(dimensions.get(code.removeprefix("dimension_"), ())) & set(result.deprivations))
 
+    changes = list(plan.targets.filter(shape="change", baseline_year__isnull=False).select_related("indicator"))
+    standard_ids = standard_ids_by_year({target.baseline_year for target in changes})
     stored = {}
-    for target in plan.targets.filter(shape="change", baseline_year__isnull=False).select_related("indicator"):
+    for target in changes:
         remeasurable = target.indicator.code in ("poor_rate", "near_poor_rate") or target.indicator.code.startswith(
             "dimension_"
         )
-        if not remeasurable or standard_of(target.baseline_year) == plan.standard_id:
+        if not remeasurable or standard_ids[target.baseline_year] == plan.standard_id:
             continue
         flags = [
             counts(target.indicator.code, result)

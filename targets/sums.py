@@ -26,6 +26,7 @@ from django.utils import timezone
 from areas.models import Unit
 from households.models import Household, PovertyStandard
 from households.standards.builtin import DIMENSIONS
+from households.standards.records import standard_of_year
 
 from .dashboard_sums import dashboard_sums, dashboard_values
 from .models import (
@@ -172,10 +173,6 @@ def _by_unit(groups: list[dict]) -> dict:
     return by_unit
 
 
-def _standard(standards, year):
-    return next((s for s in standards if s.first_year <= year <= s.last_year), None)
-
-
 class _Context:
     def __init__(self, province: Unit):
         self.province = province
@@ -199,7 +196,7 @@ def _rebuild_years(ctx: _Context, years, run_id) -> int:
 
 
 def _rebuild_year(ctx: _Context, year: int, run_id) -> int:
-    standard = _standard(ctx.standards, year)
+    standard = standard_of_year(ctx.standards, year)
     groups, totals, figures = [], {}, []
     if standard is not None:
         groups = group_rows(ctx.province, year, standard)
@@ -217,7 +214,7 @@ def _refresh_year(ctx: _Context, year: int, changed: set, run_id) -> int:
     changed = {u for u in changed if u in tree.by_id}
     if len(changed) > WHOLE_YEAR_ABOVE:
         return _rebuild_years(ctx, [year], run_id)
-    standard = _standard(ctx.standards, year)
+    standard = standard_of_year(ctx.standards, year)
     reported = Q(indicator_id__in=ctx.reported)
     ComputedValue.objects.filter(reported, unit__path__startswith=ctx.province.path, year=year).delete()
     groups, totals, figures = [], {}, []

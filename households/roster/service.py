@@ -22,6 +22,7 @@ from ..models import PovertyStandard
 from ..services import derived_values
 from ..signals import announce_change
 from ..standards import RecordError, classify, parse_household
+from ..standards.records import standard_of_year
 from . import writer
 from .forked import in_two_halves
 from .mapping import Problem, RosterParser, column_name
@@ -165,10 +166,6 @@ def _unit_problems(entry, unit, area_prefix) -> list[Problem]:
     return [Problem(entry.sheet, entry.row, entry.headers.get("unit", column_name("unit")), message)]
 
 
-def _standard_for_year(standards, survey_year):
-    return next((standard for standard in standards.values() if standard.covers(survey_year)), None)
-
-
 def roster_import(
     data: bytes,
     filename: str,
@@ -205,7 +202,7 @@ def _import(data, filename, user, year, dry_run, progress, reason) -> ImportResu
     standards, standard_ids = _engine_standards()
 
     def indicators_for_year(survey_year):
-        standard = _standard_for_year(standards, survey_year)
+        standard = standard_of_year(standards.values(), survey_year)
         return set(standard.indicator_rules) if standard else None
 
     stored = {}
@@ -355,17 +352,17 @@ def _unchanged(entries, units, stored, standards, standard_ids) -> dict:
     candidates = [e for e in entries if e.unit_code in units and stored.get(e.key, ("",))[0]]
     if not candidates:
         return {}
-    standard_of_year = {}
+    standard_id_of_year = {}
     for survey_year in {e.data["survey_year"] for e in candidates}:
-        standard = _standard_for_year(standards, survey_year)
-        standard_of_year[survey_year] = standard_ids[standard.code] if standard else None
+        standard = standard_of_year(standards.values(), survey_year)
+        standard_id_of_year[survey_year] = standard_ids[standard.code] if standard else None
     prints = in_two_halves(
         lambda e: e.fingerprint(units[e.unit_code]), candidates, fork=len(candidates) >= PARALLEL_FROM
     )
     unchanged = {}
     for entry, fingerprint in zip(candidates, prints, strict=True):
         key = entry.key
-        if stored[key] == (fingerprint, standard_of_year[key[0]]):
+        if stored[key] == (fingerprint, standard_id_of_year[key[0]]):
             unchanged[key] = entry
     return unchanged
 

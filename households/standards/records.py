@@ -266,3 +266,9 @@ class Result:
                 for c in self.conflicts
             ]
         return data
+
+
+def standard_of_year(standards, year: int):
+    """The standard whose review years include `year`: the one that classifies that year's households (any
+    objects with first_year and last_year: engine standards or stored ones). None when no standard does."""
+    return next((s for s in standards if s.first_year <= year <= s.last_year), None)

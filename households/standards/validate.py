@@ -17,6 +17,7 @@ from .records import (
     HouseholdRecord,
     Member,
     Standard,
+    standard_of_year,
 )
 from .wording import _, number
 
@@ -223,9 +224,8 @@ def _standard(data, year, standards: dict[str, Standard], errors) -> Standard | 
         return standards[code]
     if year is None:
         return None
-    for standard in standards.values():
-        if standard.covers(year):
-            return standard
+    if (standard := standard_of_year(standards.values(), year)) is not None:
+        return standard
     field = "reference_date" if "reference_date" in data else "survey_year"
     errors.add(field, _("no poverty standard applies to the year %(year)s") % {"year": year})
     return None

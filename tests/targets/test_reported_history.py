@@ -36,8 +36,8 @@ def test_every_change_is_listed_newest_first_with_who_when_and_the_numbers_befor
     share = Indicator.objects.get(code="job_placements_poor_share")
     client.force_login(officer)
     save(client, {f"v_{jobs.id}_3": "1.500", f"v_{jobs.id}_4": "20"})
-    save(client, {f"v_{jobs.id}_3": "2.000,5", f"v_{jobs.id}_4": "0", f"n_{share.id}_0": "30", f"d_{share.id}_0": "60"})
-    save(client, {f"v_{jobs.id}_3": "2.000,5", f"n_{share.id}_0": "30", f"d_{share.id}_0": "60"})
+    save(client, {f"v_{jobs.id}_3": "2.001", f"v_{jobs.id}_4": "0", f"n_{share.id}_0": "30", f"d_{share.id}_0": "60"})
+    save(client, {f"v_{jobs.id}_3": "2.001", f"n_{share.id}_0": "30", f"d_{share.id}_0": "60"})
 
     items = history_items(client.get("/reported/?unit=C1&year=2022").content.decode())
     assert len(items) == 6
@@ -52,7 +52,7 @@ def test_every_change_is_listed_newest_first_with_who_when_and_the_numbers_befor
         and "tử số (với tỷ lệ): <del>—</del> → <ins>30</ins>" in i
         for i in newest_second
     )
-    assert any("Tháng 3: sửa" in i and "giá trị: <del>1.500</del> → <ins>2.000,5</ins>" in i for i in newest_second)
+    assert any("Tháng 3: sửa" in i and "giá trị: <del>1.500</del> → <ins>2.001</ins>" in i for i in newest_second)
     assert any("Tháng 4: sửa" in i and "<del>20</del> → <ins>0</ins>" in i for i in newest_second)
     assert "Tháng 3: tạo mới" in " ".join(items[4:]) and "<ins>1.500</ins>" in " ".join(items[4:])
 

@@ -201,7 +201,7 @@ def load_households(province, villages, first_year, count) -> int:
     years = (first_year, first_year + 1)
     if Household.objects.filter(unit__path__startswith=province_unit.path, survey_year__in=years).exists():
         return 0
-    standards = {y: next(s for s in PovertyStandard.objects.all() if s.first_year <= y <= s.last_year) for y in years}
+    standards = {y: PovertyStandard.objects.of_year(y) for y in years}
     engines = {y: s.to_engine() for y, s in standards.items()}
     growth = PROVINCE_ECONOMY[province["code"]]["growth"]
     rows = []
