@@ -1,8 +1,10 @@
 """Approval transitions and the lock they put on data. Every writer of household records and reported values
 asks `assert_open` (or `locked_units` for a batch) before it writes."""
 
+import zlib
+
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -94,8 +96,36 @@ def lock_notice(unit, year: int, kind: str) -> str:
     return lock_message(approval) if approval is not None else ""
 
 
+def _advisory_keys(paths, year: int, kind: str) -> list[int]:
+    """One lock key per province of `paths`, kind and year: approval steps and writes of the same data meet on it."""
+    provinces = {path.split("/", 1)[0] for path in paths}
+    return sorted(zlib.crc32(f"approval:{kind}:{year}:{province}".encode()) for province in provinces)
+
+
+def hold_for_write(paths, year: int, kind: str) -> None:
+    """Call inside the writer's transaction, before it checks the locks: waits for an approval step of this data
+    that is under way, and keeps approval steps waiting until the write commits, so a write and an approval
+    never cross. On PostgreSQL a shared advisory lock per province (writers do not wait for each other); SQLite
+    runs every transaction IMMEDIATE (settings), which already puts one writer at a time."""
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        for key in _advisory_keys(paths, year, kind):
+            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [key])
+
+
+def _hold_for_approval(unit, year: int, kind: str) -> None:
+    """An approval step waits for the writes of its province's data under way, and holds new ones off."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for key in _advisory_keys([unit.path], year, kind):
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
 def assert_open(unit, year: int, kind: str) -> None:
-    """Raise DataLocked when the unit's data of that year may not be written."""
+    """Raise DataLocked when the unit's data of that year may not be written. In a writer's transaction, it
+    first holds approval steps off (hold_for_write), so the answer stays true until the write commits."""
+    hold_for_write([unit.path], year, kind)
     approval = lock_of(unit, year, kind)
     if approval is not None:
         raise DataLocked(approval)
@@ -117,6 +147,7 @@ def approval_transition(*, user, unit, year: int, kind: str, action: str, commen
     starts, target, needs_comment = TRANSITIONS[action]
     if action == Action.APPROVE and unit.parent_id is None:  # nobody above to submit to: approved directly
         starts = (State.OPEN, State.RETURNED, State.SUBMITTED)
+    _hold_for_approval(unit, year, kind)
     approval, _created = Approval.objects.get_or_create(unit=unit, kind=kind, year=year)
     approval = Approval.objects.select_for_update().select_related("unit").get(pk=approval.pk)
     comment = (comment or "").strip()

@@ -10,7 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from approvals.services import assert_households_open, locked_households_filter
+from approvals.models import DataKind
+from approvals.services import assert_households_open, hold_for_write, locked_households_filter
+from areas.models import Unit
 
 from .labels import rule_text
 from .models import Household, Member, PovertyStandard
@@ -419,6 +421,9 @@ def reclassify_standard(standard_id: int, batch_size: int = 5000, edited_fields=
     from .roster.forked import Later
 
     standard = PovertyStandard.objects.select_for_update().get(pk=standard_id)
+    provinces = Unit.objects.filter(parent=None).values_list("path", flat=True)
+    for year in range(standard.first_year, standard.last_year + 1):
+        hold_for_write(provinces, year, DataKind.HOUSEHOLDS)  # an approval waits for the new classifications
     engine = standard.to_engine()
     governed = Household.objects.filter(
         survey_year__gte=standard.first_year, survey_year__lte=standard.last_year

@@ -26,16 +26,18 @@ REPORTED_HEADERS = {
 def _refuse_locked_period(unit_code: str, year) -> None:
     """A row of a unit and year whose reported values are submitted or approved is refused (docs/approval.md)."""
     from approvals.models import DataKind
-    from approvals.services import lock_message, locked_units
+    from approvals.services import DataLocked, assert_open
 
     unit = Unit.objects.filter(code=unit_code).first()
     try:
         year = int(year)
     except (TypeError, ValueError):
         return  # the year's own widget reports it
-    lock = locked_units([unit], year, DataKind.REPORTED).get(unit.pk) if unit else None
-    if lock is not None:
-        raise ValueError(lock_message(lock))
+    if unit is not None:
+        try:
+            assert_open(unit, year, DataKind.REPORTED)
+        except DataLocked as locked:
+            raise ValueError(locked.messages[0]) from locked
 
 
 class ReportedValueResource(resources.ModelResource):

@@ -314,6 +314,8 @@ def _import(data, filename, user, year, dry_run, progress, reason) -> ImportResu
     changed_ids = [existing[k]["id"] for k in to_write if k not in new_keys]
     try:
         with transaction.atomic():
+            if late := _locked_meanwhile(to_write, existing, located, units):
+                raise _LockedMeanwhile(late)
             writer.write(
                 to_write,
                 members_by_key,
@@ -324,6 +326,11 @@ def _import(data, filename, user, year, dry_run, progress, reason) -> ImportResu
                 user_id=getattr(user, "pk", None),
             )
             _announce({row[0] for row in to_write.values()}, {k[0] for k in to_write})
+    except _LockedMeanwhile as locked:
+        result.problem_count = len(locked.problems)
+        result.problems = sorted(locked.problems[:MAX_PROBLEMS_KEPT], key=_problem_order)
+        progress(100, "failed")
+        return result
     except IntegrityError:  # another import recorded some of these households since they were compared
         result.problems = [
             Problem(
@@ -445,6 +452,37 @@ def _moved_out_of_locked_units(located, existing, keys, problems):
                         lock_message(locks[existing[key]["path"]]),
                     )
                 )
+
+
+class _LockedMeanwhile(Exception):
+    def __init__(self, problems):
+        self.problems = problems
+
+
+def _locked_meanwhile(to_write, existing, located, units) -> list:
+    """In the write's transaction: hold approval steps off for the units and years written, then check the locks
+    again, so that data submitted or approved since the file was checked is never written (docs/approval.md)."""
+    from approvals.models import DataKind
+    from approvals.services import hold_for_write, lock_message, locked_paths
+
+    path_of = {unit["id"]: unit["path"] for unit in units.values()}
+    by_year = {}
+    for key, row in to_write.items():
+        paths = by_year.setdefault(key[0], {})
+        paths[key] = [path_of[row[0]]] + ([existing[key]["path"]] if key in existing else [])
+    problems = []
+    for survey_year, paths in by_year.items():
+        every_path = {path for key_paths in paths.values() for path in key_paths}
+        hold_for_write(every_path, survey_year, DataKind.HOUSEHOLDS)
+        locks = locked_paths(every_path, survey_year, DataKind.HOUSEHOLDS)
+        for key, key_paths in paths.items():
+            lock = next((locks[path] for path in key_paths if path in locks), None)
+            if lock is not None:
+                sheet, row_number, headers = located[key]
+                problems.append(
+                    Problem(sheet, row_number, headers.get("unit", column_name("unit")), lock_message(lock))
+                )
+    return problems
 
 
 def _announce(unit_ids, years):
