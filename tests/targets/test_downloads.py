@@ -3,7 +3,8 @@
 The pages are reached as a user reaches them: the scorecards linked from the home page, the target pages and
 the area page linked from a scorecard, the survey years of an area page, and the units a click on a chart's bar
 opens (its drill links). Area pages are taken at every level and with every kind of chart, not one by one: every
-province and district, the first commune of each district, and a village without survey figures."""
+province and district, the first commune of each district, and a village without survey figures; earlier survey
+years for the user's own area only."""
 
 import html
 import io
@@ -82,7 +83,8 @@ def crawl(client, extra=()) -> dict[str, list[str]]:
             base = url.split("?")[0]
             if base not in areas_done:
                 areas_done.add(base)
-                found += [f"{base}?year={year}" for year in YEAR.findall(page)]
+                if "?" not in url:  # the user's own area, linked from the scorecard: each of its survey years
+                    found += [f"{base}?year={year}" for year in YEAR.findall(page)]
                 drilled = [u for u in _drills(page) if u.split("?")[0] not in areas_done]
                 found += _area_pages(drilled)
         elif url == "/dashboards/compare/":
