@@ -409,7 +409,7 @@ class AttainmentOut(Schema):
         "direction (positive = toward the goal); what the goal is compared with"
     )
     progress: Decimal | None
-    status: str
+    status: str = Field(json_schema_extra={"enum": Attainment.Status.values})
     explanation: dict
     computed_at: datetime | None
 
@@ -421,7 +421,8 @@ class AttainmentOut(Schema):
     summary="Attainment of each target of a plan",
     description="Level (`actual`), baseline and, for change targets, the change in percentage points a year "
     "against the baseline (`change_per_year`, what the goal measures); progress (percent of the "
-    "goal), status (achieved, on_track, at_risk, off_track, no_data) and how it was computed: "
+    "goal), status (achieved, on_track, at_risk, off_track, missed, no_data: with the plan's year over only "
+    "achieved, missed or no_data) and how it was computed: "
     "numerator, denominator, baseline, rule (Vietnamese number formats) and run.",
 )
 def plan_attainment(request, plan_id: int = Path(..., ge=1, le=MAX_ID)):

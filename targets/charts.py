@@ -28,6 +28,7 @@ STATUS_STYLE = {
     "on_track": (BLUE, "➜"),
     "at_risk": (ORANGE, "▲"),
     "off_track": (VERMILLION, "✖"),
+    "missed": (VERMILLION, "⊘"),
     "no_data": (GREY, "—"),
 }
 

@@ -59,17 +59,10 @@ def movement(target: Target, measured) -> str:
     return _("no change")
 
 
-def year_is_over(attainment: Attainment) -> bool:
-    elapsed = _decimal((attainment.explanation or {}).get("elapsed"))
-    return elapsed is not None and elapsed >= 1
-
-
 def status_label(attainment: Attainment | None) -> str:
-    """ "not achieved" once the plan's year is over; "off track" only while there is time left."""
+    """The status the engine decided, in words ("not achieved" is its own status once the year is over)."""
     if attainment is None:
         return _("no data")
-    if attainment.status == Attainment.Status.OFF_TRACK and year_is_over(attainment):
-        return _("not achieved")
     return attainment.get_status_display()
 
 

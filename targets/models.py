@@ -440,6 +440,7 @@ class Attainment(models.Model):
         ON_TRACK = "on_track", _("on track")
         AT_RISK = "at_risk", _("at risk")
         OFF_TRACK = "off_track", _("off track")
+        MISSED = "missed", _("not achieved")
         NO_DATA = "no_data", _("no data")
 
     target = models.ForeignKey(Target, models.CASCADE, related_name="attainments", verbose_name=_("target"))
@@ -462,9 +463,7 @@ class Attainment(models.Model):
         ]
 
     def __str__(self):
-        from .explain import status_label  # "not achieved" once the year is over, as on every page
-
-        return f"{self.target} — {self.year}: {status_label(self)}"
+        return f"{self.target} — {self.year}: {self.get_status_display()}"
 
 
 class GroupSum(models.Model):

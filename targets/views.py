@@ -8,6 +8,7 @@ from django.db.models import Count, Max
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -214,7 +215,7 @@ def chart_download(request, key, fmt):
         buffer = io.StringIO()
         buffer.write("\ufeff")  # Excel opens UTF-8 with a BOM in the right encoding
         writer = csv.writer(buffer)
-        writer.writerow([c.label for c in chart.columns])
+        writer.writerow([_safe(c.label) for c in chart.columns])
         writer.writerows([[_safe(v) for v in row] for row in chart.rows])
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     elif fmt == "xlsx":
@@ -228,7 +229,10 @@ def chart_download(request, key, fmt):
 
 
 def _safe(value):
-    """Cells a spreadsheet would read as a formula are quoted (=, +, -, @)."""
+    """A cell's value as a spreadsheet takes it: a lazy translation (a class name, a movement) as its text, and a
+    text that a spreadsheet would read as a formula quoted (=, +, -, @)."""
+    if isinstance(value, Promise):
+        value = str(value)
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         return "'" + value
     return value
@@ -240,8 +244,8 @@ def _xlsx(chart) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = chart.key[:31]
-    sheet.append([chart.title])
-    sheet.append([c.label for c in chart.columns])
+    sheet.append([_safe(chart.title)])
+    sheet.append([_safe(c.label) for c in chart.columns])
     formats = {"percent": "0.00", "integer": "#,##0", "decimal": "0.0000"}
     for row in chart.rows:
         sheet.append([_safe(v) for v in row])
@@ -250,7 +254,7 @@ def _xlsx(chart) -> bytes:
                 cell.number_format = formats[column.kind]
     if chart.note:
         sheet.append([])
-        sheet.append([chart.note])
+        sheet.append([_safe(chart.note)])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -63,7 +63,7 @@ def test_a_rise_is_said_as_a_rise_and_a_year_over_says_not_achieved(demo):
     with translation.override("vi"):
         assert explain.movement(target, Decimal("-0.5")) == "tăng 0,50 điểm %/năm"
         assert explain.movement(target, Decimal("0.5")) == "giảm 0,50 điểm %/năm"
-        over = Attainment(target=target, year=2022, status="off_track", explanation={"elapsed": "1.000"})
+        over = Attainment(target=target, year=2022, status="missed", explanation={"elapsed": "1.000"})
         running = Attainment(target=target, year=2022, status="off_track", explanation={"elapsed": "0.500"})
         assert explain.status_label(over) == "không đạt" and explain.status_label(running) == "chậm tiến độ"
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA = "achieved", "on_track", "at_risk", "off_track", "no_data"
+MISSED = "missed"  # the plan's year is over and the goal was not reached
 AT_RISK_FRACTION = Decimal("0.75")  # progress at 75 % or more of the time elapsed is "at risk", below "off track"
 
 _COMPARE = {
@@ -79,11 +80,11 @@ def _meets(measured: Decimal, goal: Goal) -> bool:
     return _COMPARE[goal.operator](measured, goal.value)
 
 
-def _status_by_pace(progress: Decimal, elapsed: Decimal, met: bool) -> str:
+def _status_by_pace(progress: Decimal | None, elapsed: Decimal, met: bool) -> str:
+    if elapsed >= 1:  # the plan's year is over: no pace left to judge, the goal was reached or it was missed
+        return ACHIEVED if met else MISSED
     if met:
-        return ACHIEVED if elapsed >= 1 else ON_TRACK
-    if elapsed >= 1:
-        return OFF_TRACK
+        return ON_TRACK
     pace = progress / 100
     if pace >= elapsed:
         return ON_TRACK
@@ -115,23 +116,22 @@ def assess(goal: Goal, obs: Observation) -> Assessment:
     met = _meets(obs.actual, goal)
     if goal.shape == "count":
         progress = obs.actual / goal.value * 100 if goal.value else Decimal(100)
-        status = _status_by_pace(progress, obs.elapsed, met)
         rule = f"đạt {vn(obs.actual, 0)} / {vn(goal.value, 0)}"
+        share_met = True
         if goal.share_value is not None:
             share_met = obs.share is not None and _COMPARE[goal.share_operator](obs.share, goal.share_value)
             shown = f"{vn(obs.share)}%" if obs.share is not None else "chưa có"
             symbol = _SYMBOL.get(goal.share_operator, goal.share_operator)
             rule += f"; tỷ lệ điều kiện {shown} so với {symbol} {vn(goal.share_value)}%"
-            if not share_met and status in (ACHIEVED, ON_TRACK):
-                status = AT_RISK  # the total is there, the share condition is not
+        status = _status_by_pace(progress, obs.elapsed, met and share_met)
+        if not share_met and status == ON_TRACK:
+            status = AT_RISK  # the total keeps pace, the share condition does not
         return Assessment(status, progress, obs.actual, rule)
 
     # level and coverage: the actual against a threshold, progress measured from the baseline
     progress = Decimal(100) if met else _progress(obs.baseline, obs.actual, goal.value)
-    if progress is None:  # no baseline to measure progress from
-        status = (
-            ACHIEVED if met and obs.elapsed >= 1 else ON_TRACK if met else (OFF_TRACK if obs.elapsed >= 1 else AT_RISK)
-        )
+    if progress is None and obs.elapsed < 1:  # no baseline to measure progress from
+        status = ON_TRACK if met else AT_RISK
     else:
         status = _status_by_pace(progress, obs.elapsed, met)
     rule = f"giá trị {vn(obs.actual)} so với mục tiêu {_goal(goal)}"

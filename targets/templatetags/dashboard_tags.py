@@ -15,7 +15,10 @@ def status_symbol(status):
 
 @register.simple_tag
 def download_url(chart, fmt):
-    return f"{reverse('dashboards:download', args=[chart.key, fmt])}?{urlencode(chart.params)}"
+    """The chart's data for download; a parameter the chart has no value for (the year of an area without survey
+    figures) is left out, and the download falls back to the same default as the page."""
+    params = {name: value for name, value in chart.params.items() if value is not None}
+    return f"{reverse('dashboards:download', args=[chart.key, fmt])}?{urlencode(params)}"
 
 
 @register.filter

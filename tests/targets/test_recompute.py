@@ -123,18 +123,18 @@ SOC_TRANG_EXPECTED = {
     1: ("33.3333", "achieved"),  # poor 2/6 in 2020 against 2/5 = 40 % in 2019: down 6,67 points ≥ 2
     2: ("0.0000", "achieved"),  # Khmer: 0/2 against 1/2: down 50 points
     3: ("13000.0000", "achieved"),  # 5.000 in a commune + 8.000 in a district, summed up the tree
-    4: ("20000.0000", "off_track"),  # 20.000 of 26.000 with the year over
+    4: ("20000.0000", "missed"),  # 20.000 of 26.000 with the year over
     5: (None, "no_data"),  # no workers abroad reported
     6: ("2.5000", "achieved"),  # urban unemployment 2,5 % < 3 %
     7: ("100.0000", "achieved"),  # 50 of 50 staff trained
-    8: ("50.0000", "off_track"),  # poor in temporary housing: A of A, E
-    9: ("33.3333", "off_track"),  # working-age 40, 30, 50: only the 40-year-old trained
-    10: ("33.3333", "off_track"),  # the same one, vocational
-    11: ("66.6667", "off_track"),  # people in poor households insured: A 1 of 2, E 1 of 1
-    12: ("0.0000", "off_track"),  # near-poor F: 0 of 1
-    13: ("0.0000", "off_track"),  # both poor households lack hygienic water
-    14: ("50.0000", "off_track"),  # E lacks a hygienic latrine
-    15: ("50.0000", "off_track"),  # E has no telecom
+    8: ("50.0000", "missed"),  # poor in temporary housing: A of A, E
+    9: ("33.3333", "missed"),  # working-age 40, 30, 50: only the 40-year-old trained
+    10: ("33.3333", "missed"),  # the same one, vocational
+    11: ("66.6667", "missed"),  # people in poor households insured: A 1 of 2, E 1 of 1
+    12: ("0.0000", "missed"),  # near-poor F: 0 of 1
+    13: ("0.0000", "missed"),  # both poor households lack hygienic water
+    14: ("50.0000", "missed"),  # E lacks a hygienic latrine
+    15: ("50.0000", "missed"),  # E has no telecom
     16: ("100.0000", "achieved"),  # neither lacks information assets
     17: ("100.0000", "achieved"),  # the one extremely difficult commune built
 }
@@ -209,18 +209,18 @@ def son_la(db):
 
 
 SON_LA_EXPECTED = {
-    1: ("40.0000", "off_track"),  # poor S4, S5 of 5 > 18,66 %
+    1: ("40.0000", "missed"),  # poor S4, S5 of 5 > 18,66 %
     2: ("33.3333", "achieved"),  # EM: S4 of S1, S2, S4; baseline re-measured by Decree 07: S1, S4 = 66,67 %
     3: ("0.0000", "achieved"),  # poor districts: none of S1, S2; baseline S1 of 2 = 50 %
-    4: ("27000.0000", "at_risk"),  # 27.000 jobs, but 13.000 / 27.000 = 48,15 % is not over 50 %
-    5: ("66.6667", "off_track"),  # steady work: S1 and S4 of S1, S2, S4 (S5 has no member data)
+    4: ("27000.0000", "missed"),  # 27.000 jobs, but 13.000 / 27.000 = 48,15 % is not over 50 %, and the year is over
+    5: ("66.6667", "missed"),  # steady work: S1 and S4 of S1, S2, S4 (S5 has no member data)
     6: ("4500.0000", "achieved"),  # trained in the poor district only
-    7: ("30.0000", "off_track"),  # 30 of 40 abroad
-    8: ("20.0000", "off_track"),  # employment: S5 now, none at baseline
-    9: ("0.0000", "off_track"),  # health: 0 → 0 is no reduction
-    10: ("0.0000", "off_track"),  # education: 0 → 0
+    7: ("30.0000", "missed"),  # 30 of 40 abroad
+    8: ("20.0000", "missed"),  # employment: S5 now, none at baseline
+    9: ("0.0000", "missed"),  # health: 0 → 0 is no reduction
+    10: ("0.0000", "missed"),  # education: 0 → 0
     11: ("20.0000", "achieved"),  # housing: S4 of 5 against S4 of 4
-    12: ("80.0000", "off_track"),  # water and sanitation: 4 of 5 against 3 of 4
+    12: ("80.0000", "missed"),  # water and sanitation: 4 of 5 against 3 of 4
     13: ("20.0000", "achieved"),  # information: S5 of 5 against S1 of 4
 }
 
