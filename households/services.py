@@ -1,8 +1,6 @@
 """Writes to household records. Every path — admin, form, import, API, demo — comes through here,
 so a record's classification is always derived by the standard of its year."""
 
-import csv
-import io
 import json
 
 from django.core.exceptions import ValidationError
@@ -13,6 +11,7 @@ from django.utils.translation import gettext as _
 from approvals.models import DataKind
 from approvals.services import assert_households_open, hold_for_write, locked_households_filter
 from areas.models import Unit
+from povertyplan.bulk import update_rows
 
 from .labels import rule_text
 from .models import Household, Member, PovertyStandard
@@ -363,48 +362,10 @@ def _moved_rows(batches, standard: PovertyStandard, engine, income_step_only: bo
     return moved, count
 
 
-def _write_moved(cursor, rows: list[tuple]) -> None:
-    """Store the derived fields of the moved households: on PostgreSQL COPY into a staging table (dropped at
-    commit) and one UPDATE … FROM it; elsewhere one executemany."""
-    from django.db import connection
-
-    fields = [Household._meta.get_field(name) for name in DERIVED_FIELDS]
-    columns = [f.column for f in fields]
-    table = Household._meta.db_table
-    if connection.vendor != "postgresql":
-        assignments = ", ".join(f"{column} = %s" for column in columns)
-        cursor.executemany(
-            f"UPDATE {table} SET {assignments} WHERE id = %s",
-            [(*(f.get_db_prep_save(v, connection) for f, v in zip(fields, row[1:-2])), row[0]) for row in rows],
-        )
-        return
-    cursor.execute("DROP TABLE IF EXISTS reclassified")  # a second run in the same transaction
-    cursor.execute(
-        f"CREATE TEMPORARY TABLE reclassified (id bigint PRIMARY KEY, "
-        f"{', '.join(f'{f.column} {f.db_type(connection)}' for f in fields)}) ON COMMIT DROP"
-    )
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow(
-            [
-                r"\N"
-                if v is None
-                else json.dumps(v)
-                if isinstance(v, list)
-                else ("t" if v else "f")
-                if isinstance(v, bool)
-                else v
-                for v in row[:-2]
-            ]
-        )
-    buffer.seek(0)
-    cursor.cursor.copy_expert(
-        f"COPY reclassified (id, {', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer
-    )
-    cursor.execute(
-        f"UPDATE {table} h SET {', '.join(f'{c} = s.{c}' for c in columns)} FROM reclassified s WHERE h.id = s.id"
-    )
+def _write_moved(rows: list[tuple]) -> None:
+    """Store the derived fields of the moved households."""
+    columns = [Household._meta.get_field(name).column for name in DERIVED_FIELDS]
+    update_rows(Household, columns, [row[:-2] for row in rows])
 
 
 @transaction.atomic
@@ -448,8 +409,7 @@ def reclassify_standard(standard_id: int, batch_size: int = 5000, edited_fields=
         child_moved, child_count = child.result()
     moved, count = child_moved + moved, child_count + count
     if moved:
-        with connection.cursor() as cursor:
-            _write_moved(cursor, moved)
+        _write_moved(moved)
     announce_change({row[-2] for row in moved}, {row[-1] for row in moved})
     return count
 

@@ -6,14 +6,12 @@ leaves them intact. Households are aggregated once in the database (grouped cond
 then rolled up the tree in Python over a few thousand group rows.
 """
 
-import csv
-import io
 import time
 from collections import Counter, defaultdict
 from datetime import date
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
@@ -22,6 +20,7 @@ from households.models import Household, PovertyStandard
 from households.standards.builtin import DIMENSIONS
 from households.standards.facts import DEPRIVATION_BITS
 from households.standards.records import standard_of_year
+from povertyplan.bulk import copy_rows
 
 from .dashboard_sums import dashboard_sums, dashboard_values
 from .engine import Goal, Observation, assess
@@ -196,23 +195,11 @@ def reported_rows(tree: _Tree, year: int, indicators) -> list[tuple]:
 
 
 def _write_computed(rows, run_id):
-    """COPY on PostgreSQL (≈130k rows/s here); one executemany elsewhere. Both skip model instances."""
-    columns = "indicator_id, unit_id, year, scope, numerator, denominator, run_id"
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            buffer = io.StringIO()
-            writer = csv.writer(buffer)
-            for indicator_id, unit_id, year, scope, num, den in rows:
-                writer.writerow([indicator_id, unit_id, year, scope, num, "" if den is None else den, run_id])
-            buffer.seek(0)
-            cursor.cursor.copy_expert(
-                f"COPY targets_computedvalue ({columns}) FROM STDIN WITH (FORMAT csv, NULL '')", buffer
-            )
-        else:
-            cursor.executemany(
-                f"INSERT INTO targets_computedvalue ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                [(*row[:4], str(row[4]), None if row[5] is None else str(row[5]), run_id) for row in rows],
-            )
+    copy_rows(
+        ComputedValue,
+        ["indicator_id", "unit_id", "year", "scope", "numerator", "denominator", "run_id"],
+        [(*row, run_id) for row in rows],
+    )
 
 
 def plan_elapsed(plan: Plan, today: date) -> Decimal:

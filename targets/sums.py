@@ -12,9 +12,6 @@ Each run holds the province's row lock for its whole transaction: runs of one pr
 readers see the previous figures until the new set commits, and a run killed midway changes nothing.
 """
 
-import csv
-import io
-import json
 import time
 from collections import Counter, defaultdict
 from datetime import date
@@ -27,6 +24,7 @@ from areas.models import Unit
 from households.models import Household, PovertyStandard
 from households.standards.builtin import DIMENSIONS
 from households.standards.records import standard_of_year
+from povertyplan.bulk import copy_rows
 
 from .dashboard_sums import dashboard_sums, dashboard_values
 from .models import (
@@ -108,41 +106,19 @@ def figure_rows(totals: dict, year: int, standard: PovertyStandard, indicators: 
     return rows
 
 
-def _copy(table: str, columns: list[str], rows) -> None:
-    """COPY on PostgreSQL; one executemany elsewhere. Dicts are written as JSON, None as NULL."""
-    rows = [[json.dumps(v) if isinstance(v, dict) else v for v in row] for row in rows]
-    if not rows:
-        return
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            buffer = io.StringIO()
-            writer = csv.writer(buffer)
-            writer.writerows(["" if v is None else v for v in row] for row in rows)
-            buffer.seek(0)
-            cursor.cursor.copy_expert(
-                f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '')", buffer
-            )
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
-                [[str(v) if not isinstance(v, int | str | type(None)) else v for v in row] for row in rows],
-            )
-
-
 def _write(groups: list[dict], year: int, totals: dict, figures: list[tuple], run_id) -> None:
-    _copy(
-        GroupSum._meta.db_table,
+    copy_rows(
+        GroupSum,
         ["unit_id", "year", "ethnicity", "area_type", "sums"],
         [(g["unit_id"], year, g["ethnicity"], g["area_type"], _numbers(g)) for g in groups],
     )
-    _copy(
-        SubtreeSum._meta.db_table,
+    copy_rows(
+        SubtreeSum,
         ["unit_id", "year", "scope", "sums"],
         [(unit_id, year, scope, dict(sums)) for unit_id, scopes in totals.items() for scope, sums in scopes.items()],
     )
-    _copy(
-        ComputedValue._meta.db_table,
+    copy_rows(
+        ComputedValue,
         ["indicator_id", "unit_id", "year", "scope", "numerator", "denominator", "run_id"],
         [(*row, run_id) for row in figures],
     )

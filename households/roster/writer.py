@@ -6,14 +6,13 @@ import writes simple-history's rows itself, with the import named as the reason)
 Django's bulk_create with update_conflicts, same result.
 """
 
-import csv
-import functools
-import itertools
 import json
 from decimal import Decimal
 
 from django.db import connection
 from django.utils import timezone
+
+from povertyplan import bulk
 
 from ..models import Household, Member
 
@@ -70,18 +69,8 @@ MEMBER_FIELDS = (
     "job_training_certificate",
 )
 _JSON = (HOUSEHOLD_FIELDS.index("reported_deprivations"), HOUSEHOLD_FIELDS.index("deprivations"))
-_TEXT = (
-    "code",
-    "head_name",
-    "ethnicity",
-    "area_type",
-    "house_class",
-    "water_source",
-    "latrine",
-    "classification",
-    "classification_rule",
-)
 _STORED = (*HOUSEHOLD_FIELDS, "roster_fingerprint")
+History = Household.history.model
 _CHUNK = 5000  # (SQLite allows at most 32.766 parameters)
 
 
@@ -170,63 +159,17 @@ def write(
         _write_orm(rows, stored, members, new_keys, changed_ids, reason, user_id, now)
 
 
-class _Lines(list):
-    write = list.append  # a csv.writer writes each row in one call: a list of lines
-
-
-def _csv_lines(rows, json_positions=()):
-    """Each row as a CSV line (ending in a newline); the JSON columns as JSON text."""
-    lines, rows = _Lines(), iter(rows)
-    writer = csv.writer(lines, lineterminator="\n")
-    for batch in iter(lambda: list(itertools.islice(rows, 2000)), []):
-        if json_positions:
-            batch = [_with_json(row, json_positions) for row in batch]
-        writer.writerows(batch)
-        yield from lines
-        lines.clear()
-
-
-def _with_json(row, positions):
-    row = list(row)
-    for position in positions:
-        if row[position] is not None:
-            row[position] = _json_text(tuple(row[position]))
-    return row
-
-
-@functools.lru_cache(maxsize=4096)
-def _json_text(items: tuple) -> str:
-    """A list of deprivations as JSON: a province has a few hundred distinct ones."""
-    return json.dumps(list(items))
-
-
-class _Stream:
-    """A file whose read() hands out the next lines: COPY sends each part as it is made, so PostgreSQL takes in
-    one part while Python formats the next (on the other core) instead of waiting for the whole text."""
-
-    def __init__(self, lines):
-        self._lines = iter(lines)
-
-    def read(self, _size=-1):
-        return "".join(itertools.islice(self._lines, 2000))
-
-
-def _copy(cursor, table, columns, lines, not_null=()):
-    force = f", FORCE_NOT_NULL ({', '.join(not_null)})" if not_null else ""
-    with connection.wrap_database_errors:  # the raw cursor's errors as Django's (IntegrityError …)
-        cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv{force})", _Stream(lines))
-
-
 def _write_postgres(rows, members, fingerprints, new_keys, changed_ids, reason, user_id, now):
     """New households go straight in by COPY with ids taken from the table's sequence beforehand; changed ones
     through a staging table and one INSERT … ON CONFLICT DO UPDATE. Each household's fields are formatted once,
     for its row and for its history row."""
-    bodies = dict(zip(rows, (line[:-1] for line in _csv_lines(rows.values(), _JSON)), strict=True))
+    bodies = dict(
+        zip(rows, (line[:-1] for line in bulk.encode(Household, HOUSEHOLD_FIELDS, rows.values())), strict=True)
+    )
     new = [key for key in rows if key in new_keys]
     changed = [key for key in rows if key not in new_keys]
     stamp = now.isoformat()
     with connection.cursor() as cursor:
-        raw = cursor.cursor
         ids = {}
         if new:
             cursor.execute(
@@ -234,40 +177,24 @@ def _write_postgres(rows, members, fingerprints, new_keys, changed_ids, reason, 
                 [len(new)],
             )
             ids = dict(zip(new, (pk for (pk,) in cursor.fetchall()), strict=True))
-            _copy(
-                raw,
-                "households_household",
+            bulk.copy_lines(
+                Household,
                 ("id", *_STORED, "updated_at"),
                 (f"{ids[key]},{bodies[key]},{fingerprints[key]},{stamp}\n" for key in new),
-                _TEXT,
             )
         if changed:
             ids.update(_upsert_changed(cursor, [f"{bodies[key]},{fingerprints[key]}\n" for key in changed], now))
             cursor.execute("DELETE FROM households_member WHERE household_id = ANY(%s)", [changed_ids])
-        _copy(
-            raw,
-            "households_member",
-            ("household_id", *MEMBER_FIELDS),
-            _csv_lines((ids[key], *member) for key in rows for member in members[key]),
-            ("full_name", "sex", "education", "employment"),
-        )
-        (after_body,) = _csv_lines([(stamp, stamp, reason)])
+        member_columns = ("household_id", *MEMBER_FIELDS)
+        bulk.copy_rows(Member, member_columns, ((ids[key], *member) for key in rows for member in members[key]))
+        history_columns = ("updated_at", "history_date", "history_change_reason", "history_type", "history_user_id")
+        (after_body,) = bulk.encode(History, history_columns[:3], [(stamp, stamp, reason)])
         after_body = after_body[:-1]
         user = "" if user_id is None else str(user_id)
-        _copy(
-            raw,
-            "households_historicalhousehold",
-            (
-                "id",
-                *HOUSEHOLD_FIELDS,
-                "updated_at",
-                "history_date",
-                "history_change_reason",
-                "history_type",
-                "history_user_id",
-            ),
+        bulk.copy_lines(
+            History,
+            ("id", *HOUSEHOLD_FIELDS, *history_columns),
             (f"{ids[key]},{bodies[key]},{after_body},{'+' if key in new_keys else '~'},{user}\n" for key in rows),
-            (*_TEXT, "history_type"),
         )
 
 
@@ -277,7 +204,7 @@ def _upsert_changed(cursor, lines, now) -> dict:
     cursor.execute(
         f"CREATE TEMP TABLE roster_stage ON COMMIT DROP AS SELECT {columns} FROM households_household WITH NO DATA"
     )
-    _copy(cursor.cursor, "roster_stage", _STORED, lines, _TEXT)
+    bulk.copy_lines(Household, _STORED, lines, table="roster_stage")
     cursor.execute(
         f"INSERT INTO households_household ({columns}, updated_at) SELECT {columns}, %s FROM roster_stage "
         f"ON CONFLICT (survey_year, code) DO UPDATE SET {updates}, updated_at = EXCLUDED.updated_at "
