@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -131,6 +131,8 @@ def _copy_initial(request):
     source = request.GET.get("copy")
     if not source:
         return {}, []
+    if not (source.isdigit() and len(source) <= 9):  # an id, not text or a number past the column's range
+        raise Http404
     old = selectors.get_household_for_user(request.user, source)
     initial = {f: getattr(old, f) for f in HouseholdForm._meta.fields if f != "unit"}
     initial.update(unit=old.unit_id, survey_year=old.survey_year + 1)

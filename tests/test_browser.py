@@ -21,3 +21,19 @@ def test_officer_sees_only_the_plan_of_their_province(demo, live_server, page):
     login(page, live_server, "officer")
     page.wait_for_selector("section.plan")
     assert page.locator("section.plan h2").all_inner_texts() == ["Tỉnh Sóc Trăng — 2020"]
+
+
+def test_pages_carry_a_content_security_policy_and_break_none_of_it(demo, live_server, page):
+    """No page needs an inline script or a foreign host: the policy forbids both, and the browser reports no
+    violation on a chart page, the entry form and the admin's import page."""
+    violations = []
+    page.on("console", lambda message: "Content Security Policy" in message.text and violations.append(message.text))
+    login(page, live_server, "admin")
+    response = page.goto(f"{live_server.url}/dashboards/areas/94/")
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+    page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+    for path in ("/dashboards/plans/1/", "/households/new/", "/admin/households/household/import/", "/api/v1/docs"):
+        page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state("networkidle")
+    assert violations == []

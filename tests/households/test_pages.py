@@ -248,7 +248,9 @@ def test_the_detail_page_shows_field_by_field_history_and_the_years(tree, people
     client.force_login(people["a"])
     client.post("/households/new/", form_data(tree["C1"], year=2021, code="H1"))
     old = Household.objects.get()
-    client.get(f"/households/new/?copy={old.pk}")
+    for not_an_id in ("abc", "1e3", "9" * 30):
+        refused = client.get(f"/households/new/?copy={not_an_id}")
+        assert refused.status_code == 404
     copy_page = client.get(f"/households/new/?copy={old.pk}").content.decode()
     assert 'value="2022"' in copy_page and 'value="41"' in copy_page  # a year later, one year older
     member = old.members.get()
