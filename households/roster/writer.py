@@ -69,7 +69,8 @@ MEMBER_FIELDS = (
     "uses_internet",
     "job_training_certificate",
 )
-_JSON = (HOUSEHOLD_FIELDS.index("reported_deprivations"), HOUSEHOLD_FIELDS.index("deprivations"))
+_REPORTED = HOUSEHOLD_FIELDS.index("reported_deprivations")
+_JSON = (_REPORTED, HOUSEHOLD_FIELDS.index("deprivations"))
 _TEXT = (
     "code",
     "head_name",
@@ -103,6 +104,8 @@ def stored_households(keys) -> dict:
             if text not in decoded:
                 decoded[text] = json.loads(text)
             row[position] = decoded[text]
+        if row[_REPORTED] is not None:  # a set of names, in whatever order it was saved: compared sorted
+            row[_REPORTED] = sorted(row[_REPORTED])
         if isinstance(row[floor_area], float | int):  # SQLite keeps decimals as floats
             row[floor_area] = Decimal(f"{row[floor_area]:.1f}")
         key = (row[1], row[2])
