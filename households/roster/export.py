@@ -7,10 +7,12 @@ import itertools
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ..models import Classification, Member
 from .columns import FORMULA_START, HOUSEHOLD_COLUMNS, INDICATOR_COLUMNS, MEMBER_COLUMNS, MEMBER_SHEET_COLUMNS
 from .writer import MEMBER_FIELDS
 
@@ -243,17 +245,17 @@ def answers_of(h) -> list:
     return h.reported_deprivations if h.reported_deprivations is not None else h.deprivations
 
 
-def derived_headers() -> list:
-    return [_("Classification"), _("Deprived indicators"), _("Standard")]
+DERIVED_HEADERS = (gettext_lazy("Classification"), gettext_lazy("Deprived indicators"), gettext_lazy("Standard"))
+
+
+def derived_headers() -> list[str]:
+    return [str(header) for header in DERIVED_HEADERS]
 
 
 def derived_cells(h) -> list:
     """Shown for the reader; no roster column matches these headers, so the import leaves them aside."""
-    from ..models import Classification
-
-    names = dict(Classification.choices)
     return [
-        str(names.get(h.classification, h.classification)),
+        str(Classification(h.classification).label) if h.classification in Classification.values else h.classification,
         ", ".join(h.deprivations),
         h.standard.code if h.standard else "",
     ]
@@ -276,8 +278,6 @@ def member_cells(member: dict) -> list:
 def _with_members(households):
     """(household, its members as MEMBER_FIELDS → value, in the order entered), in the export's order, a chunk of
     households and one query of their members at a time."""
-    from ..models import Member
-
     rows = households.select_related("unit", "standard").order_by("survey_year", "code").iterator(chunk_size=_CHUNK)
     while chunk := list(itertools.islice(rows, _CHUNK)):
         members = {}
