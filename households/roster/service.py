@@ -284,7 +284,8 @@ def _import(data, filename, user, year, dry_run, progress, reason) -> ImportResu
             result.classification_changes[(old_class, new_class)] += 1
     # Only what the file would write meets a lock: a row that says what is stored changes nothing.
     _lock_problems({key: path for key, path in paths.items() if key not in same}, located, problems)
-    _moved_out_of_locked_units(located, existing, [k for k in to_write if k not in new_keys], problems)
+    moved = [k for k in to_write if k not in new_keys and existing[k]["path"] != paths.get(k)]
+    _moved_out_of_locked_units(located, existing, moved, problems)
     for survey_year, code in outside:
         sheet, row_number, headers = located[(survey_year, code)]
         problems.append(
