@@ -670,6 +670,8 @@ class RosterParser:
                     )
                 )
         member_rows.clear()
+        if ambiguous:  # their members are unknown: checking them would only add errors about their missing members
+            self.entries = [e for e in self.entries if e.data["code"] not in ambiguous]
         self._lazy = True
 
     def complete(self, entry: Entry) -> list[Problem]:
