@@ -3,13 +3,14 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
+from import_export.formats import base_formats
 
 from approvals.admin import LockedDataAdminMixin
 from approvals.models import DataKind
@@ -21,6 +22,7 @@ from .labels import rule_text
 from .models import Household, Member, PovertyStandard, RosterImport
 from .roster import export
 from .roster.jobs import confirm_job, problems_xlsx, start_job
+from .roster.resources import HouseholdRosterResource
 from .roster.service import max_upload_bytes
 from .services import household_delete, household_problems, household_reclassify, standard_for_year
 from .standards.names import DEPRIVATION_NAMES
@@ -150,6 +152,10 @@ class HouseholdAdmin(LockedDataAdminMixin, ExportMixin, AreaScopedAdmin):
     import_export_change_list_template = "admin/households/household/change_list.html"
     form = HouseholdForm
     export_form_class = base.ExportForm
+    # The Export page writes the answers layout in the two formats the roster import reads, so what it writes comes
+    # back in; the links beside it export each layout in .xlsx.
+    resource_classes = [HouseholdRosterResource]
+    export_formats = [base_formats.XLSX, base_formats.CSV]
     approval_kind = DataKind.HOUSEHOLDS
     approval_year_field = "survey_year"
     list_display = [
@@ -260,6 +266,7 @@ class HouseholdAdmin(LockedDataAdminMixin, ExportMixin, AreaScopedAdmin):
                 "roster-template/<str:layout>/", view(self.template_view), name="households_household_roster_template"
             ),
             path("export-xlsx/", view(self.export_xlsx_view), name="households_household_export_xlsx"),
+            path("export-xlsx/<str:layout>/", view(self.export_xlsx_view), name="households_household_export_layout"),
             *super().get_urls(),
         ]
 
@@ -292,10 +299,20 @@ class HouseholdAdmin(LockedDataAdminMixin, ExportMixin, AreaScopedAdmin):
             raise PermissionDenied
         return xlsx_response(export.template(layout), f"mau-danh-sach-ho-{layout.replace('_', '-')}.xlsx")
 
-    def export_xlsx_view(self, request):
-        """The households of the current list filters, in the two-sheet layout that imports back."""
+    def export_xlsx_view(self, request, layout="two_sheets"):
+        """The households of the current list filters, all their survey years, in a roster layout that imports back."""
+        if layout not in export.LAYOUTS:
+            raise Http404
         changelist = self.get_changelist_instance(request)
-        return xlsx_response(export.households_xlsx(changelist.get_queryset(request)), "danh-sach-ho.xlsx")
+        data = export.households_xlsx(changelist.get_queryset(request), layout)
+        return xlsx_response(data, EXPORT_NAMES[layout])
+
+
+EXPORT_NAMES = {
+    "two_sheets": "danh-sach-ho.xlsx",
+    "member_rows": "danh-sach-ho-theo-thanh-vien.xlsx",
+    "answers": "danh-sach-ho-chi-so-thieu-hut.xlsx",
+}
 
 
 @admin.register(PovertyStandard)

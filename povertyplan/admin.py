@@ -85,9 +85,12 @@ class ReadOnlyAdmin(ModelAdmin):
 
 
 class ExportForm(SelectableFieldsExportForm):
-    """The export page names fields by their labels ("Chủ hộ"), not their attributes ("Head Name")."""
+    """The export page names fields by their headers, else their labels ("Chủ hộ"), not their attributes ("Head Name")."""
 
     def _get_field_label(self, resource, field_name):
+        field = resource.fields.get(field_name)
+        if field is not None and field.column_name and field.column_name != field_name:
+            return str(field.column_name)  # the header the file will have
         model = getattr(resource._meta, "model", None)
         try:
             label = model._meta.get_field(field_name).verbose_name

@@ -6,6 +6,8 @@ import unicodedata
 from dataclasses import dataclass
 
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
+# A text cell starting so would be a formula in a spreadsheet: exports put an apostrophe before it, the import drops it.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def normalise(text) -> str:
@@ -151,6 +153,10 @@ MEMBER_COLUMNS = (
         default=False,
     ),
 )
+SURVEY_YEAR = HOUSEHOLD_COLUMNS[1]
+# The members sheet of the two-sheet layout may name each member's survey year too: a file of several years holds the
+# same household code once a year, and the year says which of them a member belongs to.
+MEMBER_SHEET_COLUMNS = (MEMBER_COLUMNS[0], SURVEY_YEAR, *MEMBER_COLUMNS[1:])
 MEMBER_ONLY = (
     "full_name",
     "age",
@@ -164,8 +170,16 @@ MEMBER_ONLY = (
     "disabled",
 )
 
+# "Việc làm" names the employment deprivation in the answers layout only: beside members, it is a member's employment,
+# and the deprivation is "Thiếu hụt việc làm".
 INDICATOR_COLUMNS = tuple(
-    Column(f"ind:{code}", vi, code.replace("_", " ").capitalize(), "bool")
+    Column(
+        f"ind:{code}",
+        vi,
+        code.replace("_", " ").capitalize(),
+        "bool",
+        aliases=("Thiếu hụt việc làm", "Employment deprivation") if code == "employment" else (),
+    )
     for vi, code in (
         ("Việc làm", "employment"),
         ("Người phụ thuộc", "dependents"),

@@ -1,26 +1,28 @@
-"""Excel out: the import templates (with drop-down lists) and households in the two-sheet layout that imports
+"""Excel out: the import templates (with drop-down lists) and households in each roster layout, which import
 back unchanged (targets/export.py writes the figures). Every text cell goes through safe(), so no exported file
 can carry a formula."""
 
 import io
+import itertools
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .columns import HOUSEHOLD_COLUMNS, INDICATOR_COLUMNS, MEMBER_COLUMNS
+from ..models import Classification, Member
+from .columns import FORMULA_START, HOUSEHOLD_COLUMNS, INDICATOR_COLUMNS, MEMBER_COLUMNS, MEMBER_SHEET_COLUMNS
 from .writer import MEMBER_FIELDS
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 LAYOUTS = ("two_sheets", "member_rows", "answers")
 _YES = "x"
 
 
 def safe(value):
     """A text that Excel would read as a formula is prefixed with an apostrophe-like quote character."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
 
@@ -187,88 +189,163 @@ _LABEL_OF = {
 _ETHNIC_LABEL = {
     code: label for label, code in reversed(next(c for c in HOUSEHOLD_COLUMNS if c.key == "ethnicity").labels)
 }
+ANSWER_KEYS = (
+    "code",
+    "survey_year",
+    "unit",
+    "head_name",
+    "ethnicity",
+    "area_type",
+    "income_per_capita",
+    "member_count",
+)
+_MEMBER_CELLS = [c for c in MEMBER_COLUMNS if c.key not in ("code", "birth_date")]
+_CHUNK = 2000
 
 
 def _yes(flag):
     return _YES if flag else ""
 
 
-def households_xlsx(households) -> bytes:
-    """Households (a queryset) in the two-sheet layout with their derived classification, members below.
-    The derived columns are ignored on import, so the file imports back with nothing changed."""
-    from ..models import Classification, Member
+def household_cells(h) -> dict:
+    """A stored household under the roster's household columns (key → cell), as the import reads it back."""
+    dwelling = bool(h.house_class)
+    return {
+        "code": h.code,
+        "survey_year": h.survey_year,
+        "unit": h.unit.code,
+        "head_name": h.head_name,
+        "ethnicity": _ETHNIC_LABEL.get(h.ethnicity, h.ethnicity),
+        "area_type": _LABEL_OF["area_type"][h.area_type],
+        "income_per_capita": h.income_per_capita,
+        "member_count": h.member_count,
+        "house_class": _LABEL_OF["house_class"].get(h.house_class, ""),
+        "nondurable_structures": h.nondurable_structures,
+        "floor_area_m2": number_cell(h.floor_area_m2),
+        "water_source": _LABEL_OF["water_source"].get(h.water_source, ""),
+        "latrine": _LABEL_OF["latrine"].get(h.latrine, ""),
+        "tv": _yes(h.has_tv),
+        "radio": _yes(h.has_radio),
+        "computer": _yes(h.has_computer),
+        "smartphone": _yes(h.has_smartphone),
+        "loudspeaker_audible": _yes(h.loudspeaker_audible) if dwelling else "",
+    }
 
-    names = dict(Classification.choices)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Hộ")
-    sheet.append(
-        [c.vi for c in HOUSEHOLD_COLUMNS]
-        + [c.vi for c in INDICATOR_COLUMNS]
-        + [_("Classification"), _("Deprived indicators"), _("Standard")]
-    )
-    ids = []
-    rows = households.select_related("unit", "standard").order_by("survey_year", "code").iterator(chunk_size=2000)
-    for h in rows:
-        ids.append(h.pk)
-        sheet.append(
-            [
-                safe(v)
-                for v in (
-                    h.code,
-                    h.survey_year,
-                    h.unit.code,
-                    h.head_name,
-                    _ETHNIC_LABEL.get(h.ethnicity, h.ethnicity),
-                    _LABEL_OF["area_type"][h.area_type],
-                    h.income_per_capita,
-                    h.member_count,
-                    _LABEL_OF["house_class"].get(h.house_class, ""),
-                    h.nondurable_structures,
-                    number_cell(h.floor_area_m2),
-                    _LABEL_OF["water_source"].get(h.water_source, ""),
-                    _LABEL_OF["latrine"].get(h.latrine, ""),
-                    _yes(h.has_tv),
-                    _yes(h.has_radio),
-                    _yes(h.has_computer),
-                    _yes(h.has_smartphone),
-                    _yes(h.loudspeaker_audible) if h.house_class else "",
-                    *_answers(h.reported_deprivations),
-                    str(names.get(h.classification, h.classification)),
-                    ", ".join(h.deprivations),
-                    h.standard.code if h.standard else "",
-                )
-            ]
+
+def ticked_cells(ticked) -> list:
+    """One cell per indicator column: x where deprived, 0 where not; all empty when `ticked` is None (the members
+    decide)."""
+    if ticked is None:
+        return [""] * len(INDICATOR_COLUMNS)
+    return [_YES if c.key.removeprefix("ind:") in ticked else "0" for c in INDICATOR_COLUMNS]
+
+
+def answers_of(h) -> list:
+    """The deprivations the answers layout ticks: as the roster reported them, else as the members give them."""
+    return h.reported_deprivations if h.reported_deprivations is not None else h.deprivations
+
+
+DERIVED_HEADERS = (gettext_lazy("Classification"), gettext_lazy("Deprived indicators"), gettext_lazy("Standard"))
+
+
+def derived_headers() -> list[str]:
+    return [str(header) for header in DERIVED_HEADERS]
+
+
+def derived_cells(h) -> list:
+    """Shown for the reader; no roster column matches these headers, so the import leaves them aside."""
+    return [
+        str(Classification(h.classification).label) if h.classification in Classification.values else h.classification,
+        ", ".join(h.deprivations),
+        h.standard.code if h.standard else "",
+    ]
+
+
+def member_cells(member: dict) -> list:
+    """A stored member (MEMBER_FIELDS → value) under the member columns after the household code."""
+    row = []
+    for column in _MEMBER_CELLS:
+        value = member[column.key]
+        if column.kind == "bool":
+            row.append("x" if value else "0")
+        elif column.labels:
+            row.append(_LABEL_OF[column.key][value])
+        else:
+            row.append(value)
+    return row
+
+
+def _with_members(households):
+    """(household, its members as MEMBER_FIELDS → value, in the order entered), in the export's order, a chunk of
+    households and one query of their members at a time."""
+    rows = households.select_related("unit", "standard").order_by("survey_year", "code").iterator(chunk_size=_CHUNK)
+    while chunk := list(itertools.islice(rows, _CHUNK)):
+        members = {}
+        found = (
+            Member.objects.filter(household_id__in=[h.pk for h in chunk])
+            .order_by("household_id", "id")
+            .values_list("household_id", *MEMBER_FIELDS)
         )
-    members = book.create_sheet("Thành viên")
-    member_columns = [c for c in MEMBER_COLUMNS if c.key != "birth_date"]
-    members.append([c.vi for c in member_columns])
-    codes = (
-        dict(households.model.objects.filter(pk__in=ids).values_list("id", "code"))
-        if len(ids) < 50_000
-        else dict(households.values_list("id", "code"))
-    )
-    for start in range(0, len(ids), 5000):
-        chunk = Member.objects.filter(household_id__in=ids[start : start + 5000]).order_by("household_id", "id")
-        for values in chunk.values_list("household_id", *MEMBER_FIELDS).iterator(chunk_size=5000):
-            record = dict(zip(MEMBER_FIELDS, values[1:], strict=True))
-            row = []
-            for column in member_columns:
-                if column.key == "code":
-                    row.append(codes[values[0]])
-                elif column.kind == "bool":
-                    row.append("x" if record[column.key] else "0")
-                elif column.labels:
-                    row.append(_LABEL_OF[column.key][record[column.key]])
-                else:
-                    row.append(record[column.key])
-            members.append([safe(v) for v in row])
+        for values in found:
+            members.setdefault(values[0], []).append(dict(zip(MEMBER_FIELDS, values[1:], strict=True)))
+        for h in chunk:
+            yield h, members.get(h.pk, [])
+
+
+def households_xlsx(households, layout: str = "two_sheets") -> bytes:
+    """Households (a queryset) in one of the roster layouts, all their survey years at once, with their derived
+    classification beside them. Every layout imports back with nothing changed (docs/roster-import.md)."""
+    if layout not in LAYOUTS:
+        raise ValueError(layout)
+    book = Workbook(write_only=True)
+    if layout == "two_sheets":
+        _two_sheets(book, households)
+    elif layout == "member_rows":
+        _member_rows(book, households)
+    else:
+        _answers_sheet(book, households)
     return save_book(book)
 
 
-def _answers(reported):
-    if reported is None:
-        return [""] * len(INDICATOR_COLUMNS)
-    return [_YES if c.key.removeprefix("ind:") in reported else "0" for c in INDICATOR_COLUMNS]
+def _two_sheets(book, households):
+    sheet = book.create_sheet("Hộ")
+    sheet.append([c.vi for c in HOUSEHOLD_COLUMNS] + [c.vi for c in INDICATOR_COLUMNS] + derived_headers())
+    members = book.create_sheet("Thành viên")
+    member_columns = [c for c in MEMBER_SHEET_COLUMNS if c.key != "birth_date"]
+    members.append([c.vi for c in member_columns])
+    for h, people in _with_members(households):
+        cells = household_cells(h)
+        sheet.append(
+            [safe(cells[c.key]) for c in HOUSEHOLD_COLUMNS] + ticked_cells(h.reported_deprivations) + derived_cells(h)
+        )
+        for member in people:
+            members.append([safe(h.code), h.survey_year, *map(safe, member_cells(member))])
+
+
+def _member_rows(book, households):
+    """One row per member, the household's columns on each; a household recorded from roster answers alone has one
+    row with its ticked deprivations and no member."""
+    sheet = book.create_sheet("Danh sách")
+    indicator_headers = [c.aliases[0] if c.key == "ind:employment" else c.vi for c in INDICATOR_COLUMNS]
+    sheet.append(
+        [c.vi for c in HOUSEHOLD_COLUMNS] + [c.vi for c in _MEMBER_CELLS] + indicator_headers + derived_headers()
+    )
+    no_member = [""] * len(_MEMBER_CELLS)
+    for h, people in _with_members(households):
+        cells = household_cells(h)
+        household = [safe(cells[c.key]) for c in HOUSEHOLD_COLUMNS]
+        after = ticked_cells(h.reported_deprivations) + derived_cells(h)
+        for member in people or [None]:
+            sheet.append(household + ([safe(v) for v in member_cells(member)] if member else no_member) + after)
+
+
+def _answers_sheet(book, households):
+    sheet = book.create_sheet("Danh sách")
+    columns = [c for c in HOUSEHOLD_COLUMNS if c.key in ANSWER_KEYS]
+    sheet.append([c.vi for c in columns] + [c.vi for c in INDICATOR_COLUMNS] + derived_headers())
+    for h in households.select_related("unit", "standard").order_by("survey_year", "code").iterator(chunk_size=_CHUNK):
+        cells = household_cells(h)
+        sheet.append([safe(cells[c.key]) for c in columns] + ticked_cells(answers_of(h)) + derived_cells(h))
 
 
 def number_cell(value):

@@ -19,11 +19,13 @@ from .columns import (
     ASSET_KEYS,
     DWELLING_KEYS,
     FALSE,
+    FORMULA_START,
     HOUSEHOLD_COLUMNS,
     HOUSEHOLD_SHEETS,
     INDICATOR_COLUMNS,
     MEMBER_COLUMNS,
     MEMBER_ONLY,
+    MEMBER_SHEET_COLUMNS,
     MEMBER_SHEETS,
     TRUE,
     TRUE_MARKS,
@@ -39,6 +41,7 @@ _REQUIRED_HOUSEHOLD = (("unit",), ("income_per_capita",))  # each: the column, o
 _REQUIRED_MEMBER = (("age", "birth_date"),)
 _HOUSEHOLD_INDEX = header_index(HOUSEHOLD_COLUMNS)
 _MEMBER_INDEX = header_index(MEMBER_COLUMNS)
+_MEMBER_SHEET_INDEX = header_index(MEMBER_SHEET_COLUMNS)
 _INDICATOR_INDEX = header_index(INDICATOR_COLUMNS)
 _MEMBER_ONLY_HEADERS = {h for h, c in _MEMBER_INDEX.items() if c.key in MEMBER_ONLY}
 _CODE_HEADERS = {normalise("Mã hộ"), normalise("Household code"), "code"}
@@ -182,6 +185,8 @@ def _text(raw):
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw)), None
     text = " ".join(str(raw).split())
+    if text[:1] == "'" and text[1:2] in FORMULA_START:  # an export's escape of a text that looks like a formula
+        text = text[1:]
     return (text or None), None
 
 
@@ -601,12 +606,13 @@ class RosterParser:
         self._member_keys, self._member_sheet = member_keys, members
         member_headers = members.header_texts()
         code_at = member_keys.index("code") if "code" in member_keys else None
+        year_at = member_keys.index("survey_year") if "survey_year" in member_keys else None
+        ambiguous = set()
         for number, cells in member_rows:
             code = cells[code_at] if code_at is not None else None
             owners = by_code.get(code) if code is not _INVALID else None
-            if owners:
-                owners[0].member_cells.append((number, cells))
-            elif code is None or code is _INVALID:
+            year = cells[year_at] if year_at is not None else None
+            if code is None or code is _INVALID:
                 self.problems.append(
                     Problem(
                         member_name,
@@ -615,7 +621,7 @@ class RosterParser:
                         _("the household code is required"),
                     )
                 )
-            else:
+            elif not owners:
                 self.problems.append(
                     Problem(
                         member_name,
@@ -625,7 +631,47 @@ class RosterParser:
                         % {"code": code, "sheet": household_name},
                     )
                 )
+            elif year is _INVALID:
+                continue  # the reader has said what is wrong with the year
+            elif year is not None:
+                owner = next((o for o in owners if o.data["survey_year"] == year), None)
+                if owner is not None:
+                    owner.member_cells.append((number, cells))
+                else:
+                    self.problems.append(
+                        Problem(
+                            member_name,
+                            number,
+                            member_headers["survey_year"],
+                            _("household %(code)s of %(year)s is not on the sheet “%(sheet)s”")
+                            % {"code": code, "year": year, "sheet": household_name},
+                        )
+                    )
+            elif len(owners) == 1:
+                owners[0].member_cells.append((number, cells))
+            elif code not in ambiguous:  # said once, at the household's first member
+                ambiguous.add(code)
+                column = member_headers.get("survey_year", column_name("survey_year"))
+                self.problems.append(
+                    Problem(
+                        member_name,
+                        number,
+                        member_headers.get("survey_year", member_headers["code"]),
+                        _(
+                            "household %(code)s is on the sheet “%(sheet)s” for several years (%(years)s): give the "
+                            "survey year of each of its members in a column “%(column)s”"
+                        )
+                        % {
+                            "code": code,
+                            "sheet": household_name,
+                            "years": ", ".join(str(o.data["survey_year"]) for o in owners),
+                            "column": column,
+                        },
+                    )
+                )
         member_rows.clear()
+        if ambiguous:  # their members are unknown: checking them would only add errors about their missing members
+            self.entries = [e for e in self.entries if e.data["code"] not in ambiguous]
         self._lazy = True
 
     def complete(self, entry: Entry) -> list[Problem]:
@@ -641,6 +687,7 @@ class RosterParser:
             for number, cells in entry.member_cells:
                 values = {key: value for key, value in zip(keys, cells) if value is not None}
                 values.pop("code", None)
+                values.pop("survey_year", None)
                 members.append(self._member(values, number, sheet, year, own=True))
                 entry.member_rows.append((sheet.name, number))
             entry.member_cells = []
@@ -666,9 +713,11 @@ class RosterParser:
         return by_code, found
 
     def _member_rows(self, sheet: _Sheet):
-        reader = _RowReader(sheet, HOUSEHOLD_KEYS | MEMBER_KEYS)
+        reader = _RowReader(sheet, HOUSEHOLD_KEYS | MEMBER_KEYS | INDICATOR_KEYS)
         headers = sheet.header_texts()
+        has_indicators = bool(set(sheet.columns) & INDICATOR_KEYS)
         groups = {}
+        memberless = {}  # id(entry) → (entry, [(number, values)]) of its rows that list no member
         for number, values in reader.rows(self.problems):
             code = values.get("code")
             if code is None or code is _INVALID:
@@ -692,12 +741,13 @@ class RosterParser:
                 if entry is None:
                     continue
                 entry.member_headers = headers
+                entry.indicator_columns = has_indicators
                 by_year[entry.data["survey_year"]] = entry
                 self.entries.append(entry)
             else:
                 entry = group
                 first = entry._values
-                for key in HOUSEHOLD_KEYS:
+                for key in HOUSEHOLD_KEYS | INDICATOR_KEYS:
                     value = values.get(key)
                     if (
                         value is not None
@@ -716,8 +766,17 @@ class RosterParser:
                         )
                     elif value is not None and first.get(key) is None:
                         first[key] = value
+            if _lists_no_member(values):
+                memberless.setdefault(id(entry), (entry, []))[1].append((number, values))
+                continue
             entry.data.setdefault("members", []).append(self._member(values, number, sheet, entry.data["survey_year"]))
             entry.member_rows.append((sheet.name, number))
+        # A household's only row may list no member: a household recorded from roster answers alone. Beside rows
+        # that list members, such a row is a member left blank (the age is missing).
+        for entry, rows in memberless.values():
+            if entry.data.get("members"):
+                for number, values in rows:
+                    self._member(values, number, sheet, entry.data["survey_year"])
         for entry in self.entries:
             for key in ("head_name", "ethnicity", "area_type", "income_per_capita", "member_count"):
                 value = entry._values.get(key)
@@ -772,13 +831,21 @@ class RosterParser:
             entry.data["deprivations"] = ticked
 
 
+_MEMBER_DEFAULTS = {c.key: c.default for c in MEMBER_COLUMNS if c.key != "code"}
+
+
+def _lists_no_member(values) -> bool:
+    """No member cell of the row holds anything but what an empty cell reads as."""
+    return all(values.get(key, default) == default for key, default in _MEMBER_DEFAULTS.items())
+
+
 def _member_sheet(workbook, name):
     """The member sheet with its header matched, the keys of its matched columns, each data row as (number, values
     in the order of the keys), and the problems of its cells."""
-    sheet = _Sheet(name, iter(workbook.rows(name)), [_MEMBER_INDEX], [])
+    sheet = _Sheet(name, iter(workbook.rows(name)), [_MEMBER_SHEET_INDEX], [])
     keys, rows, problems = [], [], []
     if sheet.header_row is not None:
-        reader = _RowReader(sheet, MEMBER_KEYS | {"code"})
+        reader = _RowReader(sheet, MEMBER_KEYS | {"code", "survey_year"})
         keys = reader.keys
         for numbers, batch in reader.batches(problems):
             rows.extend(zip(numbers, batch, strict=True))

@@ -1,6 +1,6 @@
 """django-import-export resources for the admin's import page of administrative units (the General Statistics
-Office list form), and what the other apps' resources share: headers matched as roster headers are, numbers read
-the Vietnamese way. The households roster goes through roster_import instead."""
+Office list form), what the other apps' resources share (headers matched as roster headers are, numbers read the
+Vietnamese way), and the admin's Export of households. The households roster comes in through roster_import."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -9,7 +9,9 @@ from import_export import fields, resources, widgets
 from areas.models import AreaType, Unit
 from povertyplan.numbers import NumberFormatError, parse_number
 
-from .columns import normalise
+from ..models import Household
+from .columns import HOUSEHOLD_COLUMNS, INDICATOR_COLUMNS, normalise
+from .export import ANSWER_KEYS, DERIVED_HEADERS, answers_of, derived_cells, household_cells, safe, ticked_cells
 
 
 def canonical_headers(dataset, aliases: dict[str, str]):
@@ -97,3 +99,48 @@ class UnitResource(resources.ModelResource):
             parent=parent.code if parent else "",
             area_type=AreaType.URBAN if normalise(text("kind")) in _URBAN_KINDS else AreaType.RURAL,
         )
+
+
+class _HouseholdRows(resources.ModelResource):
+    def filter_export(self, queryset, **kwargs):
+        return queryset.select_related("unit", "standard").order_by("survey_year", "code")
+
+    def export_field(self, field, instance, **kwargs):
+        if getattr(self, "_row_of", None) != instance.pk:  # a household's row is made once, for its first field
+            self._row_of, self._row = instance.pk, dict(zip(_ROW_NAMES, answers_row(instance), strict=True))
+        return self._row[self.get_field_name(field)]
+
+
+_ANSWER_COLUMNS = [c for c in HOUSEHOLD_COLUMNS if c.key in ANSWER_KEYS]
+_ROW_NAMES = [
+    *(c.key for c in _ANSWER_COLUMNS),
+    *(c.key.replace(":", "_") for c in INDICATOR_COLUMNS),
+    "classification",
+    "deprivations",
+    "standard",
+]
+
+
+def answers_row(household) -> list:
+    cells = household_cells(household)
+    return (
+        [safe(cells[c.key]) for c in _ANSWER_COLUMNS] + ticked_cells(answers_of(household)) + derived_cells(household)
+    )
+
+
+def _answer_headers():
+    return [c.vi for c in _ANSWER_COLUMNS] + [c.vi for c in INDICATOR_COLUMNS] + list(DERIVED_HEADERS)
+
+
+# django-import-export's Export of households (.csv or .xlsx): the answers layout of docs/domain/roster-columns.md, a
+# row per household with its deprivations ticked (as the roster reported them, else as its members give them), which
+# the roster import takes back with nothing changed. The columns are the roster's headers.
+HouseholdRosterResource = type(
+    "HouseholdRosterResource",
+    (_HouseholdRows,),
+    {
+        "__module__": __name__,
+        **{name: fields.Field(column_name=header) for name, header in zip(_ROW_NAMES, _answer_headers(), strict=True)},
+        "Meta": type("Meta", (), {"model": Household, "fields": _ROW_NAMES, "export_order": _ROW_NAMES}),
+    },
+)

@@ -249,25 +249,19 @@ def _import(data, filename, user, year, dry_run, progress, reason) -> ImportResu
         rows[key] = row
         members_by_key[key] = member_rows
     del to_check
-    _lock_problems(entries, units, problems)
     result.seconds["validate"] = round(time.perf_counter() - clock, 2)
-    result.problem_count = len(problems)
-    result.problems = sorted(problems[:MAX_PROBLEMS_KEPT], key=_problem_order)
     result.years = sorted({y for y, _c in rows})
-    if problems:
-        progress(100, "failed")
-        return result
 
     progress(60, "comparing")
     clock = time.perf_counter()
     # From here on only where each household stands in the file is needed: the rows as read (their JSON form,
     # a third of the peak memory) are let go before the stored households are read back.
     located = {e.key: (e.sheet, e.row, e.headers) for e in entries}
+    paths = {e.key: units[e.unit_code]["path"] for e in entries if e.unit_code in units}
     entries.clear()
     existing = writer.stored_households([key for key in rows if key in stored])
     outside = []
-    to_write, new_keys = {}, set()
-    result.unchanged = len(unchanged)
+    to_write, new_keys, same = {}, set(), set(unchanged)
     for key, row in rows.items():
         old = existing.get(key)
         if old is None:
@@ -277,15 +271,18 @@ def _import(data, filename, user, year, dry_run, progress, reason) -> ImportResu
         if area_prefix != EVERYWHERE and not old["path"].startswith(area_prefix):
             outside.append(key)
             continue
-        if old["row"] == row and old["members"] == members_by_key[key]:
-            result.unchanged += 1
+        if _says_what_is_stored(old, row, members_by_key[key]):
+            same.add(key)
             continue
         to_write[key] = row
         old_class = old["row"][HOUSEHOLD_FIELDS.index("classification")]
         new_class = row[HOUSEHOLD_FIELDS.index("classification")]
         if old_class != new_class:
             result.classification_changes[(old_class, new_class)] += 1
-    _moved_out_of_locked_units(located, existing, [k for k in to_write if k not in new_keys], problems)
+    # Only what the file would write meets a lock: a row that says what is stored changes nothing.
+    _lock_problems({key: path for key, path in paths.items() if key not in same}, located, problems)
+    moved = [k for k in to_write if k not in new_keys and existing[k]["path"] != paths.get(k)]
+    _moved_out_of_locked_units(located, existing, moved, problems)
     for survey_year, code in outside:
         sheet, row_number, headers = located[(survey_year, code)]
         problems.append(
@@ -299,9 +296,10 @@ def _import(data, filename, user, year, dry_run, progress, reason) -> ImportResu
         )
     if problems:
         result.problem_count = len(problems)
-        result.problems = sorted(problems, key=_problem_order)
+        result.problems = sorted(problems[:MAX_PROBLEMS_KEPT], key=_problem_order)
         progress(100, "failed")
         return result
+    result.unchanged = len(same)
     result.new = len(new_keys)
     result.changed = len(to_write) - result.new
     result.seconds["compare"] = round(time.perf_counter() - clock, 2)
@@ -406,29 +404,51 @@ def _check(parser, entry, unit, area_prefix, taken, standards, standard_ids):
     return found, (entry.key, row, member_rows, later, fingerprint)
 
 
-def _lock_problems(entries, units, problems):
-    """A row of a unit whose households of that survey year are submitted or approved is an error, saying who
-    approved and when (docs/approval.md); so nothing of the file is written."""
+def _lock_problems(paths, located, problems):
+    """A row the file would write ((survey_year, code) → its unit's path) in a unit whose households of that survey
+    year are submitted or approved is an error, saying who approved and when (docs/approval.md); so nothing of the
+    file is written."""
     from approvals.models import DataKind
     from approvals.services import lock_message, locked_paths
 
     by_year = {}
-    for entry in entries:
-        unit, survey_year = units.get(entry.unit_code), entry.data.get("survey_year")
-        if unit is not None and isinstance(survey_year, int):
-            by_year.setdefault(survey_year, []).append((entry, unit))
-    for survey_year, pairs in by_year.items():
-        locks = locked_paths({unit["path"] for _entry, unit in pairs}, survey_year, DataKind.HOUSEHOLDS)
-        for entry, unit in pairs:
-            if unit["path"] in locks:
+    for key in paths:
+        by_year.setdefault(key[0], []).append(key)
+    for survey_year, year_keys in by_year.items():
+        locks = locked_paths({paths[k] for k in year_keys}, survey_year, DataKind.HOUSEHOLDS)
+        for key in year_keys:
+            if paths[key] in locks:
+                sheet, row_number, headers = located[key]
                 problems.append(
                     Problem(
-                        entry.sheet,
-                        entry.row,
-                        entry.headers.get("unit", column_name("unit")),
-                        lock_message(locks[unit["path"]]),
+                        sheet,
+                        row_number,
+                        headers.get("unit", column_name("unit")),
+                        lock_message(locks[paths[key]]),
                     )
                 )
+
+
+_OWN_FIELDS = HOUSEHOLD_FIELDS.index("member_count") + 1  # unit … member_count: what a row of answers gives
+_REPORTED = HOUSEHOLD_FIELDS.index("reported_deprivations")
+_OUTCOME = (HOUSEHOLD_FIELDS.index("classification"), HOUSEHOLD_FIELDS.index("deprivations"))
+
+
+def _says_what_is_stored(old, row, members) -> bool:
+    """The file's household is the stored one. A row of answers (deprivations ticked, no members) over a household
+    stored with its members says the same when its own columns, its ticks and the classification they lead to are
+    the stored ones (the answers layout exports such a household so): it leaves the members as they are."""
+    stored = old["row"]
+    if stored == row and old["members"] == members:
+        return True
+    if members or not old["members"] or row[_REPORTED] is None:
+        return False
+    ticks = stored[_REPORTED] if stored[_REPORTED] is not None else stored[_OUTCOME[1]]
+    return (
+        row[:_OWN_FIELDS] == stored[:_OWN_FIELDS]
+        and row[_REPORTED] == sorted(ticks)
+        and all(row[i] == stored[i] for i in _OUTCOME)
+    )
 
 
 def _moved_out_of_locked_units(located, existing, keys, problems):

@@ -68,7 +68,8 @@ MEMBER_FIELDS = (
     "uses_internet",
     "job_training_certificate",
 )
-_JSON = (HOUSEHOLD_FIELDS.index("reported_deprivations"), HOUSEHOLD_FIELDS.index("deprivations"))
+_REPORTED = HOUSEHOLD_FIELDS.index("reported_deprivations")
+_JSON = (_REPORTED, HOUSEHOLD_FIELDS.index("deprivations"))
 _STORED = (*HOUSEHOLD_FIELDS, "roster_fingerprint")
 History = Household.history.model
 _CHUNK = 5000  # (SQLite allows at most 32.766 parameters)
@@ -92,6 +93,8 @@ def stored_households(keys) -> dict:
             if text not in decoded:
                 decoded[text] = json.loads(text)
             row[position] = decoded[text]
+        if row[_REPORTED] is not None:  # a set of names, in whatever order it was saved: compared sorted
+            row[_REPORTED] = sorted(row[_REPORTED])
         if isinstance(row[floor_area], float | int):  # SQLite keeps decimals as floats
             row[floor_area] = Decimal(f"{row[floor_area]:.1f}")
         key = (row[1], row[2])
