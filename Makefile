@@ -23,6 +23,7 @@ demo: migrate
 	$(PY) manage.py load_demo
 
 run: demo
+	SERVE_COLLECTED_STATIC=true $(PY) manage.py collectstatic --noinput -v0
 	@echo ""
 	@echo "PovertyPlan: http://$(HOST):$(PORT)/   (admin: http://$(HOST):$(PORT)/admin/)"
 	@echo "Tài khoản demo / demo accounts: admin, manager, officer — mật khẩu / password: demo"
@@ -30,7 +31,7 @@ run: demo
 		echo "Celery worker on $$CELERY_BROKER_URL"; \
 		.venv/bin/celery -A povertyplan worker -l warning --concurrency 1 & \
 	fi; \
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	SERVE_COLLECTED_STATIC=true $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
 	@scripts/ensure-chromium

@@ -8,7 +8,7 @@
   const config = { displaylogo: false, responsive: true, displayModeBar: phone ? false : "hover",
                    // sendChartToCloud would upload the figures to Plotly's servers: never offered
                    modeBarButtonsToRemove: ["lasso2d", "select2d", "sendChartToCloud"], locale: locale };
-  document.querySelectorAll(".chart[data-figure]").forEach(function (el) {
+  function draw(el) {
     const figure = JSON.parse(document.getElementById(el.dataset.figure).textContent);
     Plotly.newPlot(el, figure.data, figure.layout, config).then(function () {
       el.dataset.drawn = "1";
@@ -20,5 +20,15 @@
       const code = event.points && event.points[0] && event.points[0].customdata;
       if (code) window.location.href = drill.replace("CODE", encodeURIComponent(code));
     });
-  });
+  }
+  // One figure per task, those on screen first: the page shows its first chart without waiting for all ten.
+  const charts = Array.from(document.querySelectorAll(".chart[data-figure]"));
+  const onScreen = (el) => el.getBoundingClientRect().top < window.innerHeight;
+  const queue = charts.filter(onScreen).concat(charts.filter((el) => !onScreen(el)));
+  (function next() {
+    const el = queue.shift();
+    if (!el) return;
+    draw(el);
+    setTimeout(next, 0);
+  })();
 })();
