@@ -110,3 +110,17 @@ class IdleSessionMiddleware:
             if now - request.session.get("renewed_at", 0) >= self.RENEW_AFTER_SECONDS:
                 request.session["renewed_at"] = now  # marks the session modified: saved with a new expiry
         return response
+
+
+class NotFoundPageMiddleware:
+    """The product's own page for "not found, or not in your area" in every mode: with DEBUG on (`make run`),
+    Django would answer a 404 with its English technical page, which lists every URL pattern to anyone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.DEBUG and response.status_code == 404 and response.get("Content-Type", "").startswith("text/html"):
+            return render(request, "404.html", status=404)
+        return response

@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "povertyplan.middleware.IdleSessionMiddleware",  # renews the idle expiry, at most once a minute
     "povertyplan.middleware.LanguageMiddleware",  # Vietnamese first; the user's VI / EN choice (not Accept-Language)
+    "povertyplan.middleware.NotFoundPageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

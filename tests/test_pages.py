@@ -114,3 +114,19 @@ def test_admin_starts_a_full_recompute_in_the_background_and_shows_its_progress(
 def test_officer_cannot_start_a_recompute(demo, client):
     client.login(username="officer", password="demo")
     assert client.post("/admin/targets/recomputerun/start/").status_code in (302, 403)
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_not_found_and_not_yours_is_the_products_vietnamese_page_in_every_mode(tree, client, settings, debug):
+    from tests.conftest import make_user
+
+    settings.DEBUG = debug
+    other = Household.objects.create(
+        code="X1", unit=tree["C2"], survey_year=2022, income_per_capita=1, member_count=1, reported_deprivations=[]
+    )
+    client.force_login(make_user("o", "officer", tree["C1"]))
+    for url in ("/no/such/page/", f"/households/{other.pk}/", "/dashboards/areas/D2/"):
+        response = client.get(url)
+        html = response.content.decode()
+        assert response.status_code == 404
+        assert "Không tìm thấy trang" in html and "URLconf" not in html and 'name="viewport"' in html
