@@ -33,6 +33,15 @@ def copy_rows(model, columns, rows, *, table: str | None = None) -> None:
         )
 
 
+def analyze(*models) -> None:
+    """Refresh the planner's statistics of tables a bulk write has just filled (PostgreSQL), after the commit:
+    with autovacuum behind or off, a query over 140.000 fresh history rows took 8,5 s on stale statistics and
+    0,16 ms after ANALYZE."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {', '.join(model._meta.db_table for model in models)}")
+
+
 def update_rows(model, columns, rows) -> None:
     """Set `columns` of the model's rows: each row is (id, *values). On PostgreSQL through a staging table
     (dropped at commit) and one UPDATE … FROM; elsewhere one executemany."""

@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 
 from areas.models import Unit
 from areas.selectors import EVERYWHERE, user_area_path
+from povertyplan.bulk import analyze
 
-from ..models import PovertyStandard
+from ..models import Household, Member, PovertyStandard
 from ..services import derived_values
 from ..signals import announce_change
 from ..standards import RecordError, classify, parse_household
@@ -345,6 +346,7 @@ def _import(data, filename, user, year, dry_run, progress, reason) -> ImportResu
         progress(100, "failed")
         return result
     result.written = True
+    analyze(Household, Member, Household.history.model, Member.history.model)
     result.seconds["write"] = round(time.perf_counter() - clock, 2)
     progress(100, "done")
     return result

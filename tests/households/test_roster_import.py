@@ -408,3 +408,26 @@ def test_the_command_exits_2_on_an_unreadable_file(tree, tmp_path):
 def test_an_unreadable_file_raises_before_anything_is_written(tree):
     with pytest.raises(UnreadableFile):
         roster_import(b"PK\x03\x04garbage", "x.xlsx")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_refreshes_the_planner_statistics_of_the_tables_it_filled(tree):
+    """With autovacuum behind, a dashboard's query over fresh history rows was planned on stale statistics."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's planner statistics")
+    from households.models import Household
+
+    tables = [Household._meta.db_table, Household.history.model._meta.db_table]
+
+    def rows_since_analyze():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT relname, n_mod_since_analyze FROM pg_stat_user_tables WHERE relname = ANY(%s)", [tables]
+            )
+            return dict(cursor.fetchall())
+
+    assert roster_import(two_sheets(), "xa.xlsx").written
+    connection.cursor().execute("SELECT pg_stat_force_next_flush()")
+    assert rows_since_analyze() == dict.fromkeys(tables, 0)
