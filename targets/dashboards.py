@@ -35,7 +35,7 @@ HOUSEHOLD_FILTERS = {
     "poor_health_insurance": {"classification": "poor", "deprivation": "health_insurance"},
     "near_poor_health_insurance": {"classification": "near_poor", "deprivation": "health_insurance"},
 }
-# The household list's filters that select the households of each scope (as targets.services._household_scopes).
+# The household list's filters that select the households of each scope (as targets.figures.household_scopes).
 SCOPE_FILTERS = {
     Scope.PROVINCE: {},
     Scope.ETHNIC_MINORITY: {"ethnic_minority": "1"},
