@@ -10,7 +10,6 @@ and on the axes; words through gettext, like every page.
 """
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
@@ -118,12 +117,6 @@ def _layout(title: str = "", **extra) -> dict:
 
 def _axis(title="", **extra) -> dict:
     return {"title": {"text": title}, "automargin": True, "gridcolor": "#e4e7eb", "zeroline": False, **extra}
-
-
-def _value(num, den, percent=True):
-    if den in (None, 0):
-        return None if num is None else float(num)
-    return float(Decimal(num) / Decimal(den) * (100 if percent else 1))
 
 
 # -- rates by year, never chained across standards ---------------------------------------------------
