@@ -15,6 +15,7 @@ from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from households.standards import transitions as t
 from povertyplan import display
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -433,16 +434,23 @@ MOVEMENT_COLOURS = {
 }
 
 
+# The Sankey's name for each movement of households.standards.transitions; the others are "unchanged" or "moved".
+CHART_MOVEMENTS = {
+    t.NEW_HOUSEHOLD: "new",
+    t.STAYED_POOR: "still_poor",
+    t.ESCAPED_TO_NEAR_POOR: "escaped",
+    t.ESCAPED_TO_NOT_POOR: "escaped",
+    t.NEAR_POOR_TO_POOR: "near_poor_to_poor",
+    t.NEWLY_POOR: "newly_poor",
+    t.RE_POOR: "re_poor",
+}
+
+
 def movement_code(before: str, now: str) -> str:
-    """The movement of a flow from `before` to `now`; re-poor flows are split off by the caller (it needs the
-    years before last)."""
-    if before == "new":
-        return "new"
-    if before == "poor":
-        return "still_poor" if now == "poor" else "escaped"
-    if now == "poor":
-        return "near_poor_to_poor" if before == "near_poor" else "newly_poor"
-    return "unchanged" if before == now else "moved"
+    """The movement of a flow from `before` ("new": no record the year before) to `now`, by transitions.transition;
+    re-poor flows are split off by the caller (it needs the years before last)."""
+    moved = t.transition(None if before == "new" else before, now)
+    return CHART_MOVEMENTS.get(moved, "unchanged" if before == now else "moved")
 
 
 def movement(code: str) -> str:
