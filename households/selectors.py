@@ -1,6 +1,5 @@
-"""Reads over household records: Alkire–Foster measures and year-over-year transitions."""
+"""Reads over household records: Alkire–Foster measures and year-over-year movements."""
 
-from collections import Counter, defaultdict
 from functools import reduce
 from operator import or_
 
@@ -46,27 +45,6 @@ def alkire_foster(unit: Unit, year: int, by: str | None = None):
     else:
         raise ValueError(f"unknown breakdown {by!r}")
     return measures_by_group(rows, standard.indicators, dimensions, k)
-
-
-def transition_counts(unit: Unit, year: int, by_area: bool = True) -> dict:
-    """Counts of each movement into `year`, for the unit and (by_area) for each unit directly under it."""
-    depth = unit.depth + 1
-    history = defaultdict(dict)
-    where = {}
-    rows = Household.objects.filter(unit__path__startswith=unit.path, survey_year__lte=year).values_list(
-        "code", "survey_year", "classification", "unit__path"
-    )
-    for code, survey_year, classification, path in rows:
-        history[code][survey_year] = classification
-        if survey_year == year:
-            parts = path.split("/")
-            where[code] = parts[depth] if by_area and len(parts) > depth + 1 else unit.code
-    total, by_child = Counter(), defaultdict(Counter)
-    for code, child in where.items():
-        movement = transitions(history[code], year)
-        total[movement] += 1
-        by_child[child][movement] += 1
-    return {"total": dict(total), "by_area": {k: dict(v) for k, v in by_child.items()}}
 
 
 def filter_by_movement(households, movement: str):

@@ -28,6 +28,7 @@ from households.services import classify_json
 from households.standards.validate import MAX_HOUSEHOLDS_PER_REQUEST
 from households.standards.wording import number as engine_number
 from reports.api import router as reports_router
+from targets.engine import indicator_value
 from targets.models import Attainment, ComputedValue
 from targets.selectors import get_plan_for_user, plans_for_user
 
@@ -472,12 +473,8 @@ class IndicatorValueOut(Schema):
 
     @staticmethod
     def resolve_value(cv):
-        if cv.denominator is None:
-            return cv.numerator
-        if not cv.denominator:
-            return None
-        factor = 100 if cv.indicator.unit == "percent" else 1
-        return round(cv.numerator / cv.denominator * factor, 4)
+        value = indicator_value(cv.numerator, cv.denominator, cv.indicator.unit)
+        return value if value is None or cv.denominator is None else round(value, 4)
 
 
 @api.get(

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.utils.translation import pgettext_lazy
 
 from households.standards import transitions as t
+from targets.engine import PERCENT, indicator_value
 
 URBAN, RURAL = "urban", "rural"
 AREAS = (URBAN, RURAL)  # the form lists the urban area first
@@ -114,9 +115,7 @@ class Report:
 
 
 def _rate(part, whole) -> Decimal | None:
-    if part is None or not whole:
-        return None
-    return Decimal(part) * 100 / Decimal(whole)
+    return indicator_value(part, whole, PERCENT)
 
 
 def _roman(n: int) -> str:

@@ -18,6 +18,7 @@ from povertyplan import admin as base
 from povertyplan import display
 
 from . import explain
+from .engine import PERCENT, indicator_value
 from .forms import TargetForm
 from .models import Attainment, ComputedValue, Indicator, Plan, RecomputeRun, ReportedValue, Target
 from .selectors import plans_for_user
@@ -161,11 +162,10 @@ class ComputedValueAdmin(DerivedAdmin):
 
     @admin.display(description=gettext_lazy("value"))
     def value(self, cv):
-        if cv.denominator in (None, 0):
-            return display.number(cv.numerator)
-        if cv.indicator.unit == "percent":
-            return display.percent(cv.numerator / cv.denominator * 100)
-        return display.number(cv.numerator / cv.denominator, 4)
+        value = indicator_value(cv.numerator, cv.denominator, cv.indicator.unit)
+        if cv.denominator is None:
+            return display.number(value)
+        return display.percent(value) if cv.indicator.unit == PERCENT else display.number(value, 4)
 
 
 @admin.register(Attainment)

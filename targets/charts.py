@@ -10,12 +10,12 @@ and on the axes; words through gettext, like every page.
 """
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from households.standards import transitions as t
 from povertyplan import display
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -118,12 +118,6 @@ def _layout(title: str = "", **extra) -> dict:
 
 def _axis(title="", **extra) -> dict:
     return {"title": {"text": title}, "automargin": True, "gridcolor": "#e4e7eb", "zeroline": False, **extra}
-
-
-def _value(num, den, percent=True):
-    if den in (None, 0):
-        return None if num is None else float(num)
-    return float(Decimal(num) / Decimal(den) * (100 if percent else 1))
 
 
 # -- rates by year, never chained across standards ---------------------------------------------------
@@ -440,16 +434,23 @@ MOVEMENT_COLOURS = {
 }
 
 
+# The Sankey's name for each movement of households.standards.transitions; the others are "unchanged" or "moved".
+CHART_MOVEMENTS = {
+    t.NEW_HOUSEHOLD: "new",
+    t.STAYED_POOR: "still_poor",
+    t.ESCAPED_TO_NEAR_POOR: "escaped",
+    t.ESCAPED_TO_NOT_POOR: "escaped",
+    t.NEAR_POOR_TO_POOR: "near_poor_to_poor",
+    t.NEWLY_POOR: "newly_poor",
+    t.RE_POOR: "re_poor",
+}
+
+
 def movement_code(before: str, now: str) -> str:
-    """The movement of a flow from `before` to `now`; re-poor flows are split off by the caller (it needs the
-    years before last)."""
-    if before == "new":
-        return "new"
-    if before == "poor":
-        return "still_poor" if now == "poor" else "escaped"
-    if now == "poor":
-        return "near_poor_to_poor" if before == "near_poor" else "newly_poor"
-    return "unchanged" if before == now else "moved"
+    """The movement of a flow from `before` ("new": no record the year before) to `now`, by transitions.transition;
+    re-poor flows are split off by the caller (it needs the years before last)."""
+    moved = t.transition(None if before == "new" else before, now)
+    return CHART_MOVEMENTS.get(moved, "unchanged" if before == now else "moved")
 
 
 def movement(code: str) -> str:

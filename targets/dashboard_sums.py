@@ -8,6 +8,7 @@ recompute rolls them up the tree with the rest; EXTRA_FORMULAS maps their indica
 from django.db import connection
 
 from households.models import Ethnicity, Household
+from households.standards.transitions import POOR, returns_to
 
 CLASSES = ("poor", "near_poor", "middle", "not_poor")
 BEFORE = (*CLASSES, "new")  # "new": no record of the household the year before
@@ -23,7 +24,7 @@ def transition_code(before: str, now: str) -> str:
 
 
 RE_POOR_CODE = "transition_re_poor"
-RE_POOR_FROM = ("middle", "not_poor")  # re-poor households were out of both lists the year before
+RE_POOR_FROM = tuple(c for c in CLASSES if returns_to(POOR, c, [POOR]))  # the classes out of both lists
 
 
 def re_poor_code(before: str) -> str:
@@ -55,7 +56,7 @@ def ethnic_sums(sums: list[dict]) -> list[dict]:
 
 TRANSITIONS_SQL = """
 SELECT h.unit_id, h.ethnicity, h.area_type, COALESCE(p.classification, 'new'), h.classification,
-       CASE WHEN h.classification = 'poor' AND p.classification IN ('middle', 'not_poor') THEN EXISTS (
+       CASE WHEN h.classification = 'poor' AND p.classification IN ({re_poor_from}) THEN EXISTS (
            SELECT 1 FROM {table} e WHERE e.code = h.code AND e.survey_year < %s AND e.classification = 'poor')
        ELSE FALSE END,
        COUNT(*)
@@ -78,7 +79,12 @@ def transition_sums(unit, year: int, unit_ids=None) -> list[dict]:
     else:
         params = [int(u) for u in unit_ids] or [0]
         where = f"h.unit_id IN ({', '.join(['%s'] * len(params))})"
-    sql = TRANSITIONS_SQL.format(table=Household._meta.db_table, units=Unit._meta.db_table, where=where)
+    sql = TRANSITIONS_SQL.format(
+        table=Household._meta.db_table,
+        units=Unit._meta.db_table,
+        where=where,
+        re_poor_from=", ".join(f"'{c}'" for c in RE_POOR_FROM),
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, [year - 1, year - 1, year, *params])
         rows = cursor.fetchall()

@@ -1,8 +1,6 @@
 """Dashboard charts: precomputed figures (selectors) turned into charts (charts.py), one builder per
 chart key, so a page, its table view and its downloads all come from the same call."""
 
-from decimal import Decimal
-
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
@@ -20,6 +18,7 @@ from . import charts, selectors
 from .catalogue import DIMENSION_NAMES, ETHNIC_GROUPS
 from .charts import INTEGER, PERCENT, Chart, Column
 from .dashboard_sums import BEFORE, CLASSES, RE_POOR_FROM, ethnic_code, re_poor_code, transition_code
+from .engine import indicator_value
 from .models import Indicator, Scope, Target
 
 SHORT_STANDARD = {"QD59-2015": gettext_lazy("Decision 59/2015"), "ND07-2021": gettext_lazy("Decree 07/2021")}
@@ -35,7 +34,7 @@ HOUSEHOLD_FILTERS = {
     "poor_health_insurance": {"classification": "poor", "deprivation": "health_insurance"},
     "near_poor_health_insurance": {"classification": "near_poor", "deprivation": "health_insurance"},
 }
-# The household list's filters that select the households of each scope (as targets.services._household_scopes).
+# The household list's filters that select the households of each scope (as targets.figures.household_scopes).
 SCOPE_FILTERS = {
     Scope.PROVINCE: {},
     Scope.ETHNIC_MINORITY: {"ethnic_minority": "1"},
@@ -71,10 +70,10 @@ def _target(user, target):
     return target if isinstance(target, Target) else selectors.get_target_for_user(user, target)
 
 
-def _rate(pair, percent=True):
-    if pair is None or not pair[1]:
-        return None
-    return float(Decimal(pair[0]) / Decimal(pair[1]) * (100 if percent else 1))
+def _value(pair, unit=Indicator.Unit.PERCENT) -> float | None:
+    """A stored (numerator, denominator) as a chart draws it; `unit` is the indicator's (a rate by default)."""
+    value = None if pair is None else indicator_value(*pair, unit)
+    return None if value is None else float(value)
 
 
 def _int(value):
@@ -130,7 +129,7 @@ def rates_chart(user, unit_code, standards=None) -> Chart:
             pair = values.get((code, unit.pk, year))
             standard = standard_of_year(standards, year)
             if pair is not None and standard is not None:
-                series[label].append((year, _rate(pair), _short(standard)))
+                series[label].append((year, _value(pair), _short(standard)))
     for year in years:
         standard = standard_of_year(standards, year)
         poor, near = values.get(("poor_rate", unit.pk, year)), values.get(("near_poor_rate", unit.pk, year))
@@ -138,8 +137,8 @@ def rates_chart(user, unit_code, standards=None) -> Chart:
             [
                 year,
                 _short(standard) if standard else "",
-                _rate(poor),
-                _rate(near),
+                _value(poor),
+                _value(near),
                 _int(poor[0]) if poor else None,
                 _int(near[0]) if near else None,
                 _int(poor[1]) if poor else None,
@@ -191,7 +190,7 @@ def breakdown_chart(
     for child in children:
         pair = values.get((indicator.code, child.pk, year))
         if pair is not None:
-            value = _rate(pair, percent) if pair[1] is not None else float(pair[0])
+            value = _value(pair, indicator.unit)
             bars.append((child.code, child.name, value, _int(pair[0]), _int(pair[1])))
     drill = any(c.level != "village" for c in children)
     goal = (
@@ -240,7 +239,7 @@ def ethnic_chart(user, unit_code, year=None) -> Chart:
         near = values.get((ethnic_code(ethnicity, "near_poor"), unit.pk, year))
         if poor is not None:
             name = _("Other ethnic groups") if ethnicity == Ethnicity.OTHER else Ethnicity(ethnicity).label
-            rows.append([name, _int(poor[1]), _rate(poor), _rate(near), _int(poor[0]), _int(near[0]) if near else 0])
+            rows.append([name, _int(poor[1]), _value(poor), _value(near), _int(poor[0]), _int(near[0]) if near else 0])
     rows.sort(key=lambda r: -(r[2] or 0))
     figure = charts.ethnic_bars([tuple(r[:4]) for r in rows], "")
     title = _("Poor and near-poor household rates by ethnic group — %(unit)s, %(year)s") % {
@@ -285,8 +284,8 @@ def censored_chart(user, unit_code, year=None, standards=None) -> Chart:
         label = _dimension(dimension)
         for name in names:
             pair = values.get(f"censored_{name}")
-            rows.append([deprivation_label(name), label, _rate(pair), _int(pair[0]) if pair else None])
-    h, a, m0 = (_rate(values.get(c), percent=False) for c in ("mpi_headcount", "mpi_intensity", "mpi_m0"))
+            rows.append([deprivation_label(name), label, _value(pair), _int(pair[0]) if pair else None])
+    h, a, m0 = (_value(values.get(c), Indicator.Unit.INDEX) for c in ("mpi_headcount", "mpi_intensity", "mpi_m0"))
     note = (
         _(
             "Standard %(standard)s, cut-off k = %(k)s of %(n)s indicators, equal weights. H = %(h)s, A = %(a)s, "
@@ -327,7 +326,7 @@ def dimensions_chart(user, unit_code, year=None, standards=None) -> Chart:
     rows = []
     for dimension, names in dimensions.items():
         count = sum(values[f"censored_{n}"][0] for n in names if values.get(f"censored_{n}"))
-        share = float(Decimal(count) / Decimal(c_sum) * 100) if c_sum else None
+        share = _value((count, c_sum))
         rows.append([_dimension(dimension), share, _int(count)])
     figure = charts.dimension_shares([(r[0], r[1]) for r in rows if r[1] is not None], _dimension_colours(), "")
     title = _("Contribution of each dimension to M0 — %(unit)s, %(year)s") % {"unit": unit.name, "year": year}
@@ -416,7 +415,7 @@ def trend_chart(user, target_pk, unit_code=None, standards=None) -> Chart:
     points = []
     for (_code, _unit_pk, year), pair in sorted(values.items(), key=lambda kv: kv[0][2]):
         standard = standard_of_year(standards, year)
-        value = _rate(pair, percent) if pair[1] is not None else float(pair[0])
+        value = _value(pair, indicator.unit)
         code = _short(standard) if standard else "—"
         points.append((year, value, code, pair))
     baseline = next((v for y, v, _, _ in points if y == target.baseline_year), None)
@@ -506,9 +505,9 @@ def compare_chart(user, unit_codes: list[str]) -> Chart:
     values = selectors.indicator_values(COMPARE_CODES, units)
     latest = {u.pk: max((y for (_, uid, y) in values if uid == u.pk), default=None) for u in units}
     shared = [c for c in COMPARE_CODES if c in indicators and all((c, u.pk, latest[u.pk]) in values for u in units)]
-    bars = [(f"{u.name} ({latest[u.pk]})", [_rate(values[(c, u.pk, latest[u.pk])]) for c in shared]) for u in units]
+    bars = [(f"{u.name} ({latest[u.pk]})", [_value(values[(c, u.pk, latest[u.pk])]) for c in shared]) for u in units]
     figure = charts.compare_bars([indicators[c].display_name for c in shared], bars, "")
-    rows = [[indicators[c].display_name, *[_rate(values[(c, u.pk, latest[u.pk])]) for u in units]] for c in shared]
+    rows = [[indicators[c].display_name, *[_value(values[(c, u.pk, latest[u.pk])]) for u in units]] for c in shared]
     return Chart(
         "compare",
         _("Units compared on the indicators they share"),

@@ -6,6 +6,7 @@ from openpyxl import Workbook
 
 from households.roster.export import number_cell, safe, save_book
 
+from .engine import indicator_value
 from .models import Attainment
 
 
@@ -27,11 +28,7 @@ def indicator_values_xlsx(values) -> bytes:
         ]
     )
     for v in values.select_related("indicator", "unit").order_by("indicator__code", "unit__path", "year", "scope"):
-        value = None
-        if v.denominator:
-            value = float(v.numerator / v.denominator * (100 if v.indicator.unit == "percent" else 1))
-        elif v.denominator is None:
-            value = float(v.numerator)
+        value = indicator_value(v.numerator, v.denominator, v.indicator.unit)
         sheet.append(
             [
                 safe(x)
@@ -44,7 +41,7 @@ def indicator_values_xlsx(values) -> bytes:
                     v.get_scope_display(),
                     number_cell(v.numerator),
                     number_cell(v.denominator),
-                    value,
+                    None if value is None else float(value),
                 )
             ]
         )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from households.services import EditConflict
 from povertyplan import display
 
+from .engine import PERCENT, indicator_value
 from .models import ComputedValue, Indicator, Plan, ReportedValue, Scope
 from .services import schedule_recompute
 
@@ -81,11 +82,7 @@ def grid_rows(unit, year, indicators, columns=None) -> list[dict]:
         subtree = rolled.get(indicator.id)
         subtree_value = None
         if subtree is not None:
-            subtree_value = (
-                (subtree.numerator / subtree.denominator * 100 if subtree.denominator else None)
-                if subtree.denominator is not None
-                else subtree.numerator
-            )
+            subtree_value = indicator_value(subtree.numerator, subtree.denominator, indicator.unit)
         rows.append(
             {
                 "indicator": indicator,
@@ -108,7 +105,7 @@ def _summed(present, share):
     if share:
         num = sum((c.numerator or 0 for c in present), Decimal(0))
         den = sum((c.denominator or 0 for c in present), Decimal(0))
-        return (num / den * 100 if den else None), num, den
+        return indicator_value(num, den, PERCENT), num, den
     return sum((c.value for c in present), Decimal(0)), None, None
 
 
@@ -162,14 +159,6 @@ def reported_grid_save(unit, year, cells: dict, expected_version: str | None = N
     if changed:
         schedule_recompute(unit, year)
     return changed
-
-
-def share_value(numerator, denominator):
-    if numerator is None or denominator is None:
-        return None
-    if numerator > denominator:
-        raise ValueError(_("The numerator cannot exceed the denominator."))
-    return (numerator / denominator * 100).quantize(Decimal("0.01")) if denominator else Decimal(0)
 
 
 HISTORY_FIELDS = ("value", "numerator", "denominator", "note")

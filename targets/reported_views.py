@@ -18,6 +18,7 @@ from areas.selectors import units_for_user
 from households.services import EditConflict
 from povertyplan import formfields
 
+from .engine import indicator_value
 from .reported import grid_columns, grid_indicators, grid_rows, grid_version, reported_grid_save, reported_history
 
 _CENT = Decimal("0.01")
@@ -53,12 +54,14 @@ class GridForm(forms.Form):
                     continue
                 if (num is None) != (den is None):
                     self.add_error(n_key if num is None else d_key, _("Give both the numerator and the denominator."))
-                elif num is not None and num > den:
+                elif num is None:
+                    self.cells[where] = None
+                elif num > den:
                     self.add_error(n_key, _("The numerator cannot exceed the denominator."))
-                elif num is not None and den == 0:
+                elif den == 0:
                     self.add_error(d_key, _("The denominator must be above zero."))
                 else:
-                    self.cells[where] = None if num is None else ((num / den * 100).quantize(_CENT), num, den)
+                    self.cells[where] = (indicator_value(num, den, indicator.unit).quantize(_CENT), num, den)
             else:
                 value = data.get(_keys(indicator, column)[0])
                 self.cells[where] = None if value is None else (value, None, None)

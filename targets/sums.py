@@ -22,11 +22,11 @@ from django.utils import timezone
 
 from areas.models import Unit
 from households.models import Household, PovertyStandard
-from households.standards.builtin import DIMENSIONS
 from households.standards.records import standard_of_year
 from povertyplan.bulk import copy_rows
 
 from .dashboard_sums import dashboard_sums, dashboard_values
+from .figures import UnitTree, attainments_for, formulas_for, household_scopes, household_sums, reported_rows
 from .models import (
     Attainment,
     ComputedValue,
@@ -39,7 +39,6 @@ from .models import (
     Scope,
     SubtreeSum,
 )
-from .services import FORMULAS, _household_scopes, _Tree, attainments_for, household_sums, reported_rows
 
 GROUP_KEYS = ("unit_id", "ethnicity", "area_type")
 # Past this many changed units in one year, one grouped query over the whole province is cheaper.
@@ -63,7 +62,7 @@ def group_rows(province: Unit, year: int, standard: PovertyStandard, unit_ids=No
     ]
 
 
-def roll_up(tree: _Tree, affected: set, groups: dict, stored: dict) -> dict:
+def roll_up(tree: UnitTree, affected: set, groups: dict, stored: dict) -> dict:
     """Subtree sums {unit: {scope: Counter}} of the `affected` units, deepest first: each unit's own groups
     plus its children's subtree sums — from this pass for affected children, from `stored` for the others."""
     totals = {}
@@ -71,22 +70,13 @@ def roll_up(tree: _Tree, affected: set, groups: dict, stored: dict) -> dict:
         mine = defaultdict(Counter)
         for row in groups.get(unit_id, ()):
             numbers = _numbers(row)
-            for scope in _household_scopes(tree, row):
+            for scope in household_scopes(tree, row):
                 mine[scope].update(numbers)
         for child in tree.children.get(unit_id, ()):
             for scope, sums in (totals if child in affected else stored).get(child, {}).items():
                 mine[scope].update(sums)
         totals[unit_id] = dict(mine)
     return totals
-
-
-def formulas_for(standard: PovertyStandard) -> dict:
-    formulas = dict(FORMULAS)
-    for name in standard.indicator_rules:
-        formulas[f"censored_{name}"] = (f"censored_{name}", "n")
-    for dim in DIMENSIONS.get(standard.code, {}):
-        formulas[f"dimension_{dim}"] = (f"dimension_{dim}", "n")
-    return formulas
 
 
 def figure_rows(totals: dict, year: int, standard: PovertyStandard, indicators: dict) -> list[tuple]:
@@ -152,7 +142,7 @@ def _by_unit(groups: list[dict]) -> dict:
 class _Context:
     def __init__(self, province: Unit):
         self.province = province
-        self.tree = _Tree(province)
+        self.tree = UnitTree(province)
         self.indicators = dict(Indicator.objects.values_list("code", "id"))
         self.reported = list(Indicator.objects.filter(kind=Indicator.Kind.REPORTED).values_list("id", flat=True))
         self.standards = list(PovertyStandard.objects.all())

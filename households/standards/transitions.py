@@ -15,6 +15,12 @@ STAYED_NOT_POOR = "stayed_not_poor"
 NEW_HOUSEHOLD = "new_household"
 
 
+def returns_to(cls: str, before: str | None, earlier) -> bool:
+    """Back on the list of `cls` (poor or near-poor) rather than new to it: out of both lists last year (a record
+    above near-poor), and `cls` in some year before last. The one rule of "re-" movements: tái nghèo, tái cận nghèo."""
+    return before is not None and before not in (POOR, NEAR_POOR) and cls in earlier
+
+
 def transition(before: str | None, now: str, earlier: list[str] = ()) -> str:
     """The movement from last year's class `before` to `now`. `earlier` holds the classes of the years
     before last, oldest first, to tell re-poor (poor before, out last year, poor again) from newly poor."""
@@ -25,7 +31,7 @@ def transition(before: str | None, now: str, earlier: list[str] = ()) -> str:
             return STAYED_POOR
         if before == NEAR_POOR:
             return NEAR_POOR_TO_POOR
-        return RE_POOR if POOR in earlier else NEWLY_POOR
+        return RE_POOR if returns_to(POOR, before, earlier) else NEWLY_POOR
     if before == POOR:
         return ESCAPED_TO_NEAR_POOR if now == NEAR_POOR else ESCAPED_TO_NOT_POOR
     if now == NEAR_POOR:
@@ -65,12 +71,11 @@ def report_movements(history: dict[int, str], year: int) -> set[str]:
     without escaping it."""
     now, before = history[year], history.get(year - 1)
     earlier = {history[y] for y in history if y < year - 1}
-    out_of_both = before is not None and before not in (POOR, NEAR_POOR)
     movements = set()
     if now == POOR:
         if before == POOR:
             movements.add(STILL_POOR)
-        elif out_of_both and POOR in earlier:
+        elif returns_to(POOR, before, earlier):
             movements.add(RE_POOR_MOVEMENT)
         else:
             movements.add(NEWLY_POOR_MOVEMENT)
@@ -79,7 +84,7 @@ def report_movements(history: dict[int, str], year: int) -> set[str]:
     if now == NEAR_POOR:
         if before == NEAR_POOR:
             movements.add(STILL_NEAR_POOR)
-        elif out_of_both and NEAR_POOR in earlier:
+        elif returns_to(NEAR_POOR, before, earlier):
             movements.add(RE_NEAR_POOR)
         else:
             movements.add(NEWLY_NEAR_POOR_MOVEMENT)

@@ -13,6 +13,7 @@ from households.demo import PROVINCE_ECONOMY, generate_households, next_year
 from households.models import Household, Member, PovertyStandard
 from households.reference_data import load_standards
 from households.services import apply_classification
+from targets.engine import indicator_value
 from targets.models import Indicator, Plan, ReportedValue, Target
 from targets.reference_data import load_catalogue
 from targets.seed_plans import SEED_PLANS
@@ -184,7 +185,7 @@ def load_reported_values(plan) -> None:
                 defaults={
                     "numerator": numerator,
                     "denominator": denominator,
-                    "value": round(100 * numerator / denominator, 2),
+                    "value": round(indicator_value(numerator, denominator, indicators[code].unit), 2),
                 },
             )
         ReportedValue.objects.get_or_create(
