@@ -110,3 +110,30 @@ class IdleSessionMiddleware:
             if now - request.session.get("renewed_at", 0) >= self.RENEW_AFTER_SECONDS:
                 request.session["renewed_at"] = now  # marks the session modified: saved with a new expiry
         return response
+
+
+class DeferredWorkMiddleware:
+    """A request that saved its data but could not queue the work that follows (the broker unreachable: the
+    figures' recompute) answers as saved, with a notice that the figures will refresh later, when the sweeper
+    queues their recompute (povertyplan/background.py). Sits after MessageMiddleware, which stores the notice
+    for the next page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.contrib import messages
+
+        from .background import collecting_deferred
+
+        with collecting_deferred() as deferred:
+            response = self.get_response(request)
+        if deferred and hasattr(request, "_messages"):
+            messages.warning(
+                request,
+                _(
+                    "Saved. The figures could not be refreshed now (the background queue is unreachable); they "
+                    "will be refreshed automatically once it is back."
+                ),
+            )
+        return response
