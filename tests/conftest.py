@@ -216,6 +216,14 @@ def unreachable_broker(settings):
     app._pool = app.amqp._producer_pool = None
 
 
+def skip_without_worker():
+    from django.conf import settings
+    from django.db import connection
+
+    if not settings.CELERY_BROKER_URL or connection.vendor != "postgresql":
+        pytest.skip("needs CELERY_BROKER_URL and PostgreSQL (the CI's first run)")
+
+
 def start_worker(purge=True, **env):
     """A real Celery worker (solo pool) on the test database and the broker of CELERY_BROKER_URL; skips the test
     without them. `purge` empties the queue first (messages of earlier tests)."""
@@ -223,11 +231,9 @@ def start_worker(purge=True, **env):
     import sys
     import time
 
-    from django.conf import settings
     from django.db import connection
 
-    if not settings.CELERY_BROKER_URL or connection.vendor != "postgresql":
-        pytest.skip("needs CELERY_BROKER_URL and PostgreSQL (the CI's first run)")
+    skip_without_worker()
     from povertyplan.celery import app
     from targets.services import _redis
 

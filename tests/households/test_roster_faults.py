@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from households.models import RosterImport
 from households.roster.jobs import start_job, sweep_jobs
 from povertyplan.background import LEASE_SECONDS
-from tests.conftest import start_worker, stop_worker
+from tests.conftest import skip_without_worker, start_worker, stop_worker
 
 from .roster_files import household_row, member_row, two_sheets
 
@@ -34,6 +34,7 @@ def test_a_job_whose_worker_was_killed_is_retried_within_the_lease_and_counts_re
 
     from targets.reference_data import load_catalogue, load_standards
 
+    skip_without_worker()
     load_standards(apps)
     load_catalogue(apps)
     settings.MEDIA_ROOT = tmp_path
