@@ -132,8 +132,8 @@ class DeferredWorkMiddleware:
             messages.warning(
                 request,
                 _(
-                    "Saved. The figures could not be refreshed now (the background queue is unreachable); they "
-                    "will be refreshed automatically once it is back."
+                    "The figures could not be refreshed now (the background queue is unreachable); they will be "
+                    "refreshed automatically once it is back."
                 ),
             )
         return response
