@@ -1,8 +1,8 @@
 """Background work that survives faults: a worker killed mid-job, a lost database connection, a broker down.
 
 - `enqueue` sends a task and, when the broker cannot be reached, says so instead of raising: the caller marks
-  its job failed (or leaves its pending changes to the sweeper), and the request that saved the data still
-  answers with success and a notice (povertyplan.middleware.DeferredWorkMiddleware).
+  its job failed, or leaves its pending changes to the sweeper and notes them (`note_deferred`), so the request
+  that saved the data still answers with success and a notice (povertyplan.middleware.DeferredWorkMiddleware).
 - A job row a worker works on carries a lease: `heartbeat` renews `heartbeat_at` every few seconds from a thread
   of its own while the work runs; the sweepers (targets.tasks, households.tasks; Celery beat every 30 s) retry or
   fail the rows whose lease has `expired`, so a job whose worker is gone is noticed within a minute rather than
@@ -55,6 +55,10 @@ def enqueue(task, *args, **kwargs) -> bool:
 
 def broker_unreachable(what: str, error: Exception) -> None:
     logger.warning("could not queue %s, the broker is unreachable: %s", what, error)
+
+
+def note_deferred(what: str) -> None:
+    """Work this request could not queue and a sweeper will queue later: the request's page says so."""
     deferred = _deferred.get()
     if deferred is not None:
         deferred.append(what)

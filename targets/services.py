@@ -20,7 +20,15 @@ from areas.models import Unit
 from households.models import Household, PovertyStandard
 from households.standards.builtin import DIMENSIONS
 from households.standards.facts import DEPRIVATION_BITS
-from povertyplan.background import BROKER_ERRORS, broker_unreachable, enqueue, expired, heartbeat, reconnect
+from povertyplan.background import (
+    BROKER_ERRORS,
+    broker_unreachable,
+    enqueue,
+    expired,
+    heartbeat,
+    note_deferred,
+    reconnect,
+)
 from povertyplan.bulk import copy_rows
 
 from .dashboard_sums import dashboard_sums, dashboard_values
@@ -525,24 +533,20 @@ def request_recompute(unit_ids, years) -> None:
 
 
 def queue_changes(province_id: int) -> bool:
-    """Queue an incremental run of the province unless one is waiting; False when the broker is unreachable."""
+    """Queue an incremental run of the province unless one is waiting. False when the broker is unreachable: the
+    changes stay pending for the sweeper, and the request that made them says their figures follow later."""
     from .tasks import recompute_changes_task
 
     if recompute_changes_task.app.conf.task_always_eager:
         recompute_changes_task.apply(args=[province_id])
         return True
     try:
-        if not _claim_queue_slot(province_id):
+        if not _claim_queue_slot(province_id) or enqueue(recompute_changes_task, province_id):
             return True
-    except BROKER_ERRORS as error:
-        broker_unreachable(recompute_changes_task.name, error)
-        return False
-    if enqueue(recompute_changes_task, province_id):
-        return True
-    try:
         release_queue_slot(province_id)
-    except BROKER_ERRORS:
-        pass  # the slot expires by itself
+    except BROKER_ERRORS as error:  # the slot's Redis is the broker: the slot expires by itself
+        broker_unreachable(recompute_changes_task.name, error)
+    note_deferred(recompute_changes_task.name)
     return False
 
 
