@@ -191,3 +191,42 @@ def _wait_for(find, seconds=30):
             return found
         time.sleep(0.2)
     return None
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_retries_a_run_whose_connection_is_lost_in_the_copy(tree):
+    """On a real worker: the server ends the worker's session while its COPY of the stored sums runs (a trigger
+    holds the COPY long enough to find it); the task's retry runs the run again, which succeeds with its
+    counts afresh and no stale error."""
+    skip_without_worker()
+    for i in range(3):
+        _save(f"H{i}", tree["C1"], 2022, 900_000, {"water", "latrine"}, "khmer")
+    clean = recompute(province_ids=[tree["P"].pk])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION slow_copy() RETURNS trigger AS $$ BEGIN PERFORM pg_sleep(2); RETURN NEW; END $$ "
+            "LANGUAGE plpgsql; CREATE TRIGGER slow_copy BEFORE INSERT ON targets_groupsum "
+            "FOR EACH STATEMENT EXECUTE FUNCTION slow_copy()"
+        )
+    worker = start_worker()
+    try:
+        run = RecomputeRun.objects.create(scope="P")
+        recompute_task.delay(province_ids=[tree["P"].pk], run_id=run.pk)
+        with connection.cursor() as cursor:
+            copying = None
+            deadline = time.monotonic() + 30
+            while copying is None and time.monotonic() < deadline:
+                cursor.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND query LIKE 'COPY targets_groupsum%%' AND pid <> pg_backend_pid()"
+                )
+                copying = (cursor.fetchone() or [None])[0]
+            assert copying, "the worker's COPY was not seen"
+            cursor.execute("SELECT pg_terminate_backend(%s)", [copying])
+            cursor.execute("DROP TRIGGER slow_copy ON targets_groupsum; DROP FUNCTION slow_copy()")
+        done = _wait_for(lambda: RecomputeRun.objects.filter(pk=run.pk, status__in=["succeeded", "failed"]).first(), 60)
+    finally:
+        output = stop_worker(worker)
+    assert done is not None, output[-3000:]
+    assert (done.status, done.error, done.attempt, done.rows) == ("succeeded", "", 2, clean.rows), output[-3000:]
