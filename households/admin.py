@@ -21,7 +21,7 @@ from .choices import deprivation_label, deprivation_labels
 from .labels import rule_text
 from .models import Household, Member, PovertyStandard, RosterImport
 from .roster import export
-from .roster.jobs import confirm_job, problems_xlsx, start_job
+from .roster.jobs import cancel_jobs, confirm_job, problems_xlsx, start_job, sweep_jobs
 from .roster.resources import HouseholdRosterResource
 from .roster.service import max_upload_bytes
 from .services import household_delete, household_problems, household_reclassify, standard_for_year
@@ -335,8 +335,17 @@ class PovertyStandardAdmin(base.ModelAdmin):
             messages.info(request, _("The households of %(code)s are being reclassified.") % {"code": obj})
 
 
+@admin.action(description=_("Cancel the selected imports that have not ended"))
+def cancel_selected_imports(modeladmin, request, queryset):
+    if not request.user.is_superuser:
+        raise PermissionDenied
+    cancelled = cancel_jobs(queryset, request.user)
+    messages.info(request, gettext("%(count)s imports cancelled.") % {"count": cancelled})
+
+
 @admin.register(RosterImport)
 class RosterImportAdmin(admin.ModelAdmin):
+    actions = [cancel_selected_imports]
     list_display = ["id", "original_name", "user", "status", "progress", "problem_count", "created_at", "finished_at"]
     list_filter = ["status"]
     readonly_fields = [
@@ -350,6 +359,8 @@ class RosterImportAdmin(admin.ModelAdmin):
         "created_at",
         "started_at",
         "finished_at",
+        "attempt",
+        "heartbeat_at",
     ]
     exclude = ["file", "summary", "problems", "stage"]
     change_form_template = "admin/households/rosterimport/change_form.html"
@@ -380,6 +391,7 @@ class RosterImportAdmin(admin.ModelAdmin):
         return get_object_or_404(self.get_queryset(request), pk=pk)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        sweep_jobs(jobs=self.get_queryset(request).filter(pk=object_id))
         job = self._job(request, object_id)
         extra_context = {
             **(extra_context or {}),
@@ -390,6 +402,7 @@ class RosterImportAdmin(admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def progress_view(self, request, pk):
+        sweep_jobs(jobs=self.get_queryset(request).filter(pk=pk))
         job = self._job(request, pk)
         return JsonResponse(
             {

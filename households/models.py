@@ -392,6 +392,8 @@ class RosterImport(ConstraintsOnFields, models.Model):
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    attempt = models.PositiveSmallIntegerField(_("attempt"), default=0, db_default=0)
+    heartbeat_at = models.DateTimeField(_("worker last seen"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("roster import")

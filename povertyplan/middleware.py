@@ -112,6 +112,33 @@ class IdleSessionMiddleware:
         return response
 
 
+class DeferredWorkMiddleware:
+    """A request that saved its data but could not queue the work that follows (the broker unreachable: the
+    figures' recompute) answers as saved, with a notice that the figures will refresh later, when the sweeper
+    queues their recompute (povertyplan/background.py). Sits after MessageMiddleware, which stores the notice
+    for the next page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.contrib import messages
+
+        from .background import collecting_deferred
+
+        with collecting_deferred() as deferred:
+            response = self.get_response(request)
+        if deferred and hasattr(request, "_messages"):
+            messages.warning(
+                request,
+                _(
+                    "The figures could not be refreshed now (the background queue is unreachable); they will be "
+                    "refreshed automatically once it is back."
+                ),
+            )
+        return response
+
+
 class NotFoundPageMiddleware:
     """The product's own page for "not found, or not in your area" in every mode: with DEBUG on (`make run`),
     Django would answer a 404 with its English technical page, which lists every URL pattern to anyone."""

@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "povertyplan.middleware.LanguageMiddleware",  # Vietnamese first; the user's VI / EN choice (not Accept-Language)
     "povertyplan.middleware.NotFoundPageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "povertyplan.middleware.DeferredWorkMiddleware",  # a saved edit whose recompute could not be queued: a notice
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -166,11 +167,19 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3 * 3600}
+# A task whose worker died is delivered again after visibility_timeout; the rows of its job say so within a minute
+# (povertyplan/background.py: leases, the sweepers below). An unreachable broker fails an enqueue in seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3 * 3600, "socket_connect_timeout": 2}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "nightly-full-recompute": {"task": "targets.tasks.recompute_task", "schedule": crontab(hour=1, minute=30)},
+    "sweep-recompute": {"task": "targets.tasks.sweep_recompute_task", "schedule": 30.0, "options": {"expires": 25}},
+    "sweep-roster-imports": {
+        "task": "households.tasks.sweep_roster_imports_task",
+        "schedule": 30.0,
+        "options": {"expires": 25},
+    },
 }
 
 # Browser tests drive this Chromium (Debian's package by default).

@@ -22,7 +22,7 @@ from .engine import PERCENT, indicator_value
 from .forms import TargetForm
 from .models import Attainment, ComputedValue, Indicator, Plan, RecomputeRun, ReportedValue, Target
 from .selectors import plans_for_user
-from .services import schedule_recompute
+from .services import cancel_runs, queue_run, schedule_recompute, sweep_runs
 from .tasks import recompute_task
 
 
@@ -196,7 +196,7 @@ def start_in_background(run_id: int) -> None:
     """Queue the run on the worker; without one (the embedded default) run it in a thread, so the page
     answers at once and shows the progress bar, as with a worker."""
     if not recompute_task.app.conf.task_always_eager:
-        recompute_task.delay(run_id=run_id)
+        queue_run(run_id)
         return
 
     def run_here():
@@ -208,8 +208,17 @@ def start_in_background(run_id: int) -> None:
     threading.Thread(target=run_here, name=f"recompute-{run_id}", daemon=True).start()
 
 
+@admin.action(description=gettext_lazy("Cancel the selected runs that are queued or running"))
+def cancel_selected_runs(modeladmin, request, queryset):
+    if not request.user.has_perm("targets.change_recomputerun"):
+        raise PermissionDenied
+    cancelled = cancel_runs(queryset, request.user)
+    messages.info(request, _("%(count)s runs cancelled.") % {"count": cancelled})
+
+
 @admin.register(RecomputeRun)
 class RecomputeRunAdmin(base.ReadOnlyAdmin):
+    actions = [cancel_selected_runs]
     list_display = [
         "__str__",
         "status",
@@ -232,6 +241,8 @@ class RecomputeRunAdmin(base.ReadOnlyAdmin):
         "started_at",
         "finished_at",
         "duration_ms",
+        "attempt",
+        "heartbeat_at",
     ]
     change_list_template = "admin/targets/recomputerun/change_list.html"
     change_form_template = "admin/targets/recomputerun/change_form.html"
@@ -258,6 +269,7 @@ class RecomputeRunAdmin(base.ReadOnlyAdmin):
     def progress_view(self, request, pk):
         if not self.has_view_permission(request):
             raise PermissionDenied  # the same rule as the run list
+        sweep_runs(runs=RecomputeRun.objects.filter(pk=pk))
         run = get_object_or_404(RecomputeRun, pk=pk)
         return JsonResponse(
             {

@@ -355,6 +355,8 @@ class RecomputeRun(models.Model):
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     duration_ms = models.PositiveIntegerField(_("duration (ms)"), null=True, blank=True)
+    attempt = models.PositiveSmallIntegerField(_("attempt"), default=0, db_default=0)
+    heartbeat_at = models.DateTimeField(_("worker last seen"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("recompute run")

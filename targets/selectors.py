@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from areas.models import Unit
 from areas.selectors import EVERYWHERE, ancestor_codes, units_for_user, user_area_path
 from households.models import PovertyStandard
+from povertyplan.background import expired
 
 from .models import Attainment, ComputedValue, Plan, RecomputeRun, ReportedValue, Scope, Target
 
@@ -133,9 +134,14 @@ def computed_at(province: Unit):
 
 
 def _active_runs():
-    return RecomputeRun.objects.filter(
-        status__in=[RecomputeRun.Status.QUEUED, RecomputeRun.Status.RUNNING], finished_at__isnull=True
-    ).order_by("-created_at")
+    """Queued or running runs, less those whose worker is gone (the sweeper fails them soon after)."""
+    return (
+        RecomputeRun.objects.filter(
+            status__in=[RecomputeRun.Status.QUEUED, RecomputeRun.Status.RUNNING], finished_at__isnull=True
+        )
+        .exclude(Q(status=RecomputeRun.Status.RUNNING) & expired())
+        .order_by("-created_at")
+    )
 
 
 def active_run():

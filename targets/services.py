@@ -7,15 +7,26 @@ What a run computes is in targets.figures; how it stores and refreshes the sums,
 """
 
 import time
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from areas.models import Unit
 from households.models import Household
 from households.standards.builtin import DIMENSIONS
+from povertyplan.background import (
+    BROKER_ERRORS,
+    broker_unreachable,
+    enqueue,
+    expired,
+    heartbeat,
+    note_deferred,
+    reconnect,
+)
 
 from .engine import indicator_value
 from .figures import UnitTree, household_scopes, standard_ids_by_year
@@ -29,36 +40,107 @@ def recompute_province(province: Unit, years=None, run: RecomputeRun | None = No
     return rebuild_province(province, years, run, today)
 
 
-def recompute(province_ids=None, years=None, run_id=None, today: date | None = None) -> RecomputeRun:
-    """A recorded full run over the given provinces (default: all). Progress is saved after each province."""
-    run = RecomputeRun.objects.get(pk=run_id) if run_id else RecomputeRun.objects.create()
+def recompute(province_ids=None, years=None, run_id=None, today: date | None = None) -> RecomputeRun | None:
+    """A recorded full run over the given provinces (default: all): the queued run `run_id`, or a new one.
+    Progress is saved after each province. A run that is no longer queued (a task delivered again after its run
+    ended, failed or was cancelled) is left alone: None. Each attempt starts its counts afresh."""
+    run = _claim_run(run_id) if run_id else _new_run()
+    if run is None:
+        return None
     provinces = Unit.objects.filter(parent__isnull=True).order_by("code")
     if province_ids:
         provinces = provinces.filter(pk__in=province_ids)
-    run.status, run.started_at = RecomputeRun.Status.RUNNING, timezone.now()
-    run.scope = ", ".join(p.name for p in provinces) + (f" · {sorted(years)}" if years else "")
-    run.save()
-    started = time.monotonic()
-    try:
-        provinces = list(provinces)
-        for i, province in enumerate(provinces, start=1):
-            run.rows += recompute_province(province, years, run, today)
-            run.progress = round(100 * i / len(provinces))
-            run.save(update_fields=["rows", "progress"])
-    except Exception as error:
-        run.status, run.error = RecomputeRun.Status.FAILED, f"{type(error).__name__}: {error}"
-        raise
-    else:
-        run.status = RecomputeRun.Status.SUCCEEDED
-    finally:
-        run.finished_at = timezone.now()
-        run.duration_ms = round((time.monotonic() - started) * 1000)
-        run.save()
+    provinces = list(provinces)
+    mine = RecomputeRun.objects.filter(pk=run.pk, status=RecomputeRun.Status.RUNNING, attempt=run.attempt)
+    mine.update(scope=(", ".join(p.name for p in provinces) + (f" · {sorted(years)}" if years else ""))[:200])
+    started, rows = time.monotonic(), 0
+
+    def ended(**fields):
+        mine.update(
+            finished_at=timezone.now(), duration_ms=round((time.monotonic() - started) * 1000), rows=rows, **fields
+        )
         FiguresVersion.bump()  # the figures' time (computed_at) is kept with them under the version
+
+    try:
+        with heartbeat(mine):
+            for i, province in enumerate(provinces, start=1):
+                rows += recompute_province(province, years, run, today)
+                if not mine.update(rows=rows, progress=round(100 * i / len(provinces)), heartbeat_at=timezone.now()):
+                    return None  # cancelled meanwhile: the provinces done so far keep their new figures
+    except Exception as error:
+        reconnect()  # the failure may be the lost connection itself
+        ended(status=RecomputeRun.Status.FAILED, error=f"{type(error).__name__}: {error}")
+        raise
+    ended(status=RecomputeRun.Status.SUCCEEDED, progress=100)
+    run.refresh_from_db()
     return run
 
 
-def recompute_all(today: date | None = None) -> RecomputeRun:
+def _new_run() -> RecomputeRun:
+    now = timezone.now()
+    return RecomputeRun.objects.create(status=RecomputeRun.Status.RUNNING, attempt=1, started_at=now, heartbeat_at=now)
+
+
+def _claim_run(run_id: int) -> RecomputeRun | None:
+    now = timezone.now()
+    claimed = RecomputeRun.objects.filter(pk=run_id, status=RecomputeRun.Status.QUEUED).update(
+        status=RecomputeRun.Status.RUNNING,
+        attempt=F("attempt") + 1,
+        rows=0,
+        progress=0,
+        error="",
+        started_at=now,
+        finished_at=None,
+        duration_ms=None,
+        heartbeat_at=now,
+    )
+    return RecomputeRun.objects.get(pk=run_id) if claimed else None
+
+
+def requeue_run(run_id: int) -> None:
+    """A run that failed on a transient error and will be retried waits as queued (with the error until then)."""
+    RecomputeRun.objects.filter(pk=run_id, status=RecomputeRun.Status.FAILED).update(
+        status=RecomputeRun.Status.QUEUED, finished_at=None
+    )
+
+
+QUEUE_UNREACHABLE = gettext_lazy(
+    "The queue of the background worker could not be reached, so the recompute did not start. Try again in a few "
+    "minutes."
+)
+WORKER_LOST = gettext_lazy("The worker stopped during this recompute. Start it again if its figures are needed now.")
+
+
+def queue_run(run_id: int, **kwargs) -> None:
+    """Queue a recorded full run; should the broker be unreachable, the run fails with the reason rather than
+    stay queued (and hold up every later recompute a page asks for)."""
+    from .tasks import recompute_task
+
+    if not enqueue(recompute_task, run_id=run_id, **kwargs):
+        RecomputeRun.objects.filter(pk=run_id, status=RecomputeRun.Status.QUEUED).update(
+            status=RecomputeRun.Status.FAILED, error=str(QUEUE_UNREACHABLE), finished_at=timezone.now()
+        )
+
+
+def sweep_runs(now=None, runs=None) -> int:
+    """Runs (of `runs`, default all) whose worker is gone (lease expired) fail with the reason: their figures are
+    as the last province committed left them, and the nightly run or a page's "Refresh the figures" starts a new
+    one. Celery beat runs it, and the run's page as it polls (no worker may be left to run the beat's task)."""
+    runs = RecomputeRun.objects.all() if runs is None else runs
+    return runs.filter(expired(now), status=RecomputeRun.Status.RUNNING).update(
+        status=RecomputeRun.Status.FAILED, error=str(WORKER_LOST), finished_at=now or timezone.now()
+    )
+
+
+def cancel_runs(queryset, user) -> int:
+    return queryset.filter(status__in=[RecomputeRun.Status.QUEUED, RecomputeRun.Status.RUNNING]).update(
+        status=RecomputeRun.Status.FAILED,
+        error=gettext("Cancelled by %(user)s.") % {"user": user.get_username()},
+        finished_at=timezone.now(),
+    )
+
+
+def recompute_all(today: date | None = None) -> RecomputeRun | None:
     return recompute(today=today)
 
 
@@ -121,18 +203,49 @@ def request_recompute(unit_ids, years) -> None:
     """Queue what a committed change to the households or reported values of `unit_ids` in `years` needs:
     the unit-years are noted as pending and one incremental run per province is queued, unless one is
     already waiting (it will see these changes too). Called after the commit (households.signals,
-    schedule_recompute)."""
-    from .tasks import recompute_changes_task
-
+    schedule_recompute). Never raises for an unreachable broker: the pending changes wait for the sweeper
+    (sweep_pending)."""
     units = dict(Unit.objects.filter(pk__in=list(unit_ids)).values_list("pk", "path"))
     codes = {path.split("/", 1)[0] for path in units.values()}
     provinces = list(Unit.objects.filter(code__in=codes, parent__isnull=True).order_by("code"))
     note_changes(units, sorted(set(years)))
     for province in provinces:
-        if recompute_changes_task.app.conf.task_always_eager:
-            recompute_changes_task.apply(args=[province.pk])
-        elif _claim_queue_slot(province.pk):
-            recompute_changes_task.apply_async(args=[province.pk])
+        queue_changes(province.pk)
+
+
+def queue_changes(province_id: int) -> bool:
+    """Queue an incremental run of the province unless one is waiting. False when the broker is unreachable: the
+    changes stay pending for the sweeper, and the request that made them says their figures follow later."""
+    from .tasks import recompute_changes_task
+
+    if recompute_changes_task.app.conf.task_always_eager:
+        recompute_changes_task.apply(args=[province_id])
+        return True
+    try:
+        if not _claim_queue_slot(province_id) or enqueue(recompute_changes_task, province_id):
+            return True
+        release_queue_slot(province_id)
+    except BROKER_ERRORS as error:  # the slot's Redis is the broker: the slot expires by itself
+        broker_unreachable(recompute_changes_task.name, error)
+    note_deferred(recompute_changes_task.name)
+    return False
+
+
+PENDING_AFTER_SECONDS = 20
+
+
+def sweep_pending(now=None) -> int:
+    """Queue a run for each province with changes pending longer than PENDING_AFTER_SECONDS: their run was never
+    queued (the broker was unreachable), or its worker died. Returns how many provinces were queued."""
+    now = now or timezone.now()
+    from .models import PendingChange
+
+    paths = PendingChange.objects.filter(changed_at__lt=now - timedelta(seconds=PENDING_AFTER_SECONDS)).values_list(
+        "unit__path", flat=True
+    )
+    codes = {path.split("/", 1)[0] for path in paths.distinct().order_by()}
+    provinces = Unit.objects.filter(code__in=codes, parent__isnull=True).values_list("pk", flat=True)
+    return sum(queue_changes(pk) for pk in provinces)
 
 
 QUEUE_SLOT_SECONDS = 10
@@ -146,7 +259,7 @@ def _redis():
     import redis
     from django.conf import settings
 
-    return redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    return redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=2, socket_timeout=5)
 
 
 def _claim_queue_slot(province_id: int) -> bool:

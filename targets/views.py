@@ -272,16 +272,19 @@ def refresh(request, code):
         raise Http404("no such area")
     run = selectors.active_run()
     if run is None:
-        from .tasks import recompute_task
+        from .services import queue_run
 
         run = RecomputeRun.objects.create(scope=province.name)
         province_ids, run_id = [province.pk], run.pk
-        transaction.on_commit(lambda: recompute_task.delay(province_ids=province_ids, run_id=run_id))
+        transaction.on_commit(lambda: queue_run(run_id, province_ids=province_ids))
     return JsonResponse({"run": run.pk, "url": reverse("dashboards:run", args=[run.pk])}, status=202)
 
 
 @login_required
 def run_status(request, pk):
+    from .services import sweep_runs
+
+    sweep_runs(runs=RecomputeRun.objects.filter(pk=pk))
     run = get_object_or_404(RecomputeRun, pk=pk)
     return JsonResponse(
         {

@@ -10,7 +10,7 @@
     try {
       const job = await (await fetch(bar.dataset.url, { credentials: "same-origin" })).json();
       bar.value = job.progress;
-      label.textContent = `${job.status_display} · ${job.progress}%`;
+      label.textContent = `${job.status_display} · ${job.progress}%` + (job.error ? ` · ${job.error}` : "");
       if (!running.includes(job.status)) { window.location.reload(); return; }
     } catch (error) { /* a dropped request: try again */ }
     setTimeout(poll, 1000);

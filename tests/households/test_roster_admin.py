@@ -1,17 +1,21 @@
 """The admin's import page over the job row and its Celery task (eager here), templates and exports."""
 
 import io
+from datetime import timedelta
 
 import openpyxl
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from households.models import Household, RosterImport
 from households.roster import export
 from households.roster.service import roster_import
+from households.tasks import roster_import_task
+from povertyplan.background import LEASE_SECONDS
 from tests.conftest import make_user
 
 from .roster_files import household_row, member_row, two_sheets
@@ -166,3 +170,95 @@ def test_the_household_list_offers_import_and_export(client, officer):
     client.force_login(officer)
     page = client.get(reverse("admin:households_household_changelist"))
     assert b"Import roster" in page.content and b"Export .xlsx" in page.content
+
+
+# -- faults: an unreachable broker, a stuck job, a task delivered again, a lost worker --------------------------
+
+
+def test_an_upload_the_broker_cannot_take_fails_with_the_reason_and_leaves_nothing_queued(
+    client, officer, unreachable_broker, tmp_path, settings
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(officer)
+    response = upload(client, two_sheets([household_row("H1"), household_row("H2", members=1)]))
+    job = RosterImport.objects.get()
+    assert response.status_code == 302 and job.status == "failed"
+    assert "could not be reached" in job.error and job.finished_at is not None
+    assert not RosterImport.objects.filter(status="queued").exists()
+
+
+def test_a_confirmation_the_broker_cannot_take_waits_for_another_confirmation(
+    client, officer, request, tmp_path, settings
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(officer)
+    upload(client, two_sheets([household_row("H1"), household_row("H2", members=1)]))
+    job = RosterImport.objects.get()
+    assert job.status == "checked", job.problems
+    request.getfixturevalue("unreachable_broker")
+    response = client.post(reverse("admin:households_rosterimport_confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert response.status_code == 302 and job.status == "checked" and "could not be reached" in job.error
+    assert job.summary["new"] == 2  # the check's preview is kept
+
+
+def test_an_administrator_cancels_a_stuck_job(client, officer, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    admin = User.objects.create_superuser("boss", password="pw")
+    stuck = RosterImport.objects.create(
+        user=officer, file=SimpleUploadedFile("a.xlsx", b"x"), original_name="a.xlsx", status="importing", progress=70
+    )
+    done = RosterImport.objects.create(user=officer, file="b.xlsx", original_name="b.xlsx", status="done")
+    client.force_login(admin)
+    changelist = reverse("admin:households_rosterimport_changelist")
+    response = client.post(
+        changelist, {"action": "cancel_selected_imports", "_selected_action": [stuck.pk, done.pk]}, follow=True
+    )
+    assert response.status_code == 200 and b"1 imports cancelled" in response.content
+    stuck.refresh_from_db()
+    assert stuck.status == "failed" and stuck.error == "Cancelled by boss." and stuck.finished_at
+    assert RosterImport.objects.get(pk=done.pk).status == "done"
+
+
+def test_an_officer_cannot_cancel(client, officer, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    job = RosterImport.objects.create(user=officer, file="a.xlsx", original_name="a.xlsx", status="importing")
+    client.force_login(officer)
+    client.post(
+        reverse("admin:households_rosterimport_changelist"),
+        {"action": "cancel_selected_imports", "_selected_action": [job.pk]},
+    )
+    assert RosterImport.objects.get().status == "importing"
+
+
+def test_a_task_delivered_again_after_its_job_moved_on_does_nothing(client, officer, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(officer)
+    upload(client, two_sheets([household_row("H1"), household_row("H2", members=1)]))
+    job = RosterImport.objects.get()
+    assert (job.status, job.attempt) == ("checked", 1)
+    roster_import_task.apply(args=[job.pk], kwargs={"confirm": True, "attempt": 0})  # the check's own message
+    roster_import_task.apply(args=[job.pk], kwargs={"confirm": False, "attempt": 0})
+    after = RosterImport.objects.get()
+    assert (after.status, after.attempt, after.summary) == ("checked", 1, job.summary)
+
+
+def test_the_job_page_notices_a_lost_worker_without_any_worker_left(client, officer, monkeypatch, tmp_path, settings):
+    """No worker is left to run the beat's sweep: the job's page, as it polls, queues the job again."""
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr("povertyplan.background.in_worker", lambda: True)
+    sent = []
+    monkeypatch.setattr("households.roster.jobs.enqueue", lambda task, *args, **kwargs: sent.append(kwargs) or True)
+    job = RosterImport.objects.create(
+        user=officer,
+        file="a.xlsx",
+        original_name="a.xlsx",
+        status="importing",
+        progress=70,
+        attempt=2,
+        heartbeat_at=timezone.now() - timedelta(seconds=LEASE_SECONDS + 5),
+    )
+    client.force_login(officer)
+    progress = client.get(reverse("admin:households_rosterimport_progress", args=[job.pk])).json()
+    assert (progress["status"], progress["progress"]) == ("queued", 0)
+    assert [(s["confirm"], s["attempt"]) for s in sent] == [(True, 2)]
