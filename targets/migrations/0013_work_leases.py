@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('targets', '0011_re_poor_by_class_before'),
+        ('targets', '0012_attainment_missed_status'),
     ]
 
     operations = [
