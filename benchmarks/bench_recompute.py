@@ -229,6 +229,8 @@ def _integrator_round_trips(households, auths: dict, pause=0.3):
             started = time.monotonic()
             put_seconds, _answer = _http("PUT", f"/api/v1/households/{household.pk}/", auth, body)
             while _http("GET", url, auth)[1][0]["explanation"]["run"] == before:
+                if time.monotonic() - started > 60:
+                    raise RuntimeError(f"no new attainment 60 s after editing household {household.pk}")
                 time.sleep(0.02)
             results[name]["edit"].append(time.monotonic() - started)
             results[name]["put"].append(put_seconds)
@@ -368,9 +370,9 @@ def main() -> list[str]:
     load_seconds = time.monotonic() - started
     legacy_full, _ = _full_recompute(legacy=True)
     new_full, rows = _full_recompute(legacy=False)
-    worker = _start_worker()
-    server = _serve()
+    server, worker = _serve(), None
     try:
+        worker = _start_worker()
         edits = _households_in_communes(20, 5)
         new_edit = _edit_to_api(edits[:7], pause=0.3)
         integrator = _integrator_round_trips(edits[12:21], _integrator_auths())
@@ -381,10 +383,10 @@ def main() -> list[str]:
             legacy_burst = _burst(_households_in_communes(20, 5, offset=20))
         _LEGACY[0] = False
     finally:
-        server.terminate()
-        server.wait()
-        worker.terminate()
-        worker.wait()
+        for process in (server, worker):
+            if process is not None:
+                process.terminate()
+                process.wait()
     from povertyplan.celery import app
 
     app.control.purge()
