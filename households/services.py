@@ -253,8 +253,11 @@ def household_replace(
 ) -> Household:
     """Store a household from its JSON form (households.standards.validate.parse_stored_household), replacing
     every input of the record: its fields, its dwelling (cleared when the form has none), its roster answers and
-    its members (one carrying the id of one of the household's members updates it). Saved by household_save."""
+    its members (one carrying the id of one of the household's members updates it). Saved by household_save;
+    a form that changes nothing writes nothing (no history, nothing to recompute), whatever version it carries."""
     record, dwelling = parsed.record, parsed.record.dwelling
+    stored = {m.pk: m for m in household.members.order_by("id")} if household.pk else {}
+    before = _as_stored(household, stored.values()) if household.pk else None
     household.unit = unit
     household.survey_year = record.reference_year
     household.code = record.code
@@ -272,7 +275,6 @@ def household_replace(
         setattr(household, f"has_{asset}", dwelling is not None and asset in dwelling.assets)
     household.loudspeaker_audible = dwelling.loudspeaker_audible if dwelling else False
     household.reported_deprivations = sorted(record.answers) if record.answers is not None else None
-    stored = {m.pk: m for m in household.members.all()} if household.pk else {}
     members = []
     for member, name, member_id in zip(record.members or (), parsed.member_names, parsed.member_ids, strict=True):
         row = stored.pop(member_id, None) or Member()  # an id given twice: the second is another person
@@ -280,7 +282,17 @@ def household_replace(
         for field in _MEMBER_FIELDS:
             setattr(row, field, getattr(member, field))
         members.append(row)
+    if before is not None and _as_stored(household, members) == before:
+        return household
     return household_save(household, members, expected_version)
+
+
+def _as_stored(household: Household, members) -> tuple:
+    """What household_replace writes: the household's inputs and its members', in order."""
+    return (
+        tuple(getattr(household, name) for name in _REPLACED_FIELDS),
+        tuple((m.pk, m.full_name, *(getattr(m, name) for name in _MEMBER_FIELDS)) for m in members),
+    )
 
 
 # The stored inputs of the engine: what household_record reads from a household.
@@ -304,6 +316,7 @@ _INPUT_FIELDS = [
     "loudspeaker_audible",
     "reported_deprivations",
 ]
+_REPLACED_FIELDS = [*_INPUT_FIELDS[1:], "head_name", "ethnicity"]
 _STORED_FIELDS = [f"{name}_id" if name == "standard" else name for name in DERIVED_FIELDS]
 _JSON_FIELDS = ("reported_deprivations", "deprivations")
 RECLASSIFY_FORK_FROM = 20_000  # households: below this a second process costs more than it saves
