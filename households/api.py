@@ -227,7 +227,8 @@ def create_household(request, payload: Any = Body(...)):
     "/{household_id}/",
     response={200: HouseholdDetailOut, 403: dict, 409: ErrorsOut, 422: ErrorsOut},
     summary="Replace a household's record",
-    description="Same body as create. Members carrying the `id` of one of the household's members update "
+    description="Same body as create: what a read answers, sent back unchanged, changes nothing and writes "
+    "nothing. Members carrying the `id` of one of the household's members update "
     "it; others are added; members left out are removed. With `version` (from a read), a save "
     "made meanwhile by someone else gets 409; so does a change to a submitted or approved unit × "
     "year, with who submitted or approved it and when.",
