@@ -1,4 +1,4 @@
-from .models import Unit
+from .models import ApiToken, Unit
 
 EVERYWHERE = ""
 
@@ -31,3 +31,8 @@ def units_for_user(user):
 
 def ancestor_codes(path: str) -> list[str]:
     return path.strip("/").split("/")[:-1]
+
+
+def api_tokens_in_use(user):
+    """The user's API tokens that are not revoked, newest first."""
+    return ApiToken.objects.filter(user=user, revoked_at=None).order_by("-created_at")

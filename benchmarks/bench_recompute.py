@@ -1,19 +1,26 @@
 """Recompute speed on PostgreSQL: a province of 300.000 households (≈1,1 million members). The recompute from
 stored sums (issue 8): a full recompute, one household edit → new attainment in the API with a real Celery
 worker, a burst of 100 edits in 10 s over 20 communes, and re-classifying every household after a standard is
-edited (issue 7.3). The province-wide path it replaced was deleted (issue 22.5); its last figures are kept as
-HISTORY."""
+edited (issue 7.3). Then the same edit as an integrator makes it, over HTTP to gunicorn: PUT of the household, GETs
+of the attainment until it is fresh, signed in with HTTP Basic and with an API token in turn (issue 21.7). The
+province-wide path it replaced was deleted (issue 22.5); its last figures are kept as HISTORY."""
 
+import base64
+import json
 import os
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 HOUSEHOLDS = int(os.environ.get("BENCH_HOUSEHOLDS", 300_000))
 DATABASE = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/povertyplan_bench")
 BROKER = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/14")
+PORT = int(os.environ.get("BENCH_API_PORT", 8907))
+BENCH_PASSWORD = "bench-only-password"  # a throwaway user of the bench database
 
 
 def _setup_django():
@@ -165,6 +172,85 @@ def _edit_to_api(households, pause=0.3):
     return results
 
 
+def _serve():
+    """gunicorn as in production (DEBUG off, 2 sync workers: one per core) on the bench database and broker."""
+    env = dict(
+        os.environ,
+        DEBUG="false",
+        SECRET_KEY="bench-only-not-secret",
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="false",
+        SECURE_HSTS_SECONDS="0",
+        DATABASE_URL=DATABASE,
+        CELERY_BROKER_URL=BROKER,
+    )
+    command = [sys.executable, "-m", "gunicorn", "povertyplan.wsgi", "-b", f"127.0.0.1:{PORT}", "-w", "2"]
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/api/v1/plans/", timeout=2)
+        except urllib.error.HTTPError:  # 401: it answers
+            return server
+        except OSError:
+            time.sleep(0.5)
+    server.terminate()
+    raise RuntimeError("gunicorn did not start")
+
+
+def _http(method, path, auth, body=None):
+    """(seconds, JSON answer) of one request to the server, as a client program sends it."""
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{PORT}{path}",
+        method=method,
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Authorization": auth, "Content-Type": "application/json", "Accept-Language": "vi"},
+    )
+    started = time.monotonic()
+    with urllib.request.urlopen(request, timeout=60) as response:
+        answer = json.loads(response.read())
+    return time.monotonic() - started, answer
+
+
+def _integrator_round_trips(households, auths: dict, pause=0.3):
+    """For each household in turn, with each way of signing in in turn: seconds from the PUT of the household with
+    its income changed to the attainment's new run in `GET /api/v1/plans/{id}/attainment/` (polled every 20 ms),
+    and the seconds of that PUT and of one GET. Both signed in the same way, as one client program would."""
+    from targets.models import Plan
+
+    url = f"/api/v1/plans/{Plan.objects.get(province__code='14').pk}/attainment/"
+    results = {name: {"edit": [], "put": [], "get": []} for name in auths}
+    for household in households:
+        for name, auth in auths.items():
+            get_seconds, attainment = _http("GET", url, auth)
+            before = attainment[0]["explanation"]["run"]
+            _seconds, body = _http("GET", f"/api/v1/households/{household.pk}/", auth)
+            body["income_per_capita"] += 1000
+            started = time.monotonic()
+            put_seconds, _answer = _http("PUT", f"/api/v1/households/{household.pk}/", auth, body)
+            while _http("GET", url, auth)[1][0]["explanation"]["run"] == before:
+                if time.monotonic() - started > 60:
+                    raise RuntimeError(f"no new attainment 60 s after editing household {household.pk}")
+                time.sleep(0.02)
+            results[name]["edit"].append(time.monotonic() - started)
+            results[name]["put"].append(put_seconds)
+            results[name]["get"].append(get_seconds)
+            time.sleep(pause)
+    return results
+
+
+def _integrator_auths() -> dict:
+    """The bench user's two ways in: HTTP Basic with a password (hashed as settings say: PBKDF2 by default) and a
+    token made for this run."""
+    from areas.services import api_token_create
+
+    user = _bench_user()
+    user.set_password(BENCH_PASSWORD)
+    user.save()
+    _token, secret = api_token_create(user, "bench")
+    basic = base64.b64encode(f"{user.username}:{BENCH_PASSWORD}".encode()).decode()
+    return {"basic": f"Basic {basic}", "token": f"Bearer {secret}"}
+
+
 def _burst(households, seconds=10.0, wait=30.0):
     """100 edits spread evenly over `seconds`; then seconds from the last edit until every figure is fresh (no
     change pending and no run open), or `wait`."""
@@ -242,6 +328,24 @@ def _bench_user():
     return user
 
 
+def _integrator_rows(results) -> list[str]:
+    rows = [
+        "| measure | budget | HTTP Basic | API token | token ÷ Basic | token ÷ budget |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for label, key, pick, budget in [
+        ("edit → fresh attainment, median", "edit", _median, 0.3),
+        ("the same, worst", "edit", max, None),
+        ("one PUT of the household, median", "put", _median, None),
+        ("one GET of the attainment, median", "get", _median, None),
+    ]:
+        basic, token = pick(results["basic"][key]), pick(results["token"][key])
+        of_budget = "—" if budget is None else f"{token / budget:.2f}"
+        shown = "—" if budget is None else f"{budget:.1f} s".replace(".", ",")
+        rows.append(f"| {label} | {shown} | {basic:.2f} s | {token:.2f} s | {token / basic:.2f} | {of_budget} |")
+    return rows
+
+
 def _n(number: int) -> str:
     return f"{number:,}".replace(",", " ")
 
@@ -272,13 +376,18 @@ def main() -> list[str]:
     households, members = _load()
     load_seconds = time.monotonic() - started
     full, rows = _full_recompute()
-    worker = _start_worker()
+    server, worker = _serve(), None
     try:
-        edit = _edit_to_api(_households_in_communes(20, 5)[:7])
+        worker = _start_worker()
+        edits = _households_in_communes(20, 5)
+        edit = _edit_to_api(edits[:7])
+        integrator = _integrator_round_trips(edits[12:21], _integrator_auths())
         burst = _burst(_households_in_communes(20, 5, offset=10))
     finally:
-        worker.terminate()
-        worker.wait()
+        for process in (server, worker):
+            if process is not None:
+                process.terminate()
+                process.wait()
     from povertyplan.celery import app
 
     app.control.purge()
@@ -322,6 +431,16 @@ def main() -> list[str]:
         "with `bulk_update` (ENGINEERING.md; not re-run).",
         "",
         *HISTORY,
+        "### The same edit as an integrator makes it (issue 21.7): HTTP Basic beside an API token",
+        "",
+        f"Over HTTP to gunicorn (DEBUG off, 2 sync workers) with the real worker, incremental path: a client program "
+        f"sends `PUT /api/v1/households/{{id}}/` with the income changed, then `GET /api/v1/plans/{{id}}/attainment/` "
+        f"every 20 ms until the attainment's run is new; {len(integrator['token']['edit'])} households, each edited "
+        "once signed in with HTTP Basic (the password hashed as the settings say: Django's PBKDF2) and once with an "
+        "API token (`Authorization: Bearer`), in turn, so both meet the same load.",
+        "",
+        *_integrator_rows(integrator),
+        "",
     ]
     return lines
 

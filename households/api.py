@@ -1,6 +1,7 @@
 """/api/v1/households/: list, detail, create and update household records, within the user's area.
-Create and update bind the same forms as the entry pages and save through households.services, so an
-invalid household gets the same messages, located in the JSON form of docs/domain/household-json.md."""
+Create and update read the body with the validator of the JSON form (docs/domain/household-json.md), as
+`POST /api/v1/classify/` and the roster import do, and save through households.services; a household read
+here can be sent back as it is."""
 
 from typing import Any
 
@@ -15,15 +16,15 @@ from approvals.services import DataLocked
 from areas.selectors import units_for_user
 
 from . import selectors
-from .forms import DWELLING_FIELDS, MEMBER_FIELDS, AnswersForm, HouseholdForm, MemberFormSet
+from .forms import DWELLING_FIELDS, MEMBER_FIELDS
 from .labels import rule_text
-from .models import Household
-from .services import EditConflict, household_save, version_of
+from .models import Ethnicity, Household, PovertyStandard
+from .services import EditConflict, household_replace, version_of
+from .standards import RecordError
+from .standards.records import ASSETS
+from .standards.validate import parse_stored_household
 
 router = Router(tags=["households"])
-
-ASSETS = ("tv", "radio", "computer", "smartphone")
-_MEMBER_TRUE_BY_DEFAULT = ("able_to_work", "on_track")
 
 
 class MemberOut(Schema):
@@ -156,131 +157,37 @@ def get_household(request, household_id: int):
     return _detail(selectors.get_household_for_user(request.user, household_id))
 
 
-def _form_data(payload: dict, household: Household, unit_pk) -> dict:
-    """The JSON form of a household as the entry form's POST data."""
-    data = {
-        k: payload.get(k)
-        for k in ("survey_year", "code", "head_name", "ethnicity", "area_type", "income_per_capita", "member_count")
-    }
-    data.update(
-        unit=unit_pk,
-        head_name=payload.get("head_name") or "",
-        ethnicity=payload.get("ethnicity") or "kinh",
-        area_type=payload.get("area_type") or "",
-    )
-    data = {k: ("" if v is None else v) for k, v in data.items()}
-    dwelling = payload.get("dwelling") if isinstance(payload.get("dwelling"), dict) else {}
-    for name in DWELLING_FIELDS:
-        if not name.startswith("has_"):
-            data[name] = "" if dwelling.get(name) is None else dwelling[name]
-    assets = dwelling.get("assets") if isinstance(dwelling.get("assets"), list) else []
-    data.update({f"has_{a}": a in assets for a in ASSETS})
-    data["loudspeaker_audible"] = bool(dwelling.get("loudspeaker_audible"))
-    members = payload.get("members") if isinstance(payload.get("members"), list) else []
-    existing = set(household.members.values_list("pk", flat=True)) if household.pk else set()
-    data.update(
-        {
-            "members-TOTAL_FORMS": len(members),
-            "members-INITIAL_FORMS": 0,
-            "members-MIN_NUM_FORMS": 1,
-            "members-MAX_NUM_FORMS": 40,
-        }
-    )
-    rows = [m for m in members if isinstance(m, dict)]
-    initial = [m for m in rows if m.get("id") in existing]
-    ordered = initial + [m for m in rows if m.get("id") not in existing]
-    data["members-INITIAL_FORMS"] = len(initial)
-    for i, member in enumerate(ordered):
-        for field in MEMBER_FIELDS:
-            value = member.get(
-                field,
-                field in _MEMBER_TRUE_BY_DEFAULT
-                if field not in ("full_name", "age", "sex", "education", "employment")
-                else "",
-            )
-            data[f"members-{i}-{field}"] = "" if value is None else value
-        if member.get("id") in existing:
-            data[f"members-{i}-id"] = member["id"]
-            data[f"members-{i}-household"] = household.pk
-    return data
-
-
-def _not_single_values(payload: dict) -> list[dict]:
-    """Lists or objects where the form wants one value: a text field would store their Python text."""
-    located = [
-        (key, payload.get(key))
-        for key in ("code", "head_name", "ethnicity", "area_type", "survey_year", "income_per_capita", "member_count")
-    ]
-    if isinstance(payload.get("dwelling"), dict):
-        located += [(f"dwelling.{key}", value) for key, value in payload["dwelling"].items() if key != "assets"]
-    if isinstance(payload.get("members"), list):
-        located += [
-            (f"members[{i}].{key}", value)
-            for i, member in enumerate(payload["members"])
-            if isinstance(member, dict)
-            for key, value in member.items()
-        ]
-    return [
-        {"field": field, "message": _("must be a single value (text or a number), not a list or an object")}
-        for field, value in located
-        if isinstance(value, list | dict)
-    ]
-
-
 def _located(field: str) -> str:
     if field in DWELLING_FIELDS:
         return "dwelling.assets" if field.startswith("has_") else f"dwelling.{field}"
-    return {"deprivations": "deprivations", "__all__": ""}.get(field, field)
+    return "" if field == "__all__" else field
 
 
-def _errors(form, formset=None) -> list[dict]:
-    errors = [{"field": _located(f), "message": str(m)} for f, ms in form.errors.items() for m in ms]
-    if formset is not None:
-        for i, member_form in enumerate(formset.forms):
-            errors += [
-                {"field": f"members[{i}]" + ("" if f == "__all__" else f".{f}"), "message": str(m)}
-                for f, ms in member_form.errors.items()
-                for m in ms
-            ]
-        errors += [{"field": "members", "message": str(m)} for m in formset.non_form_errors()]
-    return errors
+def _unit(request, code: str):
+    """The commune or village of the user's area with that code, or the error on `unit`."""
+    unit = units_for_user(request.user).filter(code=code).first()
+    if unit is None:
+        return None, _("There is no unit with this code in your area.")
+    if unit.level not in ("commune", "village"):
+        return None, _("%(code)s is not a commune or a village: a household is recorded in one.") % {"code": code}
+    return unit, None
 
 
 def _submit(request, payload: Any, household: Household):
     if not request.user.has_perm("households.change_household"):
         return Status(403, {"detail": _("Your role may look at household records but not change them.")})
     created = household.pk is None
-    if not isinstance(payload, dict):
-        return Status(422, {"errors": [{"field": "", "message": _("Each household must be a JSON object.")}]})
-    if errors := _not_single_values(payload):
-        return Status(422, {"errors": errors})
-    unit = units_for_user(request.user).filter(code=payload.get("unit")).first() if payload.get("unit") else None
+    standards = {s.code: s.to_engine() for s in PovertyStandard.objects.all()}
+    try:
+        parsed = parse_stored_household(payload, standards, Ethnicity.values)
+    except RecordError as error:
+        return Status(422, {"errors": error.errors})
+    unit, message = _unit(request, parsed.unit)
     if unit is None:
-        return Status(
-            422, {"errors": [{"field": "unit", "message": _("There is no unit with this code in your area.")}]}
-        )
-    data = _form_data(payload, household, unit.pk)
-    answers = "members" not in payload
-    if answers:
-        data["deprivations"] = payload.get("deprivations") or []
-        form, formset = AnswersForm(data, instance=household, user=request.user), None
-        valid = form.is_valid()
-    else:
-        form = HouseholdForm(data, instance=household, user=request.user)
-        formset = MemberFormSet(data, instance=household, prefix="members")
-        valid = form.is_valid() & formset.is_valid()
-    if not valid:
-        return Status(422, {"errors": _errors(form, formset)})
-    record = form.save(commit=False)
-    members = (
-        [] if answers else [f.instance for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-    )
-    if members:
-        record.member_count = len(members)
-        record.reported_deprivations = None
+        return Status(422, {"errors": [{"field": "unit", "message": message}]})
     try:
         with transaction.atomic():
-            household_save(record, members, expected_version=payload.get("version") if household.pk else None)
+            household_replace(household, parsed, unit, expected_version=None if created else parsed.version)
     except EditConflict as conflict:
         return Status(409, {"errors": [{"field": "version", "message": str(conflict)}]})
     except DataLocked as locked:
@@ -297,7 +204,7 @@ def _submit(request, payload: Any, household: Household):
                 ]
             },
         )
-    return Status(201 if created else 200, _detail(record))
+    return Status(201 if created else 200, _detail(household))
 
 
 @router.post(
@@ -305,9 +212,12 @@ def _submit(request, payload: Any, household: Household):
     response={201: HouseholdDetailOut, 403: dict, 409: ErrorsOut, 422: ErrorsOut},
     summary="Create a household",
     description="Body: the JSON form of docs/domain/household-json.md with `unit` (official code) and `survey_year`; "
-    "members and dwelling, or `member_count` and `deprivations`. Invalid: 422 with "
-    "`errors` located as `members[2].age`, `dwelling.latrine`, `income_per_capita`. "
-    "A unit × year submitted or approved: 409, saying who and when.",
+    "members and dwelling, or `member_count` and `deprivations` (or `reported_deprivations`). A household read from "
+    "this API may be sent back as it is: `id`, `standard`, `classification`, `deprivations` (beside members), "
+    "`deprivation_count` and `rule` are derived and recomputed, never taken from the body. Numbers are JSON "
+    'numbers; a number sent as a string is read as JSON reads it ("16.5"). Invalid: 422 with `errors` located as '
+    "`members[2].age`, `dwelling.latrine`, `income_per_capita`. A unit × year submitted or approved: 409, saying "
+    "who and when.",
 )
 def create_household(request, payload: Any = Body(...)):
     return _submit(request, payload, Household())
@@ -317,7 +227,8 @@ def create_household(request, payload: Any = Body(...)):
     "/{household_id}/",
     response={200: HouseholdDetailOut, 403: dict, 409: ErrorsOut, 422: ErrorsOut},
     summary="Replace a household's record",
-    description="Same body as create. Members carrying the `id` of one of the household's members update "
+    description="Same body as create: what a read answers, sent back unchanged, changes nothing and writes "
+    "nothing. Members carrying the `id` of one of the household's members update "
     "it; others are added; members left out are removed. With `version` (from a read), a save "
     "made meanwhile by someone else gets 409; so does a change to a submitted or approved unit × "
     "year, with who submitted or approved it and when.",

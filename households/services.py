@@ -2,6 +2,7 @@
 so a record's classification is always derived by the standard of its year."""
 
 import json
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,6 +20,8 @@ from .signals import announce_change
 from .standards import Dwelling, HouseholdRecord, classify, classify_deprived
 from .standards import Member as MemberRecord
 from .standards.facts import MemberFacts, deprivation_mask, member_facts
+from .standards.records import ASSETS
+from .standards.validate import StoredHousehold
 
 _MEMBER_FIELDS = [f for f in MemberRecord.__dataclass_fields__]
 MEMBER_FACT_FIELDS = list(MemberFacts.__dataclass_fields__)
@@ -46,7 +49,7 @@ def household_record(household: Household, members) -> HouseholdRecord:
     has_detail = bool(members) and bool(household.house_class)
     dwelling = None
     if has_detail:
-        assets = {name for name in ("tv", "radio", "computer", "smartphone") if getattr(household, f"has_{name}")}
+        assets = {name for name in ASSETS if getattr(household, f"has_{name}")}
         dwelling = Dwelling(
             house_class=household.house_class,
             nondurable_structures=household.nondurable_structures or 0,
@@ -135,14 +138,21 @@ def derived_values(result, members, standard, year: int) -> dict:
     }
 
 
-def _assert_open(household: Household) -> None:
-    """Refuse a write into a submitted or approved unit and year — where the record is and where it was."""
-    if household.pk:
-        before = Household.objects.filter(pk=household.pk).select_related("unit").first()
-        if before is not None:
-            assert_households_open(before.unit, before.survey_year)
-    if household.unit_id:
+def _assert_open(household: Household, before: Household | None) -> None:
+    """Refuse a write into a submitted or approved unit and year — where the record is (`before`, as stored) and
+    where it goes."""
+    if before is not None:
+        assert_households_open(before.unit, before.survey_year)
+    place = (household.unit_id, household.survey_year)
+    if household.unit_id and (before is None or (before.unit_id, before.survey_year) != place):
         assert_households_open(household.unit, household.survey_year)
+
+
+def _stored(household: Household) -> Household | None:
+    """The household as stored, locked until the end of the transaction (None when it is new)."""
+    if household.pk is None:
+        return None
+    return Household.objects.select_for_update(of=("self",)).select_related("unit").filter(pk=household.pk).first()
 
 
 @transaction.atomic
@@ -157,7 +167,7 @@ def household_reclassify(household: Household) -> Household:
 
 @transaction.atomic
 def household_delete(household: Household) -> None:
-    _assert_open(household)
+    _assert_open(household, _stored(household))
     unit_id, year = household.unit_id, household.survey_year
     household.delete()
     announce_change([unit_id], [year])
@@ -184,13 +194,22 @@ def version_of(household: Household) -> str:
     return household.updated_at.isoformat() if household.updated_at else ""
 
 
-def _check_version(household: Household, expected_version: str | None) -> None:
-    if expected_version is None or household.pk is None:
-        return
-    current = Household.objects.select_for_update().filter(pk=household.pk).first()
-    if current is not None and version_of(current) != expected_version:
-        last = current.history.select_related("history_user").order_by("-history_date", "-history_id").first()
-        raise EditConflict(last.history_user if last else None, current.updated_at)
+def _check_version(before: Household | None, expected_version: str | None) -> None:
+    if expected_version is not None and before is not None and version_of(before) != expected_version:
+        last = before.history.select_related("history_user").order_by("-history_date", "-history_id").first()
+        raise EditConflict(last.history_user if last else None, before.updated_at)
+
+
+def _count_members(household: Household, members) -> None:
+    """A member list sets the member count, whatever the path (entry form, API, script)."""
+    if members:
+        household.member_count = len(members)
+
+
+def household_preview(household: Household, members):
+    """The classification saving the household would give (the engine's result); nothing is written."""
+    _count_members(household, members)
+    return apply_classification(household, members, standard_for_year(household.survey_year))
 
 
 @transaction.atomic
@@ -201,19 +220,14 @@ def household_save(
     household's members update it (so its history shows the fields that changed); the others are added,
     and members not given are removed. With `expected_version` (version_of when the editor loaded the
     record), a save made meanwhile by someone else raises EditConflict."""
-    _check_version(household, expected_version)
-    _assert_open(household)
+    before = _stored(household)
+    _check_version(before, expected_version)
+    _assert_open(household, before)
     if not household.area_type and household.unit_id:
         household.area_type = household.unit.area_type
     members = members or []
-    if members and not household.member_count:
-        household.member_count = len(members)
+    _count_members(household, members)
     standard = standard_for_year(household.survey_year)
-    before = (
-        Household.objects.filter(pk=household.pk).values_list("unit_id", "survey_year").first()
-        if household.pk
-        else None
-    )
     apply_classification(household, members, standard)
     household.full_clean()
     for member in members:
@@ -228,11 +242,58 @@ def household_save(
             member.pk = None
         member.household = household
         member.save()
-    if before and before != (household.unit_id, household.survey_year):  # moved: the old place changed too
-        announce_change([before[0], household.unit_id], [before[1], household.survey_year])
+    if before and (before.unit_id, before.survey_year) != (household.unit_id, household.survey_year):
+        announce_change([before.unit_id, household.unit_id], [before.survey_year, household.survey_year])  # moved
     else:
         announce_change([household.unit_id], [household.survey_year])
     return household
+
+
+def household_replace(
+    household: Household, parsed: StoredHousehold, unit, expected_version: str | None = None
+) -> Household:
+    """Store a household from its JSON form (households.standards.validate.parse_stored_household), replacing
+    every input of the record: its fields, its dwelling (cleared when the form has none), its roster answers and
+    its members (one carrying the id of one of the household's members updates it). Saved by household_save;
+    a form that changes nothing writes nothing (no history, nothing to recompute), whatever version it carries."""
+    record, dwelling = parsed.record, parsed.record.dwelling
+    stored = {m.pk: m for m in household.members.order_by("id")} if household.pk else {}
+    before = _as_stored(household, stored.values()) if household.pk else None
+    household.unit = unit
+    household.survey_year = record.reference_year
+    household.code = record.code
+    household.head_name = parsed.head_name
+    household.ethnicity = parsed.ethnicity
+    household.area_type = record.area_type
+    household.income_per_capita = record.income_per_capita
+    household.member_count = record.member_count
+    household.house_class = dwelling.house_class if dwelling else ""
+    household.nondurable_structures = dwelling.nondurable_structures if dwelling else None
+    household.floor_area_m2 = Decimal(str(dwelling.floor_area_m2)) if dwelling else None
+    household.water_source = dwelling.water_source if dwelling else ""
+    household.latrine = dwelling.latrine if dwelling else ""
+    for asset in ASSETS:
+        setattr(household, f"has_{asset}", dwelling is not None and asset in dwelling.assets)
+    household.loudspeaker_audible = dwelling.loudspeaker_audible if dwelling else False
+    household.reported_deprivations = sorted(record.answers) if record.answers is not None else None
+    members = []
+    for member, name, member_id in zip(record.members or (), parsed.member_names, parsed.member_ids, strict=True):
+        row = stored.pop(member_id, None) or Member()  # an id given twice: the second is another person
+        row.full_name = name
+        for field in _MEMBER_FIELDS:
+            setattr(row, field, getattr(member, field))
+        members.append(row)
+    if before is not None and _as_stored(household, members) == before:
+        return household
+    return household_save(household, members, expected_version)
+
+
+def _as_stored(household: Household, members) -> tuple:
+    """What household_replace writes: the household's inputs and its members', in order."""
+    return (
+        tuple(getattr(household, name) for name in _REPLACED_FIELDS),
+        tuple((m.pk, m.full_name, *(getattr(m, name) for name in _MEMBER_FIELDS)) for m in members),
+    )
 
 
 # The stored inputs of the engine: what household_record reads from a household.
@@ -256,6 +317,7 @@ _INPUT_FIELDS = [
     "loudspeaker_audible",
     "reported_deprivations",
 ]
+_REPLACED_FIELDS = [*_INPUT_FIELDS[1:], "head_name", "ethnicity"]
 _STORED_FIELDS = [f"{name}_id" if name == "standard" else name for name in DERIVED_FIELDS]
 _JSON_FIELDS = ("reported_deprivations", "deprivations")
 RECLASSIFY_FORK_FROM = 20_000  # households: below this a second process costs more than it saves

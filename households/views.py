@@ -27,7 +27,7 @@ from .forms import (
 )
 from .labels import TRANSITION_NAMES, indicator_name, rule_text
 from .models import Household, Member
-from .services import EditConflict, apply_classification, household_save, standard_for_year, version_of
+from .services import EditConflict, household_preview, household_save, version_of
 
 PAGE_SIZE = 50
 DONE_TOKENS = "households_done_tokens"
@@ -223,8 +223,7 @@ def household_answers(request, pk=None):
 def _save(request, form, members_of, locked):
     household = form.save(commit=False)
     members = members_of(household)
-    if members:
-        household.member_count = len(members)
+    if members:  # the entry form has no answers: its members replace the roster's
         household.reported_deprivations = None
     version = locked.cleaned_data.get("version") or None
     try:
@@ -271,10 +270,9 @@ def classify_preview(request, pk=None):
         return JsonResponse({"ok": False, "message": _("Fill in the required fields to see the classification.")})
     household = form.save(commit=False)
     if members:
-        household.member_count = len(members)
         household.reported_deprivations = None
     try:
-        result = apply_classification(household, members, standard_for_year(household.survey_year))
+        result = household_preview(household, members)
     except ValidationError as error:
         return JsonResponse({"ok": False, "message": " ".join(error.messages)})
     return JsonResponse(

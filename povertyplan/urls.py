@@ -17,6 +17,7 @@ admin.site.index_title = _("Poverty-reduction data")
 urlpatterns = [
     path("", target_views.home, name="home"),
     path("dashboards/", include("targets.urls")),
+    path("accounts/", account_views.account, name="account"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", account_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

@@ -54,8 +54,20 @@ def test_a_valid_household_is_classified_with_200(api):
     assert response.status_code == 200 and response.json()[0]["classification"] == "near_poor"
 
 
-def test_a_survey_year_given_as_a_string_is_refused_on_its_field(api):
-    assert "số nguyên" in _classify(api, dict(HOUSEHOLD, survey_year="2022"))["survey_year"]
+@pytest.mark.parametrize("year", ["2 022", "2022 ", "năm 2022"])
+def test_a_survey_year_sent_as_text_that_is_not_a_json_number_is_refused_on_its_field(api, year):
+    assert "số nguyên viết như trong JSON" in _classify(api, dict(HOUSEHOLD, survey_year=year))["survey_year"]
+
+
+def test_a_number_sent_as_a_string_is_read_with_the_json_decimal_point(api):
+    household = dict(DETAILED, survey_year="2022", dwelling=dict(DETAILED["dwelling"], floor_area_m2="7.5"))
+    as_strings = api("post", "/api/v1/classify/", household)
+    as_numbers = api("post", "/api/v1/classify/", dict(household, survey_year=2022, dwelling=DETAILED["dwelling"]))
+    assert as_strings.status_code == 200 and as_strings.json()[0]["standard"] == "ND07-2021"
+    assert "housing_area" in as_strings.json()[0]["deprivations"]  # 7,5 m² for one person: below 8 m²
+    assert "housing_area" not in as_numbers.json()[0]["deprivations"]  # 30 m²
+    vietnamese = dict(household, dwelling=dict(DETAILED["dwelling"], floor_area_m2="7,5"))
+    assert "dấu chấm thập phân" in _classify(api, vietnamese)["dwelling.floor_area_m2"]
 
 
 @pytest.mark.parametrize("standard", [["ND07-2021"], {"code": "ND07-2021"}])
@@ -86,7 +98,7 @@ def test_a_floor_area_of_a_billion_square_metres_is_refused(api):
     assert "không được lớn hơn 10.000" in _classify(api, household)["dwelling.floor_area_m2"]
 
 
-@pytest.mark.parametrize("area", [float("nan"), float("inf"), -20, "30"])
+@pytest.mark.parametrize("area", [float("nan"), float("inf"), -20, "30,5", "1e400", True])
 def test_a_floor_area_that_is_not_a_sane_number_is_refused(api, area):
     household = dict(DETAILED, dwelling=dict(DETAILED["dwelling"], floor_area_m2=area))
     assert _classify(api, household)["dwelling.floor_area_m2"]

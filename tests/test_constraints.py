@@ -215,3 +215,57 @@ def test_a_broken_database_rule_is_told_beside_its_field_in_vietnamese(tree, cas
         make(tree).validate_constraints()
     assert message in refused.value.message_dict[field]
     assert "__all__" not in refused.value.message_dict
+
+
+def _fields_of(condition) -> set[str]:
+    from django.db.models import F, Q
+
+    names = set()
+    for child in condition.children:
+        if isinstance(child, Q):
+            names |= _fields_of(child)
+        else:
+            lookup, value = child
+            names.add(lookup.split("__")[0])
+            if isinstance(value, F):
+                names.add(value.name)
+    return names
+
+
+_NUMBERS = [None, -1, 0, 1, 3, 4, 12, 13, 20, 21, 100, 101, 120, 121, 1899, 1900, 2100, 2101, 10_000, 10_001]
+_TEXTS = ["", "between", "lte", "count", "percent", "change", "level", "decrease"]
+
+
+@pytest.mark.parametrize("model", [Household, Member, PovertyStandard, RosterImport, Unit, Plan, Target, ReportedValue])
+def test_check_constraints_evaluated_in_python_agree_with_the_database(db, model):
+    """povertyplan.constraints evaluates the plain check constraints itself: on values at and around every bound,
+    NULL included, its verdict is the database's."""
+    import itertools
+    import random
+
+    from django.db.models import Q, Value
+
+    from povertyplan.constraints import _holds
+
+    rng = random.Random(21)
+    checks = [c for c in model._meta.constraints if isinstance(c, CheckConstraint)]
+    assert checks
+    for constraint in checks:
+        names = sorted(_fields_of(constraint.condition))
+        pools = []
+        for name in names:
+            field = model._meta.get_field(name)
+            if field.get_internal_type() in ("CharField", "TextField"):
+                pools.append(_TEXTS + [None])
+            elif field.get_internal_type() == "DecimalField":
+                pools.append([None if n is None else Decimal(n) + Decimal("0.5") * (n % 2) for n in _NUMBERS])
+            else:
+                pools.append(_NUMBERS)
+        combinations = list(itertools.product(*pools))
+        for values in rng.sample(combinations, min(len(combinations), 60)):
+            against = dict(zip(names, values))
+            python = _holds(Q(constraint.condition), against) is not False
+            database = Q(constraint.condition).check(
+                {k: Value(v, model._meta.get_field(k)) for k, v in against.items()}
+            )
+            assert python == database, (constraint.name, against)

@@ -4,6 +4,8 @@ The bounds of a record live here, once: the classify API, the forms, the admin, 
 and constraints, and the roster import all read BOUNDS, so a value refused in one path is refused in all."""
 
 import math
+import re
+from dataclasses import dataclass
 from datetime import date
 
 from .records import (
@@ -29,6 +31,7 @@ MAX_NONDURABLE_STRUCTURES = 3  # walls, columns, roof
 MIN_SURVEY_YEAR, MAX_SURVEY_YEAR = 1900, 2100
 MAX_CODE_LENGTH = 40
 MAX_HOUSEHOLDS_PER_REQUEST = 10_000
+MAX_NAME_LENGTH = 200
 # field: (minimum, maximum), both included
 BOUNDS = {
     "age": (0, MAX_AGE),
@@ -84,14 +87,36 @@ class _Errors(list):
         self.append({"field": field, "message": message})
 
 
+_JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+
+
+def _json_number(text: str) -> int | float | None:
+    """A number sent as a JSON string, read as JSON reads a number: "16.5" is sixteen and a half, and "16,5" or
+    "1.500.000" (the Vietnamese way) are not numbers here. None when the text is not one."""
+    if len(text) > 40 or not _JSON_NUMBER.fullmatch(text):
+        return None
+    return int(text) if text.lstrip("-").isdigit() else float(text)
+
+
 def _number(data, key, errors, field, bound=None, required=True, integer=True):
     """The number at data[key] within BOUNDS[bound], or None after adding the error. JSON gives ints and
-    floats; NaN, Infinity and 1e400 (read as infinity) are refused, as are strings and booleans."""
+    floats, or a number as a JSON string; NaN, Infinity and 1e400 (read as infinity) are refused, as are
+    booleans."""
     value = data.get(key)
     if value is None:
         if required:
             errors.add(field, _("is required"))
         return None
+    if isinstance(value, str):
+        value = _json_number(value)
+        if value is None:
+            message = (
+                _("must be a whole number written as in JSON (digits only, no thousands separators), got %(value)s")
+                if integer
+                else _("must be a number written as in JSON (a decimal point, no thousands separators), got %(value)s")
+            )
+            errors.add(field, message % {"value": _shown(data.get(key))})
+            return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         message = _("must be a whole number, got %(value)s") if integer else _("must be a number, got %(value)s")
         errors.add(field, message % {"value": _shown(value)})
@@ -329,3 +354,109 @@ def parse_household(data, standards: dict[str, Standard]) -> tuple[HouseholdReco
         answers=answers,
     )
     return record, standard
+
+
+# What the households API answers beside a household's inputs, all derived by the server: a body read back from
+# the API carries them and may be sent again as it is, but they are recomputed, never taken from it.
+DERIVED_KEYS = frozenset({"id", "standard", "classification", "deprivations", "deprivation_count", "rule"})
+_SINGLE_VALUES = ("code", "unit", "head_name", "ethnicity", "area_type", "survey_year", "income_per_capita")
+
+
+@dataclass(frozen=True)
+class StoredHousehold:
+    """A household in the JSON form of the households API: the engine's record, and what is stored beside it."""
+
+    record: HouseholdRecord
+    standard: Standard
+    unit: str
+    head_name: str
+    ethnicity: str
+    member_names: tuple[str, ...]
+    member_ids: tuple[int | None, ...]
+    version: str | None
+
+
+def _not_single_values(data: dict, errors: _Errors) -> None:
+    """Lists or objects where one value belongs: a text field would store their Python text."""
+    located = [(key, data.get(key)) for key in (*_SINGLE_VALUES, "member_count")]
+    if isinstance(data.get("dwelling"), dict):
+        located += [(f"dwelling.{key}", value) for key, value in data["dwelling"].items() if key != "assets"]
+    if isinstance(data.get("members"), list):
+        located += [
+            (f"members[{i}].{key}", value)
+            for i, member in enumerate(data["members"])
+            if isinstance(member, dict)
+            for key, value in member.items()
+        ]
+    for field, value in located:
+        if isinstance(value, list | dict):
+            errors.add(field, _("must be a single value (text or a number), not a list or an object"))
+
+
+def _text(data, key, errors, field, required=False) -> str:
+    value = data.get(key)
+    if value is None:
+        if required:
+            errors.add(field, _("is required"))
+        return ""
+    if not isinstance(value, str):
+        errors.add(field, _("must be text"))
+        return ""
+    if len(value) > MAX_NAME_LENGTH:
+        errors.add(
+            field, _("at most %(limit)s characters, got %(count)s") % {"limit": MAX_NAME_LENGTH, "count": len(value)}
+        )
+    return value
+
+
+def parse_stored_household(data, standards: dict[str, Standard], ethnicities) -> StoredHousehold:
+    """Validate one household in the JSON form of the households API: the form of parse_household with `unit`,
+    `survey_year` (required), `head_name`, `ethnicity`, members' `full_name` and `id`, and `version`. The answers
+    are `reported_deprivations`, or `deprivations` in a household without members (the form classify reads).
+    DERIVED_KEYS, and `member_count` beside a member list, are left out: a household read from the API reads back
+    as the same record, and one whose members changed needs no count changed with them.
+    Raises RecordError naming every bad field."""
+    if not isinstance(data, dict):
+        raise RecordError(None, [{"field": "", "message": _("each household must be a JSON object")}])
+    errors = _Errors()
+    _not_single_values(data, errors)
+    if errors:
+        raise RecordError(data.get("code") if isinstance(data.get("code"), str) else None, errors)
+    form = {key: value for key, value in data.items() if key not in DERIVED_KEYS | {"reference_date", "version"}}
+    if form.get("members") in (None, []) and form.get("dwelling") is None:
+        form.pop("members", None)  # a household read without member detail gives [] and null
+        form.pop("dwelling", None)
+    if "members" in form:
+        form.pop("member_count", None)  # the service counts the members
+    answers_key = "reported_deprivations" if data.get("reported_deprivations") is not None else "deprivations"
+    form.pop("reported_deprivations", None)
+    if answers_key in data and (answers_key == "reported_deprivations" or "members" not in form):
+        form["deprivations"] = data[answers_key]
+    try:
+        record, standard = parse_household(form, standards)  # without reference_date, survey_year is required
+    except RecordError as error:
+        record = standard = None
+        errors += [{**e, "field": answers_key} if e["field"] == "deprivations" else e for e in error.errors]
+    unit = _text(data, "unit", errors, "unit", required=True)
+    head_name = _text(data, "head_name", errors, "head_name")
+    ethnicity = data.get("ethnicity")
+    if ethnicity is None:
+        ethnicity = "kinh"
+    elif ethnicity not in ethnicities:
+        _choice(data, "ethnicity", tuple(ethnicities), errors, "ethnicity")
+    names, ids = [], []
+    for i, member in enumerate(form.get("members") or []):
+        if isinstance(member, dict):
+            names.append(_text(member, "full_name", errors, f"members[{i}].full_name"))
+            member_id = member.get("id")
+            if member_id is not None and (isinstance(member_id, bool) or not isinstance(member_id, int)):
+                errors.add(
+                    f"members[{i}].id", _("must be a whole number, got %(value)s") % {"value": _shown(member_id)}
+                )
+            ids.append(member_id)
+    version = data.get("version")
+    if version is not None and not isinstance(version, str):
+        errors.add("version", _("must be text"))
+    if errors:
+        raise RecordError(data.get("code") if isinstance(data.get("code"), str) else None, errors)
+    return StoredHousehold(record, standard, unit, head_name, ethnicity, tuple(names), tuple(ids), version)

@@ -127,8 +127,11 @@ def test_update_replaces_the_record_and_a_stale_version_gets_409(officers, clien
     response = post(client, f"/api/v1/households/{created['id']}/", changed, "put")
     assert response.status_code == 200 and response.json()["classification"] == "not_poor"
     assert [m["id"] for m in response.json()["members"]] == [m["id"] for m in created["members"]]
-    stale = post(client, f"/api/v1/households/{created['id']}/", changed, "put")
+    again = post(client, f"/api/v1/households/{created['id']}/", changed, "put")  # a retry: nothing left to write
+    assert again.status_code == 200 and again.json()["version"] == response.json()["version"]
+    stale = post(client, f"/api/v1/households/{created['id']}/", {**changed, "income_per_capita": 900_000}, "put")
     assert stale.status_code == 409 and "a" in stale.json()["errors"][0]["message"]
+    assert Household.objects.get().income_per_capita == 5_000_000
 
 
 def test_an_officer_of_commune_a_cannot_read_write_or_place_households_in_commune_b(officers, client):
@@ -152,3 +155,57 @@ def test_the_households_endpoints_are_in_the_openapi_schema(db, admin_client):
     paths = admin_client.get("/api/v1/openapi.json").json()["paths"]  # the schema is behind a login
     assert {"get", "post"} <= set(paths["/api/v1/households/"])
     assert {"get", "put"} <= set(paths["/api/v1/households/{household_id}/"])
+
+
+def test_a_member_added_to_a_read_household_sets_the_member_count(officers, client):
+    client.force_login(officers["a"])
+    read = post(client, "/api/v1/households/", household()).json()
+    added = {**read, "members": [*read["members"], {**MEMBER, "full_name": "Cháu", "age": 3, "employment": "child"}]}
+    response = post(client, f"/api/v1/households/{read['id']}/", added, "put")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["member_count"] == 3 and [m["id"] for m in body["members"][:2]] == [m["id"] for m in read["members"]]
+    assert body["members"][2]["full_name"] == "Cháu"
+
+
+def test_a_member_id_given_twice_updates_one_member_and_adds_the_other(officers, client):
+    client.force_login(officers["a"])
+    read = post(client, "/api/v1/households/", household()).json()
+    twice = {**read, "members": [read["members"][0], {**read["members"][0], "age": 41}]}
+    body = post(client, f"/api/v1/households/{read['id']}/", twice, "put").json()
+    assert body["members"][0]["id"] == read["members"][0]["id"] and body["members"][1]["id"] not in {
+        m["id"] for m in read["members"]
+    }
+    assert [m["age"] for m in body["members"]] == [40, 41] and body["member_count"] == 2
+
+
+def test_a_household_is_recorded_in_a_commune_or_a_village_not_a_district(officers, client):
+    client.force_login(User.objects.create_user("district", password="pw"))
+    profile_save(User.objects.get(username="district"), "district_officer", officers["a"].profile.unit.parent)
+    response = post(client, "/api/v1/households/", household(unit="D1"))
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "unit", "message": "D1 không phải là xã hay thôn/ấp/bản: hộ được ghi nhận ở một xã hoặc thôn/ấp/bản."}
+    ]
+
+
+def test_the_stored_fields_beside_the_record_are_checked_where_they_are(officers, client):
+    client.force_login(officers["a"])
+    bad = household(
+        head_name=7,
+        ethnicity="martian",
+        members=[{**MEMBER, "full_name": "x" * 201, "id": "one"}, MEMBER],
+        version=3,
+        survey_year=None,
+    )
+    response = post(client, "/api/v1/households/", bad)
+    assert response.status_code == 422
+    assert {e["field"] for e in response.json()["errors"]} == {
+        "survey_year",
+        "head_name",
+        "ethnicity",
+        "members[0].full_name",
+        "members[0].id",
+        "version",
+    }
+    assert not Household.objects.exists()
