@@ -10,7 +10,6 @@ from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
-from import_export.formats import base_formats
 
 from approvals.admin import LockedDataAdminMixin
 from approvals.models import DataKind
@@ -155,7 +154,7 @@ class HouseholdAdmin(LockedDataAdminMixin, ExportMixin, AreaScopedAdmin):
     # The Export page writes the answers layout in the two formats the roster import reads, so what it writes comes
     # back in; the links beside it export each layout in .xlsx.
     resource_classes = [HouseholdRosterResource]
-    export_formats = [base_formats.XLSX, base_formats.CSV]
+    export_formats = [base.XLSX, base.CSV]
     approval_kind = DataKind.HOUSEHOLDS
     approval_year_field = "survey_year"
     list_display = [
