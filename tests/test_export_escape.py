@@ -20,7 +20,7 @@ from povertyplan.cells import safe
 from reports import xlsx as review_xlsx
 from reports.selectors import review_report
 
-from .households.roster_files import two_sheets
+from .households.roster_files import household_row, member_row, two_sheets
 
 HEADS = ["=1+1", "+SUM(1+1)", "-2+3", "@SUM(1)"]
 
@@ -48,12 +48,14 @@ def test_the_one_escape_quotes_what_starts_like_a_formula_and_nothing_else(value
 @pytest.fixture
 def households(tree):
     """Four households, each head named like a formula, one member named so too."""
-    assert roster_import(two_sheets(), "x.xlsx").written
+    codes = [f"H{n}" for n in range(1, len(HEADS) + 1)]
+    roster = two_sheets([household_row(code, members=1) for code in codes], [member_row(code) for code in codes])
+    assert roster_import(roster, "x.xlsx").written
     rows = list(Household.objects.order_by("code"))
-    for household, head in zip(rows, HEADS, strict=False):
+    for household, head in zip(rows, HEADS, strict=True):
         Household.objects.filter(pk=household.pk).update(head_name=head)
     Member.objects.filter(pk=Member.objects.filter(household=rows[0]).first().pk).update(full_name="@HYPERLINK(1)")
-    return {h.code: head for h, head in zip(rows, HEADS, strict=False)}
+    return {h.code: head for h, head in zip(rows, HEADS, strict=True)}
 
 
 def admin_client():
