@@ -296,8 +296,19 @@ def _with_members(households):
             yield h, members.get(h.pk, [])
 
 
+# What household_cells, ticked_cells and derived_cells read; nothing else is fetched (the stored sums stay behind).
+_READ = (
+    *("code", "survey_year", "unit__code", "head_name", "ethnicity", "area_type", "income_per_capita"),
+    *("member_count", "house_class", "nondurable_structures", "floor_area_m2", "water_source", "latrine"),
+    *("has_tv", "has_radio", "has_computer", "has_smartphone", "loudspeaker_audible"),
+    *("reported_deprivations", "deprivations", "classification", "standard__code"),
+)
+
+
 def _in_order(households):
-    return households.select_related("unit", "standard").order_by("survey_year", "code")
+    return (
+        households.select_related(None).select_related("unit", "standard").only(*_READ).order_by("survey_year", "code")
+    )
 
 
 # Excel's last row is 1.048.576: members past it go on "Thành viên (2)", … which the import reads as one sheet.

@@ -16,7 +16,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_a_long_list_is_exported_in_the_background_and_downloaded(new_page, live_server, tree, settings, tmp_path, width):
+def test_a_long_list_is_exported_in_the_background_and_downloaded(
+    new_page, live_server, tree, settings, tmp_path, width
+):
     settings.MEDIA_ROOT, settings.ROSTER_EXPORT_DIRECT_MAX = tmp_path, 1
     load_standards(apps)
     load_catalogue(apps)
