@@ -1,16 +1,16 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
-from import_export.formats import base_formats
 
 from approvals.admin import LockedDataAdminMixin
 from approvals.models import DataKind
@@ -19,8 +19,9 @@ from povertyplan import admin as base
 
 from .choices import deprivation_label, deprivation_labels
 from .labels import rule_text
-from .models import Household, Member, PovertyStandard, RosterImport
+from .models import Household, Member, PovertyStandard, RosterExport, RosterImport
 from .roster import export
+from .roster.export_jobs import FILE_NAMES, start_export
 from .roster.jobs import cancel_jobs, confirm_job, problems_xlsx, start_job, sweep_jobs
 from .roster.resources import HouseholdRosterResource
 from .roster.service import max_upload_bytes
@@ -155,7 +156,7 @@ class HouseholdAdmin(LockedDataAdminMixin, ExportMixin, AreaScopedAdmin):
     # The Export page writes the answers layout in the two formats the roster import reads, so what it writes comes
     # back in; the links beside it export each layout in .xlsx.
     resource_classes = [HouseholdRosterResource]
-    export_formats = [base_formats.XLSX, base_formats.CSV]
+    export_formats = [base.XLSX, base.CSV]
     approval_kind = DataKind.HOUSEHOLDS
     approval_year_field = "survey_year"
     list_display = [
@@ -300,19 +301,30 @@ class HouseholdAdmin(LockedDataAdminMixin, ExportMixin, AreaScopedAdmin):
         return xlsx_response(export.template(layout), f"mau-danh-sach-ho-{layout.replace('_', '-')}.xlsx")
 
     def export_xlsx_view(self, request, layout="two_sheets"):
-        """The households of the current list filters, all their survey years, in a roster layout that imports back."""
+        """The households of the current list filters, all their survey years, in a roster layout that imports back:
+        at once when few, else (past ROSTER_EXPORT_DIRECT_MAX) by a background job, once the user confirms."""
         if layout not in export.LAYOUTS:
             raise Http404
-        changelist = self.get_changelist_instance(request)
-        data = export.households_xlsx(changelist.get_queryset(request), layout)
-        return xlsx_response(data, EXPORT_NAMES[layout])
-
-
-EXPORT_NAMES = {
-    "two_sheets": "danh-sach-ho.xlsx",
-    "member_rows": "danh-sach-ho-theo-thanh-vien.xlsx",
-    "answers": "danh-sach-ho-chi-so-thieu-hut.xlsx",
-}
+        households = self.get_changelist_instance(request).get_queryset(request)
+        count = households.count()
+        if count <= settings.ROSTER_EXPORT_DIRECT_MAX:
+            try:
+                data = export.households_xlsx(households, layout)
+            except export.TooManyRows as error:
+                messages.error(request, str(error))
+                return redirect(reverse("admin:households_household_changelist") + "?" + request.GET.urlencode())
+            return xlsx_response(data, f"{FILE_NAMES[layout]}.xlsx")
+        if request.method == "POST":
+            job = start_export(request.user, layout, request.GET.urlencode())
+            return redirect("admin:households_rosterexport_change", job.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Export the household list"),
+            "count": count,
+            "layout": RosterExport.Layout(layout).label,
+        }
+        return TemplateResponse(request, "admin/households/household/export_confirm.html", context)
 
 
 @admin.register(PovertyStandard)
@@ -427,3 +439,74 @@ class RosterImportAdmin(admin.ModelAdmin):
     def errors_view(self, request, pk):
         job = self._job(request, pk)
         return xlsx_response(problems_xlsx(job), f"loi-nhap-{job.pk}.xlsx")
+
+
+@admin.register(RosterExport)
+class RosterExportAdmin(admin.ModelAdmin):
+    """The exports of the household list: each user sees and downloads their own (a superuser every one)."""
+
+    list_display = ["id", "layout", "user", "status", "progress", "household_count", "created_at", "finished_at"]
+    list_filter = ["status", "layout"]
+    readonly_fields = [
+        "layout",
+        "user",
+        "status",
+        "progress",
+        "household_count",
+        "error",
+        "created_at",
+        "started_at",
+        "finished_at",
+    ]
+    exclude = ["file", "query"]
+    change_form_template = "admin/households/rosterexport/change_form.html"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.filter(user=request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("households.view_household")  # whoever lists households follows their exports
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/progress/", view(self.progress_view), name="households_rosterexport_progress"),
+            path("<int:pk>/download/", view(self.download_view), name="households_rosterexport_download"),
+            *super().get_urls(),
+        ]
+
+    def _job(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(self.get_queryset(request), pk=pk)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "job": self._job(request, object_id)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def progress_view(self, request, pk):
+        job = self._job(request, pk)
+        return JsonResponse(
+            {
+                "status": job.status,
+                "status_display": job.get_status_display(),
+                "progress": job.progress,
+                "error": job.error,
+            }
+        )
+
+    def download_view(self, request, pk):
+        job = self._job(request, pk)
+        if job.status != RosterExport.Status.DONE or not job.file:
+            raise Http404
+        return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])

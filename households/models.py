@@ -410,3 +410,47 @@ class RosterImport(ConstraintsOnFields, models.Model):
 
     def __str__(self):
         return f"#{self.pk} {self.original_name}"
+
+
+class RosterExport(ConstraintsOnFields, models.Model):
+    """An export of the household list too large to answer in the request: written by a Celery task, followed on
+    its page, downloaded by whoever asked for it (or a superuser)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("writing")
+        DONE = "done", _("ready to download")
+        FAILED = "failed", _("failed")
+
+    class Layout(models.TextChoices):
+        TWO_SHEETS = "two_sheets", _("two sheets: households and members")
+        MEMBER_ROWS = "member_rows", _("one sheet, a row per member")
+        ANSWERS = "answers", _("one row per household with the deprivations ticked")
+
+    user = models.ForeignKey("auth.User", models.SET_NULL, null=True, verbose_name=_("user"))
+    layout = models.CharField(_("layout"), max_length=12, choices=Layout.choices)
+    query = models.TextField(_("filters of the household list"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    household_count = models.PositiveIntegerField(_("households"), null=True, blank=True)
+    file = models.FileField(_("file"), upload_to="roster_exports/%Y/%m/", blank=True)
+    error = models.TextField(_("failure"), blank=True)
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("roster export")
+        verbose_name_plural = _("roster exports")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__lte=100),
+                name="roster_export_progress_max_100",
+                violation_error_message=_("The progress cannot exceed 100 percent."),
+                violation_error_code="progress",
+            )
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.get_layout_display()}"

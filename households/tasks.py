@@ -45,3 +45,20 @@ def sweep_roster_imports_task() -> int:
     from households.roster.jobs import sweep_jobs
 
     return sweep_jobs()
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3)
+def roster_export_task(self, job_id: int, language: str | None = None) -> None:
+    from households.roster.export_jobs import fail_export, run_export
+
+    try:
+        run_export(job_id, language)
+    except OperationalError as exc:
+        if self.request.retries >= self.max_retries:
+            fail_export(job_id, str(exc))
+            raise
+        raise self.retry(exc=exc, countdown=10 * 2**self.request.retries) from exc
+    except Exception as exc:
+        fail_export(job_id, repr(exc))
+        if not self.request.is_eager:  # in-process (no broker) the page shows the failure instead
+            raise

@@ -11,9 +11,11 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from import_export.formats import base_formats
 from import_export.forms import SelectableFieldsExportForm
 
 from . import display
+from .cells import safe
 from .formfields import DecimalField, IntegerField, NumberInput
 
 NUMBER_OVERRIDES = {
@@ -97,6 +99,29 @@ class ExportForm(SelectableFieldsExportForm):
         except (AttributeError, FieldDoesNotExist):
             return super()._get_field_label(resource, field_name)
         return str(label)[:1].upper() + str(label)[1:]
+
+
+class _Escaped:
+    """django-import-export's own escape (IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT) drops a leading "=" — changing the
+    data — leaves "+", "-" and "@" as they are, and turns every cell into text: each cell goes through the project's
+    escape instead, whatever the setting, numbers staying numbers."""
+
+    def export_data(self, dataset, **kwargs):
+        self._escape_formulae(dataset)
+        return super().export_data(dataset, **kwargs)
+
+    def _escape_formulae(self, dataset):
+        dataset.headers = [safe(header) for header in dataset.headers or []] or None
+        for _row in range(len(dataset)):
+            dataset.append([safe(cell) for cell in dataset.lpop()])
+
+
+class XLSX(_Escaped, base_formats.XLSX):
+    pass
+
+
+class CSV(_Escaped, base_formats.CSV):
+    pass
 
 
 # Django stores a permission's name once, in English ("Can add household"): the label is made in the user's language.

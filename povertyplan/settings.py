@@ -190,6 +190,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Uploaded rosters wait here for the Celery worker (same machine or a shared volume).
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 ROSTER_MAX_UPLOAD_BYTES = env.int("ROSTER_MAX_UPLOAD_MB", default=200) * 1024 * 1024
+# The household list exports at most this many households in the request; more are written by a background job.
+ROSTER_EXPORT_DIRECT_MAX = env.int("ROSTER_EXPORT_DIRECT_MAX", default=10_000)
 # API pagination: capped limit and offset for every paginated endpoint (povertyplan/pagination.py)
 NINJA_PAGINATION_CLASS = "povertyplan.pagination.Pagination"
 NINJA_PAGINATION_MAX_LIMIT = 1000

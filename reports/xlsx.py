@@ -10,6 +10,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from povertyplan.cells import safe
+
 from . import review
 
 NUMBER_FORMATS = {
@@ -29,10 +31,8 @@ def filename(report: review.Report) -> str:
 
 
 def _text(cell, value: str):
-    """A string that would read as a formula (= + - @) stays text."""
-    cell.value = value
-    if value[:1] in ("=", "+", "-", "@"):
-        cell.data_type = "s"
+    """A string that would read as a formula is written after an apostrophe, as every export does."""
+    cell.value = safe(value)
     return cell
 
 

@@ -4,7 +4,8 @@
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from households.roster.export import number_cell, safe, save_book
+from households.roster.export import number_cell, save_book
+from povertyplan.cells import safe
 
 from .engine import indicator_value
 from .models import Attainment

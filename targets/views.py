@@ -8,13 +8,13 @@ from django.db.models import Count, Max
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from areas.models import Unit
 from areas.selectors import user_area_path
+from povertyplan.cells import safe
 
 from . import dashboards, selectors
 from .models import Attainment, FiguresVersion, RecomputeRun, Scope, Target
@@ -215,8 +215,8 @@ def chart_download(request, key, fmt):
         buffer = io.StringIO()
         buffer.write("\ufeff")  # Excel opens UTF-8 with a BOM in the right encoding
         writer = csv.writer(buffer)
-        writer.writerow([_safe(c.label) for c in chart.columns])
-        writer.writerows([[_safe(v) for v in row] for row in chart.rows])
+        writer.writerow([safe(c.label) for c in chart.columns])
+        writer.writerows([[safe(v) for v in row] for row in chart.rows])
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     elif fmt == "xlsx":
         response = HttpResponse(
@@ -228,33 +228,23 @@ def chart_download(request, key, fmt):
     return response
 
 
-def _safe(value):
-    """A cell's value as a spreadsheet takes it: a lazy translation (a class name, a movement) as its text, and a
-    text that a spreadsheet would read as a formula quoted (=, +, -, @)."""
-    if isinstance(value, Promise):
-        value = str(value)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def _xlsx(chart) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()
     sheet = book.active
     sheet.title = chart.key[:31]
-    sheet.append([_safe(chart.title)])
-    sheet.append([_safe(c.label) for c in chart.columns])
+    sheet.append([safe(chart.title)])
+    sheet.append([safe(c.label) for c in chart.columns])
     formats = {"percent": "0.00", "integer": "#,##0", "decimal": "0.0000"}
     for row in chart.rows:
-        sheet.append([_safe(v) for v in row])
+        sheet.append([safe(v) for v in row])
         for cell, column in zip(sheet[sheet.max_row], chart.columns):
             if column.kind in formats:
                 cell.number_format = formats[column.kind]
     if chart.note:
         sheet.append([])
-        sheet.append([_safe(chart.note)])
+        sheet.append([safe(chart.note)])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -6,8 +6,6 @@ import unicodedata
 from dataclasses import dataclass
 
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
-# A text cell starting so would be a formula in a spreadsheet: exports put an apostrophe before it, the import drops it.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def normalise(text) -> str:

@@ -1,30 +1,29 @@
 """Excel out: the import templates (with drop-down lists) and households in each roster layout, which import
-back unchanged (targets/export.py writes the figures). Every text cell goes through safe(), so no exported file
-can carry a formula."""
+back unchanged (targets/export.py writes the figures). Every text cell goes through povertyplan.cells.safe, so no
+exported file can carry a formula."""
 
+import contextlib
 import io
 import itertools
 from decimal import Decimal
 
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from rustpy_xlsxwriter import FastExcel
+
+from povertyplan.cells import safe
+from povertyplan.display import number
 
 from ..models import Classification, Member
-from .columns import FORMULA_START, HOUSEHOLD_COLUMNS, INDICATOR_COLUMNS, MEMBER_COLUMNS, MEMBER_SHEET_COLUMNS
+from .columns import HOUSEHOLD_COLUMNS, INDICATOR_COLUMNS, MEMBER_COLUMNS, MEMBER_SHEET_COLUMNS
 from .writer import MEMBER_FIELDS
 
 LAYOUTS = ("two_sheets", "member_rows", "answers")
 _YES = "x"
-
-
-def safe(value):
-    """A text that Excel would read as a formula is prefixed with an apostrophe-like quote character."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _labels(column) -> list[str]:
@@ -254,31 +253,36 @@ def derived_headers() -> list[str]:
 
 def derived_cells(h) -> list:
     """Shown for the reader; no roster column matches these headers, so the import leaves them aside."""
-    return [
-        str(Classification(h.classification).label) if h.classification in Classification.values else h.classification,
-        ", ".join(h.deprivations),
-        h.standard.code if h.standard else "",
-    ]
+    label = Classification(h.classification).label if h.classification in Classification.values else h.classification
+    return [safe(str(label)), safe(", ".join(h.deprivations)), safe(h.standard.code if h.standard else "")]
+
+
+def _member_converter(column):
+    if column.kind == "bool":
+        return lambda value: "x" if value else "0"
+    if column.labels:
+        return _LABEL_OF[column.key].__getitem__
+    return safe
+
+
+# Each member cell from the stored member's value: where it is among MEMBER_FIELDS, and how it is written.
+_MEMBER_WRITERS = [(MEMBER_FIELDS.index(c.key), _member_converter(c)) for c in _MEMBER_CELLS]
+
+
+def _member_row(values) -> list:
+    """A stored member (its MEMBER_FIELDS values) under the member columns after the household code."""
+    return [write(values[at]) for at, write in _MEMBER_WRITERS]
 
 
 def member_cells(member: dict) -> list:
     """A stored member (MEMBER_FIELDS → value) under the member columns after the household code."""
-    row = []
-    for column in _MEMBER_CELLS:
-        value = member[column.key]
-        if column.kind == "bool":
-            row.append("x" if value else "0")
-        elif column.labels:
-            row.append(_LABEL_OF[column.key][value])
-        else:
-            row.append(value)
-    return row
+    return _member_row([member[f] for f in MEMBER_FIELDS])
 
 
 def _with_members(households):
     """(household, its members as MEMBER_FIELDS → value, in the order entered), in the export's order, a chunk of
     households and one query of their members at a time."""
-    rows = households.select_related("unit", "standard").order_by("survey_year", "code").iterator(chunk_size=_CHUNK)
+    rows = _in_order(households).iterator(chunk_size=_CHUNK)
     while chunk := list(itertools.islice(rows, _CHUNK)):
         members = {}
         found = (
@@ -292,60 +296,169 @@ def _with_members(households):
             yield h, members.get(h.pk, [])
 
 
-def households_xlsx(households, layout: str = "two_sheets") -> bytes:
+# What household_cells, ticked_cells and derived_cells read; nothing else is fetched (the stored sums stay behind).
+_READ = (
+    *("code", "survey_year", "unit__code", "head_name", "ethnicity", "area_type", "income_per_capita"),
+    *("member_count", "house_class", "nondurable_structures", "floor_area_m2", "water_source", "latrine"),
+    *("has_tv", "has_radio", "has_computer", "has_smartphone", "loudspeaker_audible"),
+    *("reported_deprivations", "deprivations", "classification", "standard__code"),
+)
+
+
+def _in_order(households):
+    return (
+        households.select_related(None).select_related("unit", "standard").only(*_READ).order_by("survey_year", "code")
+    )
+
+
+# Excel's last row is 1.048.576: members past it go on "Thành viên (2)", … which the import reads as one sheet.
+SHEET_ROWS = 1_048_575
+
+
+class TooManyRows(ValueError):
+    """A one-sheet layout with more rows than a sheet of Excel holds."""
+
+
+def households_xlsx(households, layout: str = "two_sheets", target=None, progress=None) -> bytes | None:
     """Households (a queryset) in one of the roster layouts, all their survey years at once, with their derived
-    classification beside them. Every layout imports back with nothing changed (docs/roster-import.md)."""
+    classification beside them. Every layout imports back with nothing changed (docs/roster-import.md).
+
+    Streamed: read a chunk at a time from one snapshot of the database and written as read (rust_xlsxwriter in
+    constant memory), to `target` (a path or a binary file), else returned as bytes. `progress(percent)` is called
+    as the rows are written."""
     if layout not in LAYOUTS:
         raise ValueError(layout)
-    book = Workbook(write_only=True)
-    if layout == "two_sheets":
-        _two_sheets(book, households)
-    elif layout == "member_rows":
-        _member_rows(book, households)
-    else:
-        _answers_sheet(book, households)
-    return save_book(book)
+    buffer = io.BytesIO() if target is None else None
+    book = FastExcel(buffer or target)
+    with _snapshot():
+        if layout == "two_sheets":
+            _two_sheets(book, households, progress)
+        elif layout == "member_rows":
+            _member_rows(book, households, progress)
+        else:
+            _answers_sheet(book, households, progress)
+        book.save()
+    return buffer.getvalue() if buffer is not None else None
 
 
-def _two_sheets(book, households):
-    sheet = book.create_sheet("Hộ")
-    sheet.append([c.vi for c in HOUSEHOLD_COLUMNS] + [c.vi for c in INDICATOR_COLUMNS] + derived_headers())
-    members = book.create_sheet("Thành viên")
-    member_columns = [c for c in MEMBER_SHEET_COLUMNS if c.key != "birth_date"]
-    members.append([c.vi for c in member_columns])
-    for h, people in _with_members(households):
-        cells = household_cells(h)
-        sheet.append(
-            [safe(cells[c.key]) for c in HOUSEHOLD_COLUMNS] + ticked_cells(h.reported_deprivations) + derived_cells(h)
-        )
-        for member in people:
-            members.append([safe(h.code), h.survey_year, *map(safe, member_cells(member))])
+@contextlib.contextmanager
+def _snapshot():
+    """On PostgreSQL the households and their members are read as of one moment, though in several queries (a caller
+    already in a transaction has chosen for itself). Nothing else is done in it: a job's progress is written beside
+    it (households/roster/export_jobs.py)."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
 
 
-def _member_rows(book, households):
+class _Progress:
+    def __init__(self, total, report):
+        self.total, self.done, self.report, self.shown = max(total, 1), 0, report, -1
+
+    def advance(self, rows=1):
+        self.done += rows
+        percent = min(99, self.done * 100 // self.total)
+        if self.report and percent != self.shown:
+            self.shown = percent
+            self.report(percent)
+
+
+def _records(headers, rows):
+    """Rows as the writer takes them, keyed by header; a header alone when there is no row."""
+    empty = True
+    for row in rows:
+        empty = False
+        yield dict(zip(headers, row, strict=True))
+    if empty:
+        yield dict.fromkeys(headers)
+
+
+def _two_sheets(book, households, report):
+    members = Member.objects.filter(household__in=households)
+    total = members.count()
+    progress = _Progress(households.count() + total, report)
+    headers = [c.vi for c in HOUSEHOLD_COLUMNS] + [c.vi for c in INDICATOR_COLUMNS] + derived_headers()
+
+    def household_rows():
+        for h in _in_order(households).iterator(chunk_size=_CHUNK):
+            cells = household_cells(h)
+            progress.advance()
+            yield (
+                [safe(cells[c.key]) for c in HOUSEHOLD_COLUMNS]
+                + ticked_cells(h.reported_deprivations)
+                + derived_cells(h)
+            )
+
+    book.sheet("Hộ", _records(headers, household_rows()))
+    member_headers = [c.vi for c in MEMBER_SHEET_COLUMNS if c.key != "birth_date"]
+    rows = (
+        members.order_by("household__survey_year", "household__code", "household_id", "id")
+        .values_list("household__code", "household__survey_year", *MEMBER_FIELDS)
+        .iterator(chunk_size=_CHUNK * 5)
+    )
+    cells = ((safe(m[0]), m[1], *_member_row(m[2:])) for m in rows)
+    for part in range(max(1, -(-total // SHEET_ROWS))):
+        name = "Thành viên" if part == 0 else f"Thành viên ({part + 1})"
+        book.sheet(name, _records(member_headers, _counted(itertools.islice(cells, SHEET_ROWS), progress)))
+
+
+def _counted(rows, progress):
+    for row in rows:
+        progress.advance()
+        yield row
+
+
+def _member_rows(book, households, report):
     """One row per member, the household's columns on each; a household recorded from roster answers alone has one
     row with its ticked deprivations and no member."""
-    sheet = book.create_sheet("Danh sách")
+    rows = Member.objects.filter(household__in=households).count() + households.filter(members=None).count()
+    _fits(rows)
+    progress = _Progress(households.count(), report)
     indicator_headers = [c.aliases[0] if c.key == "ind:employment" else c.vi for c in INDICATOR_COLUMNS]
-    sheet.append(
-        [c.vi for c in HOUSEHOLD_COLUMNS] + [c.vi for c in _MEMBER_CELLS] + indicator_headers + derived_headers()
-    )
+    headers = [c.vi for c in HOUSEHOLD_COLUMNS] + [c.vi for c in _MEMBER_CELLS] + indicator_headers + derived_headers()
     no_member = [""] * len(_MEMBER_CELLS)
-    for h, people in _with_members(households):
-        cells = household_cells(h)
-        household = [safe(cells[c.key]) for c in HOUSEHOLD_COLUMNS]
-        after = ticked_cells(h.reported_deprivations) + derived_cells(h)
-        for member in people or [None]:
-            sheet.append(household + ([safe(v) for v in member_cells(member)] if member else no_member) + after)
+
+    def sheet_rows():
+        for h, people in _with_members(households):
+            cells = household_cells(h)
+            household = [safe(cells[c.key]) for c in HOUSEHOLD_COLUMNS]
+            after = ticked_cells(h.reported_deprivations) + derived_cells(h)
+            progress.advance()
+            for member in people or [None]:
+                yield household + (_member_row([member[f] for f in MEMBER_FIELDS]) if member else no_member) + after
+
+    book.sheet("Danh sách", _records(headers, sheet_rows()))
 
 
-def _answers_sheet(book, households):
-    sheet = book.create_sheet("Danh sách")
+def _answers_sheet(book, households, report):
+    total = households.count()
+    _fits(total)
+    progress = _Progress(total, report)
     columns = [c for c in HOUSEHOLD_COLUMNS if c.key in ANSWER_KEYS]
-    sheet.append([c.vi for c in columns] + [c.vi for c in INDICATOR_COLUMNS] + derived_headers())
-    for h in households.select_related("unit", "standard").order_by("survey_year", "code").iterator(chunk_size=_CHUNK):
-        cells = household_cells(h)
-        sheet.append([safe(cells[c.key]) for c in columns] + ticked_cells(answers_of(h)) + derived_cells(h))
+    headers = [c.vi for c in columns] + [c.vi for c in INDICATOR_COLUMNS] + derived_headers()
+
+    def sheet_rows():
+        for h in _in_order(households).iterator(chunk_size=_CHUNK):
+            cells = household_cells(h)
+            progress.advance()
+            yield [safe(cells[c.key]) for c in columns] + ticked_cells(answers_of(h)) + derived_cells(h)
+
+    book.sheet("Danh sách", _records(headers, sheet_rows()))
+
+
+def _fits(rows: int):
+    if rows > SHEET_ROWS:
+        raise TooManyRows(
+            _(
+                "%(rows)s rows are more than a sheet of Excel holds (%(limit)s): export the two-sheet layout, or fewer "
+                "households (filter by unit or survey year)."
+            )
+            % {"rows": number(rows), "limit": number(SHEET_ROWS)}
+        )
 
 
 def number_cell(value):

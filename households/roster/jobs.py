@@ -215,7 +215,7 @@ def problems_xlsx(job: RosterImport) -> bytes:
     """The job's errors as a workbook: sheet, row, column, message (text cells only: no formula can slip in)."""
     from openpyxl import Workbook
 
-    from .export import safe
+    from povertyplan.cells import safe
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Errors"))

@@ -13,13 +13,13 @@ from datetime import date, datetime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from povertyplan.cells import FORMULA_START
 from povertyplan.numbers import NumberFormatError, parse_number
 
 from .columns import (
     ASSET_KEYS,
     DWELLING_KEYS,
     FALSE,
-    FORMULA_START,
     HOUSEHOLD_COLUMNS,
     HOUSEHOLD_SHEETS,
     INDICATOR_COLUMNS,
@@ -73,7 +73,7 @@ class Entry:
     indicator_columns: bool = False
     invalid: set = field(default_factory=set)
     _values: dict = field(default_factory=dict)
-    member_cells: list = field(default_factory=list)  # (row, cells) from the member sheet, until completed
+    member_cells: list = field(default_factory=list)  # (member sheet, row, cells), until completed
 
     @property
     def key(self) -> tuple[int, str]:
@@ -88,7 +88,7 @@ class Entry:
             unit["area_type"],
             self.data["survey_year"],
             self._values or self.data,
-            [c for _n, c in self.member_cells],
+            [c for _sheet, _n, c in self.member_cells],
         )
         try:
             text = marshal.dumps(cells, 0)  # version 0: values only, no references, so equal cells, equal bytes
@@ -448,10 +448,10 @@ class RosterParser:
                 )
         names = workbook.sheet_names
         household_sheet = next((n for n in names if is_sheet(n, HOUSEHOLD_SHEETS)), None)
-        member_sheet = next((n for n in names if is_sheet(n, MEMBER_SHEETS)), None)
-        if household_sheet and member_sheet:
+        member_sheets = [n for n in names if is_sheet(n, MEMBER_SHEETS)]
+        if household_sheet and member_sheets:
             self.layout = "two_sheets"
-            self._two_sheets(workbook, household_sheet, member_sheet)
+            self._two_sheets(workbook, household_sheet, member_sheets + continued(member_sheets[0], names))
             return self
         name = household_sheet or names[0] if names else None
         if name is None:
@@ -589,25 +589,39 @@ class RosterParser:
         member["full_name"] = member.get("full_name") or ""
         return member
 
-    def _two_sheets(self, workbook, household_name, member_name):
+    def _two_sheets(self, workbook, household_name, member_names):
         # The members, most of the file, are read meanwhile. Each household gets its member rows' cells here;
         # they become the JSON form in complete(), where the household is checked (split over the processes).
-        with Later(lambda: _member_sheet(workbook, member_name), self.fork) as member_sheet:
+        # Members past a sheet's last row go on "Thành viên (2)", … (an export of a province does so).
+        with Later(lambda: [_member_sheet(workbook, name) for name in member_names], self.fork) as member_sheets:
             households = self._open(workbook, household_name, [_HOUSEHOLD_INDEX, _INDICATOR_INDEX])
             by_code, household_problems = self._household_rows(households) if households.header_row else ({}, [])
             self._run_meanwhile()
-            members, member_keys, member_rows, member_problems = member_sheet.result()
-        self.problems += members.problems
-        if not (self._require_code(households, _REQUIRED_HOUSEHOLD) & self._require_code(members, _REQUIRED_MEMBER)):
+            parts = member_sheets.result()
+        required = self._require_code(households, _REQUIRED_HOUSEHOLD)
+        for members, *_rest in parts:
+            self.problems += members.problems
+            required &= self._require_code(members, _REQUIRED_MEMBER)
+        if not required:
             self.entries = []
             return
         self.problems += household_problems
-        self.problems += member_problems
-        self._member_keys, self._member_sheet = member_keys, members
+        self._member_sheets = [(members, member_keys) for members, member_keys, _rows, _problems in parts]
+        ambiguous = set()
+        for part, (members, member_keys, member_rows, member_problems) in enumerate(parts):
+            self.problems += member_problems
+            self._assign_members(part, members, member_keys, member_rows, by_code, household_name, ambiguous)
+            member_rows.clear()
+        if ambiguous:  # their members are unknown: checking them would only add errors about their missing members
+            self.entries = [e for e in self.entries if e.data["code"] not in ambiguous]
+        self._lazy = True
+
+    def _assign_members(self, part, members, member_keys, member_rows, by_code, household_name, ambiguous):
+        """Each member row of one member sheet to its household, or a located problem."""
+        member_name = members.name
         member_headers = members.header_texts()
         code_at = member_keys.index("code") if "code" in member_keys else None
         year_at = member_keys.index("survey_year") if "survey_year" in member_keys else None
-        ambiguous = set()
         for number, cells in member_rows:
             code = cells[code_at] if code_at is not None else None
             owners = by_code.get(code) if code is not _INVALID else None
@@ -636,7 +650,7 @@ class RosterParser:
             elif year is not None:
                 owner = next((o for o in owners if o.data["survey_year"] == year), None)
                 if owner is not None:
-                    owner.member_cells.append((number, cells))
+                    owner.member_cells.append((part, number, cells))
                 else:
                     self.problems.append(
                         Problem(
@@ -648,7 +662,7 @@ class RosterParser:
                         )
                     )
             elif len(owners) == 1:
-                owners[0].member_cells.append((number, cells))
+                owners[0].member_cells.append((part, number, cells))
             elif code not in ambiguous:  # said once, at the household's first member
                 ambiguous.add(code)
                 column = member_headers.get("survey_year", column_name("survey_year"))
@@ -669,10 +683,6 @@ class RosterParser:
                         },
                     )
                 )
-        member_rows.clear()
-        if ambiguous:  # their members are unknown: checking them would only add errors about their missing members
-            self.entries = [e for e in self.entries if e.data["code"] not in ambiguous]
-        self._lazy = True
 
     def complete(self, entry: Entry) -> list[Problem]:
         """The household's JSON form made whole (two-sheet layout: its members, dwelling and deprivations from
@@ -680,11 +690,12 @@ class RosterParser:
         if not self._lazy:
             return []
         kept, self.problems = self.problems, []
-        sheet, keys, year = self._member_sheet, self._member_keys, entry.data["survey_year"]
+        year = entry.data["survey_year"]
         if entry.member_cells:
-            entry.member_headers = sheet.header_texts()
             members = entry.data["members"] = []
-            for number, cells in entry.member_cells:
+            for part, number, cells in entry.member_cells:
+                sheet, keys = self._member_sheets[part]
+                entry.member_headers = sheet.header_texts()
                 values = {key: value for key, value in zip(keys, cells) if value is not None}
                 values.pop("code", None)
                 values.pop("survey_year", None)
@@ -837,6 +848,12 @@ _MEMBER_DEFAULTS = {c.key: c.default for c in MEMBER_COLUMNS if c.key != "code"}
 def _lists_no_member(values) -> bool:
     """No member cell of the row holds anything but what an empty cell reads as."""
     return all(values.get(key, default) == default for key, default in _MEMBER_DEFAULTS.items())
+
+
+def continued(name: str, names) -> list[str]:
+    """The sheets that continue sheet `name`, in order: "Thành viên (2)", "Thành viên (3)", …"""
+    following = {normalise(f"{name} ({n})"): n for n in range(2, len(names) + 2)}
+    return sorted((n for n in names if normalise(n) in following), key=lambda n: following[normalise(n)])
 
 
 def _member_sheet(workbook, name):

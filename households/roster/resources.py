@@ -7,11 +7,12 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from areas.models import AreaType, Unit
+from povertyplan.cells import safe
 from povertyplan.numbers import NumberFormatError, parse_number
 
 from ..models import Household
 from .columns import HOUSEHOLD_COLUMNS, INDICATOR_COLUMNS, normalise
-from .export import ANSWER_KEYS, DERIVED_HEADERS, answers_of, derived_cells, household_cells, safe, ticked_cells
+from .export import ANSWER_KEYS, DERIVED_HEADERS, answers_of, derived_cells, household_cells, ticked_cells
 
 
 def canonical_headers(dataset, aliases: dict[str, str]):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from areas.models import Unit
 from households.models import Household, Member
-from households.roster.export import LAYOUTS, households_xlsx
+from households.roster.export import LAYOUTS, TooManyRows, households_xlsx
 from households.roster.service import ImportResult
 from povertyplan.display import number
 
@@ -50,12 +50,14 @@ class Command(BaseCommand):
             households = households.filter(unit__path__startswith=found.path)
         if year is not None:
             households = households.filter(survey_year=year)
-        data = households_xlsx(households, layout)
         try:
-            Path(file).write_bytes(data)
+            households_xlsx(households, layout, target=file)
+        except TooManyRows as error:
+            raise CommandError(str(error)) from None
         except OSError as error:
+            Path(file).unlink(missing_ok=True)
             raise CommandError(
-                _("Cannot write %(file)s: %(error)s") % {"file": file, "error": error.strerror}
+                _("Cannot write %(file)s: %(error)s") % {"file": file, "error": error.strerror or error}
             ) from None
         values = {
             "file": file,
