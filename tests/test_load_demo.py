@@ -1,4 +1,5 @@
 import io
+from pathlib import Path
 from decimal import Decimal
 
 import pytest
@@ -133,3 +134,23 @@ def test_demo_officer_is_bound_to_one_commune(demo):
     officer = User.objects.get(username="officer")
     assert officer.profile.unit.level == "commune"
     assert officer.check_password("demo")
+
+
+def test_a_missing_seed_text_stops_the_demo_with_a_vietnamese_message_and_loads_nothing(db, tmp_path, monkeypatch):
+    from django.core.management.base import CommandError
+
+    from targets.management.commands import load_demo
+
+    (tmp_path / "son-la-2022-plan.txt").write_text("Kế hoạch", encoding="utf-8")
+    monkeypatch.setattr(load_demo, "SEEDS_DIR", tmp_path)
+    with pytest.raises(CommandError, match="Thiếu tệp văn bản kế hoạch mẫu.*soc-trang-2020-plan.txt"):
+        call_command("load_demo", stdout=io.StringIO())
+    assert not Plan.objects.exists() and not Household.objects.exists() and not Unit.objects.exists()
+
+
+def test_the_seed_texts_are_in_the_repository_and_loaded_whole(demo):
+    from targets.management.commands.load_demo import SEEDS_DIR
+
+    assert SEEDS_DIR.is_relative_to(Path(__file__).resolve().parents[1])
+    for plan in Plan.objects.all():
+        assert len(plan.source_text) > 2000 and plan.document_number in plan.source_text
