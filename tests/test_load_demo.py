@@ -1,6 +1,6 @@
 import io
-from pathlib import Path
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
