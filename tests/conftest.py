@@ -164,14 +164,17 @@ def browser(live_server, settings):
 
 @pytest.fixture
 def new_page(browser):
-    """new_page(width=1280) opens a page in a fresh session (own cookies), in Vietnamese; 390 for a phone."""
+    """new_page(width=1280) opens a page in a fresh session (own cookies), in Vietnamese; 390 for a phone.
+    Playwright's wait_for_function evaluates its predicate with eval, which the site's Content-Security-Policy
+    forbids: pages bypass the policy unless a test asks to have it enforced (csp=True)."""
 
-    def open_page(width=1280, height=900):
+    def open_page(width=1280, height=900, csp=False):
         context = browser.new_context(
             viewport={"width": width, "height": height},
             locale="vi-VN",
             extra_http_headers={"Accept-Language": "vi"},
             has_touch=width < 600,
+            bypass_csp=not csp,
         )
         return context.new_page()
 

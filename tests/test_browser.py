@@ -23,9 +23,10 @@ def test_officer_sees_only_the_plan_of_their_province(demo, live_server, page):
     assert page.locator("section.plan h2").all_inner_texts() == ["Tỉnh Sóc Trăng — 2020"]
 
 
-def test_pages_carry_a_content_security_policy_and_break_none_of_it(demo, live_server, page):
+def test_pages_carry_a_content_security_policy_and_break_none_of_it(demo, live_server, new_page):
     """No page needs an inline script or a foreign host: the policy forbids both, and the browser reports no
     violation on a chart page, the entry form and the admin's import page."""
+    page = new_page(csp=True)
     violations = []
     page.on("console", lambda message: "Content Security Policy" in message.text and violations.append(message.text))
     login(page, live_server, "admin")

@@ -35,6 +35,19 @@ def people(tree):
     }
 
 
+STEPS = []
+
+
+@pytest.fixture(autouse=True)
+def _every_step_ends():
+    """A step still open at the end would hold its locks while the test database is flushed."""
+    yield
+    for step in STEPS:
+        step.release.set()
+        step.join(120)
+    STEPS.clear()
+
+
 class Step(threading.Thread):
     """Runs `work` in a transaction of its own connection; with `hold`, keeps the transaction open (after the
     work) until `release` is set."""
@@ -44,6 +57,7 @@ class Step(threading.Thread):
         self.work, self.hold = work, hold
         self.done, self.release = threading.Event(), threading.Event()
         self.result = self.error = None
+        STEPS.append(self)
 
     def run(self):
         try:
@@ -77,7 +91,7 @@ def test_an_approval_waits_for_a_household_save_under_way_and_then_locks_it(tree
     c1_submitted.start()
     assert not c1_submitted.done.wait(WAIT), "the submit went through while the household was being written"
     writer.release.set()
-    c1_submitted.join(10)
+    c1_submitted.join(60)
     assert c1_submitted.error is None and c1_submitted.result.state == State.SUBMITTED
     assert Household.objects.filter(code="H1").exists()
     with pytest.raises(DataLocked):
@@ -115,7 +129,7 @@ def test_a_roster_import_checked_before_an_approval_and_written_after_it_is_refu
     def approved_meanwhile(*args):
         for step in (Step(lambda: submitted(people, tree["C1"])), Step(approve(people, tree["C1"]))):
             step.start()
-            step.join(10)
+            step.join(60)
             assert step.error is None
         return check_again(*args)
 
@@ -137,7 +151,7 @@ def test_an_approval_waits_for_a_reported_values_save_under_way(tree, people):
     c1_submitted.start()
     assert not c1_submitted.done.wait(WAIT)
     writer.release.set()
-    c1_submitted.join(10)
+    c1_submitted.join(60)
     assert c1_submitted.error is None and ReportedValue.objects.get().value == 12
     with pytest.raises(DataLocked):
         reported_grid_save(tree["C1"], 2024, {(jobs, 3): (13, None, None)})
