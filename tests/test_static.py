@@ -1,12 +1,14 @@
 """Under `make run` (DEBUG on) as in production, static files are served as collected: hashed names that a
 browser caches for good, and plotly.js gzipped (1,5 MB instead of 4,8 MB)."""
 
+import pytest
 from django.core.management import call_command
 from django.templatetags.static import static
 from django.test import RequestFactory
 from whitenoise.middleware import WhiteNoiseMiddleware
 
 
+@pytest.mark.django_db  # closing the response sends request_finished, which checks the worker's open connection
 def test_collected_files_are_served_hashed_gzipped_and_cached_for_good(settings, tmp_path):
     settings.DEBUG = True
     settings.STATIC_ROOT = tmp_path
