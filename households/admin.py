@@ -20,7 +20,7 @@ from povertyplan import admin as base
 from .choices import deprivation_label, deprivation_labels
 from .labels import rule_text
 from .models import Household, Member, PovertyStandard, RosterExport, RosterImport
-from .roster import export
+from .roster import export, writer
 from .roster.export_jobs import FILE_NAMES, start_export
 from .roster.jobs import cancel_jobs, confirm_job, problems_xlsx, start_job, sweep_jobs
 from .roster.resources import HouseholdRosterResource
@@ -58,24 +58,7 @@ class MemberInline(base.TabularInline):
     model = Member
     formset = MemberFormSet
     extra = 0
-    fields = [
-        "full_name",
-        "age",
-        "sex",
-        "education",
-        "in_school",
-        "on_track",
-        "health_insurance",
-        "employment",
-        "able_to_work",
-        "disabled",
-        "social_allowance",
-        "malnourished",
-        "sick_untreated",
-        "uses_phone",
-        "uses_internet",
-        "job_training_certificate",
-    ]
+    fields = list(writer.MEMBER_FIELDS)  # the roster's order of the member columns
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
