@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 from areas.models import AreaType, Unit
 from povertyplan.constraints import ConstraintsOnFields
 
-from .choices import Education, Employment, HouseClass, Latrine, Sex, WaterSource
+from .choices import Education, Employment, HouseClass, Latrine, Sex, WasteDisposal, WaterSource
 from .standards import records as r
 from .standards.records import Standard, parameter_errors, standard_of_year
 from .standards.validate import BOUNDS
@@ -80,6 +80,9 @@ class PovertyStandard(ConstraintsOnFields, models.Model):
     min_deprivations = models.PositiveSmallIntegerField(_("deprivations that make a household poor"), default=3)
     indicator_rules = models.JSONField(_("indicators and their rules"))
     parameters = models.JSONField(_("indicator thresholds"), default=dict, blank=True)
+    # {threshold: {"source": text, "confirmed": bool}} for the lines (e.g. "deprivation_line"), the indicators and
+    # the parameters: where each value comes from and whether it was checked against the published text.
+    provenance = models.JSONField(_("source of each threshold"), default=dict, blank=True)
 
     objects = PovertyStandardQuerySet.as_manager()
 
@@ -208,6 +211,9 @@ class Household(ConstraintsOnFields, models.Model):
     has_computer = models.BooleanField(_("computer"), default=False)
     has_smartphone = models.BooleanField(_("smartphone"), default=False)
     loudspeaker_audible = models.BooleanField(_("hears the village loudspeaker"), default=False)
+    waste_disposal = models.CharField(
+        _("household waste"), max_length=16, choices=WasteDisposal.choices, blank=True, default="", db_default=""
+    )  # blank: not surveyed (asked from the end-2026 review on, for Decree 351/2025)
     reported_deprivations = models.JSONField(_("deprivations as the roster reports them"), null=True, blank=True)
     # Derived by households.services from the standard in force for survey_year.
     standard = models.ForeignKey(PovertyStandard, models.PROTECT, null=True, verbose_name=_("standard"), editable=False)
@@ -218,6 +224,12 @@ class Household(ConstraintsOnFields, models.Model):
     deprivation_count = models.PositiveSmallIntegerField(_("number of deprivations"), default=0, editable=False)
     low_income_worker = models.BooleanField(_("low-income worker household"), null=True, editable=False)
     classification_rule = models.CharField(_("rule applied"), max_length=200, editable=False)
+    not_surveyed = models.JSONField(
+        _("indicators not surveyed"), default=list, db_default=models.Value([], models.JSONField()), editable=False
+    )
+    incomplete = models.BooleanField(
+        _("classification incomplete"), default=False, db_default=False, editable=False
+    )  # answers missing that could change the class: counted apart, listed for the officer to finish
     # Derived from the deprivations and members for the indicators (households.standards.facts).
     deprivation_mask = models.PositiveIntegerField(_("deprivations as bits"), default=0, editable=False)
     insured_members = models.PositiveSmallIntegerField(
@@ -360,6 +372,34 @@ class Member(ConstraintsOnFields, models.Model):
         result = super().delete(*args, **kwargs)
         _forget_roster_fingerprint(household_id)
         return result
+
+
+class HouseholdClassification(models.Model):
+    """A household's classification under a standard other than its year's own: the next period's standard in
+    the review of a period's last year (PovertyStandard.objects.of_review_year), or any standard a manager
+    compares with. Derived from the household's stored inputs by households.services, never typed."""
+
+    household = models.ForeignKey(
+        Household, models.CASCADE, related_name="other_classifications", verbose_name=_("household")
+    )
+    standard = models.ForeignKey(PovertyStandard, models.CASCADE, verbose_name=_("standard"))
+    classification = models.CharField(_("classification"), max_length=10, choices=Classification.choices)
+    deprivations = models.JSONField(_("deprived indicators"), default=list)
+    deprivation_count = models.PositiveSmallIntegerField(_("number of deprivations"), default=0)
+    deprivation_mask = models.PositiveIntegerField(_("deprivations as bits"), default=0)
+    not_surveyed = models.JSONField(_("indicators not surveyed"), default=list)
+    incomplete = models.BooleanField(_("classification incomplete"), default=False)
+    classification_rule = models.CharField(_("rule applied"), max_length=200)
+
+    class Meta:
+        verbose_name = _("classification under another standard")
+        verbose_name_plural = _("classifications under another standard")
+        constraints = [
+            models.UniqueConstraint(fields=["standard", "household"], name="one_classification_per_standard")
+        ]
+
+    def __str__(self):
+        return f"{self.household_id} · {self.standard_id} · {self.classification}"
 
 
 def _forget_roster_fingerprint(household_id) -> None:
