@@ -10,7 +10,7 @@ from povertyplan.constraints import ConstraintsOnFields
 
 from .choices import Education, Employment, HouseClass, Latrine, Sex, WasteDisposal, WaterSource
 from .standards import records as r
-from .standards.records import Standard, parameter_errors, standard_of_year
+from .standards.records import Standard, parameter_errors, standard_of_year, standards_of_year
 from .standards.validate import BOUNDS
 
 
@@ -51,6 +51,11 @@ class PovertyStandardQuerySet(models.QuerySet):
     def of_year(self, year: int):
         """The standard that classifies the households of review `year`, or None: every path asks here."""
         return standard_of_year(self.order_by("first_year"), year)
+
+    def of_review_year(self, year: int) -> list:
+        """Every standard the review of `year` is classified under, its own first: in a period's last year the
+        next period's standard too (households.standards.records.standards_of_year)."""
+        return standards_of_year(list(self.order_by("first_year")), year)
 
 
 class PovertyStandard(ConstraintsOnFields, models.Model):

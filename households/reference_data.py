@@ -20,7 +20,10 @@ STANDARD_NAMES = {
 # Where each threshold comes from, and whether it has been checked against the published text
 # (docs/domain/poverty-standards.md: [V] confirmed; unverified, draft or inferred: not yet).
 _SOURCES = {
-    "QD59-2015": ("Quyết định 59/2015/QĐ-TTg, Điều 1–2", "Đề án 1614/QĐ-TTg; Thông tư 17/2016, Phiếu B (chưa đối chiếu)"),
+    "QD59-2015": (
+        "Quyết định 59/2015/QĐ-TTg, Điều 1–2",
+        "Đề án 1614/QĐ-TTg; Thông tư 17/2016, Phiếu B (chưa đối chiếu)",
+    ),
     "ND07-2021": ("Nghị định 07/2021/NĐ-CP, Điều 3", "Nghị định 07/2021/NĐ-CP, Phụ lục (chưa đối chiếu)"),
     "ND351-2025": (
         "Nghị định 351/2025/NĐ-CP (theo tin văn bản ban hành; chưa đối chiếu văn bản)",

@@ -571,6 +571,7 @@ def _stored_row(entry, record, outcome, unit, standard, standard_id, problems):
         "computer" in assets,
         "smartphone" in assets,
         bool(dwelling.get("loudspeaker_audible", False)) if dwelling else False,
+        (dwelling.get("waste_disposal") or "") if dwelling else "",
         answers,
         standard_id,
         *(derived[f] for f in writer.DERIVED_FIELDS),
