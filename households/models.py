@@ -148,9 +148,35 @@ class PovertyStandard(ConstraintsOnFields, models.Model):
                 errors[f"middle_line_{area}"] = _(
                     "The middle living standard line must not be below the poverty line (%(line)s)."
                 ) % {"line": line}
+        for area in ("rural", "urban"):
+            income_only, line = (
+                getattr(self, f"income_only_poor_line_{area}"),
+                getattr(self, f"deprivation_line_{area}"),
+            )
+            if income_only is not None and line is not None and income_only >= line:
+                errors["income_only_poor_line_" + area] = _(
+                    "The income-only poverty line must be below the poverty line (%(line)s): the two overlap."
+                ) % {"line": line}
+        if self.first_year is not None and self.last_year is not None:
+            overlapping = PovertyStandard.objects.exclude(pk=self.pk).filter(
+                first_year__lte=self.last_year, last_year__gte=self.first_year
+            )
+            if other := overlapping.first():
+                errors["first_year"] = _(
+                    "The survey years %(first)s–%(last)s overlap those of %(other)s (%(other_first)s–%(other_last)s): "
+                    "each review year has one standard of its own."
+                ) % {
+                    "first": self.first_year,
+                    "last": self.last_year,
+                    "other": other,
+                    "other_first": other.first_year,
+                    "other_last": other.last_year,
+                }
         from .standards.indicators import RULES
 
-        if not isinstance(self.indicator_rules, dict) or any(
+        if isinstance(self.indicator_rules, dict) and not self.indicator_rules:
+            errors["indicator_rules"] = _("A standard needs at least one indicator of deprivation.")
+        elif not isinstance(self.indicator_rules, dict) or any(
             not isinstance(rule, str) or rule not in RULES for rule in self.indicator_rules.values()
         ):
             errors["indicator_rules"] = _("Give an object mapping each indicator to one of the rules: %(rules)s.") % {
