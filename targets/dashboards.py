@@ -418,6 +418,13 @@ def trend_chart(user, target_pk, unit_code=None, standards=None) -> Chart:
         value = _value(pair, indicator.unit)
         code = _short(standard) if standard else "—"
         points.append((year, value, code, pair))
+    remeasured = target.baseline_value is not None and unit.parent_id is None
+    if remeasured and standard_of_year(standards, target.baseline_year) != target.plan.standard:
+        # The baseline year under the plan's own standard starts the plan's line; its own standard's point stays
+        # on the line before the change (never one line across two standards).
+        pair = (None, None)
+        point = (target.baseline_year, float(target.baseline_value), _short(target.plan.standard), pair)
+        points = sorted([*points, point], key=lambda p: (p[0], p[2] == point[2]))
     baseline = next((v for y, v, _, _ in points if y == target.baseline_year), None)
     goal = _goal_path(target, [p[0] for p in points], baseline) if unit.parent_id is None else []
     series = {indicator.display_name: [(y, v, c) for y, v, c, _pair in points]}

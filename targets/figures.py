@@ -246,6 +246,7 @@ def attainments_for(plan: Plan, today: date, run_id) -> list[Attainment]:
                     "year": year,
                     "baseline": None if baseline is None else str(round(baseline, 4)),
                     "baseline_year": target.baseline_year,
+                    "baseline_standard": None if baseline is None else plan.standard.code,
                     "share": None if share is None else str(round(share, 2)),
                     "elapsed": str(round(elapsed, 3)),
                     "measured": None if outcome.measured is None else str(round(outcome.measured, 4)),
