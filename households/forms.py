@@ -23,6 +23,7 @@ DWELLING_FIELDS = [
     "has_computer",
     "has_smartphone",
     "loudspeaker_audible",
+    "waste_disposal",
 ]
 MEMBER_FIELDS = (
     "full_name",

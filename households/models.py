@@ -58,6 +58,9 @@ class PovertyStandardQuerySet(models.QuerySet):
         return standards_of_year(list(self.order_by("first_year")), year)
 
 
+LINE_NAMES = ("income_only_poor_line", "deprivation_line", "middle_line", "low_income_worker_line")
+
+
 class PovertyStandard(ConstraintsOnFields, models.Model):
     """An official standard as data: its income lines and parameters are edited in the admin."""
 
@@ -182,6 +185,18 @@ class PovertyStandard(ConstraintsOnFields, models.Model):
             errors["indicator_rules"] = _("Give an object mapping each indicator to one of the rules: %(rules)s.") % {
                 "rules": ", ".join(sorted(RULES))
             }
+        thresholds = {*LINE_NAMES, "min_deprivations", *(self.indicator_rules or {}), *r.DEFAULT_PARAMETERS}
+        if not isinstance(self.provenance, dict) or any(
+            name not in thresholds
+            or not isinstance(entry, dict)
+            or not isinstance(entry.get("source"), str)
+            or not isinstance(entry.get("confirmed"), bool)
+            for name, entry in self.provenance.items()
+        ):
+            errors["provenance"] = _(
+                'Give {"threshold": {"source": "…", "confirmed": true or false}} for thresholds of this standard: '
+                "%(names)s."
+            ) % {"names": ", ".join(sorted(thresholds))}
         problems = parameter_errors(self.parameters)
         if problems:
             errors["parameters"] = problems

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -396,6 +397,7 @@ INCOME_STEP_FIELDS = frozenset(
         "min_deprivations",
         "name",
         "legal_basis",
+        "provenance",
     }
 )
 
@@ -532,6 +534,9 @@ def reclassify_standard(standard_id: int, batch_size: int = 5000, edited_fields=
     if moved:
         _write_moved(moved)
     announce_change({row[-2] for row in moved}, {row[-1] for row in moved})
+    # The households it classifies beside their own standard: the review before its first year, and any compared.
+    compared = HouseholdClassification.objects.filter(standard=standard).values("household_id")
+    classify_under(standard, Household.objects.filter(Q(survey_year=standard.first_year - 1) | Q(pk__in=compared)))
     return count
 
 

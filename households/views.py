@@ -79,6 +79,8 @@ def household_detail(request, pk):
             "household": household,
             "members": household.members.order_by("id"),
             "deprivations": [(code, indicator_name(code)) for code in household.deprivations],
+            "not_surveyed": [indicator_name(code) for code in household.not_surveyed],
+            "other_classifications": _named(selectors.classifications_of(household)[1:]),
             "years": [{**y, "label": _transition_label(y["transition"])} for y in years],
             "history": selectors.change_history(household),
             "can_enter": can_enter_data(request.user),
@@ -86,6 +88,13 @@ def household_detail(request, pk):
             "lock_notice": _household_lock(household),
         },
     )
+
+
+def _named(classifications):
+    for c in classifications:
+        c.deprivation_names = [indicator_name(code) for code in c.deprivations]
+        c.not_surveyed_names = [indicator_name(code) for code in c.not_surveyed]
+    return classifications
 
 
 TRANSITION_LABELS = {

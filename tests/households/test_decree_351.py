@@ -144,3 +144,81 @@ def test_a_standard_whose_lines_or_years_overlap_or_with_no_indicator_is_refused
     assert words in " ".join(refused.value.message_dict[field])
     standard.refresh_from_db()
     assert standard.indicator_rules and standard.first_year == 2027  # nothing written
+
+
+def _boundary_household(unit, waste, income=2_100_000):
+    """A 2026 household with two deprivations (water, latrine) besides waste, rural."""
+    from households.models import Household, Member as StoredMember
+
+    household = Household(
+        unit=unit,
+        survey_year=2026,
+        code="B-1",
+        area_type="rural",
+        income_per_capita=income,
+        house_class="kien_co",
+        nondurable_structures=0,
+        floor_area_m2=80,
+        water_source="river_pond",
+        latrine="none",
+        waste_disposal=waste,
+        has_tv=True,
+    )
+    adult = StoredMember(
+        age=40,
+        sex="M",
+        education="upper_secondary",
+        employment="self_employed",
+        health_insurance=True,
+        uses_internet=True,
+    )
+    return household, [adult]
+
+
+@pytest.mark.django_db
+def test_a_boundary_year_save_stores_both_classifications_and_the_api_answers_both(tree, client):
+    from django.contrib.auth.models import User
+
+    from households.services import household_save
+
+    household, members = _boundary_household(tree["C1"], "untreated")
+    household_save(household, members)
+    household.refresh_from_db()
+    assert household.standard.code == "ND07-2021" and household.classification == "middle"  # 2.100.000 ≤ 2.250.000
+    other = household.other_classifications.get()
+    assert other.standard.code == "ND351-2025" and other.classification == "poor"  # ≤ 2.200.000, 3 deprivations
+
+    User.objects.create_superuser("root", password="pw")
+    client.login(username="root", password="pw")
+    body = client.get(f"/api/v1/households/{household.pk}/").json()
+    assert set(body["classifications"]) == {"ND07-2021", "ND351-2025"}
+    assert body["classifications"]["ND351-2025"]["deprivations"] == ["latrine", "waste", "water"]
+    assert body["dwelling"]["waste_disposal"] == "untreated"
+
+    body["dwelling"]["waste_disposal"] = None  # the answer withdrawn: not surveyed, never "not deprived"
+    assert client.put(f"/api/v1/households/{household.pk}/", body, content_type="application/json").status_code == 200
+    after = client.get(f"/api/v1/households/{household.pk}/").json()["classifications"]["ND351-2025"]
+    assert after["classification"] == "near_poor" and after["incomplete"] and after["not_surveyed"] == ["waste"]
+    assert household.other_classifications.count() == 1
+
+
+@pytest.mark.django_db
+def test_an_administrator_corrects_and_confirms_a_threshold_and_the_second_classification_follows(tree):
+    from households.models import PovertyStandard
+    from households.services import household_save, reclassify_standard
+
+    household, members = _boundary_household(tree["C1"], "treated_on_site")
+    household_save(household, members)
+    assert household.other_classifications.get().classification == "near_poor"
+    standard = PovertyStandard.objects.get(code="ND351-2025")
+    assert standard.provenance["waste"]["confirmed"] is False  # shipped provisional
+    standard.parameters = {**standard.parameters, "hygienic_waste_disposal": ["collected"]}
+    standard.provenance["waste"] = {"source": "Phụ lục NĐ 351/2025, mục 12 (đã đối chiếu)", "confirmed": True}
+    standard.full_clean()
+    standard.save()
+    reclassify_standard(standard.pk, edited_fields=["parameters", "provenance"])
+    assert household.other_classifications.get().classification == "poor"  # on-site treatment no longer counts
+
+    standard.provenance["no_such_threshold"] = {"source": "x", "confirmed": True}
+    with pytest.raises(Exception, match="no_such_threshold|ngưỡng"):
+        standard.full_clean()
