@@ -110,6 +110,7 @@ def household_list(
     unit_group="",
     area_type="",
     transition="",
+    incomplete=False,
     q="",
 ):
     """The household list's filters (the URL contract of /households/), within the user's area."""
@@ -137,9 +138,18 @@ def household_list(
         households = households.filter(area_type=area_type)
     if transition:
         households = filter_by_movement(households, transition)
+    if incomplete:
+        households = households.filter(Q(incomplete=True) | Exists(incomplete_elsewhere(OuterRef("pk"))))
     if q:
         households = households.filter(Q(code__icontains=q) | Q(head_name__icontains=q))
     return households.order_by("-survey_year", "code")
+
+
+def incomplete_elsewhere(household):
+    """The classifications of `household` under another standard of its review year that lack answers."""
+    from .models import HouseholdClassification
+
+    return HouseholdClassification.objects.filter(household=household, incomplete=True)
 
 
 def classification_counts(households) -> dict[str, int]:

@@ -46,8 +46,11 @@ def _require_entry(user):
 def household_list(request):
     filters = HouseholdFilterForm(request.GET or None, user=request.user)
     values = filters.cleaned_data if filters.is_valid() else {}
-    households = selectors.household_list(request.user, **{k: v for k, v in values.items() if v not in (None, "")})
+    given = {k: v for k, v in values.items() if v not in (None, "")}
+    households = selectors.household_list(request.user, **given)
     counts = selectors.classification_counts(households)
+    to_finish = 0 if given.get("incomplete") else selectors.household_list(request.user, **given | {"incomplete": True})
+    to_finish = to_finish and to_finish.count()
     page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -64,6 +67,7 @@ def household_list(request):
                 for value, label in Household._meta.get_field("classification").choices
             ],
             "can_enter": can_enter_data(request.user),
+            "to_finish": to_finish,
         },
     )
 

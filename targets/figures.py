@@ -18,7 +18,10 @@ from households.standards.records import standard_of_year
 from .engine import Goal, Observation, assess, indicator_value
 from .models import Attainment, ComputedValue, Indicator, Plan, ReportedValue, Scope
 
-POOR, NEAR = Q(classification="poor"), Q(classification="near_poor")
+# An incomplete classification (answers missing that could make a near-poor household poor) is counted apart,
+# in neither class: the officer is asked to finish the survey.
+INCOMPLETE = Q(incomplete=True)
+POOR, NEAR = Q(classification="poor"), Q(classification="near_poor") & ~INCOMPLETE
 DETAIL = Q(insured_members__isnull=False)
 POOR_SERVICE_DEPRIVATIONS = {  # indicator: deprivations whose absence it counts among poor households
     "poor_hygienic_water": ("water",),
@@ -78,6 +81,7 @@ def household_sums(unit: Unit, year: int, standard: PovertyStandard, unit_ids=No
         "n": Count("id"),
         "poor": Count("id", filter=POOR),
         "near": Count("id", filter=NEAR),
+        "incomplete": Count("id", filter=INCOMPLETE),
         "poor_people": Sum("member_count", filter=POOR & DETAIL),
         "poor_insured": Sum("insured_members", filter=POOR & DETAIL),
         "near_people": Sum("member_count", filter=NEAR & DETAIL),
