@@ -185,9 +185,7 @@ class HouseholdAdmin(LockedDataAdminMixin, ExportMixin, AreaScopedAdmin):
         ),
         (
             _("Dwelling"),
-            {
-                "fields": DWELLING_FIELDS
-            },
+            {"fields": DWELLING_FIELDS},
         ),
         (_("Roster answers"), {"fields": ["reported_deprivations"], "classes": ["collapse"]}),
         (_("Classification (derived)"), {"fields": readonly_fields}),

@@ -21,7 +21,7 @@ from .models import Attainment, ComputedValue, Indicator, Plan, ReportedValue, S
 # An incomplete classification (answers missing that could make a near-poor household poor) is counted apart,
 # in neither class: the officer is asked to finish the survey.
 INCOMPLETE = Q(incomplete=True)
-POOR, NEAR = Q(classification="poor"), Q(classification="near_poor") & ~INCOMPLETE
+POOR, NEAR = Q(classification="poor"), Q(classification="near_poor", incomplete=False)
 DETAIL = Q(insured_members__isnull=False)
 POOR_SERVICE_DEPRIVATIONS = {  # indicator: deprivations whose absence it counts among poor households
     "poor_hygienic_water": ("water",),
@@ -81,7 +81,7 @@ def household_sums(unit: Unit, year: int, standard: PovertyStandard, unit_ids=No
         "n": Count("id"),
         "poor": Count("id", filter=POOR),
         "near": Count("id", filter=NEAR),
-        "incomplete": Count("id", filter=INCOMPLETE),
+        "incomplete_count": Count("id", filter=INCOMPLETE),  # not "incomplete": the filters read that field
         "poor_people": Sum("member_count", filter=POOR & DETAIL),
         "poor_insured": Sum("insured_members", filter=POOR & DETAIL),
         "near_people": Sum("member_count", filter=NEAR & DETAIL),

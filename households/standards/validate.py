@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from .names import DEPRIVATION_NAMES
 from .records import (
     ASSETS,
     EDUCATION_LEVELS,
@@ -340,11 +341,11 @@ def parse_household(data, standards: dict[str, Standard]) -> tuple[HouseholdReco
         elif standard is not None:
             unknown = [name for name in raw if name not in standard.indicator_rules]
             if unknown:
-                names = ", ".join(unknown)
+                names = ", ".join(f"{DEPRIVATION_NAMES[n][0]} ({n})" if n in DEPRIVATION_NAMES else n for n in unknown)
                 errors.add(
                     "deprivations",
                     _("indicators not in the standard %(standard)s: %(names)s")
-                    % {"standard": standard.code, "names": names if len(names) <= 60 else names[:57] + "…"},
+                    % {"standard": standard.code, "names": names if len(names) <= 120 else names[:117] + "…"},
                 )
             else:
                 answers = frozenset(raw)
