@@ -223,3 +223,25 @@ def test_an_administrator_corrects_and_confirms_a_threshold_and_the_second_class
     standard.provenance["no_such_threshold"] = {"source": "x", "confirmed": True}
     with pytest.raises(Exception, match="no_such_threshold|ngưỡng"):
         standard.full_clean()
+
+
+@pytest.mark.django_db
+def test_households_with_an_incomplete_classification_are_listed_for_the_officer_to_finish(tree, client):
+    from households.services import household_save
+    from tests.conftest import make_user
+
+    unfinished, members = _boundary_household(tree["C1"], "")  # waste not asked: incomplete under Decree 351
+    household_save(unfinished, members)
+    finished, members = _boundary_household(tree["C1"], "collected")
+    finished.code = "B-2"
+    household_save(finished, members)
+    elsewhere, members = _boundary_household(tree["C2"], "")  # another commune: not the officer's
+    elsewhere.code = "B-3"
+    household_save(elsewhere, members)
+
+    make_user("officer", "officer", tree["C1"])
+    client.login(username="officer", password="pw")
+    page = client.get("/households/", {"year": 2026}).content.decode()
+    assert "1 hộ còn thiếu câu trả lời" in page
+    listed = client.get("/households/", {"year": 2026, "incomplete": "on"}).content.decode()
+    assert "B-1" in listed and "B-2" not in listed and "B-3" not in listed
