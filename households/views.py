@@ -26,7 +26,7 @@ from .forms import (
     MemberFormSet,
 )
 from .labels import TRANSITION_NAMES, indicator_name, rule_text
-from .models import Household, Member
+from .models import Household, Member, PovertyStandard
 from .services import EditConflict, household_preview, household_save, version_of
 
 PAGE_SIZE = 50
@@ -63,7 +63,11 @@ def household_list(request):
             "total": page.paginator.count,
             "query": query.urlencode(),
             "counts": [
-                (value, label, counts.get(value, 0))
+                (
+                    value,
+                    label,
+                    None if value == "middle" and not _has_middle_band(given.get("year")) else counts.get(value, 0),
+                )
                 for value, label in Household._meta.get_field("classification").choices
             ],
             "can_enter": can_enter_data(request.user),
@@ -92,6 +96,12 @@ def household_detail(request, pk):
             "lock_notice": _household_lock(household),
         },
     )
+
+
+def _has_middle_band(year) -> bool:
+    """False when the standard of the review `year` has no medium living band (Decree 351 until one is set)."""
+    standard = PovertyStandard.objects.of_year(year) if year else None
+    return standard is None or standard.middle_line_rural is not None
 
 
 def _named(classifications):
