@@ -66,6 +66,25 @@ def status_label(attainment: Attainment | None) -> str:
     return attainment.get_status_display()
 
 
+def contribution(attainment: Attainment) -> str:
+    """For a unit below the province, of a count goal set for the whole province: what the unit contributes."""
+    target = attainment.target
+    if attainment.status != Attainment.Status.NO_GOAL or attainment.actual is None:
+        return ""
+    text = _(
+        "A total set for the whole province (%(goal)s), not divided among its units: %(unit)s contributes %(actual)s"
+    ) % {
+        "goal": goal_text(target),
+        "unit": (attainment.explanation or {}).get("unit_name") or _("this unit"),
+        "actual": display.number(attainment.actual),
+    }
+    if target.value:
+        text += " " + _("(%(share)s of the province's goal)") % {
+            "share": display.percent(attainment.actual / target.value * 100)
+        }
+    return text + "."
+
+
 def sentences(attainment: Attainment) -> list[str]:
     target, data = attainment.target, attainment.explanation or {}
     out = []
@@ -115,5 +134,7 @@ def sentences(attainment: Attainment) -> list[str]:
         out.append(
             _("Progress towards the goal: %(progress)s.") % {"progress": display.percent(attainment.progress, 0)}
         )
+    if part := contribution(attainment):
+        out.append(part)
     out.append(_("Status: %(status)s.") % {"status": status_label(attainment)})
     return out

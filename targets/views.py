@@ -3,7 +3,7 @@ import io
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -19,16 +19,17 @@ from povertyplan.cells import safe
 from . import dashboards, selectors
 from .models import Attainment, FiguresVersion, RecomputeRun, Scope, Target
 from .selectors import plans_for_user
+from .services import start_recompute, sweep_runs
 
 
 @login_required
 def home(request):
-    plans = (
-        plans_for_user(request.user)
-        .annotate(target_count=Count("targets"))
-        .order_by("-year_start", "province__name")
-        .prefetch_related("targets__indicator", "targets__share_indicator", "targets__attainments")
+    plans = list(
+        plans_for_user(request.user).annotate(target_count=Count("targets")).order_by("-year_start", "province__name")
     )
+    for plan in plans:  # each plan's figures for the user's own area: the province, or the officer's unit
+        plan.area = selectors.home_unit_for_user(request.user, plan.province)
+        plan.target_list = selectors.plan_targets(plan, unit=plan.area)
     return render(request, "targets/home.html", {"plans": plans})
 
 
@@ -51,14 +52,15 @@ def _figures(request, page: str, build, *params) -> dict:
 def plan_dashboard(request, pk):
     plan = selectors.get_plan_for_user(request.user, pk)
     scope, status = request.GET.get("scope", ""), request.GET.get("status", "")
-    scope, status = scope if scope in Scope.values else "", status if status in Attainment.Status.values else ""
-
     area = selectors.home_unit_for_user(request.user, plan.province)
+    scopes, statuses = selectors.plan_scopes(plan), _statuses(area)
+    scope = scope if scope in dict(scopes) else ""
+    status = status if status in dict(statuses) else ""
 
     def build():
         latest = Attainment.objects.filter(target__plan=plan).aggregate(year=Max("year"))["year"]
         return {
-            "targets": selectors.plan_targets(plan, scope, status),
+            "targets": selectors.plan_targets(plan, scope, status, unit=area),
             "total": plan.targets.count(),
             "latest": latest,
             "coverage": _coverage(area, latest),
@@ -75,9 +77,9 @@ def plan_dashboard(request, pk):
             "scope": scope,
             "status": status,
             "area": area,
-            "scopes": Scope.choices,
-            "statuses": Attainment.Status.choices,
-            "freshness": selectors.freshness(plan.province, figures["computed_at"]),
+            "scopes": scopes,
+            "statuses": statuses,
+            "freshness": _freshness(request.user, plan.province, figures["computed_at"]),
             "total": figures["total"],
             "figures_key": figures["figures_key"],
             "coverage": figures["coverage"],
@@ -98,7 +100,8 @@ def target_detail(request, pk):
     )
 
     def build():
-        attainment = Attainment.objects.filter(target=target).select_related("run").order_by("-year").first()
+        # the figure of the unit shown: the province's stored one, or the unit's computed from its stored figures
+        attainment = selectors.attainments_at(plan, unit, [target]).get(target.pk)
         if attainment:
             attainment.target = target  # the page's words read it: no query once cached
         year = attainment.year if attainment else plan.year_end
@@ -119,7 +122,8 @@ def target_detail(request, pk):
             "charts": charts,
             "households_url": dashboards.numerator_households_url(target, unit.code, year),
             "lineage": _lineage(request.user, unit),
-            "coverage": _coverage(unit, year, kind),
+            # the approval note speaks of the figure shown: none without one
+            "coverage": _coverage(unit, year, kind) if attainment and attainment.actual is not None else None,
             "computed_at": selectors.computed_at(plan.province),
         }
 
@@ -132,7 +136,7 @@ def target_detail(request, pk):
             "target": target,
             "unit": unit,
             **figures,
-            "freshness": selectors.freshness(plan.province, figures["computed_at"]),
+            "freshness": _freshness(request.user, plan.province, figures["computed_at"]),
         },
     )
 
@@ -188,7 +192,7 @@ def area_dashboard(request, code):
         {
             "unit": unit,
             **figures,
-            "freshness": selectors.freshness(figures["province"], figures["computed_at"]),
+            "freshness": _freshness(user, figures["province"], figures["computed_at"]),
             "drill_base": reverse("dashboards:area", args=["CODE"]) + (f"?year={year}" if year else ""),
             "households_url": dashboards.household_list_url(unit.code, year, classification="poor") if year else None,
         },
@@ -200,7 +204,7 @@ def compare(request):
     codes = [c for c in request.GET.getlist("units") if c]
     if len(codes) == 1 and "," in codes[0]:
         codes = codes[0].split(",")
-    units = selectors.units_for_user(request.user).filter(level__in=["province", "district"]).order_by("path")
+    units = selectors.compare_choices(request.user)
     chart = dashboards.compare_chart(request.user, codes) if len(set(codes)) >= 2 else None
     if chart:
         _number([chart])
@@ -253,37 +257,45 @@ def _xlsx(chart) -> bytes:
 @login_required
 @require_POST
 def refresh(request, code):
-    """Start a recompute of the province's figures (or join the one already queued)."""
+    """Start a recompute of the province's figures (or join the one already running): 202 with the run's
+    progress address; 403 with the reason for a user who may not (services.start_recompute)."""
     province = get_object_or_404(Unit, code=code, parent__isnull=True)
-    if (
-        not selectors.plans_for_user(request.user).filter(province=province).exists()
-        and not selectors.units_for_user(request.user).filter(pk=province.pk).exists()
-    ):
+    if not selectors.may_see_province_plans(request.user, province):
         raise Http404("no such area")
-    run = selectors.active_run()
-    if run is None:
-        from .services import queue_run
-
-        run = RecomputeRun.objects.create(scope=province.name)
-        province_ids, run_id = [province.pk], run.pk
-        transaction.on_commit(lambda: queue_run(run_id, province_ids=province_ids))
+    try:
+        run, _created = start_recompute(request.user, province)
+    except PermissionDenied as refused:
+        return JsonResponse({"detail": str(refused)}, status=403)
     return JsonResponse({"run": run.pk, "url": reverse("dashboards:run", args=[run.pk])}, status=202)
 
 
 @login_required
 def run_status(request, pk):
-    from .services import sweep_runs
-
+    """A run's progress, polled by the pages and the admin: the one progress address. The error in full for
+    those who may read the runs, in a sentence for the others."""
     sweep_runs(runs=RecomputeRun.objects.filter(pk=pk))
     run = get_object_or_404(RecomputeRun, pk=pk)
+    error = run.error if request.user.has_perm("targets.view_recomputerun") else _("The recompute failed.")
     return JsonResponse(
         {
             "status": run.status,
             "progress": run.progress,
             "status_display": run.get_status_display(),
-            "error": _("The recompute failed.") if run.error else "",
+            "rows": run.rows,
+            "duration_ms": run.duration_ms,
+            "error": error if run.error else "",
         }
     )
+
+
+def _statuses(area) -> list[tuple[str, str]]:
+    """The statuses a scorecard of `area` can show ("no goal at this level" only below the province)."""
+    below = area.parent_id is not None
+    return [(v, label) for v, label in Attainment.Status.choices if below or v != Attainment.Status.NO_GOAL]
+
+
+def _freshness(user, province, when) -> dict:
+    return {**selectors.freshness(province, when), "can_refresh": selectors.may_start_recompute(user, province)}
 
 
 def _coverage(unit, year, kind="households"):

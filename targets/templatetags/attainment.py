@@ -32,3 +32,8 @@ def actual(attainment):
     if not attainment or attainment.actual is None:
         return "—"
     return explain.value_text(attainment.target, attainment.actual)
+
+
+@register.filter
+def contribution(attainment):
+    return explain.contribution(attainment) if attainment else ""
