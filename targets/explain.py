@@ -66,6 +66,14 @@ def status_label(attainment: Attainment | None) -> str:
     return attainment.get_status_display()
 
 
+def scope_text(scope: str, below: str | None = None) -> str:
+    """A population scope in words; below the province (`below`: the unit's name) the whole population is the
+    unit's, not the province's."""
+    if scope == Scope.PROVINCE and below:
+        return _("whole area of %(unit)s") % {"unit": below}
+    return dict(Scope.choices).get(scope, scope or "")
+
+
 def contribution(attainment: Attainment) -> str:
     """For a unit below the province, of a count goal set for the whole province: what the unit contributes."""
     target = attainment.target
@@ -88,7 +96,7 @@ def contribution(attainment: Attainment) -> str:
 def sentences(attainment: Attainment) -> list[str]:
     target, data = attainment.target, attainment.explanation or {}
     out = []
-    scope = dict(Scope.choices).get(data.get("scope"), data.get("scope") or "")
+    scope = scope_text(data.get("scope"), data.get("unit_name"))
     if attainment.actual is None:
         out.append(_("No figure yet for %(year)s (%(scope)s).") % {"year": attainment.year, "scope": scope})
     else:

@@ -264,7 +264,7 @@ def attainments_for(plan: Plan, today: date, run_id, unit: Unit | None = None, t
                     "rule": outcome.rule,
                     "run": run_id,
                     "unit": unit.code,
-                    "unit_name": unit.name,
+                    **({"unit_name": unit.name} if part else {}),
                 },
             )
         )

@@ -63,15 +63,32 @@ def provinces_held(user):
     return provinces if prefix == EVERYWHERE else provinces.filter(path__startswith=prefix)
 
 
+RECOMPUTE_PERMISSION = ("targets", "change_recomputerun")  # given to the manager and administrator roles
+
+
+def _recompute_permission(user):
+    """The user's grant of RECOMPUTE_PERMISSION, themselves or through a role group: a query, so that pages can
+    fold it into the one they already make (freshness)."""
+    from django.contrib.auth.models import Permission
+
+    app_label, codename = RECOMPUTE_PERMISSION
+    grants = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    if not user.is_active:
+        return grants.none()
+    return grants if user.is_superuser else grants.filter(Q(user=user) | Q(group__user=user))
+
+
+def _holds(user, province: Unit | None) -> bool:
+    prefix = user_area_path(user)
+    if province is None:
+        return provinces_held(user).exists()
+    return prefix is not None and (prefix == EVERYWHERE or province.path.startswith(prefix))
+
+
 def may_start_recompute(user, province: Unit | None = None) -> bool:
     """Who may recompute a province's figures (areas/roles.py): a role with targets.change_recomputerun
     (administrator, provincial manager) whose area holds the province — `province`, or any (None)."""
-    if not user.has_perm("targets.change_recomputerun"):
-        return False
-    prefix = user_area_path(user)
-    if province is not None:
-        return prefix is not None and (prefix == EVERYWHERE or province.path.startswith(prefix))
-    return provinces_held(user).exists()
+    return user.is_authenticated and _holds(user, province) and _recompute_permission(user).exists()
 
 
 def province_of(unit: Unit) -> Unit:
@@ -207,15 +224,18 @@ def active_run():
     return _active_runs().first()
 
 
-def freshness(province: Unit, when) -> dict:
+def freshness(province: Unit, when, user=None) -> dict:
     """The figures' time (`when`: computed_at, which pages keep with their cached figures, as it changes only
     with the figures version), whether household records or reported values of the province changed after it
-    (stale), and the recompute running: one query. The change checks read the history table by its date index,
+    (stale), the recompute running, and whether `user` may start one (may_start_recompute): one query. The change checks read the history table by its date index,
     so they stay cheap at a million households (bulk writes that skip history are caught by the run they queue)."""
     from households.models import Household
 
     prefix = province.path
     checks = {"run_id": Subquery(_active_runs().values("pk")[:1])}
+    holds = user is not None and user.is_authenticated and _holds(user, province)
+    if holds:
+        checks["may_refresh"] = Exists(_recompute_permission(user))
     if when is not None:
         checks["households_changed"] = Exists(
             Household.history.filter(history_date__gt=when, unit__path__startswith=prefix)
@@ -229,6 +249,7 @@ def freshness(province: Unit, when) -> dict:
         "stale": bool(row.get("households_changed") or row.get("reported_changed")),
         "run": {"pk": row["run_id"]} if row["run_id"] else None,
         "province": province,
+        "can_refresh": bool(row.get("may_refresh")),
     }
 
 

@@ -53,14 +53,14 @@ def plan_dashboard(request, pk):
     plan = selectors.get_plan_for_user(request.user, pk)
     scope, status = request.GET.get("scope", ""), request.GET.get("status", "")
     area = selectors.home_unit_for_user(request.user, plan.province)
-    scopes, statuses = selectors.plan_scopes(plan), _statuses(area)
-    scope = scope if scope in dict(scopes) else ""
-    status = status if status in dict(statuses) else ""
+    statuses = _statuses(area)
+    scope, status = scope if scope in Scope.values else "", status if status in dict(statuses) else ""
 
     def build():
         latest = Attainment.objects.filter(target__plan=plan).aggregate(year=Max("year"))["year"]
         return {
             "targets": selectors.plan_targets(plan, scope, status, unit=area),
+            "scopes": selectors.plan_scopes(plan),  # the filter offers the scopes of this plan only
             "total": plan.targets.count(),
             "latest": latest,
             "coverage": _coverage(area, latest),
@@ -77,9 +77,9 @@ def plan_dashboard(request, pk):
             "scope": scope,
             "status": status,
             "area": area,
-            "scopes": scopes,
+            "scopes": figures["scopes"],
             "statuses": statuses,
-            "freshness": _freshness(request.user, plan.province, figures["computed_at"]),
+            "freshness": selectors.freshness(plan.province, figures["computed_at"], request.user),
             "total": figures["total"],
             "figures_key": figures["figures_key"],
             "coverage": figures["coverage"],
@@ -136,7 +136,7 @@ def target_detail(request, pk):
             "target": target,
             "unit": unit,
             **figures,
-            "freshness": _freshness(request.user, plan.province, figures["computed_at"]),
+            "freshness": selectors.freshness(plan.province, figures["computed_at"], request.user),
         },
     )
 
@@ -192,7 +192,7 @@ def area_dashboard(request, code):
         {
             "unit": unit,
             **figures,
-            "freshness": _freshness(user, figures["province"], figures["computed_at"]),
+            "freshness": selectors.freshness(figures["province"], figures["computed_at"], request.user),
             "drill_base": reverse("dashboards:area", args=["CODE"]) + (f"?year={year}" if year else ""),
             "households_url": dashboards.household_list_url(unit.code, year, classification="poor") if year else None,
         },
@@ -292,10 +292,6 @@ def _statuses(area) -> list[tuple[str, str]]:
     """The statuses a scorecard of `area` can show ("no goal at this level" only below the province)."""
     below = area.parent_id is not None
     return [(v, label) for v, label in Attainment.Status.choices if below or v != Attainment.Status.NO_GOAL]
-
-
-def _freshness(user, province, when) -> dict:
-    return {**selectors.freshness(province, when), "can_refresh": selectors.may_start_recompute(user, province)}
 
 
 def _coverage(unit, year, kind="households"):
