@@ -17,7 +17,7 @@ from . import explain
 from .engine import PERCENT, indicator_value
 from .forms import TargetForm
 from .models import Attainment, ComputedValue, Indicator, Plan, RecomputeRun, ReportedValue, Target
-from .selectors import plans_for_user
+from .selectors import may_start_recompute, plans_for_user
 from .services import cancel_runs, schedule_recompute, start_recompute
 
 
@@ -231,6 +231,10 @@ class RecomputeRunAdmin(base.ReadOnlyAdmin):
             path("start/", self.admin_site.admin_view(self.start_view), name="targets_recomputerun_start"),
             *super().get_urls(),
         ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_start": may_start_recompute(request.user)}
+        return super().changelist_view(request, extra_context)
 
     def start_view(self, request):
         """The provinces the user holds, through the one service a page's button also uses (its progress is

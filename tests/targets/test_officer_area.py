@@ -244,6 +244,14 @@ def test_a_staff_officer_cannot_start_a_recompute_from_the_admin_either(demo):
     response = client.post("/admin/targets/recomputerun/start/")
     assert response.status_code == 403 and "lãnh đạo tỉnh hoặc quản trị viên" in response.content.decode()
     assert not RecomputeRun.objects.filter(status__in=["queued", "running"]).exists()
+    from django.contrib.auth.models import Permission
+
+    watcher = make_user("watcher", "viewer", Unit.objects.get(code="94"), is_staff=True)
+    watcher.user_permissions.add(Permission.objects.get(codename="view_recomputerun"))
+    client.force_login(watcher)  # may read the runs, not start one
+    runs = client.get("/admin/targets/recomputerun/")
+    assert runs.status_code == 200 and 'id="start-recompute"' not in runs.content.decode()
+    assert 'id="start-recompute"' in client_for("admin").get("/admin/targets/recomputerun/").content.decode()
 
 
 def test_a_manager_starts_a_recompute_from_the_page_and_the_admin_through_one_service(
