@@ -9,7 +9,6 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from areas.models import Unit
@@ -271,11 +270,12 @@ def refresh(request, code):
 
 @login_required
 def run_status(request, pk):
-    """A run's progress, polled by the pages and the admin: the one progress address. The error in full for
-    those who may read the runs, in a sentence for the others."""
+    """A run's progress, polled by the pages and the admin: the one progress address, for those who may read
+    the runs (the roles that may start one)."""
+    if not request.user.has_perm("targets.view_recomputerun"):
+        raise PermissionDenied
     sweep_runs(runs=RecomputeRun.objects.filter(pk=pk))
     run = get_object_or_404(RecomputeRun, pk=pk)
-    error = run.error if request.user.has_perm("targets.view_recomputerun") else _("The recompute failed.")
     return JsonResponse(
         {
             "status": run.status,
@@ -283,7 +283,7 @@ def run_status(request, pk):
             "status_display": run.get_status_display(),
             "rows": run.rows,
             "duration_ms": run.duration_ms,
-            "error": error if run.error else "",
+            "error": run.error,
         }
     )
 
