@@ -31,7 +31,7 @@ from households.standards.wording import number as engine_number
 from reports.api import router as reports_router
 from targets.engine import indicator_value
 from targets.models import Attainment, ComputedValue
-from targets.selectors import get_plan_for_user, plans_for_user
+from targets.selectors import attainments_at, get_plan_for_user, get_unit_for_user, home_unit_for_user, plans_for_user
 
 logger = logging.getLogger(__name__)
 MAX_ID = 2**31 - 1  # ids are 32-bit on SQLite and PostgreSQL alike
@@ -430,6 +430,7 @@ def classify(request, payload: Any = Body(...)):
 
 class AttainmentOut(Schema):
     target_id: int
+    unit_code: str = Field(description="the unit whose figure this is: the province, or a unit below it")
     indicator_code: str
     scope: str
     shape: str
@@ -460,14 +461,23 @@ class AttainmentOut(Schema):
     "against the baseline (`change_per_year`, what the goal measures); progress (percent of the "
     "goal), status (achieved, on_track, at_risk, off_track, missed, no_data: with the plan's year over only "
     "achieved, missed or no_data) and how it was computed: "
-    "numerator, denominator, baseline, rule (Vietnamese number formats) and run.",
+    "numerator, denominator, baseline, rule (Vietnamese number formats) and run. For the user's own area (the "
+    "province, or an officer's district or commune, computed from its figures), or `unit`, a unit in that area "
+    "(404 above it). Below the province a count goal set for the whole province is the status `no_goal`: the "
+    "unit's figure is its contribution.",
 )
-def plan_attainment(request, plan_id: int = Path(..., ge=1, le=MAX_ID)):
+def plan_attainment(request, plan_id: int = Path(..., ge=1, le=MAX_ID), unit: str | None = None):
     plan = get_plan_for_user(request.user, plan_id)
-    rows = Attainment.objects.filter(target__plan=plan).select_related("target__indicator", "run")
+    area = get_unit_for_user(request.user, unit) if unit else home_unit_for_user(request.user, plan.province)
+    if not area.path.startswith(plan.province.path):
+        raise Http404("not a unit of the plan's province")
+    targets = list(plan.targets.select_related("indicator").order_by("order", "id"))
+    attainments = attainments_at(plan, area, targets)
+    rows = [attainments[t.pk] for t in targets if t.pk in attainments]
     return [
         {
             "target_id": a.target_id,
+            "unit_code": area.code,
             "indicator_code": a.target.indicator.code,
             "scope": a.target.scope,
             "shape": a.target.shape,
@@ -482,7 +492,7 @@ def plan_attainment(request, plan_id: int = Path(..., ge=1, le=MAX_ID)):
             "explanation": a.explanation,
             "computed_at": a.run.finished_at if a.run else None,
         }
-        for a in rows.order_by("target__order")
+        for a in rows
     ]
 
 
@@ -528,7 +538,7 @@ def indicator_values(
 ):
     values = filter_by_user_area(ComputedValue.objects.select_related("indicator", "unit"), request.user)
     if unit:
-        values = values.filter(unit__code=unit)
+        values = values.filter(unit=get_unit_for_user(request.user, unit))  # 404 outside the user's area
     if year:
         values = values.filter(year=year)
     if scope:

@@ -1,10 +1,6 @@
-import threading
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
-from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
@@ -21,9 +17,8 @@ from . import explain
 from .engine import PERCENT, indicator_value
 from .forms import TargetForm
 from .models import Attainment, ComputedValue, Indicator, Plan, RecomputeRun, ReportedValue, Target
-from .selectors import plans_for_user
-from .services import cancel_runs, queue_run, schedule_recompute, sweep_runs
-from .tasks import recompute_task
+from .selectors import may_start_recompute, plans_for_user
+from .services import cancel_runs, schedule_recompute, start_recompute
 
 
 class TargetInline(base.StackedInline):
@@ -192,22 +187,6 @@ class AttainmentAdmin(base.ReadOnlyAdmin, PlanTargetsAdmin):
         )
 
 
-def start_in_background(run_id: int) -> None:
-    """Queue the run on the worker; without one (the embedded default) run it in a thread, so the page
-    answers at once and shows the progress bar, as with a worker."""
-    if not recompute_task.app.conf.task_always_eager:
-        queue_run(run_id)
-        return
-
-    def run_here():
-        try:
-            recompute_task.apply(kwargs={"run_id": run_id}, throw=False)  # a failure is recorded on the run
-        finally:
-            connection.close()
-
-    threading.Thread(target=run_here, name=f"recompute-{run_id}", daemon=True).start()
-
-
 @admin.action(description=gettext_lazy("Cancel the selected runs that are queued or running"))
 def cancel_selected_runs(modeladmin, request, queryset):
     if not request.user.has_perm("targets.change_recomputerun"):
@@ -250,34 +229,21 @@ class RecomputeRunAdmin(base.ReadOnlyAdmin):
     def get_urls(self):
         return [
             path("start/", self.admin_site.admin_view(self.start_view), name="targets_recomputerun_start"),
-            path(
-                "<int:pk>/progress/",
-                self.admin_site.admin_view(self.progress_view),
-                name="targets_recomputerun_progress",
-            ),
             *super().get_urls(),
         ]
 
-    def start_view(self, request):
-        if request.method != "POST" or not request.user.has_perm("targets.change_recomputerun"):
-            raise PermissionDenied
-        run = RecomputeRun.objects.create(scope=_("full recompute"))
-        transaction.on_commit(lambda: start_in_background(run.pk))
-        messages.info(request, _("Full recompute #%(id)s queued.") % {"id": run.pk})
-        return redirect("admin:targets_recomputerun_change", run.pk)
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_start": may_start_recompute(request.user)}
+        return super().changelist_view(request, extra_context)
 
-    def progress_view(self, request, pk):
-        if not self.has_view_permission(request):
-            raise PermissionDenied  # the same rule as the run list
-        sweep_runs(runs=RecomputeRun.objects.filter(pk=pk))
-        run = get_object_or_404(RecomputeRun, pk=pk)
-        return JsonResponse(
-            {
-                "status": run.status,
-                "status_display": run.get_status_display(),
-                "progress": run.progress,
-                "rows": run.rows,
-                "error": run.error,
-                "duration_ms": run.duration_ms,
-            }
-        )
+    def start_view(self, request):
+        """The provinces the user holds, through the one service a page's button also uses (its progress is
+        polled at dashboards:run)."""
+        if request.method != "POST":
+            raise PermissionDenied
+        run, created = start_recompute(request.user)  # PermissionDenied with the reason: 403
+        if created:
+            messages.info(request, _("Full recompute #%(id)s queued.") % {"id": run.pk})
+        else:
+            messages.info(request, _("Recompute #%(id)s is already under way: follow it here.") % {"id": run.pk})
+        return redirect("admin:targets_recomputerun_change", run.pk)

@@ -30,6 +30,7 @@ STATUS_STYLE = {
     "off_track": (VERMILLION, "✖"),
     "missed": (VERMILLION, "⊘"),
     "no_data": (GREY, "—"),
+    "no_goal": (GREY, "∑"),
 }
 
 PERCENT, INTEGER, DECIMAL, TEXT = "percent", "integer", "decimal", "text"

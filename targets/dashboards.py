@@ -96,11 +96,15 @@ def _class_name(code) -> str:
     return _("new household (none the year before)") if code == "new" else Classification(code).label
 
 
-def _goal_path(target: Target, years, baseline=None) -> list[tuple]:
-    """The goal drawn on the trend: a level, or the change target's path from its baseline (the stored,
-    re-measured one, else the value computed for the baseline year)."""
+def _goal_path(target: Target, years, baseline=None, province=True) -> list[tuple]:
+    """The goal drawn on the trend: a level, or the change target's path from its baseline (for the province the
+    stored, re-measured one, else the value computed for the baseline year; below it, the unit's own). A count
+    goal is the province's total: not drawn below it (figures.attainments_for)."""
+    if not province and target.value_unit == Target.ValueUnit.COUNT:
+        return []
     if target.shape == Target.Shape.CHANGE:
-        baseline = target.baseline_value if target.baseline_value is not None else baseline
+        if province and target.baseline_value is not None:
+            baseline = target.baseline_value
         if baseline is None or not target.baseline_year or not target.value:
             return []
         sign = -1 if target.direction == Target.Direction.DECREASE else 1
@@ -425,7 +429,9 @@ def trend_chart(user, target_pk, unit_code=None, standards=None) -> Chart:
         point = (target.baseline_year, float(target.baseline_value), _short(target.plan.standard), (None, None))
         points = sorted([p for p in points if p[0] != target.baseline_year] + [point], key=lambda p: p[0])
     baseline = next((v for y, v, _, _ in points if y == target.baseline_year), None)
-    goal = _goal_path(target, [p[0] for p in points], baseline) if unit.parent_id is None else []
+    if getattr(standard_of_year(standards, target.baseline_year or 0), "pk", None) != target.plan.standard_id:
+        baseline = None  # never chained across two standards
+    goal = _goal_path(target, [p[0] for p in points], baseline, province=unit.parent_id is None)
     series = {indicator.display_name: [(y, v, c) for y, v, c, _pair in points]}
     marks = [(s.code, _short(s), s.first_year) for s in standards]
     figure = charts.rates_by_year(series, marks, "", [(_("Goal"), goal)] if goal else ())

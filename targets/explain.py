@@ -66,10 +66,37 @@ def status_label(attainment: Attainment | None) -> str:
     return attainment.get_status_display()
 
 
+def scope_text(scope: str, below: str | None = None) -> str:
+    """A population scope in words; below the province (`below`: the unit's name) the whole population is the
+    unit's, not the province's."""
+    if scope == Scope.PROVINCE and below:
+        return _("whole area of %(unit)s") % {"unit": below}
+    return dict(Scope.choices).get(scope, scope or "")
+
+
+def contribution(attainment: Attainment) -> str:
+    """For a unit below the province, of a count goal set for the whole province: what the unit contributes."""
+    target = attainment.target
+    if attainment.status != Attainment.Status.NO_GOAL or attainment.actual is None:
+        return ""
+    text = _(
+        "A total set for the whole province (%(goal)s), not divided among its units: %(unit)s contributes %(actual)s"
+    ) % {
+        "goal": goal_text(target),
+        "unit": (attainment.explanation or {}).get("unit_name") or _("this unit"),
+        "actual": display.number(attainment.actual),
+    }
+    if target.value:
+        text += " " + _("(%(share)s of the province's goal)") % {
+            "share": display.percent(attainment.actual / target.value * 100)
+        }
+    return text + "."
+
+
 def sentences(attainment: Attainment) -> list[str]:
     target, data = attainment.target, attainment.explanation or {}
     out = []
-    scope = dict(Scope.choices).get(data.get("scope"), data.get("scope") or "")
+    scope = scope_text(data.get("scope"), data.get("unit_name"))
     if attainment.actual is None:
         out.append(_("No figure yet for %(year)s (%(scope)s).") % {"year": attainment.year, "scope": scope})
     else:
@@ -123,5 +150,7 @@ def sentences(attainment: Attainment) -> list[str]:
         out.append(
             _("Progress towards the goal: %(progress)s.") % {"progress": display.percent(attainment.progress, 0)}
         )
+    if part := contribution(attainment):
+        out.append(part)
     out.append(_("Status: %(status)s.") % {"status": status_label(attainment)})
     return out

@@ -16,7 +16,7 @@ from households.standards.facts import DEPRIVATION_BITS
 from households.standards.records import standard_of_year
 
 from .engine import Goal, Observation, assess, indicator_value
-from .models import Attainment, ComputedValue, Indicator, Plan, ReportedValue, Scope
+from .models import Attainment, ComputedValue, Indicator, Plan, ReportedValue, Scope, Target
 
 # An incomplete classification (answers missing that could make a near-poor household poor) is counted apart,
 # in neither class: the officer is asked to finish the survey.
@@ -198,22 +198,33 @@ def standard_ids_by_year(years) -> dict[int, int | None]:
     return {year: getattr(standard_of_year(standards, year), "pk", None) for year in years}
 
 
-def attainments_for(plan: Plan, today: date, run_id) -> list[Attainment]:
+def attainments_for(plan: Plan, today: date, run_id, unit: Unit | None = None, targets=None) -> list[Attainment]:
+    """The attainment of the plan's targets (or of `targets`, some of them) in its last year, for the province
+    (what a run stores) or for a unit below it (what an officer of that unit reads, from its stored figures). A
+    unit below the province is judged by the same goals, from its own figures: its own baseline, where the
+    baseline year falls under the plan's standard (the target's stored baseline is the province's); a count goal,
+    set for the province and not divided among its units, is no goal of the unit's (docs/attainment.md)."""
+    unit = unit or plan.province
+    part = unit.pk != plan.province_id
+    targets = list(targets if targets is not None else plan.targets.select_related("indicator", "share_indicator"))
     year = plan.year_end
-    years = set(range(year - 4, year + 1)) | {t.baseline_year for t in plan.targets.all() if t.baseline_year}
+    years = set(range(year - 4, year + 1)) | {t.baseline_year for t in targets if t.baseline_year}
+    indicator_ids = {t.indicator_id for t in targets} | {t.share_indicator_id for t in targets if t.share_indicator_id}
     values = {
         (cv.indicator_id, cv.year, cv.scope): (cv.numerator, cv.denominator, cv.indicator.unit)
-        for cv in ComputedValue.objects.filter(unit=plan.province, year__in=years).select_related("indicator")
+        for cv in ComputedValue.objects.filter(
+            unit=unit, year__in=years, indicator_id__in=indicator_ids
+        ).select_related("indicator")
     }
     elapsed = plan_elapsed(plan, today)
     same_standard = {y for y, standard_id in standard_ids_by_year(years).items() if standard_id == plan.standard_id}
     result = []
-    for target in plan.targets.select_related("indicator", "share_indicator"):
+    for target in targets:
         scope = target.scope
         if target.indicator.kind == Indicator.Kind.REPORTED and (target.indicator_id, year, scope) not in values:
             scope = Scope.PROVINCE  # a province-wide report already describes its population
         actual, num, den = _observed(values, target.indicator_id, year, scope)
-        baseline = target.baseline_value
+        baseline = None if part else target.baseline_value
         if baseline is None and target.baseline_year in same_standard:
             baseline = _observed(values, target.indicator_id, target.baseline_year, scope)[0]
         share = None
@@ -234,7 +245,8 @@ def attainments_for(plan: Plan, today: date, run_id) -> list[Attainment]:
             for y in range(year - 4, year + 1)
             if (target.indicator_id, y, scope) in values and y in same_standard
         )
-        outcome = assess(goal, Observation(actual, elapsed, baseline, years, share, history, year))
+        of_total = part and target.value_unit == Target.ValueUnit.COUNT
+        outcome = assess(goal, Observation(actual, elapsed, baseline, years, share, history, year, of_total))
         result.append(
             Attainment(
                 target=target,
@@ -256,6 +268,8 @@ def attainments_for(plan: Plan, today: date, run_id) -> list[Attainment]:
                     "measured": None if outcome.measured is None else str(round(outcome.measured, 4)),
                     "rule": outcome.rule,
                     "run": run_id,
+                    "unit": unit.code,
+                    **({"unit_name": unit.name} if part else {}),
                 },
             )
         )

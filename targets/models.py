@@ -444,6 +444,7 @@ class Attainment(models.Model):
         OFF_TRACK = "off_track", _("off track")
         MISSED = "missed", _("not achieved")
         NO_DATA = "no_data", _("no data")
+        NO_GOAL = "no_goal", _("no goal at this level")  # a province's count goal read for a unit below it
 
     target = models.ForeignKey(Target, models.CASCADE, related_name="attainments", verbose_name=_("target"))
     year = models.PositiveSmallIntegerField(_("year"))

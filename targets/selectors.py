@@ -1,12 +1,14 @@
 from django.db.models import Exists, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from areas.models import Unit
 from areas.selectors import EVERYWHERE, ancestor_codes, units_for_user, user_area_path
 from households.models import PovertyStandard
 from povertyplan.background import expired
 
+from .figures import attainments_for
 from .models import Attainment, ComputedValue, Plan, RecomputeRun, ReportedValue, Scope, Target
 
 
@@ -52,16 +54,79 @@ def home_unit_for_user(user, province: Unit) -> Unit:
     return province
 
 
+def provinces_held(user):
+    """The provinces whose whole area the user holds (their area is the province, or everywhere)."""
+    prefix = user_area_path(user)
+    provinces = Unit.objects.filter(parent__isnull=True).order_by("code")
+    if prefix is None:
+        return provinces.none()
+    return provinces if prefix == EVERYWHERE else provinces.filter(path__startswith=prefix)
+
+
+RECOMPUTE_PERMISSION = ("targets", "change_recomputerun")  # given to the manager and administrator roles
+
+
+def _recompute_permission(user):
+    """The user's grant of RECOMPUTE_PERMISSION, themselves or through a role group: a query, so that pages can
+    fold it into the one they already make (freshness)."""
+    from django.contrib.auth.models import Permission
+
+    app_label, codename = RECOMPUTE_PERMISSION
+    grants = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    if not user.is_active:
+        return grants.none()
+    return grants if user.is_superuser else grants.filter(Q(user=user) | Q(group__user=user))
+
+
+def _holds(user, province: Unit | None) -> bool:
+    prefix = user_area_path(user)
+    if province is None:
+        return provinces_held(user).exists()
+    return prefix is not None and (prefix == EVERYWHERE or province.path.startswith(prefix))
+
+
+def may_start_recompute(user, province: Unit | None = None) -> bool:
+    """Who may recompute a province's figures (areas/roles.py): a role with targets.change_recomputerun
+    (administrator, provincial manager) whose area holds the province — `province`, or any (None)."""
+    return user.is_authenticated and _holds(user, province) and _recompute_permission(user).exists()
+
+
 def province_of(unit: Unit) -> Unit:
     return unit if unit.parent_id is None else Unit.objects.get(code=unit.path.split("/", 1)[0])
 
 
-def plan_targets(plan: Plan, scope: str = "", status: str = "") -> list[Target]:
-    """The plan's targets with their latest attainment (as `.attainment`), filtered by scope and status."""
+def attainments_at(plan: Plan, unit: Unit | None = None, targets=None) -> dict:
+    """{target id: Attainment} of the plan (or of `targets`) for `unit`: the stored attainment for the province,
+    computed on read from the unit's stored figures for a unit below it (one query, no recompute), marked with
+    the run that computed the province's (the same run wrote the unit's figures)."""
+    stored = Attainment.objects.filter(target__plan=plan).select_related("run").order_by("year")
+    if targets is not None:
+        stored = stored.filter(target__in=targets)
+    stored = {a.target_id: a for a in stored}
+    if unit is None or unit.pk == plan.province_id:
+        for target in targets or ():
+            if target.pk in stored:
+                stored[target.pk].target = target  # read with the targets: no query per attainment
+        return stored
+    result = {}
+    for attainment in attainments_for(plan, timezone.localdate(), None, unit=unit, targets=targets):
+        province_attainment = stored.get(attainment.target_id)
+        attainment.run = province_attainment.run if province_attainment else None
+        result[attainment.target_id] = attainment
+    return result
+
+
+def plan_scopes(plan: Plan) -> list[tuple[str, str]]:
+    """The population scopes the plan's targets are set for (Scope order): the choices of its scope filter."""
+    used = set(plan.targets.values_list("scope", flat=True))
+    return [(value, label) for value, label in Scope.choices if value in used]
+
+
+def plan_targets(plan: Plan, scope: str = "", status: str = "", unit: Unit | None = None) -> list[Target]:
+    """The plan's targets with their latest attainment for `unit` (default the province) as `.attainment`,
+    filtered by scope and status."""
     targets = list(plan.targets.select_related("indicator", "share_indicator"))
-    attainments = {}
-    for a in Attainment.objects.filter(target__plan=plan).select_related("run").order_by("year"):
-        attainments[a.target_id] = a
+    attainments = attainments_at(plan, unit, targets)
     result = []
     for target in targets:
         target.attainment = attainments.get(target.pk)
@@ -110,6 +175,17 @@ def standards_by_year():
     return list(PovertyStandard.objects.order_by("first_year"))
 
 
+def compare_choices(user):
+    """The units the comparison page offers: provinces and districts for those who see a province or more; an
+    officer's own unit and the level below it (a district officer's communes, a commune officer's villages)."""
+    prefix = user_area_path(user)
+    units = units_for_user(user)
+    if prefix:
+        depth = prefix.count("/") - 1
+        return units.filter(depth__lte=depth + 1).order_by("path")
+    return units.filter(level__in=[Unit.Level.PROVINCE, Unit.Level.DISTRICT]).order_by("path")
+
+
 def children_of(unit: Unit):
     return list(Unit.objects.filter(parent=unit).order_by("code"))
 
@@ -148,15 +224,18 @@ def active_run():
     return _active_runs().first()
 
 
-def freshness(province: Unit, when) -> dict:
+def freshness(province: Unit, when, user=None) -> dict:
     """The figures' time (`when`: computed_at, which pages keep with their cached figures, as it changes only
     with the figures version), whether household records or reported values of the province changed after it
-    (stale), and the recompute running: one query. The change checks read the history table by its date index,
+    (stale), the recompute running, and whether `user` may start one (may_start_recompute): one query. The change checks read the history table by its date index,
     so they stay cheap at a million households (bulk writes that skip history are caught by the run they queue)."""
     from households.models import Household
 
     prefix = province.path
     checks = {"run_id": Subquery(_active_runs().values("pk")[:1])}
+    holds = user is not None and user.is_authenticated and _holds(user, province)
+    if holds:
+        checks["may_refresh"] = Exists(_recompute_permission(user))
     if when is not None:
         checks["households_changed"] = Exists(
             Household.history.filter(history_date__gt=when, unit__path__startswith=prefix)
@@ -170,6 +249,7 @@ def freshness(province: Unit, when) -> dict:
         "stale": bool(row.get("households_changed") or row.get("reported_changed")),
         "run": {"pk": row["run_id"]} if row["run_id"] else None,
         "province": province,
+        "can_refresh": bool(row.get("may_refresh")),
     }
 
 

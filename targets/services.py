@@ -6,16 +6,19 @@ so readers see the previous figures until the new set is complete and a run kill
 What a run computes is in targets.figures; how it stores and refreshes the sums, in targets.sums.
 """
 
+import threading
 import time
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from areas.models import Unit
+from areas.selectors import EVERYWHERE, user_area_path
 from households.models import Household
 from households.standards.builtin import DIMENSIONS
 from povertyplan.background import (
@@ -31,6 +34,7 @@ from povertyplan.background import (
 from .engine import indicator_value
 from .figures import UnitTree, household_scopes, standard_ids_by_year
 from .models import FiguresVersion, Plan, RecomputeRun
+from .selectors import active_run, may_start_recompute, provinces_held
 from .sums import note_changes, rebuild_province
 
 
@@ -95,6 +99,53 @@ def _claim_run(run_id: int) -> RecomputeRun | None:
         heartbeat_at=now,
     )
     return RecomputeRun.objects.get(pk=run_id) if claimed else None
+
+
+RECOMPUTE_REFUSED = gettext_lazy(
+    "You may not recompute these figures: only a provincial manager or an administrator of the whole province can."
+)
+
+
+def start_recompute(user, province: Unit | None = None) -> tuple[RecomputeRun, bool]:
+    """Start a recorded full run of `province` (None: every province the user holds), or join the run already
+    queued or running: the run and whether it is new. The one way a person starts a recompute (a page's
+    "Refresh the figures", the admin's "Recompute everything now"). PermissionDenied, with the reason, for a user
+    whose role or area does not allow it (selectors.may_start_recompute): no run is created."""
+    if not may_start_recompute(user, province):
+        raise PermissionDenied(str(RECOMPUTE_REFUSED))
+    run = active_run()
+    if run is not None:
+        return run, False
+    if province is not None:
+        province_ids, scope = [province.pk], province.name
+    elif user_area_path(user) == EVERYWHERE:
+        province_ids, scope = None, gettext("full recompute")
+    else:
+        held = list(provinces_held(user))
+        province_ids, scope = [p.pk for p in held], ", ".join(p.name for p in held)
+    run = RecomputeRun.objects.create(scope=scope[:200])
+    run_id = run.pk
+    transaction.on_commit(lambda: launch_run(run_id, province_ids))
+    return run, True
+
+
+def launch_run(run_id: int, province_ids=None) -> None:
+    """Queue the run on the worker. Without one (the embedded default, tasks run in-process) the run goes to a
+    thread once its row is committed, so the page answers at once and shows the progress bar as with a worker;
+    inside an enclosing transaction (a test), which a thread could not see, it runs here."""
+    from .tasks import recompute_task
+
+    if not recompute_task.app.conf.task_always_eager or connection.in_atomic_block:
+        queue_run(run_id, province_ids=province_ids)
+        return
+
+    def run_here():
+        try:
+            recompute_task.apply(kwargs={"run_id": run_id, "province_ids": province_ids}, throw=False)
+        finally:
+            connection.close()
+
+    threading.Thread(target=run_here, name=f"recompute-{run_id}", daemon=True).start()
 
 
 def requeue_run(run_id: int) -> None:

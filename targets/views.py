@@ -3,13 +3,12 @@ import io
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from areas.models import Unit
@@ -19,16 +18,17 @@ from povertyplan.cells import safe
 from . import dashboards, selectors
 from .models import Attainment, FiguresVersion, RecomputeRun, Scope, Target
 from .selectors import plans_for_user
+from .services import start_recompute, sweep_runs
 
 
 @login_required
 def home(request):
-    plans = (
-        plans_for_user(request.user)
-        .annotate(target_count=Count("targets"))
-        .order_by("-year_start", "province__name")
-        .prefetch_related("targets__indicator", "targets__share_indicator", "targets__attainments")
+    plans = list(
+        plans_for_user(request.user).annotate(target_count=Count("targets")).order_by("-year_start", "province__name")
     )
+    for plan in plans:  # each plan's figures for the user's own area: the province, or the officer's unit
+        plan.area = selectors.home_unit_for_user(request.user, plan.province)
+        plan.target_list = selectors.plan_targets(plan, unit=plan.area)
     return render(request, "targets/home.html", {"plans": plans})
 
 
@@ -51,14 +51,15 @@ def _figures(request, page: str, build, *params) -> dict:
 def plan_dashboard(request, pk):
     plan = selectors.get_plan_for_user(request.user, pk)
     scope, status = request.GET.get("scope", ""), request.GET.get("status", "")
-    scope, status = scope if scope in Scope.values else "", status if status in Attainment.Status.values else ""
-
     area = selectors.home_unit_for_user(request.user, plan.province)
+    statuses = _statuses(area)
+    scope, status = scope if scope in Scope.values else "", status if status in dict(statuses) else ""
 
     def build():
         latest = Attainment.objects.filter(target__plan=plan).aggregate(year=Max("year"))["year"]
         return {
-            "targets": selectors.plan_targets(plan, scope, status),
+            "targets": selectors.plan_targets(plan, scope, status, unit=area),
+            "scopes": selectors.plan_scopes(plan),  # the filter offers the scopes of this plan only
             "total": plan.targets.count(),
             "latest": latest,
             "coverage": _coverage(area, latest),
@@ -75,9 +76,9 @@ def plan_dashboard(request, pk):
             "scope": scope,
             "status": status,
             "area": area,
-            "scopes": Scope.choices,
-            "statuses": Attainment.Status.choices,
-            "freshness": selectors.freshness(plan.province, figures["computed_at"]),
+            "scopes": figures["scopes"],
+            "statuses": statuses,
+            "freshness": selectors.freshness(plan.province, figures["computed_at"], request.user),
             "total": figures["total"],
             "figures_key": figures["figures_key"],
             "coverage": figures["coverage"],
@@ -98,7 +99,8 @@ def target_detail(request, pk):
     )
 
     def build():
-        attainment = Attainment.objects.filter(target=target).select_related("run").order_by("-year").first()
+        # the figure of the unit shown: the province's stored one, or the unit's computed from its stored figures
+        attainment = selectors.attainments_at(plan, unit, [target]).get(target.pk)
         if attainment:
             attainment.target = target  # the page's words read it: no query once cached
         year = attainment.year if attainment else plan.year_end
@@ -119,7 +121,8 @@ def target_detail(request, pk):
             "charts": charts,
             "households_url": dashboards.numerator_households_url(target, unit.code, year),
             "lineage": _lineage(request.user, unit),
-            "coverage": _coverage(unit, year, kind),
+            # the approval note speaks of the figure shown: none without one
+            "coverage": _coverage(unit, year, kind) if attainment and attainment.actual is not None else None,
             "computed_at": selectors.computed_at(plan.province),
         }
 
@@ -132,7 +135,7 @@ def target_detail(request, pk):
             "target": target,
             "unit": unit,
             **figures,
-            "freshness": selectors.freshness(plan.province, figures["computed_at"]),
+            "freshness": selectors.freshness(plan.province, figures["computed_at"], request.user),
         },
     )
 
@@ -188,7 +191,7 @@ def area_dashboard(request, code):
         {
             "unit": unit,
             **figures,
-            "freshness": selectors.freshness(figures["province"], figures["computed_at"]),
+            "freshness": selectors.freshness(figures["province"], figures["computed_at"], request.user),
             "drill_base": reverse("dashboards:area", args=["CODE"]) + (f"?year={year}" if year else ""),
             "households_url": dashboards.household_list_url(unit.code, year, classification="poor") if year else None,
         },
@@ -200,7 +203,7 @@ def compare(request):
     codes = [c for c in request.GET.getlist("units") if c]
     if len(codes) == 1 and "," in codes[0]:
         codes = codes[0].split(",")
-    units = selectors.units_for_user(request.user).filter(level__in=["province", "district"]).order_by("path")
+    units = selectors.compare_choices(request.user)
     chart = dashboards.compare_chart(request.user, codes) if len(set(codes)) >= 2 else None
     if chart:
         _number([chart])
@@ -253,27 +256,24 @@ def _xlsx(chart) -> bytes:
 @login_required
 @require_POST
 def refresh(request, code):
-    """Start a recompute of the province's figures (or join the one already queued)."""
+    """Start a recompute of the province's figures (or join the one already running): 202 with the run's
+    progress address; 403 with the reason for a user who may not (services.start_recompute)."""
     province = get_object_or_404(Unit, code=code, parent__isnull=True)
-    if (
-        not selectors.plans_for_user(request.user).filter(province=province).exists()
-        and not selectors.units_for_user(request.user).filter(pk=province.pk).exists()
-    ):
+    if not selectors.may_see_province_plans(request.user, province):
         raise Http404("no such area")
-    run = selectors.active_run()
-    if run is None:
-        from .services import queue_run
-
-        run = RecomputeRun.objects.create(scope=province.name)
-        province_ids, run_id = [province.pk], run.pk
-        transaction.on_commit(lambda: queue_run(run_id, province_ids=province_ids))
+    try:
+        run, _created = start_recompute(request.user, province)
+    except PermissionDenied as refused:
+        return JsonResponse({"detail": str(refused)}, status=403)
     return JsonResponse({"run": run.pk, "url": reverse("dashboards:run", args=[run.pk])}, status=202)
 
 
 @login_required
 def run_status(request, pk):
-    from .services import sweep_runs
-
+    """A run's progress, polled by the pages and the admin: the one progress address, for those who may read
+    the runs (the roles that may start one)."""
+    if not request.user.has_perm("targets.view_recomputerun"):
+        raise PermissionDenied
     sweep_runs(runs=RecomputeRun.objects.filter(pk=pk))
     run = get_object_or_404(RecomputeRun, pk=pk)
     return JsonResponse(
@@ -281,9 +281,17 @@ def run_status(request, pk):
             "status": run.status,
             "progress": run.progress,
             "status_display": run.get_status_display(),
-            "error": _("The recompute failed.") if run.error else "",
+            "rows": run.rows,
+            "duration_ms": run.duration_ms,
+            "error": run.error,
         }
     )
+
+
+def _statuses(area) -> list[tuple[str, str]]:
+    """The statuses a scorecard of `area` can show ("no goal at this level" only below the province)."""
+    below = area.parent_id is not None
+    return [(v, label) for v, label in Attainment.Status.choices if below or v != Attainment.Status.NO_GOAL]
 
 
 def _coverage(unit, year, kind="households"):

@@ -89,9 +89,11 @@ def test_recompute_progress_answers_only_those_who_may_see_the_runs(demo, client
     run = RecomputeRun.objects.create(scope="test")
     client.login(username="officer", password="demo")
     listing = client.get("/admin/targets/recomputerun/")
-    progress = client.get(f"/admin/targets/recomputerun/{run.pk}/progress/")
+    progress = client.get(f"/dashboards/runs/{run.pk}/")  # the one progress address, of the pages and the admin
     assert listing.status_code == progress.status_code == 403
-    assert "Không có quyền truy cập" in progress.content.decode()
+    assert "Không có quyền truy cập" in listing.content.decode()
+    client.login(username="manager", password="demo")
+    assert client.get(f"/dashboards/runs/{run.pk}/").json()["status"] == "queued"
 
 
 def test_api_docs_need_a_login_and_reference_no_other_site(demo, client):

@@ -21,7 +21,12 @@
     const response = await fetch(button.dataset.url, {
       method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": token },
     });
-    if (!response.ok) { button.disabled = false; label.textContent = response.statusText; return; }
+    if (!response.ok) {
+      button.disabled = false;
+      const body = await response.json().catch(function () { return {}; });
+      label.textContent = body.detail || response.statusText;
+      return;
+    }
     poll((await response.json()).url);
   });
   if (button.dataset.runUrl) { button.disabled = true; poll(button.dataset.runUrl); }

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA = "achieved", "on_track", "at_risk", "off_track", "no_data"
 MISSED = "missed"  # the plan's year is over and the goal was not reached
+NO_GOAL = "no_goal"  # a count goal set for the whole population, read for a part of it (a district, a commune)
 AT_RISK_FRACTION = Decimal("0.75")  # progress at 75 % or more of the time elapsed is "at risk", below "off track"
 
 _COMPARE = {
@@ -52,6 +53,7 @@ class Observation:
     share: Decimal | None = None  # the share condition's indicator, when the target has one
     history: tuple[tuple[int, Decimal], ...] = ()  # (year, value) points, the latest being the actual's
     year: int | None = None  # the plan year, for projecting the trend to its end
+    part_of_total: bool = False  # one unit's part of a total the goal sets for the whole (a province's count)
 
 
 def projected(history, year) -> Decimal | None:
@@ -112,6 +114,15 @@ def assess(goal: Goal, obs: Observation) -> Assessment:
             f"mục tiêu {_goal(goal)} điểm/năm"
         )
         return Assessment(_status_by_pace(max(progress, Decimal(0)), obs.elapsed, met), progress, per_year, rule)
+
+    if obs.part_of_total:
+        # A total to reach is set for the whole (train 13.000 workers in the province) and not divided among its
+        # units: a part's figure is its contribution to that total, with no goal of its own to meet.
+        share = obs.actual / goal.value * 100 if goal.value else None
+        rule = f"đóng góp {vn(obs.actual, 0)} vào chỉ tiêu {vn(goal.value, 0)} của cấp trên"
+        if share is not None:
+            rule += f" ({vn(share)}%)"
+        return Assessment(NO_GOAL, None, obs.actual, rule)
 
     met = _meets(obs.actual, goal)
     if goal.shape == "count":

@@ -32,3 +32,14 @@ def actual(attainment):
     if not attainment or attainment.actual is None:
         return "—"
     return explain.value_text(attainment.target, attainment.actual)
+
+
+@register.filter
+def contribution(attainment):
+    return explain.contribution(attainment) if attainment else ""
+
+
+@register.filter
+def scope_in(target, area):
+    """The target's population scope as read for `area`: "whole province" is the whole area below it."""
+    return explain.scope_text(target.scope, area.name if area is not None and area.parent_id else None)

@@ -263,15 +263,16 @@ def test_a_reported_target_is_marked_by_the_approval_of_reported_values(manager)
     from approvals.services import approval_transition
     from areas.models import Unit
 
+    # the demo reports by district: the district's figure, drilled down to (a commune has none, and no note)
     target = Target.objects.filter(plan__province__code="94", indicator__kind="reported").first()
-    commune = Unit.objects.get(code="94204")
-    url = f"/dashboards/targets/{target.pk}/?unit={commune.code}"
+    district_unit = Unit.objects.get(code="942")
+    url = f"/dashboards/targets/{target.pk}/?unit={district_unit.code}"
     year = target.attainments.order_by("-year").first().year
     assert "chưa được phê duyệt" in manager.get(url).content.decode()
-    officer, district = User.objects.get(username="officer"), User.objects.get(username="district")
+    district, boss = User.objects.get(username="district"), User.objects.get(username="manager")
     for kind in ("households", "reported"):
-        approval_transition(user=officer, unit=commune, year=year, kind=kind, action="submit")
-        approval_transition(user=district, unit=commune, year=year, kind=kind, action="approve")
+        approval_transition(user=district, unit=district_unit, year=year, kind=kind, action="submit")
+        approval_transition(user=boss, unit=district_unit, year=year, kind=kind, action="approve")
         html = manager.get(url).content.decode()
         if kind == "households":  # the households' approval says nothing of reported figures
             assert "chưa được phê duyệt" in html

@@ -36,6 +36,7 @@ def test_the_engine_and_the_model_know_the_same_statuses():
         engine.OFF_TRACK,
         engine.MISSED,
         engine.NO_DATA,
+        engine.NO_GOAL,
     }
     assert engine_statuses == set(Attainment.Status.values)
 
