@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('targets', '0013_work_leases'),
+        ('targets', '0014_decree_351_indicators'),
     ]
 
     operations = [
