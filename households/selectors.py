@@ -238,11 +238,6 @@ def change_history(household: Household, limit: int = 50) -> list[dict]:
     return entries[:limit]
 
 
-def last_change(household: Household):
-    """The newest history record of a household: who saved it last and when."""
-    return household.history.select_related("history_user").order_by("-history_date", "-history_id").first()
-
-
 def classifications_of(household: Household) -> list:
     """The household under every standard of its review year, its own first: its own classification (stored on
     the household) and, in a period's last year, the next period's (HouseholdClassification)."""

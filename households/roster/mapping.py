@@ -172,12 +172,6 @@ def _has_value(row) -> bool:
     return any(cell != "" and cell is not None for cell in row)
 
 
-def sheet_kind(normalised_headers: set) -> str:
-    if normalised_headers & _MEMBER_ONLY_HEADERS:
-        return "members"
-    return "households"
-
-
 # --- cell converters: (value, error message or None); results cached per column and raw value -----------
 
 

@@ -96,10 +96,6 @@ def _sheet_parts(kept) -> dict[str, str]:
     }
 
 
-def _cell(value):
-    return value
-
-
 def open_xlsx(data: bytes, messages) -> Workbook:
     if data[:8] == _CFB_MAGIC:
         raise UnreadableFile(
