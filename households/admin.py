@@ -72,7 +72,7 @@ def xlsx_response(data: bytes, filename: str) -> HttpResponse:
 
 
 class RosterUploadForm(forms.Form):
-    file = forms.FileField(label=_("Roster file (.xlsx or .csv)"))
+    file = forms.FileField(label=_("Roster file (.xlsx, .xls, .ods or .csv)"))
     survey_year = forms.IntegerField(
         label=_("Survey year"),
         required=False,
@@ -87,8 +87,8 @@ class RosterUploadForm(forms.Form):
             raise forms.ValidationError(
                 gettext("The file is larger than %(mb)s MB: split it.") % {"mb": max_upload_bytes() // 1024 // 1024}
             )
-        if not upload.name.lower().endswith((".xlsx", ".csv")):
-            raise forms.ValidationError(gettext("Choose an .xlsx or .csv file."))
+        if not upload.name.lower().endswith((".xlsx", ".xls", ".ods", ".csv")):
+            raise forms.ValidationError(gettext("Choose an .xlsx, .xls, .ods or .csv file."))
         return upload
 
 
@@ -185,9 +185,7 @@ class HouseholdAdmin(LockedDataAdminMixin, ExportMixin, AreaScopedAdmin):
         ),
         (
             _("Dwelling"),
-            {
-                "fields": DWELLING_FIELDS
-            },
+            {"fields": DWELLING_FIELDS},
         ),
         (_("Roster answers"), {"fields": ["reported_deprivations"], "classes": ["collapse"]}),
         (_("Classification (derived)"), {"fields": readonly_fields}),

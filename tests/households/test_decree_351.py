@@ -148,7 +148,8 @@ def test_a_standard_whose_lines_or_years_overlap_or_with_no_indicator_is_refused
 
 def _boundary_household(unit, waste, income=2_100_000):
     """A 2026 household with two deprivations (water, latrine) besides waste, rural."""
-    from households.models import Household, Member as StoredMember
+    from households.models import Household
+    from households.models import Member as StoredMember
 
     household = Household(
         unit=unit,
