@@ -11,6 +11,7 @@ calamine keeps cells with values only.
 import csv
 import io
 import re
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -137,7 +138,82 @@ def _ods_formulas(content) -> dict[str, list[str]]:
     return found
 
 
-def _calamine(data: bytes, messages, sheet_names=None, formulas=None) -> Workbook:
+def _cfb_stream(data: bytes, names=("Workbook", "Book")) -> bytes:
+    """The workbook stream of an OLE2 compound file (an .xls): its sectors followed through the file's allocation
+    table. Raises ValueError, IndexError or struct.error on a malformed file."""
+    sector_size = 1 << struct.unpack_from("<H", data, 0x1E)[0]
+    fat_count, first_dir = struct.unpack_from("<II", data, 0x2C)
+    cutoff, _mini_fat, _mini_count, next_difat = struct.unpack_from("<4I", data, 0x38)
+    per_sector = sector_size // 4
+
+    def sector(number):
+        start = (number + 1) * sector_size
+        if start >= len(data):
+            raise ValueError("a sector past the end")
+        return data[start : start + sector_size]
+
+    difat = list(struct.unpack_from("<109I", data, 0x4C))
+    seen = set()
+    while next_difat < 0xFFFFFFFA and len(difat) < fat_count:
+        if next_difat in seen:
+            raise ValueError("DIFAT loop")
+        seen.add(next_difat)
+        entries = struct.unpack(f"<{per_sector}I", sector(next_difat))
+        difat += entries[:-1]
+        next_difat = entries[-1]
+    fat = [n for s in difat[:fat_count] for n in struct.unpack(f"<{per_sector}I", sector(s))]
+
+    def chain(start, table):
+        out = []
+        while start < 0xFFFFFFFA:
+            if len(out) > len(table):
+                raise ValueError("chain loop")
+            out.append(start)
+            start = table[start]
+        return out
+
+    directory = b"".join(sector(s) for s in chain(first_dir, fat))
+    entries = {}
+    for at in range(0, len(directory) - 127, 128):
+        length = struct.unpack_from("<H", directory, at + 64)[0]
+        name = directory[at : at + max(length - 2, 0)].decode("utf-16-le", "replace")
+        entries.setdefault(name, struct.unpack_from("<II", directory, at + 116))
+    start, size = next(entries[n] for n in names if n in entries)
+    if size < cutoff:  # in the mini stream: Excel pads a workbook stream to 4096 bytes, so none of its files
+        raise ValueError("a workbook stream under 4096 bytes")
+    return b"".join(sector(s) for s in chain(start, fat))[:size]
+
+
+def _xls_formulas(stream: bytes) -> dict[str, list[str]]:
+    """Sheet name → cells (A1) holding a formula, from the BIFF8 records of an .xls's workbook stream: each sheet
+    starts where its BOUNDSHEET record says; a FORMULA record names its row and column."""
+    from openpyxl.utils import get_column_letter
+
+    sheet_at, found, sheet, position = {}, {}, None, 0
+    while position + 4 <= len(stream):
+        kind, length = struct.unpack_from("<HH", stream, position)
+        if kind == 0x0085:  # BOUNDSHEET8: offset, state, type, then the name (a short XLUnicodeString)
+            offset, count, wide = struct.unpack_from("<I2xBB", stream, position + 4)
+            raw = stream[position + 12 : position + 12 + count * (2 if wide & 1 else 1)]
+            sheet_at[offset] = raw.decode("utf-16-le" if wide & 1 else "latin-1")
+        elif kind == 0x0809:  # BOF: the globals, or the sheet starting here
+            sheet = sheet_at.get(position)
+        elif kind == 0x0006 and sheet is not None:  # FORMULA: row, column, …
+            row, column = struct.unpack_from("<HH", stream, position + 4)
+            found.setdefault(sheet, []).append(f"{get_column_letter(column + 1)}{row + 1}")
+        position += 4 + length
+    return found
+
+
+def open_xls(data: bytes, messages) -> Workbook:
+    try:
+        formulas = _xls_formulas(_cfb_stream(data))
+    except (ValueError, IndexError, StopIteration, struct.error):
+        formulas = {}  # not a workbook calamine can read either: it says so
+    return _calamine(data, messages, formulas=formulas)
+
+
+def _calamine(data: bytes, messages, formulas=None) -> Workbook:
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError as error:
@@ -218,4 +294,4 @@ def open_roster(data: bytes, filename: str, messages) -> Workbook:
         raise UnreadableFile(
             messages["mislabelled"] % {"kind": messages[kind], "named": FORMATS[named], "right": FORMATS[kind]}
         )
-    return _calamine(data, messages) if kind == "xls" else open_xlsx(data, messages)
+    return open_xls(data, messages) if kind == "xls" else open_xlsx(data, messages)

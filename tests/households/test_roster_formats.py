@@ -5,6 +5,9 @@ is gets a message naming both.
 The .xls files in files/ were made once with xlwt 1.3.0 from LAYOUT_SHEETS of roster_files.py (a test below checks
 that they still hold those cells); the .ods files are written here."""
 
+import io
+import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -12,7 +15,7 @@ import python_calamine
 from django.utils import translation
 
 from households.models import Household
-from households.roster.reader import UnreadableFile
+from households.roster.reader import UnreadableFile, _ods_formulas
 from households.roster.service import roster_import
 
 from .roster_files import LAYOUT_SHEETS, ods, two_sheets_sheets, xlsx
@@ -78,11 +81,17 @@ def test_a_bad_cell_is_located_the_same_in_an_ods(tree, kind):
     assert not Household.objects.exists()
 
 
-def test_a_formula_in_an_ods_is_a_located_error(tree):
+@pytest.mark.parametrize("kind", ["ods", "xls"])
+def test_a_formula_is_a_located_error_as_in_an_xlsx(tree, kind):
+    # roster-formula.xls: the two-sheet roster with =0+1 as the member count of H2 (Hộ!G3)
     sheets = two_sheets_sheets()
-    sheets["Hộ"][1][6] = "=1+1"  # Số nhân khẩu of H1, column G
-    result = roster_import(ods(sheets), "ds.ods")
-    assert "Hộ!2, G" in [p.line().split(":")[0] for p in result.problems]
+    sheets["Hộ"][2][6] = "=0+1"
+    data = ods(sheets) if kind == "ods" else (FILES / "roster-formula.xls").read_bytes()
+    with translation.override("en"):
+        result = roster_import(data, f"ds.{kind}")
+    assert "Hộ!3, G: the cell holds a formula; paste values only (Paste Special → Values)" in [
+        p.line() for p in result.problems
+    ]
     assert not Household.objects.exists()
 
 
@@ -122,3 +131,32 @@ def test_the_size_limit_holds_for_an_xls_and_an_ods(tree, settings):
     with translation.override("en"):
         assert "larger than" in unreadable(xls("two_sheets"), "ds.xls")
         assert "larger than" in unreadable(ods(two_sheets_sheets()) + b"\x00" * 1000, "ds.ods")
+
+
+def test_an_ods_zip_bomb_is_refused_without_inflating_it(tree):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
+        target.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
+        with target.open("content.xml", "w", force_zip64=True) as content:
+            content.write(b"<office:document-content><office:body><office:spreadsheet><table:table><text:p>")
+            block = b" " * (16 * 1024 * 1024)
+            for _ in range(16):  # 256 MiB of spaces
+                content.write(block)
+            content.write(b"</text:p></table:table></office:spreadsheet></office:body></office:document-content>")
+    data = out.getvalue()
+    assert len(data) < 3 * 1024 * 1024
+    started = time.perf_counter()
+    with translation.override("en"):
+        assert "inflates to far more data" in unreadable(data, "bomb.ods")
+    assert time.perf_counter() - started < 5
+
+
+def test_formulas_are_found_past_repeated_rows_and_cells_of_an_ods():
+    ns = 'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+    content = (
+        f'<table:table {ns} table:name="Hộ"><table:table-row table:number-rows-repeated="3"><table:table-cell/>'
+        "</table:table-row><table:table-row>"
+        '<table:table-cell table:number-columns-repeated="27"/><table:covered-table-cell/>'
+        '<table:table-cell table:formula="of:=1"/></table:table-row></table:table>'
+    )
+    assert _ods_formulas(io.BytesIO(content.encode())) == {"Hộ": ["AC4"]}
