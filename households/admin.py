@@ -72,7 +72,10 @@ def xlsx_response(data: bytes, filename: str) -> HttpResponse:
 
 
 class RosterUploadForm(forms.Form):
-    file = forms.FileField(label=_("Roster file (.xlsx, .xls, .ods or .csv)"))
+    file = forms.FileField(
+        label=_("Roster file (.xlsx, .xls, .ods or .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods,.csv"}),
+    )
     survey_year = forms.IntegerField(
         label=_("Survey year"),
         required=False,

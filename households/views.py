@@ -106,7 +106,7 @@ def _roster_links(user, values, filters):
         if value in (None, "", False):
             continue
         if name not in _ADMIN_FILTERS:
-            ignored.append(str(filters.fields[name].label or _("roster import")))
+            ignored.append(str(filters.fields[name].label))
             continue
         if name == "unit":
             value = units_for_user(user).filter(code=value).values_list("pk", flat=True).first()
