@@ -95,17 +95,6 @@ def test_each_template_documents_every_column_it_has(layout):
 # -- /households/ and the import's page --------------------------------------------------------------------------
 
 
-@pytest.fixture
-def officer(tree):
-    from django.contrib.auth.models import Permission
-
-    user = make_user("officer1", "officer", tree["D1"], is_staff=True)
-    user.user_permissions.set(
-        Permission.objects.filter(codename__in=["view_household", "add_rosterimport", "view_rosterimport"])
-    )
-    return user
-
-
 def roster_links(client, query=""):
     content = client.get(reverse("households:list") + query).content.decode()
     start = content.find('id="roster-tools"')
