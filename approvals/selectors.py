@@ -75,13 +75,6 @@ def get_approval_for_user(user, unit_code: str, year: int, kind: str):
     return unit, approval
 
 
-def unapproved_units(units, year: int, kind: str = DataKind.HOUSEHOLDS) -> set[int]:
-    """Ids of the units whose data of that year is not approved (by their own approval or one above)."""
-    units = list(units)
-    locks = locked_units(units, year, kind)
-    return {u.pk for u in units if u.pk not in locks or locks[u.pk].state != State.APPROVED}
-
-
 @dataclass
 class ApprovalCoverage:
     """How far the data under a unit for a year is approved: the bottom governing units (communes, or whatever

@@ -43,7 +43,8 @@ def _generate(villages):
     """Households as the demo generates them, with Vietnamese labels as a commune's roster has them."""
     from areas.demo_units import SON_LA
     from households.demo import generate_households
-    from households.roster.export import _ETHNIC_LABEL, _LABEL_OF
+    from households.roster.columns import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS
+    from households.roster.export import label_of
 
     mix = SON_LA["ethnic_mix"]
     households, members = [], []
@@ -52,7 +53,8 @@ def _generate(villages):
     ):
         households.append(fields)
         members.append(people)
-    return households, members, _LABEL_OF, _ETHNIC_LABEL
+    labels = {c.key: label_of(c.key) for c in (*HOUSEHOLD_COLUMNS, *MEMBER_COLUMNS) if c.kind == "choice"}
+    return households, members, labels, label_of("ethnicity")
 
 
 def _write_xlsx(path: Path, villages):
@@ -102,7 +104,7 @@ def _write_xlsx(path: Path, villages):
                     else yes(m[c.key])
                     if c.kind == "bool"
                     else labels[c.key][m[c.key]]
-                    if c.labels
+                    if c.kind == "choice"
                     else m[c.key]
                     for c in columns
                 ]
@@ -155,9 +157,10 @@ def _plain_import_export(path):
     book = CalamineWorkbook.from_path(path)
     head = book.get_sheet_by_name("Hộ").to_python(nrows=BASELINE + 1)
     codes = {row[0] for row in head[1:]}
-    from households.roster.columns import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, label_index
+    from households.roster.columns import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS
+    from households.roster.mapping import accepted_labels
 
-    decode = {c.key: label_index(c.labels) for c in (*HOUSEHOLD_COLUMNS, *MEMBER_COLUMNS) if c.labels}
+    decode = {c.key: accepted_labels(c) for c in (*HOUSEHOLD_COLUMNS, *MEMBER_COLUMNS) if c.labels}
     from households.roster.columns import normalise
 
     def code_of(key, label):

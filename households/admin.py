@@ -72,7 +72,10 @@ def xlsx_response(data: bytes, filename: str) -> HttpResponse:
 
 
 class RosterUploadForm(forms.Form):
-    file = forms.FileField(label=_("Roster file (.xlsx or .csv)"))
+    file = forms.FileField(
+        label=_("Roster file (.xlsx, .xls, .ods or .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods,.csv"}),
+    )
     survey_year = forms.IntegerField(
         label=_("Survey year"),
         required=False,
@@ -87,8 +90,8 @@ class RosterUploadForm(forms.Form):
             raise forms.ValidationError(
                 gettext("The file is larger than %(mb)s MB: split it.") % {"mb": max_upload_bytes() // 1024 // 1024}
             )
-        if not upload.name.lower().endswith((".xlsx", ".csv")):
-            raise forms.ValidationError(gettext("Choose an .xlsx or .csv file."))
+        if not upload.name.lower().endswith((".xlsx", ".xls", ".ods", ".csv")):
+            raise forms.ValidationError(gettext("Choose an .xlsx, .xls, .ods or .csv file."))
         return upload
 
 

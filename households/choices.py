@@ -97,3 +97,32 @@ def deprivation_label(code: str, language: str | None = None) -> str:
 
 def deprivation_labels(codes, language: str | None = None) -> list[str]:
     return [deprivation_label(code, language) for code in codes or ()]
+
+
+def _column_choices() -> dict:
+    from areas.models import AreaType
+
+    from .models import Ethnicity
+
+    return {
+        "ethnicity": Ethnicity,
+        "area_type": AreaType,
+        "house_class": HouseClass,
+        "water_source": WaterSource,
+        "latrine": Latrine,
+        "waste_disposal": WasteDisposal,
+        "sex": Sex,
+        "education": Education,
+        "employment": Employment,
+    }
+
+
+def column_labels(key: str, language: str = "vi") -> list[tuple[str, str]]:
+    """(label, code) of a coded roster column (households/roster/columns.py) as the household form shows them in
+    `language`, capitalised as a cell starts: the one list that the form, the roster templates, their drop-down
+    lists and the export share. The roster import accepts these, in either language, and older spellings."""
+    from django.utils import translation
+    from django.utils.text import capfirst
+
+    with translation.override(language):
+        return [(capfirst(str(label)), code) for code, label in _column_choices()[key].choices]

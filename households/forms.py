@@ -74,6 +74,7 @@ class HouseholdFilterForm(forms.Form):
     )
     incomplete = forms.BooleanField(label=_("Survey to finish (classification incomplete)"), required=False)
     q = forms.CharField(label=_("Code or head's name"), required=False)
+    roster_import = forms.IntegerField(label=_("Roster import"), required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

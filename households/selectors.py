@@ -1,5 +1,6 @@
 """Reads over household records: Alkire–Foster measures and year-over-year movements."""
 
+from datetime import datetime
 from functools import reduce
 from operator import or_
 
@@ -112,9 +113,12 @@ def household_list(
     transition="",
     incomplete=False,
     q="",
+    roster_import=None,
 ):
     """The household list's filters (the URL contract of /households/), within the user's area."""
     households = households_for_user(user)
+    if roster_import:
+        households = households.filter(pk__in=written_by_import(roster_import))
     if unit:
         place = units_for_user(user).filter(code=unit).first()
         households = households.filter(unit__path__startswith=place.path) if place else households.none()
@@ -150,6 +154,17 @@ def incomplete_elsewhere(household):
     from .models import HouseholdClassification
 
     return HouseholdClassification.objects.filter(household=household, incomplete=True)
+
+
+def written_by_import(job_id: int):
+    """Ids of the households a roster import wrote (new or changed): their history rows carry its time stamp."""
+    from .models import RosterImport
+
+    summary = RosterImport.objects.filter(pk=job_id).values_list("summary", flat=True).first() or {}
+    if not summary.get("written_at"):
+        return Household.objects.none().values("pk")
+    stamp = datetime.fromisoformat(summary["written_at"])
+    return Household.history.filter(history_date=stamp).values("id")
 
 
 def classification_counts(households) -> dict[str, int]:
@@ -236,11 +251,6 @@ def change_history(household: Household, limit: int = 50) -> list[dict]:
         last[record.id] = record
     entries.sort(key=lambda e: e["when"], reverse=True)
     return entries[:limit]
-
-
-def last_change(household: Household):
-    """The newest history record of a household: who saved it last and when."""
-    return household.history.select_related("history_user").order_by("-history_date", "-history_id").first()
 
 
 def classifications_of(household: Household) -> list:

@@ -6,14 +6,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.http import Http404, JsonResponse
+from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from approvals.models import DataKind
 from approvals.services import lock_notice
+from areas.selectors import units_for_user
 
 from . import selectors
 from .forms import (
@@ -26,7 +28,7 @@ from .forms import (
     MemberFormSet,
 )
 from .labels import TRANSITION_NAMES, indicator_name, rule_text
-from .models import Household, Member, PovertyStandard
+from .models import Household, Member, PovertyStandard, RosterExport
 from .services import EditConflict, household_preview, household_save, version_of
 
 PAGE_SIZE = 50
@@ -72,8 +74,65 @@ def household_list(request):
             ],
             "can_enter": can_enter_data(request.user),
             "to_finish": to_finish,
+            "roster": _roster_links(request.user, values, filters),
+            "roster_import": values.get("roster_import"),
         },
     )
+
+
+# The list's filters that the admin's household list (where the exports run) applies, under its own names.
+_ADMIN_FILTERS = {
+    "unit": "area",
+    "year": "survey_year__exact",
+    "classification": "classification__exact",
+    "ethnicity": "ethnicity__exact",
+    "area_type": "area_type__exact",
+    "q": "q",
+}
+EXPORT_LAYOUTS = (
+    ("two_sheets", gettext_lazy("Export .xlsx (two sheets)")),
+    ("member_rows", gettext_lazy("Export .xlsx (a row per member)")),
+    ("answers", gettext_lazy("Export .xlsx (deprivations ticked)")),
+)
+
+
+def _roster_links(user, values, filters):
+    """Import, templates and exports of the roster, for a user the admin lets do them (staff, with the
+    permissions): the exports take the list's filters the admin's list applies and name those it cannot."""
+    if not user.is_staff:
+        return None
+    can_import = user.has_perm("households.add_rosterimport")
+    can_export = user.has_perm("households.view_household")
+    if not (can_import or can_export):
+        return None
+    query, ignored = QueryDict(mutable=True), []
+    for name, value in values.items():
+        if value in (None, "", False):
+            continue
+        if name not in _ADMIN_FILTERS:
+            ignored.append(str(filters.fields[name].label))
+            continue
+        if name == "unit":
+            value = units_for_user(user).filter(code=value).values_list("pk", flat=True).first()
+        query[_ADMIN_FILTERS[name]] = value
+    suffix = f"?{query.urlencode()}" if query else ""
+    return {
+        "import_url": reverse("admin:households_household_roster_import") if can_import else "",
+        "imports_url": reverse("admin:households_rosterimport_changelist") if can_import else "",
+        "templates": [
+            (reverse("admin:households_household_roster_template", args=[layout]), label)
+            for layout, label in RosterExport.Layout.choices
+        ]
+        if can_import
+        else [],
+        "exports": [
+            (reverse("admin:households_household_export_layout", args=[layout]) + suffix, label)
+            for layout, label in EXPORT_LAYOUTS
+        ]
+        if can_export
+        else [],
+        "ignored": ignored,
+    }
 
 
 @login_required

@@ -21,7 +21,9 @@ class Column:
     vi: str
     en: str
     kind: str  # text, int, number, bool, choice, year, date
-    labels: tuple = ()  # (label, code) pairs for kind == "choice"
+    # (label, code) pairs for kind == "choice" or "ethnicity": older spellings the import accepts besides the labels
+    # of households.choices.column_labels, which the form, the templates and the export show.
+    labels: tuple = ()
     default: object = None  # value of an empty cell for booleans
     aliases: tuple = ()
 
@@ -223,12 +225,12 @@ def header_index(columns) -> dict[str, Column]:
 
 
 def label_index(labels) -> dict[str, str]:
-    """Normalised label or code → code."""
+    """Normalised label or code → code; the first pair that gives a label wins."""
     index = {}
     for label, code in labels:
-        index[normalise(label)] = code
-        index[normalise(code)] = code
-        index[code] = code
+        index.setdefault(normalise(label), code)
+        index.setdefault(normalise(code), code)
+        index.setdefault(code, code)
     return index
 
 

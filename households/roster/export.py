@@ -3,6 +3,7 @@ back unchanged (targets/export.py writes the figures). Every text cell goes thro
 exported file can carry a formula."""
 
 import contextlib
+import functools
 import io
 import itertools
 from decimal import Decimal
@@ -18,8 +19,10 @@ from rustpy_xlsxwriter import FastExcel
 from povertyplan.cells import safe
 from povertyplan.display import number
 
+from ..choices import column_labels
 from ..models import Classification, Member
 from .columns import HOUSEHOLD_COLUMNS, INDICATOR_COLUMNS, MEMBER_COLUMNS, MEMBER_SHEET_COLUMNS
+from .guide import GUIDE_SHEET, guide_sheet
 from .writer import MEMBER_FIELDS
 
 LAYOUTS = ("two_sheets", "member_rows", "answers")
@@ -27,11 +30,13 @@ _YES = "x"
 
 
 def _labels(column) -> list[str]:
-    seen = []
-    for label, _code in column.labels:
-        if label not in seen:
-            seen.append(label)
-    return seen
+    return [label for label, _code in column_labels(column.key)]
+
+
+@functools.cache
+def label_of(key: str) -> dict[str, str]:
+    """Code → the label a cell of a coded column holds: the form's label, in Vietnamese like the headers."""
+    return {code: label for label, code in column_labels(key)}
 
 
 def _validations(sheet, columns, first_row=2, last_row=5000):
@@ -81,45 +86,50 @@ _EXAMPLE_HOUSEHOLD = {
     "survey_year": 2024,
     "unit": "94204",
     "head_name": "Thạch Sóc",
-    "ethnicity": "Khmer",
-    "area_type": "Nông thôn",
+    "ethnicity": "khmer",
+    "area_type": "rural",
     "income_per_capita": "1.200.000",
     "member_count": 2,
-    "house_class": "Bán kiên cố",
+    "house_class": "ban_kien_co",
     "nondurable_structures": 1,
     "floor_area_m2": 30,
-    "water_source": "Giếng khoan",
-    "latrine": "Tự hoại",
+    "water_source": "drilled_well",
+    "latrine": "septic",
     "tv": "x",
     "radio": "",
     "computer": "",
     "smartphone": "x",
     "loudspeaker_audible": "x",
-    "waste_disposal": "Được thu gom",
+    "waste_disposal": "collected",
 }
 _EXAMPLE_MEMBERS = [
     {
         "code": "HN-0001",
         "full_name": "Thạch Sóc",
         "age": 42,
-        "sex": "Nam",
-        "education": "Tiểu học",
+        "sex": "M",
+        "education": "primary",
         "health_insurance": "x",
-        "employment": "Tự làm",
+        "employment": "self_employed",
         "uses_phone": "x",
     },
     {
         "code": "HN-0001",
         "full_name": "Thạch Thị Pha",
         "age": 12,
-        "sex": "Nữ",
-        "education": "Tiểu học",
+        "sex": "F",
+        "education": "primary",
         "in_school": "x",
         "health_insurance": "x",
-        "employment": "Học sinh, sinh viên",
+        "employment": "student",
     },
 ]
 _EXAMPLE_ANSWERS = {"ind:water": "x", "ind:latrine": "x", "ind:telecom": "x"}
+
+
+def _example(columns, values) -> list:
+    """An example row: coded values (kept as codes above) written as their labels."""
+    return [label_of(c.key)[values[c.key]] if c.labels and c.key in values else values.get(c.key, "") for c in columns]
 
 
 def template(layout: str) -> bytes:
@@ -129,20 +139,20 @@ def template(layout: str) -> bytes:
     if layout == "two_sheets":
         households = book.create_sheet("Hộ")
         households.append([c.vi for c in HOUSEHOLD_COLUMNS])
-        households.append([_EXAMPLE_HOUSEHOLD.get(c.key, "") for c in HOUSEHOLD_COLUMNS])
+        households.append(_example(HOUSEHOLD_COLUMNS, _EXAMPLE_HOUSEHOLD))
         _validations(households, HOUSEHOLD_COLUMNS)
         members = book.create_sheet("Thành viên")
         columns = [MEMBER_COLUMNS[0], *member_columns]
         members.append([c.vi for c in columns])
         for example in _EXAMPLE_MEMBERS:
-            members.append([example.get(c.key, "") for c in columns])
+            members.append(_example(columns, example))
         _validations(members, columns)
     elif layout == "member_rows":
         sheet = book.create_sheet("Danh sách")
         columns = [*HOUSEHOLD_COLUMNS, *member_columns]
         sheet.append([c.vi for c in columns])
         for example in _EXAMPLE_MEMBERS:
-            sheet.append([{**_EXAMPLE_HOUSEHOLD, **example}.get(c.key, "") for c in columns])
+            sheet.append(_example(columns, {**_EXAMPLE_HOUSEHOLD, **example}))
         _validations(sheet, columns)
     elif layout == "answers":
         sheet = book.create_sheet("Danh sách")
@@ -163,12 +173,15 @@ def template(layout: str) -> bytes:
         ]
         columns += list(INDICATOR_COLUMNS)
         sheet.append([c.vi for c in columns])
-        sheet.append([{**_EXAMPLE_HOUSEHOLD, **_EXAMPLE_ANSWERS}.get(c.key, "") for c in columns])
+        sheet.append(_example(columns, {**_EXAMPLE_HOUSEHOLD, **_EXAMPLE_ANSWERS}))
         _validations(sheet, columns)
     else:
         raise ValueError(layout)
+    guide_sheet(
+        book, [(sheet, columns)] if layout != "two_sheets" else [(households, HOUSEHOLD_COLUMNS), (members, columns)]
+    )
     for sheet in book.worksheets:
-        if sheet.sheet_state != "hidden":
+        if sheet.sheet_state != "hidden" and sheet.title != GUIDE_SHEET:
             sheet.freeze_panes = "A2"
             for position in range(1, sheet.max_column + 1):
                 sheet.column_dimensions[get_column_letter(position)].width = 16
@@ -181,14 +194,6 @@ def save_book(book) -> bytes:
     return buffer.getvalue()
 
 
-_LABEL_OF = {
-    c.key: {code: label for label, code in reversed(c.labels)}
-    for c in (*HOUSEHOLD_COLUMNS, *MEMBER_COLUMNS)
-    if c.labels
-}
-_ETHNIC_LABEL = {
-    code: label for label, code in reversed(next(c for c in HOUSEHOLD_COLUMNS if c.key == "ethnicity").labels)
-}
 ANSWER_KEYS = (
     "code",
     "survey_year",
@@ -215,21 +220,21 @@ def household_cells(h) -> dict:
         "survey_year": h.survey_year,
         "unit": h.unit.code,
         "head_name": h.head_name,
-        "ethnicity": _ETHNIC_LABEL.get(h.ethnicity, h.ethnicity),
-        "area_type": _LABEL_OF["area_type"][h.area_type],
+        "ethnicity": label_of("ethnicity").get(h.ethnicity, h.ethnicity),
+        "area_type": label_of("area_type")[h.area_type],
         "income_per_capita": h.income_per_capita,
         "member_count": h.member_count,
-        "house_class": _LABEL_OF["house_class"].get(h.house_class, ""),
+        "house_class": label_of("house_class").get(h.house_class, ""),
         "nondurable_structures": h.nondurable_structures,
         "floor_area_m2": number_cell(h.floor_area_m2),
-        "water_source": _LABEL_OF["water_source"].get(h.water_source, ""),
-        "latrine": _LABEL_OF["latrine"].get(h.latrine, ""),
+        "water_source": label_of("water_source").get(h.water_source, ""),
+        "latrine": label_of("latrine").get(h.latrine, ""),
         "tv": _yes(h.has_tv),
         "radio": _yes(h.has_radio),
         "computer": _yes(h.has_computer),
         "smartphone": _yes(h.has_smartphone),
         "loudspeaker_audible": _yes(h.loudspeaker_audible) if dwelling else "",
-        "waste_disposal": _LABEL_OF["waste_disposal"].get(h.waste_disposal, ""),
+        "waste_disposal": label_of("waste_disposal").get(h.waste_disposal, ""),
     }
 
 
@@ -262,18 +267,20 @@ def derived_cells(h) -> list:
 def _member_converter(column):
     if column.kind == "bool":
         return lambda value: "x" if value else "0"
-    if column.labels:
-        return _LABEL_OF[column.key].__getitem__
+    if column.kind == "choice":
+        return label_of(column.key).__getitem__
     return safe
 
 
-# Each member cell from the stored member's value: where it is among MEMBER_FIELDS, and how it is written.
-_MEMBER_WRITERS = [(MEMBER_FIELDS.index(c.key), _member_converter(c)) for c in _MEMBER_CELLS]
+@functools.cache
+def _member_writers():
+    """Each member cell from the stored member's value: where it is among MEMBER_FIELDS, and how it is written."""
+    return [(MEMBER_FIELDS.index(c.key), _member_converter(c)) for c in _MEMBER_CELLS]
 
 
 def _member_row(values) -> list:
     """A stored member (its MEMBER_FIELDS values) under the member columns after the household code."""
-    return [write(values[at]) for at, write in _MEMBER_WRITERS]
+    return [write(values[at]) for at, write in _member_writers()]
 
 
 def member_cells(member: dict) -> list:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from povertyplan.cells import FORMULA_START
 from povertyplan.numbers import NumberFormatError, parse_number
 
+from ..choices import column_labels
 from .columns import (
     ASSET_KEYS,
     DWELLING_KEYS,
@@ -172,12 +173,6 @@ def _has_value(row) -> bool:
     return any(cell != "" and cell is not None for cell in row)
 
 
-def sheet_kind(normalised_headers: set) -> str:
-    if normalised_headers & _MEMBER_ONLY_HEADERS:
-        return "members"
-    return "households"
-
-
 # --- cell converters: (value, error message or None); results cached per column and raw value -----------
 
 
@@ -232,9 +227,15 @@ def _choice(raw, labels, column):
     if code is None:
         return None, _("“%(text)s” is not in the list: %(labels)s.") % {
             "text": raw,
-            "labels": ", ".join(label for label, _code in column.labels),
+            "labels": ", ".join(label for label, _code in column_labels(column.key)),
         }
     return code, None
+
+
+def accepted_labels(column) -> dict[str, str]:
+    """Normalised label → code: the form's labels in Vietnamese, then the older spellings of the roster's
+    templates, then the English labels (and the codes themselves)."""
+    return label_index((*column_labels(column.key), *column.labels, *column_labels(column.key, "en")))
 
 
 def _ethnicity(raw, labels):
@@ -258,7 +259,7 @@ def _date(raw):
 
 
 def converter(column):
-    labels = label_index(column.labels) if column.labels else None
+    labels = accepted_labels(column) if column.kind in ("choice", "ethnicity") else None
     kind = column.kind
     if kind == "text":
         convert = _text

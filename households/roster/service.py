@@ -52,10 +52,15 @@ def unreadable_messages() -> dict:
         "too_big": _("The file is larger than %(mb)s MB: split it.") % {"mb": max_upload_bytes() // 1024 // 1024},
         "empty": _("The file is empty."),
         "not_excel": _(
-            "This is not an Excel workbook (.xlsx), although it may be named so. Save it from Excel "
-            "as “Excel Workbook (.xlsx)” or as CSV UTF-8."
+            "This is not a spreadsheet (.xlsx, .xls or .ods), although it may be named so. Save it from Excel or "
+            "LibreOffice Calc as .xlsx, .xls or .ods, or as CSV UTF-8."
         ),
-        "old_xls": _("This is an old Excel 97–2003 (.xls) file: save it as “Excel Workbook (.xlsx)”."),
+        "mislabelled": _(
+            "This file is %(kind)s although its name ends in %(named)s: rename it to end in %(right)s and retry."
+        ),
+        "xlsx": _("an Excel workbook (.xlsx)"),
+        "xls": _("an Excel 97–2003 workbook (.xls)"),
+        "ods": _("an OpenDocument spreadsheet (.ods)"),
         "corrupt": _("The workbook is damaged or incomplete (truncated?): open it in Excel, save it again and retry."),
         "password": _(
             "The workbook is protected by a password: remove the password in Excel (File → Info → "
@@ -86,6 +91,7 @@ class ImportResult:
     dry_run: bool = False
     years: list[int] = field(default_factory=list)
     seconds: dict = field(default_factory=dict)
+    written_at: str = ""  # ISO time of the history rows written: which households this import wrote
 
     @property
     def ok(self) -> bool:
@@ -141,6 +147,7 @@ class ImportResult:
             "dry_run": self.dry_run,
             "years": self.years,
             "seconds": self.seconds,
+            "written_at": self.written_at,
             "summary": self.summary_lines(),
         }
 
@@ -318,7 +325,7 @@ def _import(data, filename, user, year, dry_run, progress, reason) -> ImportResu
         with transaction.atomic():
             if late := _locked_meanwhile(to_write, existing, located, units):
                 raise _LockedMeanwhile(late)
-            writer.write(
+            written_at = writer.write(
                 to_write,
                 members_by_key,
                 new_keys,
@@ -348,7 +355,7 @@ def _import(data, filename, user, year, dry_run, progress, reason) -> ImportResu
         result.problem_count = 1
         progress(100, "failed")
         return result
-    result.written = True
+    result.written, result.written_at = True, written_at.isoformat()
     analyze(Household, Member, Household.history.model, Member.history.model)
     result.seconds["write"] = round(time.perf_counter() - clock, 2)
     progress(100, "done")

@@ -153,16 +153,16 @@ def _in_params(values) -> list:
     return [list(values)] if connection.vendor == "postgresql" else list(values)
 
 
-def write(
-    rows: dict, members: dict, new_keys: set, changed_ids: list, fingerprints: dict, reason: str, user_id=None
-) -> None:
-    """rows and members by (survey_year, code); fingerprints: what each household was written from."""
+def write(rows: dict, members: dict, new_keys: set, changed_ids: list, fingerprints: dict, reason: str, user_id=None):
+    """rows and members by (survey_year, code); fingerprints: what each household was written from. Returns the
+    time stamped on every history row written (households.selectors.written_together finds them by it)."""
     now = timezone.now()
     if connection.vendor == "postgresql":
         _write_postgres(rows, members, fingerprints, new_keys, changed_ids, reason, user_id, now)
     else:
         stored = {key: (*row, fingerprints[key]) for key, row in rows.items()}  # in _STORED order
         _write_orm(rows, stored, members, new_keys, changed_ids, reason, user_id, now)
+    return now
 
 
 def _write_postgres(rows, members, fingerprints, new_keys, changed_ids, reason, user_id, now):

@@ -28,17 +28,6 @@ def _english():
 
 
 @pytest.fixture
-def officer(tree):
-    from django.contrib.auth.models import Permission
-
-    user = make_user("officer1", "officer", tree["D1"], is_staff=True)
-    user.user_permissions.set(
-        Permission.objects.filter(codename__in=["view_household", "add_rosterimport", "view_rosterimport"])
-    )
-    return user
-
-
-@pytest.fixture
 def client(client, django_capture_on_commit_callbacks):
     """In English; and since the test's transaction never commits, each POST runs the callbacks it queued
     (the job's task, eager here) when it returns."""
@@ -97,7 +86,7 @@ def test_an_unreadable_upload_is_a_message_not_a_server_error(client, officer, s
     response = upload(client, b"not a workbook")
     assert response.status_code == 302
     page = client.get(response.url)
-    assert page.status_code == 200 and b"not an Excel workbook" in page.content
+    assert page.status_code == 200 and b"not a spreadsheet (.xlsx, .xls or .ods)" in page.content
 
 
 def test_an_upload_over_the_limit_is_refused_by_the_form(client, officer, settings, tmp_path):

@@ -35,7 +35,7 @@ def lines(result):
 
 
 def test_a_text_file_named_xlsx_is_not_an_excel_workbook(tree):
-    assert "not an Excel workbook" in unreadable(b"Ma ho;Thu nhap\nH1;100\n")
+    assert "not a spreadsheet (.xlsx, .xls or .ods)" in unreadable(b"Ma ho;Thu nhap\nH1;100\n")
 
 
 def test_a_truncated_workbook_is_damaged(tree):
@@ -64,8 +64,10 @@ def test_a_password_protected_workbook_says_so(tree):
     assert "protected by a password" in unreadable(header + directory + b"\x00" * 4096)
 
 
-def test_an_old_xls_file_is_told_to_be_saved_as_xlsx(tree):
-    assert "Excel 97–2003" in unreadable(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 4096)
+def test_an_ole2_file_without_a_workbook_is_damaged_and_named_xlsx_is_said_to_be_an_xls(tree):
+    ole2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 4096
+    assert "damaged or incomplete" in unreadable(ole2, "roster.xls")
+    assert "is an Excel 97–2003 workbook (.xls) although its name ends in .xlsx" in unreadable(ole2)
 
 
 @pytest.mark.parametrize("part", ["xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"])  # households, members

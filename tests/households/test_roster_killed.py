@@ -31,7 +31,7 @@ def standards(db):
 
 @pytest.mark.skipif(
     os.environ.get("DATABASE_URL", "").startswith("postgres") is False,
-    reason="needs a database another process can reach (PostgreSQL); the SQLite test database lives in memory",
+    reason="the killed import runs in another process, given the test database by its PostgreSQL URL",
 )
 @pytest.mark.parametrize("delay", [0.5, 1.5, 3.0, None])
 def test_a_killed_import_writes_all_or_nothing(tree, standards, tmp_path, delay):

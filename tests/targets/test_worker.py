@@ -7,12 +7,12 @@ import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from households.models import Household, Member
 from households.services import household_save
 from targets.models import Attainment, RecomputeRun
+from tests.conftest import skip_without_worker
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,8 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def worker():
-    if not settings.CELERY_BROKER_URL or connection.vendor != "postgresql":
-        pytest.skip("needs CELERY_BROKER_URL and PostgreSQL (the CI's first run)")
+    skip_without_worker()
     from povertyplan.celery import app
 
     app.control.purge()

@@ -12,7 +12,7 @@ from households.roster.service import roster_import
 
 class Command(BaseCommand):
     help = (
-        "Import a household roster (.xlsx or .csv; the layouts of docs/roster). Exit code 0: imported (or "
+        "Import a household roster (.xlsx, .xls, .ods or .csv; the layouts of docs/roster). Exit code 0: imported (or "
         "importable with --dry-run); 1: the file has errors, nothing written; 2: the file cannot be read."
     )
 
