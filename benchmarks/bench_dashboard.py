@@ -338,7 +338,7 @@ def main() -> list[str]:
         "",
         f"Errors seen by the load tool: {client['errors']}. Throughput {client['rps']:.1f} pages/s.",
         f"plotly.js: `{static['url']}`, Cache-Control `{static['cache']}`, Content-Encoding `{static['encoding']}`, "
-        f"{static['size'] / 1024:.0f} KB on the wire (4,8 MB uncompressed); fetched once, then from the cache.",
+        f"{static['size'] / 1024:.0f} KB on the wire; fetched once, then from the cache.",
         "Server time is gunicorn's request time (%(D)s); client p95 adds the wait for a free worker.",
     ]
     return lines
