@@ -450,7 +450,7 @@ def _records(headers, rows):
     empty = True
     for row in rows:
         empty = False
-        yield dict(zip(headers, row))
+        yield dict(zip(headers, row, strict=True))
     if empty:
         yield dict.fromkeys(headers)
 
