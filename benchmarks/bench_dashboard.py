@@ -31,11 +31,11 @@ SECRET_KEY = "bench-only-not-secret"
 POOL = 3000  # distinct generated households per province and area type, copied to reach HOUSEHOLDS
 
 
-def _setup_django():
+def _setup_django(database=DATABASE):
     import psycopg2
 
-    name = DATABASE.rsplit("/", 1)[1]
-    admin = psycopg2.connect(DATABASE.rsplit("/", 1)[0] + "/postgres")
+    name = database.rsplit("/", 1)[1]
+    admin = psycopg2.connect(database.rsplit("/", 1)[0] + "/postgres")
     admin.autocommit = True
     with admin.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
@@ -44,7 +44,7 @@ def _setup_django():
     admin.close()
     # the server's SECRET_KEY, so the sessions made here are valid there
     os.environ.update(
-        DATABASE_URL=DATABASE,
+        DATABASE_URL=database,
         CELERY_BROKER_URL=BROKER,
         DJANGO_SETTINGS_MODULE="povertyplan.settings",
         SECRET_KEY=SECRET_KEY,
@@ -201,6 +201,7 @@ def _pages():
 
 
 def _serve(log):
+    """gunicorn, 4 sync workers, DEBUG off, on the database _setup_django chose."""
     env = dict(
         os.environ,
         DEBUG="false",
@@ -208,7 +209,6 @@ def _serve(log):
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL_REDIRECT="false",
         SECURE_HSTS_SECONDS="0",
-        DATABASE_URL=DATABASE,
         CELERY_BROKER_URL=BROKER,
     )
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
@@ -259,14 +259,13 @@ def _p95(values):
     return statistics.quantiles(values, n=20)[18] if len(values) >= 20 else max(values)
 
 
-def main() -> list[str]:
-    _setup_django()
-    count, timings = _load()
-    pages = _pages()
-    cookies = _sessions(USERS)
-    log = ROOT / "var" / "bench_dashboard_access.log"
+def measure(pages: dict, cookies: list) -> dict:
+    """USERS logged-in users (cookies) cycling over the pages (name → path) for SECONDS against gunicorn: the load
+    tool's client-side figures, gunicorn's own request times (ms) by path, each page's size and how plotly.js is
+    served, and the load average before and after."""
+    log = ROOT / "var" / f"bench_access_{os.getpid()}.log"
     log.unlink(missing_ok=True)
-    load_before = os.getloadavg()[0]
+    load_before = os.getloadavg()
     server = _serve(log)
     try:
         sizes, static = {}, {}
@@ -301,12 +300,29 @@ def main() -> list[str]:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-    load_after = os.getloadavg()[0]
     server_ms = {path: [] for path in pages.values()}
     for line in log.read_text().splitlines():
         path, status, micros, _ = line.split(" ")
         if path in server_ms and status == "200":
             server_ms[path].append(int(micros) / 1000)
+    log.unlink()
+    return {
+        "client": client,
+        "server_ms": server_ms,
+        "sizes": sizes,
+        "static": static,
+        "load_before": load_before,
+        "load_after": os.getloadavg(),
+    }
+
+
+def main() -> list[str]:
+    _setup_django()
+    count, timings = _load()
+    pages = _pages()
+    measured = measure(pages, _sessions(USERS))
+    client, server_ms, sizes, static = (measured[k] for k in ("client", "server_ms", "sizes", "static"))
+    load_before, load_after = measured["load_before"][0], measured["load_after"][0]
     lines = ["## Dashboards at a million households (PostgreSQL, gunicorn, 20 users in a second process)", ""]
     if timings:
         lines.append(
@@ -338,7 +354,7 @@ def main() -> list[str]:
         "",
         f"Errors seen by the load tool: {client['errors']}. Throughput {client['rps']:.1f} pages/s.",
         f"plotly.js: `{static['url']}`, Cache-Control `{static['cache']}`, Content-Encoding `{static['encoding']}`, "
-        f"{static['size'] / 1024:.0f} KB on the wire (4,8 MB uncompressed); fetched once, then from the cache.",
+        f"{static['size'] / 1024:.0f} KB on the wire; fetched once, then from the cache.",
         "Server time is gunicorn's request time (%(D)s); client p95 adds the wait for a free worker.",
     ]
     return lines

@@ -6,9 +6,13 @@ import contextlib
 import functools
 import io
 import itertools
+import json
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import connection, transaction
+from django.db.models import Case, CharField, F, TextField, Value, When
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -23,7 +27,6 @@ from ..choices import column_labels
 from ..models import Classification, Member
 from .columns import HOUSEHOLD_COLUMNS, INDICATOR_COLUMNS, MEMBER_COLUMNS, MEMBER_SHEET_COLUMNS
 from .guide import GUIDE_SHEET, guide_sheet
-from .writer import MEMBER_FIELDS
 
 LAYOUTS = ("two_sheets", "member_rows", "answers")
 _YES = "x"
@@ -212,13 +215,66 @@ def _yes(flag):
     return _YES if flag else ""
 
 
-def household_cells(h) -> dict:
+class Stored(NamedTuple):
+    """What household_cells, ticked_cells and derived_cells read of a stored household; nothing else is fetched (the
+    stored sums stay behind). The export reads it as plain rows (no model instance per household)."""
+
+    code: str
+    survey_year: int
+    unit_code: str
+    head_name: str
+    ethnicity: str
+    area_type: str
+    income_per_capita: int
+    member_count: int
+    house_class: str
+    nondurable_structures: int
+    floor_area_m2: object
+    water_source: str
+    latrine: str
+    has_tv: bool
+    has_radio: bool
+    has_computer: bool
+    has_smartphone: bool
+    loudspeaker_audible: bool
+    waste_disposal: str | None
+    classification: str
+    standard_code: str | None
+    reported_deprivations: list | None
+    deprivations: list
+
+
+_PATHS = {"unit_code": "unit__code", "standard_code": "standard__code"}
+_JSON_FIELDS = ("reported_deprivations", "deprivations")
+
+
+def stored(h) -> Stored:
+    """A Household instance as the export reads it."""
+    values = {f: getattr(h, f) for f in Stored._fields if f not in _PATHS}
+    return Stored(**values, unit_code=h.unit.code, standard_code=h.standard.code if h.standard else None)
+
+
+def _stored_rows(households):
+    """(id, Stored) in the export's order, streamed from a server-side cursor; each distinct JSON text is decoded
+    once (a province has a few hundred combinations of deprivations)."""
+    paths = [_PATHS.get(f, f) for f in Stored._fields if f not in _JSON_FIELDS]
+    texts = {f"{f}_text": Cast(f, TextField()) for f in _JSON_FIELDS}
+    rows = _in_order(households).annotate(**texts).values_list("pk", *paths, *texts).iterator(chunk_size=_CHUNK)
+    decoded = {None: None}
+    for pk, *values, reported, deprived in rows:
+        for text in (reported, deprived):
+            if text not in decoded:
+                decoded[text] = json.loads(text)
+        yield pk, Stored(*values, decoded[reported], decoded[deprived])
+
+
+def household_cells(h: Stored) -> dict:
     """A stored household under the roster's household columns (key → cell), as the import reads it back."""
     dwelling = bool(h.house_class)
     return {
         "code": h.code,
         "survey_year": h.survey_year,
-        "unit": h.unit.code,
+        "unit": h.unit_code,
         "head_name": h.head_name,
         "ethnicity": label_of("ethnicity").get(h.ethnicity, h.ethnicity),
         "area_type": label_of("area_type")[h.area_type],
@@ -236,6 +292,11 @@ def household_cells(h) -> dict:
         "loudspeaker_audible": _yes(h.loudspeaker_audible) if dwelling else "",
         "waste_disposal": label_of("waste_disposal").get(h.waste_disposal, ""),
     }
+
+
+def household_row(h: Stored, columns=HOUSEHOLD_COLUMNS) -> list:
+    cells = household_cells(h)
+    return [safe(cells[c.key]) for c in columns]
 
 
 def ticked_cells(ticked) -> list:
@@ -258,66 +319,71 @@ def derived_headers() -> list[str]:
     return [str(header) for header in DERIVED_HEADERS]
 
 
-def derived_cells(h) -> list:
+def derived_cells(h: Stored) -> list:
     """Shown for the reader; no roster column matches these headers, so the import leaves them aside."""
     label = Classification(h.classification).label if h.classification in Classification.values else h.classification
-    return [safe(str(label)), safe(", ".join(h.deprivations)), safe(h.standard.code if h.standard else "")]
+    return [safe(str(label)), safe(", ".join(h.deprivations)), safe(h.standard_code or "")]
 
 
-def _member_converter(column):
+class _Tails:
+    """The cells after a household's own (ticks and derived), made once per distinct combination: a province has a
+    few hundred."""
+
+    def __init__(self, ticked_of):
+        self.ticked_of, self.made = ticked_of, {}
+
+    def __call__(self, h: Stored) -> list:
+        ticked = self.ticked_of(h)
+        key = (None if ticked is None else tuple(ticked), h.classification, tuple(h.deprivations), h.standard_code)
+        if key not in self.made:
+            self.made[key] = ticked_cells(ticked) + derived_cells(h)
+        return self.made[key]
+
+
+def _member_cell(column):
+    """A member column's cell as the database computes it (labels and ticks): the export's process only passes it on,
+    while PostgreSQL works on the other core."""
     if column.kind == "bool":
-        return lambda value: "x" if value else "0"
+        return Case(When(**{column.key: True}, then=Value(_YES)), default=Value("0"), output_field=CharField())
     if column.kind == "choice":
-        return label_of(column.key).__getitem__
-    return safe
+        whens = [When(**{column.key: code}, then=Value(label)) for code, label in label_of(column.key).items()]
+        return Case(*whens, default=F(column.key), output_field=CharField())
+    return F(column.key)
 
 
-@functools.cache
-def _member_writers():
-    """Each member cell from the stored member's value: where it is among MEMBER_FIELDS, and how it is written."""
-    return [(MEMBER_FIELDS.index(c.key), _member_converter(c)) for c in _MEMBER_CELLS]
+# The member columns after the household code, computed in the query; the texts typed by people (names) still go
+# through safe (_member_row).
+_MEMBER_SELECT = {f"cell_{c.key}": _member_cell(c) for c in _MEMBER_CELLS}
+_MEMBER_TEXT = [i for i, c in enumerate(_MEMBER_CELLS) if c.kind == "text"]
 
 
-def _member_row(values) -> list:
-    """A stored member (its MEMBER_FIELDS values) under the member columns after the household code."""
-    return [write(values[at]) for at, write in _member_writers()]
+def _member_row(cells) -> list:
+    cells = list(cells)
+    for at in _MEMBER_TEXT:
+        cells[at] = safe(cells[at])
+    return cells
 
 
-def member_cells(member: dict) -> list:
-    """A stored member (MEMBER_FIELDS → value) under the member columns after the household code."""
-    return _member_row([member[f] for f in MEMBER_FIELDS])
+def _member_values(members, *before):
+    """(the `before` fields, then the member's cells), as the database gives them."""
+    return members.annotate(**_MEMBER_SELECT).values_list(*before, *_MEMBER_SELECT)
 
 
 def _with_members(households):
-    """(household, its members as MEMBER_FIELDS → value, in the order entered), in the export's order, a chunk of
-    households and one query of their members at a time."""
-    rows = _in_order(households).iterator(chunk_size=_CHUNK)
+    """(household, its member rows' cells, in the order entered), in the export's order, a chunk of households and
+    one query of their members at a time."""
+    rows = _stored_rows(households)
     while chunk := list(itertools.islice(rows, _CHUNK)):
         members = {}
-        found = (
-            Member.objects.filter(household_id__in=[h.pk for h in chunk])
-            .order_by("household_id", "id")
-            .values_list("household_id", *MEMBER_FIELDS)
-        )
-        for values in found:
-            members.setdefault(values[0], []).append(dict(zip(MEMBER_FIELDS, values[1:], strict=True)))
-        for h in chunk:
-            yield h, members.get(h.pk, [])
-
-
-# What household_cells, ticked_cells and derived_cells read; nothing else is fetched (the stored sums stay behind).
-_READ = (
-    *("code", "survey_year", "unit__code", "head_name", "ethnicity", "area_type", "income_per_capita"),
-    *("member_count", "house_class", "nondurable_structures", "floor_area_m2", "water_source", "latrine"),
-    *("has_tv", "has_radio", "has_computer", "has_smartphone", "loudspeaker_audible", "waste_disposal"),
-    *("reported_deprivations", "deprivations", "classification", "standard__code"),
-)
+        found = Member.objects.filter(household_id__in=[pk for pk, _h in chunk]).order_by("household_id", "id")
+        for household_id, *cells in _member_values(found, "household_id"):
+            members.setdefault(household_id, []).append(_member_row(cells))
+        for pk, h in chunk:
+            yield h, members.get(pk, [])
 
 
 def _in_order(households):
-    return (
-        households.select_related(None).select_related("unit", "standard").only(*_READ).order_by("survey_year", "code")
-    )
+    return households.select_related(None).order_by("survey_year", "code")
 
 
 # Excel's last row is 1.048.576: members past it go on "Thành viên (2)", … which the import reads as one sheet.
@@ -375,6 +441,14 @@ class _Progress:
             self.shown = percent
             self.report(percent)
 
+    def counted(self, rows):
+        """The rows, passed on; the progress advanced every so many of them (a percent at most)."""
+        every = max(1, min(1000, self.total // 100))
+        for n, row in enumerate(rows, start=1):
+            if n % every == 0:
+                self.advance(every)
+            yield row
+
 
 def _records(headers, rows):
     """Rows as the writer takes them, keyed by header; a header alone when there is no row."""
@@ -391,34 +465,16 @@ def _two_sheets(book, households, report):
     total = members.count()
     progress = _Progress(households.count() + total, report)
     headers = [c.vi for c in HOUSEHOLD_COLUMNS] + [c.vi for c in INDICATOR_COLUMNS] + derived_headers()
-
-    def household_rows():
-        for h in _in_order(households).iterator(chunk_size=_CHUNK):
-            cells = household_cells(h)
-            progress.advance()
-            yield (
-                [safe(cells[c.key]) for c in HOUSEHOLD_COLUMNS]
-                + ticked_cells(h.reported_deprivations)
-                + derived_cells(h)
-            )
-
-    book.sheet("Hộ", _records(headers, household_rows()))
+    tails = _Tails(lambda h: h.reported_deprivations)
+    rows = (household_row(h) + tails(h) for _pk, h in _stored_rows(households))
+    book.sheet("Hộ", _records(headers, progress.counted(rows)))
     member_headers = [c.vi for c in MEMBER_SHEET_COLUMNS if c.key != "birth_date"]
-    rows = (
-        members.order_by("household__survey_year", "household__code", "household_id", "id")
-        .values_list("household__code", "household__survey_year", *MEMBER_FIELDS)
-        .iterator(chunk_size=_CHUNK * 5)
-    )
-    cells = ((safe(m[0]), m[1], *_member_row(m[2:])) for m in rows)
+    ordered = members.order_by("household__survey_year", "household__code", "household_id", "id")
+    found = _member_values(ordered, "household__code", "household__survey_year").iterator(chunk_size=_CHUNK * 5)
+    cells = progress.counted((safe(code), year, *_member_row(rest)) for code, year, *rest in found)
     for part in range(max(1, -(-total // SHEET_ROWS))):
         name = "Thành viên" if part == 0 else f"Thành viên ({part + 1})"
-        book.sheet(name, _records(member_headers, _counted(itertools.islice(cells, SHEET_ROWS), progress)))
-
-
-def _counted(rows, progress):
-    for row in rows:
-        progress.advance()
-        yield row
+        book.sheet(name, _records(member_headers, itertools.islice(cells, SHEET_ROWS)))
 
 
 def _member_rows(book, households, report):
@@ -430,15 +486,13 @@ def _member_rows(book, households, report):
     indicator_headers = [c.aliases[0] if c.key == "ind:employment" else c.vi for c in INDICATOR_COLUMNS]
     headers = [c.vi for c in HOUSEHOLD_COLUMNS] + [c.vi for c in _MEMBER_CELLS] + indicator_headers + derived_headers()
     no_member = [""] * len(_MEMBER_CELLS)
+    tails = _Tails(lambda h: h.reported_deprivations)
 
     def sheet_rows():
-        for h, people in _with_members(households):
-            cells = household_cells(h)
-            household = [safe(cells[c.key]) for c in HOUSEHOLD_COLUMNS]
-            after = ticked_cells(h.reported_deprivations) + derived_cells(h)
-            progress.advance()
-            for member in people or [None]:
-                yield household + (_member_row([member[f] for f in MEMBER_FIELDS]) if member else no_member) + after
+        for h, people in progress.counted(_with_members(households)):
+            household, after = household_row(h), tails(h)
+            for member in people or [no_member]:
+                yield household + member + after
 
     book.sheet("Danh sách", _records(headers, sheet_rows()))
 
@@ -449,14 +503,9 @@ def _answers_sheet(book, households, report):
     progress = _Progress(total, report)
     columns = [c for c in HOUSEHOLD_COLUMNS if c.key in ANSWER_KEYS]
     headers = [c.vi for c in columns] + [c.vi for c in INDICATOR_COLUMNS] + derived_headers()
-
-    def sheet_rows():
-        for h in _in_order(households).iterator(chunk_size=_CHUNK):
-            cells = household_cells(h)
-            progress.advance()
-            yield [safe(cells[c.key]) for c in columns] + ticked_cells(answers_of(h)) + derived_cells(h)
-
-    book.sheet("Danh sách", _records(headers, sheet_rows()))
+    tails = _Tails(answers_of)
+    rows = (household_row(h, columns) + tails(h) for _pk, h in _stored_rows(households))
+    book.sheet("Danh sách", _records(headers, progress.counted(rows)))
 
 
 def _fits(rows: int):

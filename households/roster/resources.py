@@ -7,12 +7,11 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from areas.models import AreaType, Unit
-from povertyplan.cells import safe
 from povertyplan.numbers import NumberFormatError, parse_number
 
 from ..models import Household
 from .columns import HOUSEHOLD_COLUMNS, INDICATOR_COLUMNS, normalise
-from .export import ANSWER_KEYS, DERIVED_HEADERS, answers_of, derived_cells, household_cells, ticked_cells
+from .export import ANSWER_KEYS, DERIVED_HEADERS, answers_of, derived_cells, household_row, stored, ticked_cells
 
 
 def canonical_headers(dataset, aliases: dict[str, str]):
@@ -123,10 +122,8 @@ _ROW_NAMES = [
 
 
 def answers_row(household) -> list:
-    cells = household_cells(household)
-    return (
-        [safe(cells[c.key]) for c in _ANSWER_COLUMNS] + ticked_cells(answers_of(household)) + derived_cells(household)
-    )
+    h = stored(household)
+    return household_row(h, _ANSWER_COLUMNS) + ticked_cells(answers_of(h)) + derived_cells(h)
 
 
 def _answer_headers():

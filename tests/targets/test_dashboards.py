@@ -2,10 +2,12 @@
 
 import csv
 import io
+import json
 import re
 
 import plotly.graph_objects as go
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client
 
@@ -115,6 +117,20 @@ def test_area_page_has_every_chart_and_each_is_a_valid_plotly_figure(manager):
     assert any(f["data"] and f["data"][0]["type"] == "sankey" for f in figures.values())
     for figure in figures.values():
         go.Figure(figure)  # raises on anything Plotly would not draw
+
+
+def test_every_chart_kind_is_in_the_plotly_bundle_served(manager):
+    """static/vendor/plotly.min.js holds only the trace types scripts/build-plotly names (issue 25.10): a chart of any
+    other type would not draw. Every page with charts, the province's and a district's."""
+    banner = (settings.BASE_DIR / "static" / "vendor" / "plotly.min.js").read_text(encoding="utf-8")[:300]
+    bundled = set(re.search(r"partial bundle: ([a-z ]+);", banner).group(1).split())
+    target = Target.objects.get(plan__province__code="14", order=1)
+    pages = ["/dashboards/areas/14/", "/dashboards/areas/94/", f"/dashboards/targets/{target.pk}/"]
+    pages += [f"/dashboards/targets/{target.pk}/?unit=142", "/dashboards/compare/?units=94&units=14"]
+    drawn = {
+        trace["type"] for page in pages for figure in _figures_on(manager, page) for trace in json.loads(figure)["data"]
+    }
+    assert {"scatter", "bar"} <= drawn <= bundled  # (and "sankey" where the area page draws transitions)
 
 
 def test_rates_by_year_never_chain_a_line_across_standards(manager):

@@ -25,7 +25,7 @@ def charts_drawn(page):
 @pytest.mark.parametrize("width", [1280, 390])
 def test_dashboards_draw_drill_down_and_download(demo, live_server, new_page, width):
     page = new_page(width=width)
-    page.set_default_timeout(120_000)  # the machine is shared; plotly.js is 4,8 MB uncompressed here
+    page.set_default_timeout(120_000)  # the machine is shared; plotly.js is 1,3 MB uncompressed here
     login(page, live_server, "manager")
 
     for plan in Plan.objects.order_by("province__code"):
