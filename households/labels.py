@@ -25,6 +25,13 @@ INDICATOR_NAMES = {
     "waste": _("household waste collection and treatment"),
 }
 
+# The standards by the short name of their instrument, as charts and explanations name them.
+SHORT_STANDARD = {
+    "QD59-2015": _("Decision 59/2015"),
+    "ND07-2021": _("Decree 07/2021"),
+    "ND351-2025": _("Decree 351/2025"),
+}
+
 TRANSITION_NAMES = {
     "escaped": _("escaped poverty"),
     "newly_poor": _("newly poor"),

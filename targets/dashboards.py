@@ -5,10 +5,10 @@ from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from areas.models import Unit
 from households.choices import deprivation_label
+from households.labels import SHORT_STANDARD
 from households.models import Classification, Ethnicity
 from households.standards.builtin import DIMENSIONS
 from households.standards.records import standard_of_year
@@ -21,7 +21,6 @@ from .dashboard_sums import BEFORE, CLASSES, RE_POOR_FROM, ethnic_code, re_poor_
 from .engine import indicator_value
 from .models import Indicator, Scope, Target
 
-SHORT_STANDARD = {"QD59-2015": gettext_lazy("Decision 59/2015"), "ND07-2021": gettext_lazy("Decree 07/2021")}
 # Household list filters (URL contract of households:list) behind each computed indicator's numerator
 HOUSEHOLD_FILTERS = {
     "poor_rate": {"classification": "poor"},
@@ -364,9 +363,16 @@ def transition_flows(values: dict, unit, year: int) -> list[tuple]:
     return flows
 
 
+def _latest_followed_year(years):
+    """The latest survey year whose households can be followed from the year before (a review after a gap, such as
+    2026 after 2022, has no movements to show); the latest year when none can."""
+    followed = [year for year in years if year - 1 in years]
+    return (followed or years or [None])[-1]
+
+
 def transitions_chart(user, unit_code, year=None, standards=None) -> Chart:
     unit = _unit(user, unit_code)
-    year = int(year) if year else (selectors.survey_years(unit) or [None])[-1]
+    year = int(year) if year else _latest_followed_year(selectors.survey_years(unit))
     codes = [transition_code(b, a) for b in BEFORE for a in CLASSES] + [re_poor_code(b) for b in RE_POOR_FROM]
     values = selectors.indicator_values(codes, [unit], [year])
     flows = transition_flows(values, unit, year)
@@ -423,10 +429,12 @@ def trend_chart(user, target_pk, unit_code=None, standards=None) -> Chart:
         code = _short(standard) if standard else "—"
         points.append((year, value, code, pair))
     remeasured = target.baseline_value is not None and unit.parent_id is None
-    if remeasured and standard_of_year(standards, target.baseline_year) != target.plan.standard:
+    of_baseline_year = standard_of_year(standards, target.baseline_year) if target.baseline_year else None
+    if remeasured and of_baseline_year and of_baseline_year.pk != target.plan.standard_id:
         # The target is measured under the plan's standard: its baseline year is shown as re-measured under it,
         # not as it was measured under the standard of that year (never two standards on one target's chart).
-        point = (target.baseline_year, float(target.baseline_value), _short(target.plan.standard), (None, None))
+        own = next(s for s in standards if s.pk == target.plan.standard_id)
+        point = (target.baseline_year, float(target.baseline_value), _short(own), (None, None))
         points = sorted([p for p in points if p[0] != target.baseline_year] + [point], key=lambda p: p[0])
     baseline = next((v for y, v, _, _ in points if y == target.baseline_year), None)
     if getattr(standard_of_year(standards, target.baseline_year or 0), "pk", None) != target.plan.standard_id:

@@ -4,6 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from households.labels import SHORT_STANDARD
 from povertyplan import display
 
 from .models import Attainment, Scope, Target
@@ -119,13 +120,13 @@ def sentences(attainment: Attainment) -> list[str]:
                 "value": value_text(target, baseline),
             }
         )
-        if data.get("baseline_standard"):
+        if code := data.get("baseline_standard"):
             out.append(
                 _(
                     "The baseline is measured under %(standard)s, the plan's standard: rates are never chained across "
                     "standards."
                 )
-                % {"standard": target.plan.standard}
+                % {"standard": SHORT_STANDARD.get(code, code)}
             )
     if target.shape == Target.Shape.CHANGE and data.get("measured") is not None:
         out.append(_("Change since the baseline: %(movement)s.") % {"movement": movement(target, data["measured"])})

@@ -149,7 +149,7 @@ def test_a_target_trend_starts_at_its_baseline_under_the_plans_standard_not_the_
     points = [(x, y) for t in figure["data"] if t["type"] == "scatter" for x, y in zip(t["x"], t["y"], strict=True)]
     in_2021 = {round(y, 2) for x, y in points if x == 2021}
     assert in_2021 == {float(target.baseline_value)}  # re-measured under Decree 07; Decision 59's rate is not drawn
-    assert "Năm gốc được tính theo Nghị định 07/2021/NĐ-CP" in html
+    assert "Năm gốc được tính theo NĐ 07/2021, chuẩn nghèo của kế hoạch" in html
     attainment = manager.get(f"/api/v1/plans/{target.plan_id}/attainment/").json()
     mine = next(a for a in attainment if a["target_id"] == target.pk)
     assert mine["baseline_standard"] == "ND07-2021" and mine["baseline_year"] == 2021
