@@ -24,6 +24,7 @@ from .forms import (
     HouseholdForm,
     LockedForm,
     MemberFormSet,
+    indicators_by_year,
 )
 from .labels import TRANSITION_NAMES, indicator_name, rule_text
 from .models import Household, Member, PovertyStandard
@@ -239,7 +240,13 @@ def household_answers(request, pk=None):
     return render(
         request,
         "households/household_answers.html",
-        {"household": household, "form": form, "locked": locked, "lock_notice": locked_by},
+        {
+            "household": household,
+            "form": form,
+            "locked": locked,
+            "lock_notice": locked_by,
+            "indicators_by_year": indicators_by_year(),
+        },
     )
 
 
@@ -276,6 +283,15 @@ def _save(request, form, members_of, locked):
     return redirect("households:detail", household.pk)
 
 
+def _problems(form) -> list[str]:
+    """What is wrong in a form, each problem named by its field: "thu nhập bình quân …: “2.5tr” is not an amount"."""
+    return [
+        f"{form.fields[name].label}: {' '.join(errors)}" if name in form.fields else " ".join(errors)
+        for name, errors in form.errors.items()
+        if name not in ("version", "token")
+    ]
+
+
 @login_required
 @require_POST
 def classify_preview(request, pk=None):
@@ -284,13 +300,30 @@ def classify_preview(request, pk=None):
     household = selectors.get_household_for_user(request.user, pk) if pk else Household()
     if request.POST.get("form") == "answers":
         form, members = AnswersForm(request.POST, instance=household, user=request.user), []
-        valid = form.is_valid()
+        valid, problems = form.is_valid(), _problems(form)
     else:
         form, formset = _bind(request, household, request.POST)[1:]
         valid = form.is_valid() & formset.is_valid()
         members = _members(formset) if valid else []
+        problems = (
+            _problems(form)
+            + list(formset.non_form_errors())
+            + [
+                f"{_('Member')} {number}, {problem}"
+                for number, member in enumerate((f for f in formset.forms if not f.cleaned_data.get("DELETE")), 1)
+                for problem in _problems(member)
+            ]
+        )
     if not valid:
-        return JsonResponse({"ok": False, "message": _("Fill in the required fields to see the classification.")})
+        return JsonResponse(
+            {
+                "ok": False,
+                "message": _("Not classified yet: %(problems)s.") % {"problems": "; ".join(problems[:3])}
+                if problems
+                else _("Fill in the required fields to see the classification."),
+                "fields": [name for name in form.errors if name in form.fields],
+            }
+        )
     household = form.save(commit=False)
     if members:
         household.reported_deprivations = None

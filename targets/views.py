@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from approvals.selectors import home_periods
 from areas.models import Unit
 from areas.selectors import user_area_path
 from povertyplan.cells import safe
@@ -29,7 +30,11 @@ def home(request):
         .order_by("-year_start", "province__name")
         .prefetch_related("targets__indicator", "targets__share_indicator", "targets__attainments")
     )
-    return render(request, "targets/home.html", {"plans": plans})
+    return render(
+        request,
+        "targets/home.html",
+        {"plans": plans, "periods": home_periods(request.user), "here": request.get_full_path()},
+    )
 
 
 FIGURES_CACHE_SECONDS = 24 * 3600
