@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -283,13 +284,19 @@ def _save(request, form, members_of, locked):
     return redirect("households:detail", household.pk)
 
 
-def _problems(form) -> list[str]:
-    """What is wrong in a form, each problem named by its field: "thu nhập bình quân …: “2.5tr” is not an amount"."""
-    return [
-        f"{form.fields[name].label}: {' '.join(errors)}" if name in form.fields else " ".join(errors)
-        for name, errors in form.errors.items()
-        if name not in ("version", "token")
-    ]
+def _problems(form) -> list[tuple[bool, str]]:
+    """What is wrong in a form, each problem named by its field ("Thu nhập …: “2.5tr” không phải số tiền …"), and
+    whether it is only a box not filled in yet."""
+    problems = []
+    for name, errors in form.errors.as_data().items():
+        if name in ("version", "token"):
+            continue
+        missing = all(e.code == "required" for e in errors)
+        text = "; ".join(
+            str(_("not filled in")) if e.code == "required" else " ".join(e.messages).rstrip(".") for e in errors
+        )
+        problems.append((missing, f"{capfirst(form.fields[name].label)}: {text}" if name in form.fields else text))
+    return problems
 
 
 @login_required
@@ -307,21 +314,23 @@ def classify_preview(request, pk=None):
         members = _members(formset) if valid else []
         problems = (
             _problems(form)
-            + list(formset.non_form_errors())
+            + [(False, e.rstrip(".")) for e in formset.non_form_errors()]
             + [
-                f"{_('Member')} {number}, {problem}"
+                (missing, f"{_('Member')} {number} – {problem}")
                 for number, member in enumerate((f for f in formset.forms if not f.cleaned_data.get("DELETE")), 1)
-                for problem in _problems(member)
+                for missing, problem in _problems(member)
             ]
         )
     if not valid:
+        # what was typed wrong first, then what is missing; three at most in the panel
+        texts = [text for _missing, text in sorted(problems, key=lambda problem: problem[0])]
+        message = "; ".join(texts[:3]) + (" …" if len(texts) > 3 else "")
         return JsonResponse(
             {
                 "ok": False,
-                "message": _("Not classified yet: %(problems)s.") % {"problems": "; ".join(problems[:3])}
-                if problems
+                "message": _("Not classified yet: %(problems)s.") % {"problems": message}
+                if texts
                 else _("Fill in the required fields to see the classification."),
-                "fields": [name for name in form.errors if name in form.fields],
             }
         )
     household = form.save(commit=False)

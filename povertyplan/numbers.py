@@ -80,9 +80,9 @@ def parse_money(text) -> int:
             value = parse_number(match["number"] if match and match["number"] else raw) * scale
         except NumberFormatError as error:
             raise NumberFormatError(
-                _("“%(text)s” is not an amount: enter the amount in đồng, for example 2.500.000 (or 2,5 triệu).")
+                _("“%(text)s” is not an amount: enter the amount in dong, for example 2.500.000 (or 2,5 tr).")
                 % {"text": raw}
             ) from error
     if value != value.to_integral_value():
-        raise NumberFormatError(_("“%(text)s” must be a whole number of đồng.") % {"text": text})
+        raise NumberFormatError(_("“%(text)s” must be a whole number of dong.") % {"text": text})
     return int(value)
