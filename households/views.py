@@ -74,8 +74,22 @@ def household_list(request):
             ],
             "can_enter": can_enter_data(request.user),
             "to_finish": to_finish,
+            "period": _period(request.user, values),
+            "here": request.get_full_path(),
         },
     )
+
+
+def _period(user, filters):
+    """The approval of the households listed, when they are one unit's (the filter's, or the user's own) of one
+    survey year: where a returned period's comment is read while correcting it."""
+    from approvals.selectors import period_of
+    from areas.selectors import units_for_user
+
+    own = getattr(getattr(user, "profile", None), "unit", None)
+    code = filters.get("unit") or (own.code if own else "")
+    unit = units_for_user(user).exclude(level="village").filter(code=code).first() if code else None
+    return period_of(user, unit, filters["year"], DataKind.HOUSEHOLDS) if unit and filters.get("year") else None
 
 
 @login_required
@@ -324,11 +338,11 @@ def classify_preview(request, pk=None):
     if not valid:
         # what was typed wrong first, then what is missing; three at most in the panel
         texts = [text for _missing, text in sorted(problems, key=lambda problem: problem[0])]
-        message = "; ".join(texts[:3]) + (" …" if len(texts) > 3 else "")
+        message = "; ".join(texts[:3]) + ("; …" if len(texts) > 3 else ".")
         return JsonResponse(
             {
                 "ok": False,
-                "message": _("Not classified yet: %(problems)s.") % {"problems": message}
+                "message": _("Not classified yet: %(problems)s") % {"problems": message}
                 if texts
                 else _("Fill in the required fields to see the classification."),
             }

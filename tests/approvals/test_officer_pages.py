@@ -106,3 +106,12 @@ def test_a_state_has_one_name_in_the_list_and_in_the_history(tree, people):
     assert "chưa gửi duyệt" in board and "→ chưa gửi duyệt" in history
     assert "đang mở" not in board + history
     assert "cấp xã" in board  # "Commune 1 cấp xã", not "Commune 1 xã"
+
+
+def test_the_household_list_of_a_returned_year_shows_the_comment_where_the_records_are_corrected(tree, people):
+    officer, manager = people
+    _returned(tree, officer, manager, "households")
+    html = _client(officer).get("/households/?unit=C1&year=2020").content.decode()
+    state = html[html.index('id="approval-state"') :]
+    assert "bị trả lại" in state and COMMENT in state
+    assert 'id="approval-state"' not in _client(officer).get("/households/").content.decode()  # no single year
