@@ -220,7 +220,8 @@ class AnswersForm(forms.ModelForm):
         choices = indicator_choices(self.standard)
         # Ticks of another standard's indicators (the year was changed) stay on the page, ticked, with a message.
         offered = {code for code, _label in choices}
-        strays = [c for c in self.data.getlist("deprivations") if c not in offered and c in DEPRIVATION_NAMES]
+        posted = self.data.getlist("deprivations") if hasattr(self.data, "getlist") else []
+        strays = [c for c in posted if c not in offered and c in DEPRIVATION_NAMES]
         self.fields["deprivations"].choices = choices + [(c, deprivation_label(c)) for c in dict.fromkeys(strays)]
         if self.instance.pk and self.instance.reported_deprivations is not None:
             self.fields["deprivations"].initial = self.instance.reported_deprivations

@@ -49,6 +49,9 @@ def test_each_year_offers_the_indicators_of_its_own_standard(db):
     assert codes["2021"] == codes["2016"] and codes["2026"] == codes["2022"]
     assert dict(by_year["2022"]["indicators"])["employment"] == "Việc làm"
     assert "59/2015" in by_year["2019"]["standard"] and "07/2021" in by_year["2024"]["standard"]
+    # a standard added as data (Decree 351 from 2027) is offered from its own list, by its official names
+    assert "351/2025" in by_year["2027"]["standard"] and "waste" in codes["2027"]
+    assert dict(by_year["2027"]["indicators"])["waste"] != "waste"
 
 
 def test_the_answers_form_of_2019_offers_decision_59s_indicators(tree, officer):
