@@ -12,7 +12,7 @@ class DataKind(models.TextChoices):
 
 
 class State(models.TextChoices):
-    OPEN = "open", _("open")
+    OPEN = "open", _("not submitted")
     SUBMITTED = "submitted", _("submitted")
     RETURNED = "returned", _("returned")
     APPROVED = "approved", _("approved")

@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 
 from areas.models import Unit
-from areas.selectors import units_for_user
+from areas.selectors import filter_by_user_area, units_for_user
 
 from .models import Approval, DataKind, State
 from .rules import can_decide, can_submit
@@ -124,3 +124,96 @@ def unapproved_areas(unit: Unit, year: int, kind: str = DataKind.HOUSEHOLDS) -> 
 def _prefixes_of(path: str) -> list[str]:
     parts = path.strip("/").split("/")
     return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def data_years(user) -> list[int]:
+    """The years the user's area has data, an approval or a plan in, newest first: every year picker lists them
+    and opens on the first. A user whose area holds nothing yet is offered the years of the whole database."""
+    from households.models import Household
+    from targets.models import ReportedValue
+    from targets.selectors import plans_for_user
+
+    def years_of(households, reported, approvals, plans) -> set[int]:
+        years = set(households.values_list("survey_year", flat=True).distinct())
+        years |= set(reported.values_list("year", flat=True).distinct())
+        years |= set(approvals.values_list("year", flat=True).distinct())
+        for first, last in plans.values_list("year_start", "year_end"):
+            years.update(range(first, (last or first) + 1))
+        return years
+
+    mine = years_of(
+        filter_by_user_area(Household.objects.order_by(), user),
+        filter_by_user_area(ReportedValue.objects.order_by(), user),
+        filter_by_user_area(Approval.objects.order_by(), user),
+        plans_for_user(user).order_by(),
+    )
+    if not mine:
+        from targets.models import Plan
+
+        mine = years_of(
+            Household.objects.order_by(),
+            ReportedValue.objects.order_by(),
+            Approval.objects.order_by(),
+            Plan.objects.order_by(),
+        )
+    return sorted(mine, reverse=True)
+
+
+def latest_year(user) -> int | None:
+    years = data_years(user)
+    return years[0] if years else None
+
+
+@dataclass
+class Period:
+    """One unit's data of one kind and year as its officer sees it: the state, the last comment, what they may do."""
+
+    unit: Unit
+    year: int
+    kind: str
+    approval: Approval | None
+    actions: list[str]
+
+    @property
+    def state(self) -> str:
+        return self.approval.state if self.approval else State.OPEN
+
+    @property
+    def kind_label(self) -> str:
+        return DataKind(self.kind).label
+
+    @property
+    def entry_url(self) -> str:
+        """Where the data of the period is corrected."""
+        from django.urls import reverse
+        from django.utils.http import urlencode
+
+        if self.kind == DataKind.REPORTED:
+            return f"{reverse('reported_grid')}?{urlencode({'unit': self.unit.code, 'year': self.year})}"
+        return f"{reverse('households:list')}?{urlencode({'unit': self.unit.code, 'year': self.year})}"
+
+
+def period_of(user, unit: Unit, year: int, kind: str) -> Period:
+    approval = Approval.objects.filter(unit=unit, year=year, kind=kind).select_related("decided_by").first()
+    return Period(unit, year, kind, approval, allowed_actions(user, unit, approval))
+
+
+def home_periods(user) -> list[Period]:
+    """What an officer's home page says about approval: their own unit's data of the latest year (both kinds),
+    then every period of their area returned for correction. Users without a unit of their own: nothing."""
+    unit = getattr(getattr(user, "profile", None), "unit", None)
+    if unit is None:
+        return []
+    year = latest_year(user)
+    own = [period_of(user, unit, year, kind) for kind in DataKind.values] if year else []
+    seen = {(p.unit.pk, p.year, p.kind) for p in own}
+    return own + [p for p in _returned_periods(user) if (p.unit.pk, p.year, p.kind) not in seen]
+
+
+def _returned_periods(user, limit: int = 20) -> list[Period]:
+    approvals = (
+        filter_by_user_area(Approval.objects.filter(state=State.RETURNED), user)
+        .select_related("unit", "decided_by")
+        .order_by("-decided_at")[:limit]
+    )
+    return [Period(a.unit, a.year, a.kind, a, allowed_actions(user, a.unit, a)) for a in approvals]

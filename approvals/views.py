@@ -11,20 +11,8 @@ from django.views.decorators.http import require_POST
 from areas.selectors import units_for_user
 
 from .models import Action, DataKind, State
-from .selectors import allowed_actions, approval_board, board_counts, get_approval_for_user
+from .selectors import allowed_actions, approval_board, board_counts, data_years, get_approval_for_user
 from .services import approval_transition
-
-
-def _years(user) -> list[int]:
-    from households.models import Household
-    from targets.models import ReportedValue
-
-    from .models import Approval
-
-    years = set(Household.objects.values_list("survey_year", flat=True).distinct())
-    years |= set(ReportedValue.objects.values_list("year", flat=True).distinct())
-    years |= set(Approval.objects.values_list("year", flat=True).distinct())
-    return sorted(years, reverse=True)
 
 
 def _int(value, default=None):
@@ -42,7 +30,7 @@ def approval_list(request):
     root = visible.filter(code=request.GET.get("unit", "")).first() or (roots[0] if roots else None)
     if root is None:
         raise Http404
-    years = _years(request.user)
+    years = data_years(request.user)
     year = _int(request.GET.get("year")) or (years[0] if years else None)
     kind = request.GET.get("kind") if request.GET.get("kind") in DataKind.values else DataKind.HOUSEHOLDS
     rows = approval_board(request.user, root, year, kind) if year else []
@@ -93,6 +81,10 @@ def approval_detail(request, unit_code, year, kind):
     )
 
 
+# Steps that lock data ask once more, on a page of their own (no script needed).
+CONFIRMED_ACTIONS = (Action.SUBMIT, Action.APPROVE)
+
+
 @login_required
 @require_POST
 def approval_act(request):
@@ -100,7 +92,22 @@ def approval_act(request):
     kind, action = request.POST.get("kind", ""), request.POST.get("action", "")
     if year is None or kind not in DataKind.values or action not in Action.values:
         raise Http404
-    unit, _approval = get_approval_for_user(request.user, request.POST.get("unit", ""), year, kind)
+    unit, current = get_approval_for_user(request.user, request.POST.get("unit", ""), year, kind)
+    if action in CONFIRMED_ACTIONS and request.POST.get("confirmed") != "1":
+        if action in allowed_actions(request.user, unit, current):  # otherwise the service says why not
+            return render(
+                request,
+                "approvals/approval_confirm.html",
+                {
+                    "unit": unit,
+                    "year": year,
+                    "kind": kind,
+                    "kind_label": DataKind(kind).label,
+                    "action": action,
+                    "comment": request.POST.get("comment", ""),
+                    "next": _back(request, unit, year, kind),
+                },
+            )
     try:
         approval = approval_transition(
             user=request.user, unit=unit, year=year, kind=kind, action=action, comment=request.POST.get("comment", "")
@@ -117,7 +124,11 @@ def approval_act(request):
             Action.REOPEN: _("%(unit)s: %(data)s %(year)s reopened."),
         }[action]
         messages.success(request, done % {"unit": unit.name, "data": approval.get_kind_display(), "year": year})
+    return redirect(_back(request, unit, year, kind))
+
+
+def _back(request, unit, year, kind) -> str:
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = f"{reverse('approvals:list')}?{urlencode({'unit': unit.code, 'year': year, 'kind': kind})}"
-    return redirect(back)
+    return back

@@ -18,6 +18,20 @@ SOC_TRANG = {
         ("950", "Thị xã Vĩnh Châu", "thi_xa", {"coastal": True, "ethnic_minority_area": True}),
         ("951", "Huyện Trần Đề", "huyen", {"coastal": True, "ethnic_minority_area": True}),
     ],
+    # four communes per district, in the order of "districts": the urban ones (phường, thị trấn) first
+    "communes": [
+        *("1", "2", "5", "7"),
+        *("Châu Thành", "An Hiệp", "Phú Tâm", "Thuận Hòa"),
+        *("Kế Sách", "Kế Thành", "Ba Trinh", "Xuân Hòa"),
+        *("Huỳnh Hữu Nghĩa", "Mỹ Hương", "Long Hưng", "Mỹ Phước"),
+        *("Cù Lao Dung", "An Thạnh 1", "Đại Ân 1", "An Thạnh Nam"),
+        *("Long Phú", "Tân Thạnh", "Long Đức", "Trường Khánh"),
+        *("Mỹ Xuyên", "Hòa Tú 1", "Ngọc Tố", "Gia Hòa 1"),
+        *("Ngã Năm", "Vĩnh Quới", "Tân Long", "Mỹ Bình"),
+        *("Phú Lộc", "Thạnh Tân", "Lâm Tân", "Tuân Tức"),
+        *("Vĩnh Phước", "Khánh Hòa", "Lạc Hòa", "Vĩnh Hải"),
+        *("Trần Đề", "Lịch Hội Thượng", "Viên An", "Tài Văn"),
+    ],
     # share of households by ethnic group, by whether the district is an ethnic-minority area
     "ethnic_mix": {False: {"kinh": 0.82, "khmer": 0.13, "hoa": 0.05}, True: {"kinh": 0.50, "khmer": 0.44, "hoa": 0.06}},
 }
@@ -38,6 +52,20 @@ SON_LA = {
         ("126", "Huyện Sông Mã", "huyen", {}),
         ("127", "Huyện Sốp Cộp", "huyen", {"poor_district": True}),
         ("128", "Huyện Vân Hồ", "huyen", {}),
+    ],
+    "communes": [
+        *("Chiềng Lề", "Tô Hiệu", "Quyết Thắng", "Chiềng Sinh"),
+        *("Mường Giàng", "Mường Chiên", "Chiềng Khay", "Pá Ma Pha Khinh"),
+        *("Thuận Châu", "Phổng Lái", "Chiềng Pha", "Bon Phặng"),
+        *("Ít Ong", "Mường Bú", "Chiềng Lao", "Nậm Păm"),
+        *("Bắc Yên", "Tà Xùa", "Hang Chú", "Xím Vàng"),
+        *("Phù Yên", "Huy Bắc", "Tường Thượng", "Suối Tọ"),
+        *("Mộc Lỵ", "Thảo Nguyên", "Chiềng Sơn", "Tà Lại"),
+        *("Yên Châu", "Chiềng Khoi", "Sặp Vạt", "Phiêng Khoài"),
+        *("Hát Lót", "Cò Nòi", "Chiềng Ban", "Nà Bó"),
+        *("Sông Mã", "Chiềng Khương", "Mường Hung", "Nậm Ty"),
+        *("Sốp Cộp", "Mường Lạn", "Púng Bánh", "Mường Và"),
+        *("Vân Hồ", "Lóng Luông", "Tô Múa", "Chiềng Yên"),
     ],
     "ethnic_mix": {
         False: {
@@ -67,30 +95,4 @@ SON_LA = {
 
 DEMO_PROVINCES = [SOC_TRANG, SON_LA]
 
-COMMUNE_NAMES = [
-    "An Hiệp",
-    "Tân Thạnh",
-    "Phú Tâm",
-    "Long Hưng",
-    "Hòa Tú",
-    "Thuận Hòa",
-    "Mỹ Phước",
-    "Đại Ân",
-    "Lịch Hội Thượng",
-    "Viên An",
-    "Tài Văn",
-    "Gia Hòa",
-    "Ngọc Tố",
-    "Chiềng Sinh",
-    "Mường Bú",
-    "Tà Xùa",
-    "Phiêng Khoài",
-    "Chiềng Ban",
-    "Nà Nghịu",
-    "Mường Giàng",
-    "Huổi Một",
-    "Tân Lập",
-    "Chiềng Khoa",
-    "Long Hẹ",
-]
 VILLAGE_PREFIX = {"94": "Ấp", "14": "Bản"}

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from povertyplan.constraints import ConstraintsOnFields
 
@@ -22,10 +23,10 @@ class Unit(ConstraintsOnFields, models.Model):
     """An administrative unit. The tree has no fixed levels (province → commune since 2025)."""
 
     class Level(models.TextChoices):
-        PROVINCE = "province", _("province")
-        DISTRICT = "district", _("district")
-        COMMUNE = "commune", _("commune")
-        VILLAGE = "village", _("village")
+        PROVINCE = "province", pgettext_lazy("unit level", "province")
+        DISTRICT = "district", pgettext_lazy("unit level", "district")
+        COMMUNE = "commune", pgettext_lazy("unit level", "commune")
+        VILLAGE = "village", pgettext_lazy("unit level", "village")
 
     code = models.CharField(_("official code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=200)

@@ -19,21 +19,66 @@ ETHNIC_DISADVANTAGE = {
     "xinh_mun": 0.9,
     "other": 0.6,
 }
-SURNAMES = ["Nguyễn", "Trần", "Lê", "Thạch", "Lâm", "Sơn", "Lò", "Cầm", "Quàng", "Vì", "Giàng", "Hà", "Đinh"]
-GIVEN = [
-    "Văn An",
-    "Thị Bình",
-    "Văn Cường",
-    "Thị Dung",
-    "Văn Hùng",
-    "Thị Lan",
-    "Văn Minh",
-    "Thị Nga",
-    "Sóc",
-    "Pha",
-    "Văn Páo",
-    "Thị Mai",
-]
+# Family names and given names (male, female) as each group writes them, so that a name fits the household's
+# group and the province it lives in: Khmer in Sóc Trăng, Thái and Mông in Sơn La.
+_KINH = (
+    ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Đặng", "Bùi", "Đỗ"],
+    ["Văn An", "Văn Cường", "Văn Hùng", "Văn Minh", "Quốc Bảo", "Văn Tâm"],
+    ["Thị Bình", "Thị Dung", "Thị Lan", "Thị Nga", "Thị Mai", "Ngọc Hân"],
+)
+_UPLAND = (
+    ["Lò", "Quàng", "Vì", "Lường"],
+    ["Văn Xiêng", "Văn Pấng", "Văn Hặc", "Văn Lả"],
+    ["Thị Ọn", "Thị Pín", "Thị Xuân", "Thị Lả"],
+)
+PERSON_NAMES = {
+    "kinh": _KINH,
+    "hoa": (
+        ["Lâm", "Quách", "Trương", "Lý", "Tăng", "Mã"],
+        ["Quốc Hưng", "Văn Phát", "Chí Tài", "Kiến Minh"],
+        ["Mỹ Linh", "Thị Huệ", "Ngọc Anh", "Tú Phương"],
+    ),
+    "khmer": (
+        ["Thạch", "Sơn", "Danh", "Kim", "Trà", "Lý"],
+        ["Sóc", "Sa Rết", "Chanh Đa", "Sô Phal", "Văn Pha", "Kim Hol"],
+        ["Thị Sa Ly", "Thị Sô Phia", "Thị Mỹ Lệ", "Thị Sa Rây", "Thị Đa Ra"],
+    ),
+    "thai": (
+        ["Lò", "Cầm", "Quàng", "Vì", "Lường", "Tòng", "Cà"],
+        ["Văn Ban", "Văn Khiêm", "Văn Pọm", "Văn Sướng", "Văn Hỏn"],
+        ["Thị Ín", "Thị Xuân", "Thị Tiên", "Thị Pọm", "Thị Ánh"],
+    ),
+    "mong": (
+        ["Giàng", "Vàng", "Sùng", "Lầu", "Thào", "Mùa", "Hờ"],
+        ["A Páo", "A Sử", "A Chứ", "A Dơ", "A Lử"],
+        ["Thị Mỷ", "Thị Dợ", "Thị Mai", "Thị Sua", "Thị Pà"],
+    ),
+    "muong": (
+        ["Đinh", "Quách", "Bùi", "Hà"],
+        ["Văn Thắng", "Văn Lợi", "Công Khơi"],
+        ["Thị Mơ", "Thị Hạnh", "Thị Thoa"],
+    ),
+    "dao": (
+        ["Bàn", "Triệu", "Phùng", "Lý"],
+        ["Văn Chạn", "Văn Quẩy", "Tòn Phin"],
+        ["Thị Mẩy", "Thị Phấu", "Mùi Nái"],
+    ),
+    "khang": _UPLAND,
+    "la_ha": _UPLAND,
+    "xinh_mun": _UPLAND,
+    "other": _UPLAND,
+}
+
+
+def name_members(members, ethnicity, seed) -> None:
+    """Names that fit the household: one family name for the head and the children, another for a spouse, and
+    given names that fit each member's sex. A generator of its own, so names do not move the other figures."""
+    rng = random.Random(seed)
+    families, male, female = PERSON_NAMES[ethnicity]
+    family = rng.choice(families)
+    for i, member in enumerate(members):
+        own_family = rng.choice(families) if i == 1 else family
+        member["full_name"] = f"{own_family} {rng.choice(male if member['sex'] == 'M' else female)}"
 
 
 HARDSHIP_OFFSET = -1.2
@@ -79,7 +124,6 @@ def _members(rng, wealth, size, year):
         disabled = rng.random() < 0.03
         members.append(
             {
-                "full_name": f"{rng.choice(SURNAMES)} {rng.choice(GIVEN)}",
                 "age": age,
                 "sex": "M" if (i == 0) == (rng.random() < 0.75) else "F",
                 "education": education,
@@ -152,6 +196,7 @@ def generate_households(villages, mix_for, year, count, seed):
             **_dwelling(rng, wealth, size),
         }
         members = _members(rng, wealth, size, year)
+        name_members(members, ethnicity, f"names-{household['code']}")
         household["head_name"] = members[0]["full_name"]
         yield household, members
 

@@ -1,6 +1,7 @@
 import uuid
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -8,8 +9,11 @@ from areas.models import AreaType
 from areas.selectors import units_for_user
 from povertyplan import formfields
 
+from .choices import deprivation_label
 from .labels import INDICATOR_NAMES, TRANSITION_NAMES
 from .models import Classification, Ethnicity, Household, Member, PovertyStandard
+from .standards.names import DEPRIVATION_NAMES
+from .standards.records import standard_of_year
 from .standards.validate import MAX_AGE
 
 DWELLING_FIELDS = [
@@ -108,7 +112,7 @@ class _UnitField(forms.ModelChoiceField):
 
 
 class HouseholdForm(forms.ModelForm):
-    income_per_capita = formfields.IntegerField(label=_("income per person per month (VND)"), min_value=0)
+    income_per_capita = formfields.MoneyField(label=_("income per person per month (VND)"), min_value=0)
     floor_area_m2 = formfields.DecimalField(
         label=_("floor area (m²)"), min_value=0, max_digits=7, decimal_places=1, required=False
     )
@@ -164,10 +168,30 @@ def standard_or_latest(year) -> PovertyStandard | None:
     return (year and PovertyStandard.objects.of_year(year)) or PovertyStandard.objects.order_by("first_year").last()
 
 
+def indicator_choices(standard) -> list[tuple[str, str]]:
+    """A standard's indicators of deprivation by their official names, in the standard's own list."""
+    return [(code, deprivation_label(code)) for code in sorted(standard.indicator_rules)] if standard else []
+
+
+def indicators_by_year() -> dict[str, dict]:
+    """{year: {"standard": name, "indicators": [[code, name], …]}} for every year a standard covers: what the
+    answers form offers as its survey year changes, by the rule of PovertyStandard.objects.of_year."""
+    standards = list(PovertyStandard.objects.order_by("first_year"))
+    if not standards:
+        return {}
+    years = range(min(s.first_year for s in standards), max(s.last_year for s in standards) + 1)
+    found = {year: standard_of_year(standards, year) for year in years}
+    return {
+        str(year): {"standard": standard.name, "indicators": indicator_choices(standard)}
+        for year, standard in found.items()
+        if standard is not None
+    }
+
+
 class AnswersForm(forms.ModelForm):
     """A household as communes' rosters give it: income, member count and the ticked deprivations."""
 
-    income_per_capita = formfields.IntegerField(label=_("income per person per month (VND)"), min_value=0)
+    income_per_capita = formfields.MoneyField(label=_("income per person per month (VND)"), min_value=0)
     member_count = formfields.IntegerField(label=_("members"), min_value=1, max_value=100)
     deprivations = forms.MultipleChoiceField(
         label=_("Deprived indicators"), required=False, widget=forms.CheckboxSelectMultiple
@@ -193,11 +217,31 @@ class AnswersForm(forms.ModelForm):
         )
         self.fields["survey_year"].localize = False
         year = self.data.get("survey_year") or self.initial.get("survey_year") or self.instance.survey_year
-        standard = standard_or_latest(year)
-        names = sorted(standard.indicator_rules) if standard else []
-        self.fields["deprivations"].choices = [(n, INDICATOR_NAMES.get(n, n)) for n in names]
+        self.standard = standard_or_latest(year)
+        choices = indicator_choices(self.standard)
+        # Ticks of another standard's indicators (the year was changed) stay on the page, ticked, with a message.
+        offered = {code for code, _label in choices}
+        posted = self.data.getlist("deprivations") if hasattr(self.data, "getlist") else []
+        strays = [c for c in posted if c not in offered and c in DEPRIVATION_NAMES]
+        self.fields["deprivations"].choices = choices + [(c, deprivation_label(c)) for c in dict.fromkeys(strays)]
         if self.instance.pk and self.instance.reported_deprivations is not None:
             self.fields["deprivations"].initial = self.instance.reported_deprivations
+
+    def clean_deprivations(self):
+        ticked = self.cleaned_data["deprivations"]
+        foreign = [code for code in ticked if not self.standard or code not in self.standard.indicator_rules]
+        if foreign:
+            raise ValidationError(
+                _(
+                    "The standard of %(year)s (%(standard)s) has no indicator %(names)s: untick it, or check the survey year."
+                )
+                % {
+                    "year": self.cleaned_data.get("survey_year") or "",
+                    "standard": self.standard.name if self.standard else "",
+                    "names": ", ".join(f"“{deprivation_label(code)}”" for code in foreign),
+                }
+            )
+        return ticked
 
     def save(self, commit=False):
         household = super().save(commit=False)

@@ -9,6 +9,7 @@ from django.db import IntegrityError
 from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -26,6 +27,7 @@ from .forms import (
     HouseholdForm,
     LockedForm,
     MemberFormSet,
+    indicators_by_year,
 )
 from .labels import TRANSITION_NAMES, indicator_name, rule_text
 from .models import Household, Member, PovertyStandard, RosterExport
@@ -76,6 +78,8 @@ def household_list(request):
             "to_finish": to_finish,
             "roster": _roster_links(request.user, values, filters),
             "roster_import": values.get("roster_import"),
+            "period": _period(request.user, values),
+            "here": request.get_full_path(),
         },
     )
 
@@ -133,6 +137,18 @@ def _roster_links(user, values, filters):
         else [],
         "ignored": ignored,
     }
+
+
+def _period(user, filters):
+    """The approval of the households listed, when they are one unit's (the filter's, or the user's own) of one
+    survey year: where a returned period's comment is read while correcting it."""
+    from approvals.selectors import period_of
+    from areas.selectors import units_for_user
+
+    own = getattr(getattr(user, "profile", None), "unit", None)
+    code = filters.get("unit") or (own.code if own else "")
+    unit = units_for_user(user).exclude(level="village").filter(code=code).first() if code else None
+    return period_of(user, unit, filters["year"], DataKind.HOUSEHOLDS) if unit and filters.get("year") else None
 
 
 @login_required
@@ -298,7 +314,13 @@ def household_answers(request, pk=None):
     return render(
         request,
         "households/household_answers.html",
-        {"household": household, "form": form, "locked": locked, "lock_notice": locked_by},
+        {
+            "household": household,
+            "form": form,
+            "locked": locked,
+            "lock_notice": locked_by,
+            "indicators_by_year": indicators_by_year(),
+        },
     )
 
 
@@ -335,6 +357,21 @@ def _save(request, form, members_of, locked):
     return redirect("households:detail", household.pk)
 
 
+def _problems(form) -> list[tuple[bool, str]]:
+    """What is wrong in a form, each problem named by its field ("Thu nhập …: “2.5tr” không phải số tiền …"), and
+    whether it is only a box not filled in yet."""
+    problems = []
+    for name, errors in form.errors.as_data().items():
+        if name in ("version", "token"):
+            continue
+        missing = all(e.code == "required" for e in errors)
+        text = "; ".join(
+            str(_("not filled in")) if e.code == "required" else " ".join(e.messages).rstrip(".") for e in errors
+        )
+        problems.append((missing, f"{capfirst(form.fields[name].label)}: {text}" if name in form.fields else text))
+    return problems
+
+
 @login_required
 @require_POST
 def classify_preview(request, pk=None):
@@ -343,13 +380,32 @@ def classify_preview(request, pk=None):
     household = selectors.get_household_for_user(request.user, pk) if pk else Household()
     if request.POST.get("form") == "answers":
         form, members = AnswersForm(request.POST, instance=household, user=request.user), []
-        valid = form.is_valid()
+        valid, problems = form.is_valid(), _problems(form)
     else:
         form, formset = _bind(request, household, request.POST)[1:]
         valid = form.is_valid() & formset.is_valid()
         members = _members(formset) if valid else []
+        problems = (
+            _problems(form)
+            + [(False, e.rstrip(".")) for e in formset.non_form_errors()]
+            + [
+                (missing, f"{_('Member')} {number} – {problem}")
+                for number, member in enumerate((f for f in formset.forms if not f.cleaned_data.get("DELETE")), 1)
+                for missing, problem in _problems(member)
+            ]
+        )
     if not valid:
-        return JsonResponse({"ok": False, "message": _("Fill in the required fields to see the classification.")})
+        # what was typed wrong first, then what is missing; three at most in the panel
+        texts = [text for _missing, text in sorted(problems, key=lambda problem: problem[0])]
+        message = "; ".join(texts[:3]) + ("; …" if len(texts) > 3 else ".")
+        return JsonResponse(
+            {
+                "ok": False,
+                "message": _("Not classified yet: %(problems)s") % {"problems": message}
+                if texts
+                else _("Fill in the required fields to see the classification."),
+            }
+        )
     household = form.save(commit=False)
     if members:
         household.reported_deprivations = None

@@ -160,10 +160,14 @@ class PermissionsInLanguageMixin:
 
 
 def hide_celery_beat():
-    """Scheduling is configuration (settings.CELERY_BEAT_SCHEDULE): no English "Periodic tasks" in the admin."""
+    """Scheduling is configuration (settings.CELERY_BEAT_SCHEDULE): no English "Periodic tasks" in the admin.
+    Nor django-axes' log of each failure: it is off (AXES_ENABLE_ACCESS_FAILURE_LOG), so its list would stay
+    empty beside "Lượt đăng nhập sai" (AccessAttempt), the one list of wrong passwords and lockouts."""
+    from axes.models import AccessFailureLog
     from django_celery_beat import models as beat
 
     for model in (
+        AccessFailureLog,
         beat.PeriodicTask,
         beat.IntervalSchedule,
         beat.CrontabSchedule,

@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from .numbers import NumberFormatError, parse_number
+from .numbers import NumberFormatError, parse_money, parse_number
 
 
 def vietnamese_text(value) -> str:
@@ -77,6 +77,22 @@ class IntegerField(_VietnameseNumber, forms.IntegerField):
 
 class DecimalField(_VietnameseNumber, forms.DecimalField):
     pass
+
+
+class MoneyField(IntegerField):
+    """An amount of đồng as people type it: 2.500.000 · 2,5 triệu · 2,5tr · 1.500.000 đ."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", NumberInput(integer=False, attrs={"placeholder": "2.500.000"}))
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_money(value)
+        except NumberFormatError as error:
+            raise ValidationError(str(error), code="invalid") from error
 
 
 def vietnamese_formfield(db_field, **kwargs):

@@ -58,3 +58,31 @@ def _parse_text(raw: str) -> Decimal:
         return Decimal(f"{sign}{whole}.{fraction}" if comma else f"{sign}{whole}")
     except InvalidOperation as error:  # pragma: no cover - the patterns above admit digits only
         raise NumberFormatError(_("“%(text)s” is not a number.") % {"text": raw}) from error
+
+
+# Money as people write it: "2,5 triệu", "2,5tr", "1.500.000 đ", "1.500.000 đồng", "800 nghìn".
+_MONEY = re.compile(
+    r"^(?P<number>.*?)\s*(?:(?P<million>triệu|tr)|(?P<thousand>nghìn|ngàn|k))?\.?\s*(?:đồng|đ|vnđ|vnd)?\.?$",
+    re.IGNORECASE,
+)
+
+
+def parse_money(text) -> int:
+    """An amount of đồng: a number the Vietnamese way, in millions ("triệu", "tr") or thousands ("nghìn", "k")
+    if it says so, with or without "đ" or "đồng" after it. NumberFormatError (a Vietnamese message) otherwise."""
+    if isinstance(text, int | Decimal):
+        value = Decimal(text)
+    else:
+        raw = str(text).strip()
+        match = _MONEY.match(raw)
+        scale = 10**6 if match and match["million"] else 10**3 if match and match["thousand"] else 1
+        try:
+            value = parse_number(match["number"] if match and match["number"] else raw) * scale
+        except NumberFormatError as error:
+            raise NumberFormatError(
+                _("“%(text)s” is not an amount: enter the amount in dong, for example 2.500.000 (or 2,5 tr).")
+                % {"text": raw}
+            ) from error
+    if value != value.to_integral_value():
+        raise NumberFormatError(_("“%(text)s” must be a whole number of dong.") % {"text": text})
+    return int(value)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from approvals.models import DataKind
+from approvals.selectors import latest_year, period_of
 from approvals.services import lock_notice
 from areas.selectors import units_for_user
 from households.services import EditConflict
@@ -111,10 +112,11 @@ def reported_grid(request):
     unit = units.filter(code=code).first() if code else units.order_by("depth", "path").first()
     if unit is None:
         raise Http404
+    default_year = latest_year(request.user) or timezone.localdate().year
     try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
+        year = int(request.GET.get("year") or default_year)
     except ValueError:
-        year = timezone.localdate().year
+        year = default_year
     by_quarter = request.GET.get("period") == "quarter"
     indicators = grid_indicators(unit, year)
     rows = grid_rows(unit, year, indicators, grid_columns(by_quarter))
@@ -168,6 +170,8 @@ def reported_grid(request):
             ],
             "can_edit": can_edit and not locked_by,
             "lock_notice": locked_by,
+            "period": period_of(request.user, unit, year, DataKind.REPORTED),
+            "here": request.get_full_path(),
             "history": history,
             "history_total": history_total,
             "columns": grid_columns(by_quarter),

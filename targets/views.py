@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
+from approvals.selectors import home_periods
 from areas.models import Unit
 from areas.selectors import user_area_path
 from povertyplan.cells import safe
@@ -29,7 +30,11 @@ def home(request):
     for plan in plans:  # each plan's figures for the user's own area: the province, or the officer's unit
         plan.area = selectors.home_unit_for_user(request.user, plan.province)
         plan.target_list = selectors.plan_targets(plan, unit=plan.area)
-    return render(request, "targets/home.html", {"plans": plans})
+    return render(
+        request,
+        "targets/home.html",
+        {"plans": plans, "periods": home_periods(request.user), "here": request.get_full_path()},
+    )
 
 
 FIGURES_CACHE_SECONDS = 24 * 3600

@@ -31,6 +31,9 @@ def test_officer_submits_and_manager_approves(cycle, live_server, new_page, widt
     assert officer.locator("#approval-P").count() == 0  # an officer sees their own commune only
     screenshot(officer, f"approval-officer-before-{width}")
     officer.click("#approval-C1 button[value=submit]")
+    assert "bị khóa" in officer.inner_text("#confirm-step")  # submitting locks the data: asked once more
+    screenshot(officer, f"approval-officer-confirm-{width}")
+    officer.click("#confirm")
     officer.wait_for_selector(".message.success")
     assert "đã gửi duyệt hồ sơ hộ năm 2022" in officer.inner_text(".message.success")
     assert officer.locator("#approval-C1 button").count() == 0  # nothing more for the officer to do
@@ -43,6 +46,7 @@ def test_officer_submits_and_manager_approves(cycle, live_server, new_page, widt
     assert "Trần Thị Lan" in row.inner_text() and "đã gửi duyệt" in row.inner_text()
     screenshot(manager, f"approval-manager-board-{width}")
     row.locator("button[value=approve]").click()
+    manager.click("#confirm")
     manager.wait_for_selector(".message.success")
     assert "đã phê duyệt và khóa" in manager.inner_text(".message.success")
     assert "đã phê duyệt" in manager.locator("#approval-C1").inner_text()

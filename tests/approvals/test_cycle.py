@@ -23,7 +23,7 @@ def _client(user):
 def _act(client, action, comment=""):
     return client.post(
         "/approvals/act/",
-        {"unit": "C1", "year": YEAR, "kind": "households", "action": action, "comment": comment},
+        {"unit": "C1", "year": YEAR, "kind": "households", "action": action, "comment": comment, "confirmed": "1"},
         follow=True,
     ).content.decode()
 

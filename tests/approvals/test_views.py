@@ -40,7 +40,7 @@ def _client(user):
 def _act(client, unit, action, comment="", kind="households"):
     return client.post(
         "/approvals/act/",
-        {"unit": unit.code, "year": YEAR, "kind": kind, "action": action, "comment": comment},
+        {"unit": unit.code, "year": YEAR, "kind": kind, "action": action, "comment": comment, "confirmed": "1"},
         follow=True,
     )
 

@@ -6,7 +6,7 @@ from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from areas.demo_units import COMMUNE_NAMES, DEMO_PROVINCES, VILLAGE_PREFIX
+from areas.demo_units import DEMO_PROVINCES, VILLAGE_PREFIX
 from areas.models import Profile, Unit
 from areas.services import profile_save
 from households.demo import PROVINCE_ECONOMY, generate_households, later_review, next_year
@@ -71,7 +71,7 @@ def _upsert_unit(code, **fields):
 def load_units(province) -> list[tuple[Unit, Unit, Unit]]:
     """The province, its real districts, and generated communes and villages. Returns the villages."""
     root = _upsert_unit(province["code"], name=province["name"], level="province", parent=None)
-    villages, names = [], iter(COMMUNE_NAMES * 50)
+    villages, names = [], iter(province["communes"])
     for d_code, d_name, kind, flags in province["districts"]:
         district = _upsert_unit(
             d_code,
