@@ -49,9 +49,10 @@ def role_permissions() -> dict[str, list[tuple[str, str]]]:
     # approvals (docs/approval.md): a unit submits its own data; the level above decides
     submit, decide = [("approvals", "submit_approval")], [("approvals", "decide_approval")]
     approval_view = [("approvals", "view_approval")]
+    rescore = [("reports", "add_rescoring")]  # re-score a province under another standard (reports/standards/)
     return {
-        "admin": sorted(set(everything + submit + decide + approval_view)),
-        "manager": sorted(set(view + plans + decide + approval_view)),
+        "admin": sorted(set(everything + submit + decide + approval_view + rescore)),
+        "manager": sorted(set(view + plans + decide + approval_view + rescore)),
         "district_officer": sorted(set(view + entry + rosters + submit + decide + approval_view)),
         "officer": sorted(set(view + entry + rosters + submit + approval_view)),
         "viewer": sorted(set(view + approval_view)),
