@@ -14,7 +14,14 @@ from targets.charts import BLUE, GREY, ORANGE, SKY, VERMILLION, _layout
 from . import comparison as c
 from .present import household_list_url
 
-COLOURS = {c.POOR: VERMILLION, c.NEAR_POOR: ORANGE, c.MIDDLE: SKY, c.NOT_POOR: BLUE, c.INCOMPLETE: GREY, c.MISSING: "#d0d5dd"}
+COLOURS = {
+    c.POOR: VERMILLION,
+    c.NEAR_POOR: ORANGE,
+    c.MIDDLE: SKY,
+    c.NOT_POOR: BLUE,
+    c.INCOMPLETE: GREY,
+    c.MISSING: "#d0d5dd",
+}
 
 
 def label(group: str) -> str:
@@ -98,34 +105,33 @@ def movement_table(report: c.Comparison) -> dict:
 UNIT_COLUMNS = (c.POOR, c.NEAR_POOR, c.INCOMPLETE)
 
 
+def _unit_cells(report: c.Comparison, row: c.Row, side: str) -> list[dict]:
+    groups = row.counts.own if side == "own" else row.counts.other
+    return [
+        _cell(
+            report,
+            groups[g],
+            row.counts.total,
+            None if row.direct else households_url(report, row.place.code, **{side: g}),
+        )
+        for g in UNIT_COLUMNS
+    ]
+
+
 def unit_rows(report: c.Comparison) -> list[dict]:
     """A row per unit one level down: households; poor, near-poor and incomplete under each standard; the change
     of the poor rate in points."""
     rows = []
     for row in report.rows:
-        counts, code = row.counts, row.place.code
-        link = not row.direct
-
-        def cells(side):
-            groups = counts.own if side == "own" else counts.other
-            return [
-                _cell(
-                    report,
-                    groups[g],
-                    counts.total,
-                    households_url(report, code, **{side: g}) if link else None,
-                )
-                for g in UNIT_COLUMNS
-            ]
-
+        counts = row.counts
         points = c.rate(counts.other[c.POOR] - counts.own[c.POOR], counts.total)
         rows.append(
             {
                 "place": row.place,
                 "direct": row.direct,
                 "total": display.number(counts.total, 0),
-                "own": cells("own"),
-                "other": cells("other"),
+                "own": _unit_cells(report, row, "own"),
+                "other": _unit_cells(report, row, "other"),
                 "missing": display.number(counts.other[c.MISSING], 0),
                 "points": display.signed(points, 2, fixed=True) if points is not None else display.EMPTY,
             }
@@ -138,9 +144,8 @@ def sankey(report: c.Comparison) -> dict:
     moves = report.moves()
     left = [g for g in c.GROUPS if any(m[0] == g for m in moves)]
     right = [g for g in (*c.GROUPS, c.MISSING) if any(m[1] == g for m in moves)]
-    labels = [
-        f"{label(g)} · {report.own.name} ({display.number(report.counts.own[g], 0)})" for g in left
-    ] + [f"{label(g)} · {report.other.name} ({display.number(report.counts.other[g], 0)})" for g in right]
+    labels = [f"{label(g)} ({display.number(report.counts.own[g], 0)})" for g in left]
+    labels += [f"{label(g)} ({display.number(report.counts.other[g], 0)})" for g in right]
 
     def colour(own, other):
         if own == other:
@@ -171,15 +176,32 @@ def sankey(report: c.Comparison) -> dict:
                     "value": [m[2] for m in moves],
                     "color": [colour(m[0], m[1]) for m in moves],
                     "customdata": [
-                        f"{label(m[0])} → {label(m[1])}: {display.number(m[2], 0)}"
-                        + pgettext("standards comparison", " households")
+                        f"{label(m[0])} ({report.own.name}) → {label(m[1])} ({report.other.name}): "
+                        f"{display.number(m[2], 0)}" + pgettext("standards comparison", " households")
                         for m in moves
                     ],
                     "hovertemplate": "%{customdata}<extra></extra>",
                 },
             }
         ],
-        "layout": _layout("", height=440),
+        "layout": _layout(
+            "",
+            height=460,
+            margin={"l": 10, "r": 10, "t": 34, "b": 10},
+            annotations=[
+                {
+                    "text": f"<b>{name}</b>",
+                    "x": x,
+                    "y": 1.0,
+                    "xref": "paper",
+                    "yref": "paper",
+                    "yanchor": "bottom",
+                    "xanchor": anchor,
+                    "showarrow": False,
+                }
+                for name, x, anchor in ((report.own.name, 0, "left"), (report.other.name, 1, "right"))
+            ],
+        ),
     }
 
 
@@ -191,7 +213,10 @@ def _counts_data(report: c.Comparison, counts: c.Counts) -> dict:
         return {
             g: None
             if not c.shown(standard, g)
-            else {"households": groups[g], "rate": float(r) if (r := c.rate(groups[g], counts.total)) is not None else None}
+            else {
+                "households": groups[g],
+                "rate": float(r) if (r := c.rate(groups[g], counts.total)) is not None else None,
+            }
             for g in keys
         }
 
@@ -215,7 +240,11 @@ def data(report: c.Comparison, state: str, rescored_at) -> dict:
         "totals": _counts_data(report, report.counts),
         "movement": [{"from": a, "to": b, "households": n} for a, b, n in report.moves()],
         "units": [
-            {"unit_code": None if row.direct else row.place.code, "unit": row.place.name, **_counts_data(report, row.counts)}
+            {
+                "unit_code": None if row.direct else row.place.code,
+                "unit": row.place.name,
+                **_counts_data(report, row.counts),
+            }
             for row in report.rows
         ],
     }
@@ -277,8 +306,11 @@ def workbook_bytes(report: c.Comparison) -> bytes:
             f"{report.other.name}: {percent}",
         ],
         [
-            [label(g), *(pair(report.own, report.counts.own, g, total) if g in c.GROUPS else ["", ""]),
-             *pair(report.other, report.counts.other, g, total)]
+            [
+                label(g),
+                *(pair(report.own, report.counts.own, g, total) if g in c.GROUPS else ["", ""]),
+                *pair(report.other, report.counts.other, g, total),
+            ]
             for g in (*c.GROUPS, c.MISSING)
         ],
     )
@@ -296,8 +328,13 @@ def workbook_bytes(report: c.Comparison) -> bytes:
         pgettext("standards comparison", "By unit"),
         unit_header,
         [
-            [row.place.name, row.counts.total, *(row.counts.own[g] for g in UNIT_COLUMNS),
-             *(row.counts.other[g] for g in UNIT_COLUMNS), row.counts.other[c.MISSING]]
+            [
+                row.place.name,
+                row.counts.total,
+                *(row.counts.own[g] for g in UNIT_COLUMNS),
+                *(row.counts.other[g] for g in UNIT_COLUMNS),
+                row.counts.other[c.MISSING],
+            ]
             for row in report.rows
         ],
     )
