@@ -13,7 +13,7 @@ from povertyplan import display
 from . import present, selectors, xlsx
 
 
-def _unit_and_year(request, params=None):
+def _unit_and_year(request, params=None, years_of=selectors.survey_years):
     """The unit (one the user may see: 404 otherwise) and survey year asked for, with defaults: the
     user's own unit or first province, and the latest survey year with households."""
     params = request.GET if params is None else params
@@ -25,7 +25,7 @@ def _unit_and_year(request, params=None):
         unit = visible.first()
         if unit is None:
             raise Http404
-    years = selectors.survey_years(unit)
+    years = years_of(unit)
     year = params.get("year")
     if year:
         if not year.isdigit() or not 1900 < int(year) < 3000:
@@ -93,7 +93,7 @@ def _comparison(request, params):
     nothing to compare."""
     from . import rescoring
 
-    unit, year, years = _unit_and_year(request, params)
+    unit, year, years = _unit_and_year(request, params, _cached_years)
     own, others = selectors.standards_to_compare(year) if year else (None, [])
     code = params.get("standard")
     other = next((s for s in others if s.code == code), None) if code else (others[0] if others else None)
@@ -119,18 +119,29 @@ def _comparison(request, params):
 COMPARISON_CACHE_SECONDS = 24 * 3600
 
 
+def _figures_key(*parts) -> str:
+    from django.utils.translation import get_language
+
+    from targets.models import FiguresVersion
+
+    return ":".join(str(p) for p in ("standards", *parts, FiguresVersion.current(), get_language()))
+
+
+def _cached_years(unit) -> list[int]:
+    """The review years with households under the unit (a pass over its households), per figures version."""
+    from django.core.cache import cache
+
+    return cache.get_or_set(_figures_key("years", unit.pk), lambda: selectors.survey_years(unit), 24 * 3600)
+
+
 def _cached_comparison(unit, year, own, other, job):
     """The comparison built once per figures version and re-scoring job, then read from the cache: the grouped
     query reads every household of the area (seconds at 300.000, docs/benchmarks.md). Every write of households
     announces a change whose recompute raises the figures version (targets.models.FiguresVersion), and every
     re-scoring is a new job, so a cached comparison is as current as the dashboards' figures."""
     from django.core.cache import cache
-    from django.utils.translation import get_language
 
-    from targets.models import FiguresVersion
-
-    parts = ("standards", unit.pk, year, own.pk, other.pk, FiguresVersion.current(), get_language())
-    key = ":".join(str(p) for p in (*parts, job.pk if job else 0, job.status if job else ""))
+    key = _figures_key(unit.pk, year, own.pk, other.pk, job.pk if job else 0, job.status if job else "")
     return cache.get_or_set(key, lambda: selectors.comparison_report(unit, year, own, other), COMPARISON_CACHE_SECONDS)
 
 
