@@ -190,7 +190,7 @@ def sankey(report: c.Comparison) -> dict:
             margin={"l": 10, "r": 10, "t": 34, "b": 10},
             annotations=[
                 {
-                    "text": f"<b>{name}</b>",
+                    "text": f"<b>{name.split(' ')[-1]}</b>",  # "07/2021/NĐ-CP": both fit on a phone
                     "x": x,
                     "y": 1.0,
                     "xref": "paper",
