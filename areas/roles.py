@@ -51,9 +51,10 @@ def role_permissions() -> dict[str, list[tuple[str, str]]]:
     approval_view = [("approvals", "view_approval")]
     # starting a recompute (targets.services.start_recompute) also needs an area holding the province
     recompute = [("targets", "view_recomputerun"), ("targets", "change_recomputerun")]
+    rescore = [("reports", "add_rescoring")]  # re-score a province under another standard (reports/standards/)
     return {
-        "admin": sorted(set(everything + submit + decide + approval_view)),
-        "manager": sorted(set(view + plans + decide + approval_view + recompute)),
+        "admin": sorted(set(everything + submit + decide + approval_view + rescore)),
+        "manager": sorted(set(view + plans + decide + approval_view + recompute + rescore)),
         "district_officer": sorted(set(view + entry + rosters + submit + decide + approval_view)),
         "officer": sorted(set(view + entry + rosters + submit + approval_view)),
         "viewer": sorted(set(view + approval_view)),

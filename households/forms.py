@@ -49,6 +49,9 @@ MEMBER_FIELDS = (
 )
 
 
+# Groups under another standard beside its classes (households.selectors.household_list's compare_class).
+COMPARE_GROUPS = [("incomplete", _("not enough information")), ("missing", _("not re-scored"))]
+
 # Households of units flagged so, or below one (the target scopes of the same names).
 UNIT_GROUPS = [
     ("poor_districts", _("poor districts")),
@@ -76,12 +79,30 @@ class HouseholdFilterForm(forms.Form):
         required=False,
         choices=[("", _("any"))] + list(TRANSITION_NAMES.items()),
     )
-    incomplete = forms.BooleanField(label=_("Survey to finish (classification incomplete)"), required=False)
+    to_finish = forms.BooleanField(label=_("Survey to finish (classification incomplete)"), required=False)
     q = forms.CharField(label=_("Code or head's name"), required=False)
     roster_import = forms.IntegerField(label=_("Roster import"), required=False, min_value=1, widget=forms.HiddenInput)
+    incomplete = forms.ChoiceField(
+        label=_("Classification incomplete"),
+        required=False,
+        choices=[("", _("any")), ("yes", _("incomplete only")), ("no", _("complete only"))],
+    )
+    # The comparison of two standards (reports/standards/) links here: the group under another standard.
+    compare_standard = forms.ChoiceField(label=_("Under the standard"), required=False)
+    compare_class = forms.ChoiceField(
+        label=_("Group under that standard"),
+        required=False,
+        choices=[("", _("any")), *Classification.choices, *COMPARE_GROUPS],
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["compare_standard"].choices = [("", _("none"))] + [
+            (s.code, s.legal_name) for s in PovertyStandard.objects.only("code", "name")
+        ]
+        if not self.data.get("compare_standard"):  # shown only when the list is opened from the comparison
+            for name in ("compare_standard", "compare_class"):
+                self.fields[name].widget = forms.HiddenInput()
         self.fields["unit"].widget = (
             forms.Select(
                 choices=[("", _("all my area"))]

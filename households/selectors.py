@@ -12,7 +12,7 @@ from areas.models import Unit
 from areas.selectors import filter_by_user_area, units_for_user
 
 from .labels import indicator_name
-from .models import Ethnicity, Household, Member
+from .models import Ethnicity, Household, HouseholdClassification, Member
 from .standards import transitions as t
 from .standards.alkire_foster import measures, measures_by_group
 from .standards.builtin import DIMENSIONS
@@ -111,9 +111,12 @@ def household_list(
     unit_group="",
     area_type="",
     transition="",
-    incomplete=False,
+    to_finish=False,
     q="",
     roster_import=None,
+    incomplete="",
+    compare_standard="",
+    compare_class="",
 ):
     """The household list's filters (the URL contract of /households/), within the user's area."""
     households = households_for_user(user)
@@ -142,10 +145,14 @@ def household_list(
         households = households.filter(area_type=area_type)
     if transition:
         households = filter_by_movement(households, transition)
-    if incomplete:
+    if to_finish:  # incomplete under any standard of the review year: the officer has answers to collect
         households = households.filter(Q(incomplete=True) | Exists(incomplete_elsewhere(OuterRef("pk"))))
     if q:
         households = households.filter(Q(code__icontains=q) | Q(head_name__icontains=q))
+    if incomplete:
+        households = households.filter(incomplete=incomplete == "yes")
+    if compare_standard:
+        households = filter_by_other_class(households, compare_standard, compare_class)
     return households.order_by("-survey_year", "code")
 
 
@@ -165,6 +172,19 @@ def written_by_import(job_id: int):
         return Household.objects.none().values("pk")
     stamp = datetime.fromisoformat(summary["written_at"])
     return Household.history.filter(history_date=stamp).values("id")
+
+
+def filter_by_other_class(households, standard_code: str, group: str):
+    """Households by their stored classification under another standard (HouseholdClassification): a class
+    (complete), "incomplete", or "missing" (not re-scored under it); any group when `group` is empty."""
+    rows = HouseholdClassification.objects.filter(household=OuterRef("pk"), standard__code=standard_code)
+    if group == "missing":
+        return households.filter(~Exists(rows))
+    if group == "incomplete":
+        rows = rows.filter(incomplete=True)
+    elif group:
+        rows = rows.filter(classification=group, incomplete=False)
+    return households.filter(Exists(rows))
 
 
 def classification_counts(households) -> dict[str, int]:

@@ -53,7 +53,7 @@ def household_list(request):
     given = {k: v for k, v in values.items() if v not in (None, "")}
     households = selectors.household_list(request.user, **given)
     counts = selectors.classification_counts(households)
-    to_finish = 0 if given.get("incomplete") else selectors.household_list(request.user, **given | {"incomplete": True})
+    to_finish = 0 if given.get("to_finish") else selectors.household_list(request.user, **given | {"to_finish": True})
     to_finish = to_finish and to_finish.count()
     page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()

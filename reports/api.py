@@ -1,5 +1,8 @@
 """`GET /api/v1/reports/review/`: the year-end review tables as JSON (registered in povertyplan/api.py)."""
 
+from datetime import datetime
+from typing import Any
+
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
@@ -63,3 +66,46 @@ def review_report(request, unit: str, year: int):
     if report is None:
         raise HttpError(404, f"No poverty standard covers {year}.")
     return present.report_data(report)
+
+
+class StandardsComparisonOut(Schema):
+    unit_code: str
+    unit: str
+    year: int
+    standard: str
+    compare_standard: str
+    middle_band: dict[str, bool]
+    state: str
+    rescored_at: datetime | None
+    totals: dict[str, Any]
+    movement: list[dict[str, Any]]
+    units: list[dict[str, Any]]
+
+
+@router.get(
+    "/standards/",
+    response=StandardsComparisonOut,
+    summary="What another standard changes: a unit's households under two standards",
+    description="The households of a unit the user may see, in a review year (the latest with households by "
+    "default), under the standard of their year (`standard`) and under another (`compare_standard`; the next "
+    "period's by default), from their stored classifications. `totals` and each of `units` (one level down; "
+    "`unit_code` null for households recorded at the unit itself) count households by group under each: "
+    "`poor`, `near_poor`, `middle`, `not_poor`, `incomplete` (classification missing answers, counted apart) and, "
+    "under the other standard, `missing` (not re-scored yet); each as `households` and `rate` (percent of the "
+    "place's households), or null for `middle` under a standard with no medium band. `movement` lists the "
+    "households from each group to each other. `state`: `fresh`, `unverified` (stored as households were saved, "
+    "the province never re-scored as a whole), `stale`, `partial` or `none`.",
+)
+def standards_comparison(request, unit: str, year: int | None = None, standard: str | None = None):
+    from django.http import QueryDict
+
+    from . import comparison_present
+    from .views import _comparison
+
+    params = QueryDict(mutable=True)
+    params.update({k: v for k, v in {"unit": unit, "year": year, "standard": standard}.items() if v is not None})
+    found = _comparison(request, params)
+    if found["report"] is None:
+        raise HttpError(404, "Nothing to compare: no household, or no other standard.")
+    done = found["done"]
+    return comparison_present.data(found["report"], found["state"], done.finished_at if done else None)

@@ -161,3 +161,74 @@ def top_units(visible) -> list[Unit]:
     """The highest units the user may see (provinces for a manager, their own unit for an officer)."""
     first = visible.order_by("depth").first()
     return list(visible.filter(depth=first.depth).order_by("code")) if first else []
+
+
+# -- what another standard changes (reports.comparison) ---------------------------------------------------------
+
+
+def _moment(value):
+    """A MAX() of timestamps as the cursor gives it: a datetime on PostgreSQL, a text on SQLite."""
+    from datetime import UTC
+
+    from django.utils.dateparse import parse_datetime
+
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value
+
+
+def comparison_groups(unit: Unit, year: int, standard: PovertyStandard):
+    """The unit's households of the review year counted by unit × group under their own standard × group under
+    `standard` (their stored HouseholdClassification, or MISSING): one grouped query joining the two. Also the
+    last time a roster import wrote one of them (the import does not re-score; any other save does)."""
+    from households.models import HouseholdClassification
+
+    from .comparison import Group
+
+    hh, unit_table = Household._meta.db_table, Unit._meta.db_table
+    sql = f"""
+SELECT u.path,
+  CASE WHEN h.incomplete THEN 'incomplete' ELSE h.classification END AS own,
+  CASE WHEN c.id IS NULL THEN 'missing' WHEN c.incomplete THEN 'incomplete' ELSE c.classification END AS other,
+  COUNT(*),
+  MAX(CASE WHEN h.roster_fingerprint <> '' THEN h.updated_at END)
+FROM {hh} h
+JOIN {unit_table} u ON u.id = h.unit_id
+LEFT JOIN {HouseholdClassification._meta.db_table} c ON c.household_id = h.id AND c.standard_id = %(standard)s
+WHERE h.survey_year = %(year)s AND u.path LIKE %(prefix)s ESCAPE '\\'
+GROUP BY u.path, 2, 3
+"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"standard": standard.pk, "year": year, "prefix": _like_prefix(unit.path)})
+        rows = cursor.fetchall()
+    imported = max((_moment(row[4]) for row in rows if row[4] is not None), default=None)
+    return [Group(path, own, other, n) for path, own, other, n, _when in rows], imported
+
+
+def standards_to_compare(year: int) -> tuple[PovertyStandard | None, list[PovertyStandard]]:
+    """The standard of the review year and the others a manager may compare it with: the next period's first (the
+    review of a period's last year is classified under it too), then the rest, newest first. One query."""
+    from households.standards.records import standard_of_year, standards_of_year
+
+    ordered = list(PovertyStandard.objects.order_by("first_year"))
+    own = standard_of_year(ordered, year)
+    reviewed = [s for s in standards_of_year(ordered, year) if s != own]
+    return own, reviewed + [s for s in reversed(ordered) if s != own and s not in reviewed]
+
+
+def comparison_report(unit: Unit, year: int, own: PovertyStandard, other: PovertyStandard):
+    """The comparison of the unit's households of the year under `own` (their year's) and `other`, and when a roster
+    import last wrote one of them."""
+    from . import comparison
+
+    def side(standard):
+        return comparison.Side(standard.code, standard.legal_name, standard.middle_line_rural is not None)
+
+    def place(u):
+        return comparison.Place(u.code, u.name, u.path)
+
+    groups, imported_at = comparison_groups(unit, year, other)
+    children = [place(u) for u in unit.children.order_by("code")]
+    return comparison.build(place(unit), children, year, side(own), side(other), groups), imported_at

@@ -1,16 +1,23 @@
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from areas.selectors import units_for_user
+from povertyplan import display
 
 from . import present, selectors, xlsx
 
 
-def _unit_and_year(request):
+def _unit_and_year(request, params=None, years_of=selectors.survey_years):
     """The unit (one the user may see: 404 otherwise) and survey year asked for, with defaults: the
     user's own unit or first province, and the latest survey year with households."""
-    code = request.GET.get("unit")
+    params = request.GET if params is None else params
+    code = params.get("unit")
     if code:
         unit = selectors.get_unit_for_user(request.user, code)
     else:
@@ -18,8 +25,8 @@ def _unit_and_year(request):
         unit = visible.first()
         if unit is None:
             raise Http404
-    years = selectors.survey_years(unit)
-    year = request.GET.get("year")
+    years = years_of(unit)
+    year = params.get("year")
     if year:
         if not year.isdigit() or not 1900 < int(year) < 3000:
             raise Http404
@@ -75,3 +82,145 @@ def review_xlsx(request):
     )
     response["Content-Disposition"] = f'attachment; filename="{xlsx.filename(report)}"'
     return response
+
+
+# -- what another standard changes, side by side (reports.comparison) -----------------------------------------
+
+
+def _comparison(request, params):
+    """The unit and year as the review report reads them, the standard of the year, the standard compared with
+    (`standard`: a code among the others; the next period's by default), and the comparison: None when there is
+    nothing to compare."""
+    from . import rescoring
+
+    unit, year, years = _unit_and_year(request, params, _cached_years)
+    own, others = selectors.standards_to_compare(year) if year else (None, [])
+    code = params.get("standard")
+    other = next((s for s in others if s.code == code), None) if code else (others[0] if others else None)
+    if code and other is None:
+        raise Http404("no such standard to compare with")
+    found = {"unit": unit, "year": year, "years": years, "own": own, "others": others, "other": other}
+    if own is None or other is None:
+        return {**found, "report": None}
+    province = rescoring.province_of(unit)
+    job = rescoring.latest(other, year, province)
+    report, imported_at = _cached_comparison(unit, year, own, other, job)
+    done = job if job is not None and job.status == job.Status.DONE else rescoring.last_done(other, year, province)
+    return {
+        **found,
+        "report": report,
+        "province": province,
+        "job": job,
+        "done": done,
+        "state": rescoring.state(done, report.counts.total, report.missing, imported_at),
+    }
+
+
+COMPARISON_CACHE_SECONDS = 24 * 3600
+
+
+def _figures_key(*parts) -> str:
+    from django.utils.translation import get_language
+
+    from targets.models import FiguresVersion
+
+    return ":".join(str(p) for p in ("standards", *parts, FiguresVersion.current(), get_language()))
+
+
+def _cached_years(unit) -> list[int]:
+    """The review years with households under the unit (a pass over its households), per figures version."""
+    from django.core.cache import cache
+
+    return cache.get_or_set(_figures_key("years", unit.pk), lambda: selectors.survey_years(unit), 24 * 3600)
+
+
+def _cached_comparison(unit, year, own, other, job):
+    """The comparison built once per figures version and re-scoring job, then read from the cache: the grouped
+    query reads every household of the area (seconds at 300.000, docs/benchmarks.md). Every write of households
+    announces a change whose recompute raises the figures version (targets.models.FiguresVersion), and every
+    re-scoring is a new job, so a cached comparison is as current as the dashboards' figures."""
+    from django.core.cache import cache
+
+    key = _figures_key(unit.pk, year, own.pk, other.pk, job.pk if job else 0, job.status if job else "")
+    return cache.get_or_set(key, lambda: selectors.comparison_report(unit, year, own, other), COMPARISON_CACHE_SECONDS)
+
+
+@login_required
+def standards_page(request):
+    from . import comparison_present as present_comparison
+    from . import rescoring
+
+    found = _comparison(request, request.GET)
+    report = found["report"]
+    visible = units_for_user(request.user)
+    context = {
+        **found,
+        "breadcrumbs": selectors.visible_ancestors(found["unit"], visible),
+        "top_units": selectors.top_units(visible),
+    }
+    if report is not None:
+        job = found["job"]
+        context.update(
+            summary=present_comparison.summary(report),
+            total=display.number(report.counts.total, 0),
+            movement=present_comparison.movement_table(report),
+            unit_rows=present_comparison.unit_rows(report),
+            unit_columns=[present_comparison.label(g) for g in present_comparison.UNIT_COLUMNS],
+            figure=present_comparison.sankey(report),
+            state_text=rescoring.STATE_TEXTS[found["state"]],
+            may_rescore=rescoring.may_rescore(request.user),
+            active=rescoring.is_active(job),
+            failed=job is not None and job.status == job.Status.FAILED,
+        )
+    return render(request, "reports/standards.html", context)
+
+
+@login_required
+def standards_xlsx(request):
+    from . import comparison_present as present_comparison
+
+    report = _comparison(request, request.GET)["report"]
+    if report is None:
+        raise Http404
+    response = HttpResponse(
+        present_comparison.workbook_bytes(report),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{present_comparison.filename(report)}"'
+    return response
+
+
+@login_required
+@require_POST
+def rescore(request):
+    """Start re-scoring the province of the unit under the compared standard (or join the one under way)."""
+    from django.core.exceptions import PermissionDenied
+    from django.utils.translation import pgettext
+
+    from . import rescoring
+
+    found = _comparison(request, request.POST)
+    if not rescoring.may_rescore(request.user):
+        raise PermissionDenied(pgettext("standards comparison", "Your role may not start a re-scoring."))
+    if found["report"] is None:
+        raise Http404
+    job = rescoring.start(request.user, found["other"], found["year"], found["province"])
+    job.refresh_from_db()
+    if job.status == job.Status.DONE:
+        messages.success(
+            request,
+            pgettext("standards comparison", "%(count)s households re-scored under %(standard)s.")
+            % {"count": display.number(job.household_count or 0, 0), "standard": found["other"].legal_name},
+        )
+    query = urlencode({"unit": found["unit"].code, "year": found["year"], "standard": found["other"].code})
+    return redirect(f"{reverse('reports:standards')}?{query}")
+
+
+@login_required
+def rescoring_status(request, pk):
+    from .models import Rescoring
+
+    job = get_object_or_404(Rescoring.objects.select_related("province"), pk=pk)
+    if not units_for_user(request.user).filter(path__startswith=job.province.path).exists():
+        raise Http404
+    return JsonResponse({"status": job.status, "status_display": job.get_status_display()})

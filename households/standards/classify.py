@@ -34,7 +34,7 @@ def classify(record: HouseholdRecord, standard: Standard) -> Result:
             conflicts = _conflicts(record.answers, deprived, standard)
     else:
         not_surveyed = record.not_surveyed & set(standard.indicator_rules)
-        deprived = record.answers - not_surveyed
+        deprived = (record.answers & set(standard.indicator_rules)) - not_surveyed  # answers given for another list
     return classify_deprived(
         record.code, record.area_type, record.income_per_capita, deprived, standard, conflicts, not_surveyed
     )

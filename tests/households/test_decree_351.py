@@ -243,5 +243,11 @@ def test_households_with_an_incomplete_classification_are_listed_for_the_officer
     client.login(username="officer", password="pw")
     page = client.get("/households/", {"year": 2026}).content.decode()
     assert "1 hộ còn thiếu câu trả lời" in page
-    listed = client.get("/households/", {"year": 2026, "incomplete": "on"}).content.decode()
+    listed = client.get("/households/", {"year": 2026, "to_finish": "on"}).content.decode()
     assert "B-1" in listed and "B-2" not in listed and "B-3" not in listed
+
+
+def test_answers_for_an_indicator_the_standard_does_not_have_are_not_counted_under_it():
+    record = answers("rural", 1_000_000, ("water", "latrine", "information_means"), not_surveyed=("waste",))
+    result = classify(record, ND351)
+    assert result.deprivations == ("latrine", "water") and result.classification == "near_poor" and result.incomplete
