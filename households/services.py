@@ -21,7 +21,8 @@ from .signals import announce_change
 from .standards import Dwelling, HouseholdRecord, classify, classify_deprived
 from .standards import Member as MemberRecord
 from .standards.facts import DEPRIVATION_BITS, MemberFacts, deprivation_mask, member_facts
-from .standards.records import ASSETS
+from .standards.indicators import DWELLING_RULES, RULES
+from .standards.records import ASSETS, DEFAULT_PARAMETERS
 from .standards.validate import StoredHousehold
 
 _MEMBER_FIELDS = [f for f in MemberRecord.__dataclass_fields__]
@@ -52,19 +53,7 @@ def household_record(household: Household, members, asked: frozenset | None = No
     indicators its roster answers were given for (its year's standard's); under another standard, the others
     count as not surveyed."""
     has_detail = bool(members) and bool(household.house_class)
-    dwelling = None
-    if has_detail:
-        assets = {name for name in ASSETS if getattr(household, f"has_{name}")}
-        dwelling = Dwelling(
-            house_class=household.house_class,
-            nondurable_structures=household.nondurable_structures or 0,
-            floor_area_m2=float(household.floor_area_m2 or 0),
-            water_source=household.water_source,
-            latrine=household.latrine,
-            assets=frozenset(assets),
-            loudspeaker_audible=household.loudspeaker_audible,
-            waste_disposal=household.waste_disposal or None,
-        )
+    dwelling = dwelling_of(household) if has_detail else None
     answers = household.reported_deprivations
     return HouseholdRecord(
         code=household.code,
@@ -81,6 +70,22 @@ def household_record(household: Household, members, asked: frozenset | None = No
         dwelling=dwelling,
         answers=frozenset(answers) if answers is not None else None,
         not_surveyed=frozenset(DEPRIVATION_BITS) - asked if asked is not None else frozenset(),
+    )
+
+
+def dwelling_of(household) -> Dwelling | None:
+    """The engine's dwelling of a stored household (None when the record has none)."""
+    if not household.house_class:
+        return None
+    return Dwelling(
+        house_class=household.house_class,
+        nondurable_structures=household.nondurable_structures or 0,
+        floor_area_m2=float(household.floor_area_m2 or 0),
+        water_source=household.water_source,
+        latrine=household.latrine,
+        assets=frozenset(name for name in ASSETS if getattr(household, f"has_{name}")),
+        loudspeaker_audible=household.loudspeaker_audible,
+        waste_disposal=household.waste_disposal or None,
     )
 
 
@@ -550,19 +555,67 @@ def classify_under(standard: PovertyStandard, households, batch_size: int = 5000
     from povertyplan.bulk import copy_rows
 
     engine = standard.to_engine()
-    asked_of = {s.pk: frozenset(s.indicator_rules) for s in PovertyStandard.objects.all()}
+    own_engines = {s.pk: s.to_engine() for s in PovertyStandard.objects.all()}
     households = households.exclude(standard=standard)
     HouseholdClassification.objects.filter(standard=standard, household__in=households).delete()
+    # Indicators the household's own standard already decided the same way are read from its stored
+    # deprivations; only the others are decided here — from the dwelling alone when they need nothing else.
+    reused = {pk: decided_alike(own, engine) for pk, own in own_engines.items()}
+    owners = set(households.order_by().values_list("standard_id", flat=True).distinct())
+    with_members = any(set(engine.indicator_rules) - reused[pk] - dwelling_only(engine) for pk in owners)
     rows, known = [], {}
-    for batch in _governed_batches(households, batch_size):
+    for batch in _governed_batches(households, batch_size, with_members=with_members):
         records, members = _records(*batch, known)
         for values in records:
-            asked = asked_of.get(values["standard_id"]) if values["reported_deprivations"] is not None else None
-            record = household_record(SimpleNamespace(**values), members.get(values["id"], []), asked)
-            derived = _other_values(classify(record, engine))
-            rows.append((values["id"], standard.pk, *derived.values()))
+            own = values["standard_id"]
+            household = SimpleNamespace(**values)
+            if values["reported_deprivations"] is not None:
+                record = household_record(household, [], frozenset(own_engines[own].indicator_rules))
+                result = classify(record, engine)
+            elif with_members:
+                result = classify(household_record(household, members.get(values["id"], [])), engine)
+            else:
+                result = _classify_reusing(household, reused[own], engine)
+            rows.append((values["id"], standard.pk, *_other_values(result).values()))
     copy_rows(HouseholdClassification, ["household_id", "standard_id", *OTHER_COLUMNS], rows)
     return len(rows)
+
+
+def decided_alike(own, other) -> frozenset[str]:
+    """The indicators `other` decides exactly as `own` (engine standards): the same rule with the same parameters."""
+    if any(own.param(name) != other.param(name) for name in DEFAULT_PARAMETERS):
+        return frozenset()
+    return frozenset(name for name, rule in other.indicator_rules.items() if own.indicator_rules.get(name) == rule)
+
+
+def dwelling_only(standard) -> frozenset[str]:
+    return frozenset(name for name, rule in standard.indicator_rules.items() if rule in DWELLING_RULES)
+
+
+def _classify_reusing(household, reused: frozenset, engine):
+    """A household with member detail under `engine`, its `reused` indicators taken from its stored deprivations and
+    not-surveyed list, the others (all dwelling rules) decided from its dwelling."""
+    deprived = set(household.deprivations) & reused
+    not_surveyed = set(household.not_surveyed) & reused
+    record = HouseholdRecord(
+        household.code,
+        household.area_type,
+        household.income_per_capita,
+        household.survey_year,
+        household.member_count,
+        members=(),
+        dwelling=dwelling_of(household),
+    )
+    for name, rule in engine.indicator_rules.items():
+        if name not in reused:
+            answer = RULES[rule](record, engine)
+            if answer is None:
+                not_surveyed.add(name)
+            elif answer:
+                deprived.add(name)
+    return classify_deprived(
+        household.code, household.area_type, household.income_per_capita, deprived, engine, (), not_surveyed
+    )
 
 
 def classify_json(payload) -> list[dict]:

@@ -139,6 +139,20 @@ def malnourished_child(h: HouseholdRecord, s: Standard) -> bool:
     return any(m.age < child_under and m.malnourished for m in h.members)
 
 
+# The rules that read only the dwelling and the member count, never the members.
+DWELLING_RULES = frozenset(
+    {
+        "house_class_not_durable",
+        "structures_not_durable",
+        "area_per_person_below",
+        "unhygienic_water",
+        "unhygienic_latrine",
+        "no_information_assets_nor_loudspeaker",
+        "no_information_means",
+        "waste_untreated",
+    }
+)
+
 RULES = {
     name: fn
     for name, fn in globals().items()

@@ -251,3 +251,24 @@ def test_answers_for_an_indicator_the_standard_does_not_have_are_not_counted_und
     record = answers("rural", 1_000_000, ("water", "latrine", "information_means"), not_surveyed=("waste",))
     result = classify(record, ND351)
     assert result.deprivations == ("latrine", "water") and result.classification == "near_poor" and result.incomplete
+
+
+def test_scoring_under_decree_351_from_stored_deprivations_agrees_with_scoring_from_the_members(demo):
+    """classify_under reads Decree 07's stored deprivations for the 11 indicators Decree 351 decides alike and the
+    dwelling for waste: the same result as classifying each household from its members."""
+    from households.models import Household, HouseholdClassification, PovertyStandard
+    from households.services import classify_under, other_classification
+
+    nd351 = PovertyStandard.objects.get(code="ND351-2025")
+    latest = Household.objects.filter(survey_year=2026).select_related("standard").prefetch_related("members")
+    assert classify_under(nd351, latest) == latest.count() > 100
+    stored = {c.household_id: c for c in HouseholdClassification.objects.filter(standard=nd351)}
+    fields = ("classification", "deprivations", "not_surveyed", "incomplete", "classification_rule")
+    differ = [
+        h.code
+        for h in latest
+        if [getattr(stored[h.pk], f) for f in fields]
+        != [getattr(other_classification(h, list(h.members.all()), nd351), f) for f in fields]
+    ]
+    assert not differ
+    assert any(c.incomplete for c in stored.values()) and any(c.classification == "poor" for c in stored.values())
