@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 
 from areas.models import Unit
-from areas.selectors import filter_by_user_area, units_for_user
+from areas.selectors import filter_by_user_area, unit_by_code_or_404, units_for_user
 
 from .models import Approval, DataKind, State
 from .rules import can_decide, can_submit
@@ -62,9 +62,7 @@ def board_counts(rows: list[UnitApproval]) -> dict[str, int]:
 
 def get_approval_for_user(user, unit_code: str, year: int, kind: str):
     """The unit (inside the user's area) and its approval, or None when never submitted."""
-    from django.shortcuts import get_object_or_404
-
-    unit = get_object_or_404(units_for_user(user), code=unit_code)
+    unit = unit_by_code_or_404(units_for_user(user), unit_code, year)
     if kind not in DataKind.values:
         from django.http import Http404
 

@@ -29,6 +29,17 @@ def units_for_user(user):
     return filter_by_user_area(Unit.objects.all(), user, path_field="path")
 
 
+def unit_by_code_or_404(units, code: str, year: int | None = None) -> Unit:
+    """The unit of the queryset a code names (UnitQuerySet.by_code: codes are reused across the 2025 reform), or
+    404."""
+    from django.http import Http404
+
+    unit = units.by_code(code, year)
+    if unit is None:
+        raise Http404
+    return unit
+
+
 def ancestor_codes(path: str) -> list[str]:
     return path.strip("/").split("/")[:-1]
 

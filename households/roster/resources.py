@@ -61,6 +61,9 @@ class UnitResource(resources.ModelResource):
         import_id_fields = ["code"]
         skip_unchanged = True
 
+    def get_queryset(self):
+        return Unit.objects.current()  # a code names one unit in force (codes are reused across the 2025 reform)
+
     def before_import(self, dataset, **kwargs):
         canonical_headers(dataset, GSO_HEADERS)
         missing = [GSO_HEADERS[k][0] for k in ("province_code", "province_name") if k not in dataset.headers]
@@ -86,7 +89,7 @@ class UnitResource(resources.ModelResource):
             raise ValueError(_("the province code is required"))
         parent = None
         for code, name, level in chain[:-1]:  # ancestors: created when missing, never renamed by a child's row
-            unit = Unit.objects.filter(code=code).first()
+            unit = Unit.objects.current().filter(code=code).first()
             if unit is None:
                 unit = Unit(code=code, name=name or code, level=level, parent=parent)
                 unit.save()
