@@ -26,11 +26,15 @@ def in_force_on(day: date) -> Q:
     return (Q(valid_from__isnull=True) | Q(valid_from__lte=day)) & (Q(valid_to__isnull=True) | Q(valid_to__gt=day))
 
 
-def in_force(valid_from: date | None, valid_to: date | None, year: int) -> bool:
+def in_force_at(valid_from: date | None, valid_to: date | None, day: date) -> bool:
     """Whether a unit in force from valid_from (None: since before the records) until valid_to (exclusive; None:
-    still) serves the review of that year."""
-    day = review_date(year)
+    still) is in force on that day (in_force_on in SQL)."""
     return (valid_from is None or valid_from <= day) and (valid_to is None or day < valid_to)
+
+
+def in_force(valid_from: date | None, valid_to: date | None, year: int) -> bool:
+    """Whether such a unit serves the review of that year."""
+    return in_force_at(valid_from, valid_to, review_date(year))
 
 
 def area_type_in(current: str, past: list[tuple[date, str]], year: int) -> str:
