@@ -134,6 +134,7 @@ class Unit(ConstraintsOnFields, models.Model):
                 condition=Q(valid_to__isnull=True),
                 name="unit_code_unique_in_force",
                 violation_error_message=_("Another unit in force has this code."),
+                violation_error_code="code",
             ),
             models.CheckConstraint(
                 condition=Q(valid_from__isnull=True) | Q(valid_to__isnull=True) | Q(valid_to__gt=F("valid_from")),
