@@ -27,6 +27,7 @@ def test_an_administrator_uploads_a_table_and_again_changes_nothing(villages, cl
     client.force_login(make_user("boss", "admin", is_staff=True, is_superuser=True))
     page = client.get(reverse("admin:areas_unit_changelist")).content.decode()
     assert reverse(URL) in page and "Nhập bảng chuyển đổi ĐVHC" in page
+    assert "hai cột cuối không bắt buộc" in client.get(reverse(URL)).content.decode()
     response = post(client, table(REFORM_ROWS))
     assert response.status_code == 200
     text = response.content.decode()
