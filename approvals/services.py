@@ -155,6 +155,8 @@ def approval_transition(*, user, unit, year: int, kind: str, action: str, commen
         allowed = can_submit(user, unit)
     else:
         allowed = can_decide(user, unit, submitted_by_id=approval.submitted_by_id)
+    if refusal := unit.entry_refusal(year):
+        raise ValidationError(refusal)
     if not allowed:
         raise PermissionDenied(
             _("You may not %(action)s the data of %(unit)s.") % {"action": Action(action).label, "unit": unit.name}

@@ -44,6 +44,19 @@ def area_type_in(current: str, past: list[tuple[date, str]], year: int) -> str:
     return next((area_type for valid_to, area_type in past if day < valid_to), current)
 
 
+def approval_chain(year: int) -> tuple[str, ...]:
+    """The levels that enter and approve the data of a review year, lowest first (settings.APPROVAL_CHAINS)."""
+    day = review_date(year)
+    chains = sorted((date.fromisoformat(start), levels) for start, levels in settings.APPROVAL_CHAINS.items())
+    return next((levels for start, levels in reversed(chains) if start <= day), chains[0][1])
+
+
+def levels_without_data(year: int) -> set[str]:
+    """Levels of an earlier chain that take no data in this review year (the district from 2025)."""
+    every = {level for levels in settings.APPROVAL_CHAINS.values() for level in levels}
+    return every - set(approval_chain(year))
+
+
 class UnitQuerySet(models.QuerySet):
     def subtree(self, unit):
         """The unit and everything under it: one indexed prefix match on the path."""
@@ -170,6 +183,27 @@ class Unit(ConstraintsOnFields, models.Model):
 
     def in_force_in(self, year: int) -> bool:
         return in_force(self.valid_from, self.valid_to, year)
+
+    def entry_refusal(self, year: int) -> str | None:
+        """Why no household record, reported value or approval of that review year may be entered at this unit
+        (it does not exist that year; its level was abolished), or None."""
+        if not self.in_force_in(year):
+            return _("%(unit)s does not exist in review year %(year)s (in force %(period)s).") % {
+                "unit": self.name,
+                "year": year,
+                "period": self.period_text,
+            }
+        if self.level in levels_without_data(year):
+            return _(
+                "From review year %(year)s nothing is entered or approved at the %(level)s level (%(unit)s): data "
+                "goes %(chain)s."
+            ) % {
+                "year": year,
+                "level": self.get_level_display(),
+                "unit": self.name,
+                "chain": " → ".join(str(Unit.Level(level).label) for level in approval_chain(year)),
+            }
+        return None
 
     @property
     def period_text(self) -> str:

@@ -1,3 +1,5 @@
+from datetime import date
+
 from .models import ApiToken, Unit
 
 EVERYWHERE = ""
@@ -13,6 +15,14 @@ def user_area_path(user) -> str | None:
     if profile is None:
         return None
     return profile.unit.path if profile.unit_id else EVERYWHERE
+
+
+def area_ceased(user, today: date | None = None) -> bool:
+    """Whether the user's unit no longer exists (a district after the 2025 reform): they keep reading its history
+    and write nothing."""
+    profile = getattr(user, "profile", None)
+    unit = profile.unit if profile is not None and profile.unit_id else None
+    return unit is not None and unit.valid_to is not None and unit.valid_to <= (today or date.today())
 
 
 def filter_by_user_area(queryset, user, path_field="unit__path"):

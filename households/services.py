@@ -207,14 +207,9 @@ def _assert_open(household: Household, before: Household | None) -> None:
 
 def _assert_in_force(unit: Unit, survey_year: int) -> None:
     """A household is recorded in a unit that exists in its review year (a commune merged in 2025 takes no 2026
-    household; a commune made in 2025 no 2024 one)."""
-    if survey_year and not unit.in_force_in(survey_year):
-        raise ValidationError(
-            {
-                "unit": _("%(unit)s does not exist in review year %(year)s (in force %(period)s).")
-                % {"unit": unit.name, "year": survey_year, "period": unit.period_text}
-            }
-        )
+    household; a commune made in 2025 no 2024 one), at a level that takes data that year."""
+    if survey_year and (refusal := unit.entry_refusal(survey_year)):
+        raise ValidationError({"unit": refusal})
 
 
 def _stored(household: Household) -> Household | None:

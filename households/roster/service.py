@@ -164,33 +164,36 @@ def _engine_standards():
 def _units_by_code_and_year(entries) -> dict:
     """(unit code, review year) → the unit of that code in force that year, with its urban / rural type that year
     (codes are reused across the 2025 reform: the year tells which unit a code names). A code naming no unit in force
-    that year is left out; the second result holds the (code, year) of codes known but not in force that year."""
+    that year, or at a level that takes no data that year (a district from 2025), is left out: the second result
+    gives why, by (code, year), for the codes known."""
     wanted = {e.unit_key for e in entries if e.unit_code}
     found, years = {}, {year for _code, year in wanted}
     for chunk in _chunks(sorted({code for code, _year in wanted}), 5000):
         for unit in Unit.objects.filter(code__in=chunk).values(
-            "id", "code", "name", "path", "area_type", "valid_from", "valid_to"
+            "id", "code", "name", "path", "area_type", "valid_from", "valid_to", "level"
         ):
             found.setdefault(unit["code"], []).append(unit)
     types = area_types({u["id"]: u["area_type"] for same_code in found.values() for u in same_code}, years)
-    units = {}
+    units, refused = {}, {}
     for code, year in wanted:
-        unit = next((u for u in found.get(code, ()) if in_force(u["valid_from"], u["valid_to"], year)), None)
-        if unit is not None:
+        if code not in found:
+            continue
+        unit = next((u for u in found[code] if in_force(u["valid_from"], u["valid_to"], year)), found[code][-1])
+        fields = ("name", "level", "valid_from", "valid_to")
+        if refusal := Unit(**{key: unit[key] for key in fields}).entry_refusal(year):
+            refused[code, year] = refusal
+        else:
             units[code, year] = {**unit, "area_type": types[unit["id"], year]}
-    return units, {key for key in wanted if key not in units and key[0] in found}
+    return units, refused
 
 
-def _unit_problems(entry, unit, area_prefix, absent=frozenset()) -> list[Problem]:
+def _unit_problems(entry, unit, area_prefix, refused=None) -> list[Problem]:
     """Every per-row check on the household's unit lives here (unknown code, no unit of that code in force in the
     review year, outside the user's area)."""
     if entry.unit_code is None:
         message = _("the unit code is required")
-    elif unit is None and entry.unit_key in absent:
-        message = _("no unit with code %(code)s exists in review year %(year)s (it ceased or began later)") % {
-            "code": entry.unit_code,
-            "year": entry.key[0],
-        }
+    elif unit is None and entry.unit_key in (refused or {}):
+        message = refused[entry.unit_key]
     elif unit is None:
         message = _("unknown unit code %(code)s") % {"code": entry.unit_code}
     elif area_prefix != EVERYWHERE and not unit["path"].startswith(area_prefix):
@@ -262,7 +265,7 @@ def _import(data, filename, user, year, dry_run, progress, reason) -> ImportResu
     area_prefix = EVERYWHERE if user is None else user_area_path(user)
     if area_prefix is None:
         raise PermissionError("no area")
-    units, absent = _units_by_code_and_year(entries)
+    units, refused = _units_by_code_and_year(entries)
     taken = {(p.sheet, p.row, p.column) for p in problems}
     unchanged = _unchanged(entries, units, stored, standards, standard_ids)
     for entry in unchanged.values():
@@ -270,7 +273,7 @@ def _import(data, filename, user, year, dry_run, progress, reason) -> ImportResu
     rows, members_by_key, fingerprints = {}, {}, {}
 
     def check(entry):
-        return _check(parser, entry, units.get(entry.unit_key), area_prefix, absent, taken, standards, standard_ids)
+        return _check(parser, entry, units.get(entry.unit_key), area_prefix, refused, taken, standards, standard_ids)
 
     to_check = [e for e in entries if e.key not in unchanged]
     for found, classified in in_two_halves(check, to_check, fork=len(to_check) >= PARALLEL_FROM):
@@ -406,14 +409,14 @@ def _unchanged(entries, units, stored, standards, standard_ids) -> dict:
     return unchanged
 
 
-def _check(parser, entry, unit, area_prefix, absent, taken, standards, standard_ids):
+def _check(parser, entry, unit, area_prefix, refused, taken, standards, standard_ids):
     """One household validated and classified: (its problems found before classifying, None when it cannot be
     classified, else (key, stored row, member rows, the problems found while classifying, its fingerprint))."""
     fingerprint = entry.fingerprint(unit) if unit is not None else ""
     found = parser.complete(entry)
     if found:
         taken = taken | {(p.sheet, p.row, p.column) for p in found}
-    unit_problems = _unit_problems(entry, unit, area_prefix, absent)
+    unit_problems = _unit_problems(entry, unit, area_prefix, refused)
     if unit_problems:
         found += unit_problems
         taken = taken | {entry.where("area_type")}  # the area type would have come from the unit

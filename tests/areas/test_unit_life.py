@@ -80,7 +80,7 @@ def test_a_roster_row_in_a_unit_that_ceased_is_a_located_error(reformed):
     data = xlsx({"Hộ": [HOUSEHOLD_HEADER, *households], "Thành viên": [MEMBER_HEADER, member_row("H1")]})
     result = roster_import(data, "x.xlsx")
     assert [(p.sheet, p.row, p.column) for p in result.problems] == [("Hộ", 2, "Mã đơn vị")]
-    assert "mã C2 trong năm rà soát 2026" in result.problems[0].message
+    assert result.problems[0].message == "Commune 2 không tồn tại trong năm rà soát 2026 (hiệu lực … – 30/06/2025)."
     assert not Household.objects.exists()
 
 
