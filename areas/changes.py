@@ -12,7 +12,8 @@ column and nothing is written. The writes are one transaction, and a table impor
   which then continues.
 - An old unit with several new units gives each its share of households (`Tỷ lệ hộ`, percent, adding up to 100); a
   village (`Thôn / ấp`) of the old unit named on a row moved whole to that row's new unit.
-- A district whose every commune ceased ceases with the last of them (the district level was abolished in 2025).
+- An old unit ceases with the units under it (its villages). A district whose every commune ceased ceases with the
+  last of them (the district level was abolished in 2025).
 """
 
 from collections import defaultdict
@@ -373,9 +374,8 @@ def _write(plan: _Plan, result: ChangeResult):
         continues = plan.new[index].unit is not None and plan.new[index].unit.pk == old.pk
         if not continues and old.valid_to != plan.rows[index].values["date"]:
             ceasing[old.pk] = (old, plan.rows[index].values["date"])
-    for old, day in ceasing.values():
-        Unit.objects.filter(pk=old.pk).update(valid_to=day)
-        result.units_ceased += 1
+    for old, day in ceasing.values():  # with the units under it (its villages): nothing is entered there any more
+        result.units_ceased += Unit.objects.subtree(old).filter(valid_to__isnull=True).update(valid_to=day)
         parents.add(old.parent_id)
     for planned in sorted(plan.planned.values(), key=lambda p: p.path.count("/")):
         if planned.unit is None:

@@ -1,6 +1,8 @@
+from collections import defaultdict
 from datetime import date
+from decimal import Decimal
 
-from .models import ApiToken, Unit
+from .models import ApiToken, Unit, UnitSuccession
 
 EVERYWHERE = ""
 
@@ -48,6 +50,35 @@ def unit_by_code_or_404(units, code: str, year: int | None = None) -> Unit:
     if unit is None:
         raise Http404
     return unit
+
+
+def path_prefixes(path: str) -> list[str]:
+    """The paths of a unit and of every unit above it, from the top: "94/942/" → ["94/", "94/942/"]."""
+    parts = path.strip("/").split("/")
+    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def successor_weights(units) -> dict[int, list[tuple[int, Decimal]]]:
+    """Where the households recorded in each of these units went when it (or the unit above it) ceased: {unit id:
+    [(new unit id, weight)]}, the weights adding up to 1 — 1 for a unit in a village that moved whole, the table's
+    share of households otherwise. Units of which no one above ceased are left out. Two queries: multiplying the
+    stored counts of old units by these weights maps them into the new units (one step of succession)."""
+    paths = dict(units.values_list("id", "path"))
+    rows = defaultdict(list)
+    for old_path, new_id, share, village_path in UnitSuccession.objects.filter(
+        old__path__in={p for path in paths.values() for p in path_prefixes(path)}
+    ).values_list("old__path", "new_id", "share", "village__path"):
+        rows[old_path].append((new_id, share, village_path))
+    weights = {}
+    for unit_id, path in paths.items():
+        old = next((p for p in reversed(path_prefixes(path)) if p in rows), None)
+        if old is None:
+            continue
+        village = [new for new, _s, v in rows[old] if v and path.startswith(v)]
+        weights[unit_id] = (
+            [(village[0], Decimal(1))] if village else [(new, share / 100) for new, share, v in rows[old] if not v]
+        )
+    return weights
 
 
 def ancestor_codes(path: str) -> list[str]:

@@ -56,7 +56,7 @@ def test_a_reform_table_makes_new_communes_under_the_province_and_ends_the_old_o
     n1, n2 = Unit.objects.get(code="N1"), Unit.objects.get(code="N2")
     assert (n1.parent, n1.level, n1.valid_from, n1.area_type) == (villages["P"], "commune", REFORM, "urban")
     assert (n2.path, n2.area_type) == ("P/N2/", "rural")
-    for code in ("C1", "C2", "D1", "D2"):  # the districts cease with their last commune
+    for code in ("C1", "C2", "D1", "D2", "C1-01", "C1-02"):  # districts with their last commune, villages with theirs
         assert Unit.objects.get(code=code).valid_to == REFORM
     rows = {
         (s.old.code, s.new.code, s.village.name if s.village else None): s.share for s in UnitSuccession.objects.all()
@@ -67,7 +67,7 @@ def test_a_reform_table_makes_new_communes_under_the_province_and_ends_the_old_o
         ("C1", "N1", "Ấp Hòa Phú"): None,
         ("C2", "N1", None): Decimal("100"),
     }
-    assert result.units_created == 2 and result.units_ceased == 4
+    assert result.units_created == 2 and result.units_ceased == 6
 
 
 def test_importing_the_same_table_twice_changes_nothing(villages, capsys):
@@ -210,3 +210,21 @@ def test_the_command_imports_and_reports(villages, tmp_path):
         call_command("import_unit_changes", str(path), stdout=out)
     assert exit_code.value.code == 1
     assert "Bảng chuyển đổi!3, Mã ĐVHC cũ: Không có đơn vị nào mã C9" in out.getvalue()
+
+
+def test_the_succession_table_maps_each_old_units_households_into_new_units(villages):
+    """What re-aggregation in today's boundaries multiplies stored counts by: a village that moved whole goes
+    where it went; the rest of its commune by the shares; units nobody above ceased are left out."""
+    from areas.selectors import successor_weights
+
+    import_unit_changes(table(REFORM_ROWS), "reform.xlsx")
+    n1, n2 = Unit.objects.get(code="N1").pk, Unit.objects.get(code="N2").pk
+    other = Unit.objects.create(code="C1-03", name="Ấp Khác", level="village", parent=villages["C1"])
+    weights = successor_weights(Unit.objects.filter(code__in=["C1", "C1-01", "C1-02", "C2", "N1", "P"]))
+    assert weights == {
+        villages["C1"].pk: [(n1, Decimal("0.7")), (n2, Decimal("0.3"))],
+        villages["V1"].pk: [(n1, Decimal(1))],  # Ấp Hòa Phú moved whole
+        villages["V2"].pk: [(n1, Decimal("0.7")), (n2, Decimal("0.3"))],
+        villages["C2"].pk: [(n1, Decimal(1))],
+    }
+    assert sum(w for _n, w in successor_weights(Unit.objects.filter(pk=other.pk))[other.pk]) == 1

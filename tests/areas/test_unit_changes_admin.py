@@ -31,7 +31,7 @@ def test_an_administrator_uploads_a_table_and_again_changes_nothing(villages, cl
     response = post(client, table(REFORM_ROWS))
     assert response.status_code == 200
     text = response.content.decode()
-    assert "Đã đọc 3 dòng: 2 đơn vị mới, 4 đơn vị chấm dứt" in text
+    assert "Đã đọc 3 dòng: 2 đơn vị mới, 5 đơn vị chấm dứt" in text
     assert UnitSuccession.objects.count() == 4
     assert "không thay đổi gì" in post(client, table(REFORM_ROWS)).content.decode()
 
