@@ -22,6 +22,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from ninja.security import HttpBasicAuth, HttpBearer, SessionAuth
 
+from areas.models import Unit
 from areas.selectors import filter_by_user_area, units_for_user
 from areas.services import api_token_user
 from households.api import router as households_router
@@ -372,8 +373,9 @@ def list_targets(request, plan_id: int = Path(..., ge=1, le=MAX_ID)):
 @paginate
 def list_units(request, parent_code: str | None = None):
     units = units_for_user(request.user).select_related("parent").prefetch_related("successions__new")
-    if parent_code:
-        units = units.filter(parent__code=parent_code)
+    if parent_code:  # the unit in force today with that code, else the one that ceased last (codes are reused)
+        parent = Unit.objects.by_code(parent_code)
+        units = units.filter(parent=parent) if parent else units.none()
     return units
 
 

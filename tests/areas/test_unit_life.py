@@ -115,3 +115,15 @@ def test_the_units_api_shows_each_units_life_and_successors(reformed, client):
         "successors": [],
     }
     assert units["P/D2/C2/"]["successors"] == ["C1"] and units["P/D1/"]["valid_to"] == "2025-07-01"
+
+
+def test_the_units_api_lists_the_children_of_the_unit_a_code_names(reformed, client):
+    make_user("boss", "admin", is_superuser=True)
+    auth = {"HTTP_AUTHORIZATION": "Basic " + base64.b64encode(b"boss:pw").decode()}
+
+    def children(code):
+        return sorted(u["path"] for u in client.get(f"/api/v1/units/?parent_code={code}", **auth).json()["items"])
+
+    assert children("P") == ["P/C1/", "P/D1/", "P/D2/"]
+    assert children("D1") == ["P/D1/C1/"]
+    assert children("C1") == [] and children("nope") == []
