@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from households.roster.columns import Column, header_index, normalise
@@ -30,7 +31,7 @@ from households.roster.reader import open_roster
 from households.roster.resources import URBAN_KINDS
 from households.roster.service import unreadable_messages
 
-from .models import AreaType, Unit, UnitSuccession, in_force_at, in_force_on
+from .models import AreaType, Unit, UnitSuccession, in_force_at
 
 COLUMNS = (
     Column("old_code", "Mã ĐVHC cũ", "Old unit code", "text"),
@@ -168,14 +169,24 @@ class _Plan:
         self.old = {}  # row index → old Unit
         self.new = {}  # row index → _Planned
         self.planned = {}  # path → _Planned
+        # every unit the table may name, read at once: by code (old and new codes) and the provinces by path
+        codes = {row.values[key] for row in rows for key in ("old_code", "new_code")}
+        self.by_code = defaultdict(list)
+        for unit in Unit.objects.filter(Q(code__in=codes) | Q(parent__isnull=True)).order_by("path"):
+            self.by_code[unit.code].append(unit)
+        self.by_path = {unit.path: unit for units in self.by_code.values() for unit in units}
+        self.ceasing = set()  # ids of the old units whose row names another code: they cease
+        self.children = {}  # old unit id → its units by normalised name (the villages a row may name)
 
     def _old_unit(self, row: Row):
         code, day = row.values["old_code"], row.values["date"]
-        units = Unit.objects.filter(code=code)
-        unit = units.filter(in_force_on(day - timedelta(days=1))).order_by("path").first()
+        units = self.by_code.get(code, ())
+        unit = next((u for u in units if in_force_at(u.valid_from, u.valid_to, day - timedelta(days=1))), None)
         if unit is not None:
             return unit
-        later = units.filter(valid_from__gte=day).order_by("valid_from").first()
+        later = min(
+            (u for u in units if u.valid_from and u.valid_from >= day), key=lambda u: u.valid_from, default=None
+        )
         if later is not None:
             self.problems.append(
                 row.problem(
@@ -197,6 +208,9 @@ class _Plan:
         for index, row in enumerate(self.rows):
             if (unit := self._old_unit(row)) is not None:
                 self.old[index] = unit
+                if row.values["new_code"] != unit.code:
+                    self.ceasing.add(unit.pk)
+        self.province_rows = {u.pk: i for i, u in self.old.items() if u.level == Unit.Level.PROVINCE}
         self._check_cycles()
         self._check_dates()
         if self.problems:
@@ -252,9 +266,9 @@ class _Plan:
     def _province_after(self, province: Unit, day: date) -> str:
         """The path of where the old province's communes go: itself, or the province it merged into (in this
         table or before)."""
-        for index, old in self.old.items():
-            if old.pk == province.pk and self.new.get(index):
-                return self.new[index].path
+        index = self.province_rows.get(province.pk)
+        if index is not None and index in self.new:
+            return self.new[index].path
         if province.valid_to is not None and province.valid_to <= day:
             successor = province.successions.select_related("new").order_by("-share").first()
             if successor is not None:
@@ -267,7 +281,7 @@ class _Plan:
         if old.level == Unit.Level.PROVINCE:
             parent_path, level = None, Unit.Level.PROVINCE
         else:
-            province = Unit.objects.get(path=old.path.split("/", 1)[0] + "/")
+            province = self.by_path[old.path.split("/", 1)[0] + "/"]
             parent_path, level = self._province_after(province, day), Unit.Level.COMMUNE
         path = f"{parent_path or ''}{code}/"
         if path == old.path:
@@ -275,7 +289,7 @@ class _Plan:
             return
         planned = self.planned.get(path)
         if planned is None:
-            existing = Unit.objects.filter(path=path).first()
+            existing = self.by_path.get(path)
             if existing is not None and not (
                 existing.valid_from == day or in_force_at(existing.valid_from, existing.valid_to, day)
             ):
@@ -287,9 +301,7 @@ class _Plan:
                     )
                 )
                 return
-            if existing is not None and any(
-                u.pk == existing.pk and self.rows[i].values["new_code"] != u.code for i, u in self.old.items()
-            ):
+            if existing is not None and existing.pk in self.ceasing:
                 self.problems.append(
                     row.problem(
                         "new_code",
@@ -342,12 +354,11 @@ class _Plan:
                 )
             self.shares[old_id] = shares
 
-    def planned_unit(self, path: str) -> Unit:
-        return next(p.unit for p in self.new.values() if p.path == path)
-
     def _village(self, old: Unit, row: Row, target: str):
         wanted = normalise(row.values["village"])
-        village = next((v for v in old.children.all() if normalise(v.name) == wanted), None)
+        if old.pk not in self.children:
+            self.children[old.pk] = {normalise(v.name): v for v in old.children.all()}
+        village = self.children[old.pk].get(wanted)
         if village is None:
             self.problems.append(
                 row.problem(
@@ -368,18 +379,24 @@ def _area_type(name: str) -> str:
 
 
 def _write(plan: _Plan, result: ChangeResult):
-    """Old units cease first: a new unit may take the code of one of them."""
-    parents, ceasing = set(), {}
+    """Old units cease first (a new unit may take the code of one of them), then new units are made, then the
+    successions are brought to what the table says; a few queries whatever the table's size, but one per new unit."""
+    ceasing = {}
     for index, old in plan.old.items():
         continues = plan.new[index].unit is not None and plan.new[index].unit.pk == old.pk
         if not continues and old.valid_to != plan.rows[index].values["date"]:
             ceasing[old.pk] = (old, plan.rows[index].values["date"])
-    for old, day in ceasing.values():  # with the units under it (its villages): nothing is entered there any more
-        result.units_ceased += Unit.objects.subtree(old).filter(valid_to__isnull=True).update(valid_to=day)
-        parents.add(old.parent_id)
+    for day in {day for _old, day in ceasing.values()}:  # with the units under them (villages): no more entries there
+        paths = [old.path for old, on in ceasing.values() if on == day]
+        for start in range(0, len(paths), 200):
+            under = Q()
+            for path in paths[start : start + 200]:
+                under |= Q(path__startswith=path)
+            result.units_ceased += Unit.objects.filter(under, valid_to__isnull=True).update(valid_to=day)
     for planned in sorted(plan.planned.values(), key=lambda p: p.path.count("/")):
         if planned.unit is None:
-            parent = Unit.objects.get(path=planned.parent_path) if planned.parent_path else None
+            above = planned.parent_path
+            parent = (plan.planned[above].unit if above in plan.planned else plan.by_path[above]) if above else None
             planned.unit = Unit(
                 code=planned.code,
                 name=planned.name,
@@ -391,30 +408,38 @@ def _write(plan: _Plan, result: ChangeResult):
             planned.unit.full_clean(validate_unique=False)
             planned.unit.save()
             result.units_created += 1
+    unit_at = {planned.path: planned.unit for planned in plan.new.values()}
+    old_and_day = {old.pk: (old, plan.rows[index].values["date"]) for index, old in plan.old.items()}
+    stored = defaultdict(dict)
+    for row in UnitSuccession.objects.filter(old_id__in=list(plan.shares)):
+        stored[row.old_id][row.new_id, row.village_id] = row
+    to_create = []
     for old_id, shares in plan.shares.items():
-        old = next(u for u in plan.old.values() if u.pk == old_id)
-        day = next(plan.rows[i].values["date"] for i, u in plan.old.items() if u.pk == old_id)
+        old, day = old_and_day[old_id]
         wanted = {
-            (plan.planned_unit(path).pk, None): share
+            (unit_at[path].pk, None): share
             for path, share in shares.items()
-            if not (plan.planned_unit(path).pk == old_id and len(shares) == 1)
+            if not (unit_at[path].pk == old_id and len(shares) == 1)
         }
         for village_id, path in plan.villages.get(old_id, {}).items():
-            wanted[plan.planned_unit(path).pk, village_id] = None
-        stored = {(s.new_id, s.village_id): s for s in UnitSuccession.objects.filter(old=old)}
-        for key, row in stored.items():
+            wanted[unit_at[path].pk, village_id] = None
+        for key, row in stored[old_id].items():
             if key not in wanted:
                 row.delete()
                 result.successions_removed += 1
         for (new_id, village_id), share in wanted.items():
-            row = stored.get((new_id, village_id))
-            if row is not None and (row.valid_from, row.share) == (day, share):
-                continue
-            UnitSuccession.objects.update_or_create(
-                old=old, new_id=new_id, village_id=village_id, defaults={"valid_from": day, "share": share}
-            )
-            result.successions_written += 1
-    _cease_emptied_districts(parents, result)
+            row = stored[old_id].get((new_id, village_id))
+            if row is None:
+                to_create.append(
+                    UnitSuccession(old=old, new_id=new_id, village_id=village_id, valid_from=day, share=share)
+                )
+            elif (row.valid_from, row.share) != (day, share):
+                row.valid_from, row.share = day, share
+                row.save(update_fields=["valid_from", "share"])
+                result.successions_written += 1
+    UnitSuccession.objects.bulk_create(to_create, batch_size=1000)
+    result.successions_written += len(to_create)
+    _cease_emptied_districts({old.parent_id for old, _day in ceasing.values()}, result)
 
 
 def _cease_emptied_districts(parent_ids, result: ChangeResult):
