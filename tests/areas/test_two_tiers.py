@@ -23,7 +23,7 @@ from tests.conftest import make_user
 from .test_unit_changes import HEADER, table
 
 DISTRICT_REFUSED = (
-    "Từ năm rà soát 2025 không nhập hay phê duyệt dữ liệu ở cấp huyện (District 1): dữ liệu đi theo xã → tỉnh."
+    "Từ năm rà soát 2025 không nhập hay phê duyệt dữ liệu ở cấp huyện (District 1): dữ liệu đi theo cấp xã → cấp tỉnh."
 )
 
 
