@@ -8,7 +8,7 @@
   one is above it. Nobody decides what they submitted themselves.
 """
 
-from areas.selectors import EVERYWHERE, user_area_path
+from areas.selectors import EVERYWHERE, area_ceased, user_area_path
 
 SUBMIT = "submit_approval"
 DECIDE = "decide_approval"
@@ -24,7 +24,7 @@ _ROLE_GRANTS = {
 
 
 def has_right(user, codename: str) -> bool:
-    if not user.is_authenticated:
+    if not user.is_authenticated or area_ceased(user):
         return False
     if user.has_perm(f"approvals.{codename}"):
         return True

@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 
 from areas.models import Unit
-from areas.selectors import filter_by_user_area, units_for_user
+from areas.selectors import filter_by_user_area, path_prefixes, unit_by_code_or_404, units_for_user
 
 from .models import Approval, DataKind, State
 from .rules import can_decide, can_submit
@@ -62,9 +62,7 @@ def board_counts(rows: list[UnitApproval]) -> dict[str, int]:
 
 def get_approval_for_user(user, unit_code: str, year: int, kind: str):
     """The unit (inside the user's area) and its approval, or None when never submitted."""
-    from django.shortcuts import get_object_or_404
-
-    unit = get_object_or_404(units_for_user(user), code=unit_code)
+    unit = unit_by_code_or_404(units_for_user(user), unit_code, year)
     if kind not in DataKind.values:
         from django.http import Http404
 
@@ -103,7 +101,7 @@ def approval_coverage(unit: Unit, year: int, kind: str = DataKind.HOUSEHOLDS) ->
     if not governing:  # a village: its commune's approval covers it
         governing = [
             u
-            for u in Unit.objects.filter(path__in=_prefixes_of(unit.path))
+            for u in Unit.objects.filter(path__in=path_prefixes(unit.path))
             .exclude(level=Unit.Level.VILLAGE)
             .order_by("-depth")
         ][:1]
@@ -119,11 +117,6 @@ def unapproved_areas(unit: Unit, year: int, kind: str = DataKind.HOUSEHOLDS) -> 
     """The bottom governing units under `unit` whose data of that year is not approved, by their own approval or
     one above. Empty: every figure of `unit` for that year rests on approved data."""
     return approval_coverage(unit, year, kind).unapproved
-
-
-def _prefixes_of(path: str) -> list[str]:
-    parts = path.strip("/").split("/")
-    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
 def data_years(user) -> list[int]:

@@ -8,6 +8,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from areas.selectors import path_prefixes
+
 from .models import LOCKED_STATES, Action, Approval, ApprovalEvent, DataKind, State
 from .rules import can_decide, can_submit
 
@@ -50,16 +52,11 @@ def lock_message(approval: Approval) -> str:
     ) % {**values, "user": person_name(approval.submitted_by), "when": _when(approval.submitted_at)}
 
 
-def _prefixes(path: str) -> list[str]:
-    parts = path.strip("/").split("/")
-    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
-
-
 def locked_paths(paths, year: int, kind: str) -> dict[str, Approval]:
     """For each unit path whose data of that year is locked — by its own approval or one above it — the
     approval that locks it (an approved one before a submitted one). One query for any number of units."""
     paths = set(paths)
-    wanted = {prefix for path in paths for prefix in _prefixes(path)}
+    wanted = {prefix for path in paths for prefix in path_prefixes(path)}
     if not wanted:
         return {}
     approvals = {
@@ -72,7 +69,7 @@ def locked_paths(paths, year: int, kind: str) -> dict[str, Approval]:
         return {}
     found = {}
     for path in paths:
-        covering = [approvals[p] for p in _prefixes(path) if p in approvals]
+        covering = [approvals[p] for p in path_prefixes(path) if p in approvals]
         if covering:
             found[path] = next((a for a in covering if a.state == State.APPROVED), covering[0])
     return found
@@ -155,6 +152,8 @@ def approval_transition(*, user, unit, year: int, kind: str, action: str, commen
         allowed = can_submit(user, unit)
     else:
         allowed = can_decide(user, unit, submitted_by_id=approval.submitted_by_id)
+    if refusal := unit.entry_refusal(year):
+        raise ValidationError(refusal)
     if not allowed:
         raise PermissionDenied(
             _("You may not %(action)s the data of %(unit)s.") % {"action": Action(action).label, "unit": unit.name}

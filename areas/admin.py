@@ -1,12 +1,17 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
 
 from povertyplan import admin as base
 
-from .models import Profile, Unit
+from .models import Profile, Unit, UnitSuccession, UnitTypePeriod
 from .selectors import filter_by_user_area, units_for_user
 from .services import profile_save
 
@@ -55,13 +60,33 @@ def _resource(name):
     return getattr(resources, name)
 
 
+def _upload_form():
+    from households.admin import RosterUploadForm
+
+    class UnitChangesForm(RosterUploadForm):
+        file = forms.FileField(label=_("Succession table (.xlsx or .csv)"))
+        survey_year = None
+
+    return UnitChangesForm
+
+
+class TypePeriodInline(admin.TabularInline):
+    model = UnitTypePeriod
+    extra = 0
+    verbose_name_plural = _("past urban / rural types (the type in force today is above)")
+
+
 @admin.register(Unit)
 class UnitAdmin(ImportMixin, AreaScopedAdmin):
     area_path_field = "path"
+    import_export_change_list_template = "admin/areas/unit/change_list.html"
+    inlines = [TypePeriodInline]
     list_display = [
         "indented_name",
         "code",
         "level",
+        "valid_from",
+        "valid_to",
         "area_type",
         "extremely_difficult",
         "coastal_or_island",
@@ -71,6 +96,7 @@ class UnitAdmin(ImportMixin, AreaScopedAdmin):
     list_filter = [
         UnitAreaFilter,
         "level",
+        ("valid_to", admin.EmptyFieldListFilter),
         "area_type",
         "extremely_difficult",
         "coastal_or_island",
@@ -93,6 +119,56 @@ class UnitAdmin(ImportMixin, AreaScopedAdmin):
     @admin.display(description=_("name"), ordering="path")
     def indented_name(self, unit):
         return ("— " * unit.depth) + unit.name
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("import-changes/", view(self.changes_view), name="areas_unit_import_changes"),
+            *super().get_urls(),
+        ]
+
+    def changes_view(self, request):
+        """Upload a succession table (the reform as data): checked whole, written in one transaction or not at all."""
+        from households.roster.reader import UnreadableFile
+
+        from .changes import COLUMNS, import_unit_changes
+
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = _upload_form()(request.POST or None, request.FILES or None)
+        result, unreadable = None, None
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                result = import_unit_changes(upload.read(), upload.name)
+            except UnreadableFile as error:
+                unreadable = str(error)
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "opts": self.model._meta,
+            "title": gettext("Import a succession table of units"),
+            "columns": COLUMNS,
+            "result": result,
+            "unreadable": unreadable,
+        }
+        return TemplateResponse(request, "admin/areas/unit/import_changes.html", context)
+
+
+@admin.register(UnitSuccession)
+class UnitSuccessionAdmin(base.ModelAdmin):
+    """What the succession tables said: read here, written only by an import."""
+
+    list_display = ["old", "new", "valid_from", "share", "village"]
+    list_filter = ["valid_from"]
+    search_fields = ["old__code", "old__name", "new__code", "new__name"]
+    list_select_related = ["old__parent__parent", "new__parent__parent", "village__parent__parent"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Profile)

@@ -1,4 +1,8 @@
-from .models import ApiToken, Unit
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from .models import ApiToken, Unit, UnitSuccession
 
 EVERYWHERE = ""
 
@@ -15,6 +19,14 @@ def user_area_path(user) -> str | None:
     return profile.unit.path if profile.unit_id else EVERYWHERE
 
 
+def area_ceased(user, today: date | None = None) -> bool:
+    """Whether the user's unit no longer exists (a district after the 2025 reform): they keep reading its history
+    and write nothing."""
+    profile = getattr(user, "profile", None)
+    unit = profile.unit if profile is not None and profile.unit_id else None
+    return unit is not None and unit.valid_to is not None and unit.valid_to <= (today or date.today())
+
+
 def filter_by_user_area(queryset, user, path_field="unit__path"):
     """Limit a queryset to the user's subtree (path_field is the lookup to a unit path)."""
     prefix = user_area_path(user)
@@ -27,6 +39,46 @@ def filter_by_user_area(queryset, user, path_field="unit__path"):
 
 def units_for_user(user):
     return filter_by_user_area(Unit.objects.all(), user, path_field="path")
+
+
+def unit_by_code_or_404(units, code: str, year: int | None = None) -> Unit:
+    """The unit of the queryset a code names (UnitQuerySet.by_code: codes are reused across the 2025 reform), or
+    404."""
+    from django.http import Http404
+
+    unit = units.by_code(code, year)
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def path_prefixes(path: str) -> list[str]:
+    """The paths of a unit and of every unit above it, from the top: "94/942/" → ["94/", "94/942/"]."""
+    parts = path.strip("/").split("/")
+    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def successor_weights(units) -> dict[int, list[tuple[int, Decimal]]]:
+    """Where the households recorded in each of these units went when it (or the unit above it) ceased: {unit id:
+    [(new unit id, weight)]}, the weights adding up to 1 — 1 for a unit in a village that moved whole, the table's
+    share of households otherwise. Units of which no one above ceased are left out. Two queries: multiplying the
+    stored counts of old units by these weights maps them into the new units (one step of succession)."""
+    paths = dict(units.values_list("id", "path"))
+    rows = defaultdict(list)
+    for old_path, new_id, share, village_path in UnitSuccession.objects.filter(
+        old__path__in={p for path in paths.values() for p in path_prefixes(path)}
+    ).values_list("old__path", "new_id", "share", "village__path"):
+        rows[old_path].append((new_id, share, village_path))
+    weights = {}
+    for unit_id, path in paths.items():
+        old = next((p for p in reversed(path_prefixes(path)) if p in rows), None)
+        if old is None:
+            continue
+        village = [new for new, _s, v in rows[old] if v and path.startswith(v)]
+        weights[unit_id] = (
+            [(village[0], Decimal(1))] if village else [(new, share / 100) for new, share, v in rows[old] if not v]
+        )
+    return weights
 
 
 def ancestor_codes(path: str) -> list[str]:

@@ -194,9 +194,10 @@ def _located(field: str) -> str:
     return "" if field == "__all__" else field
 
 
-def _unit(request, code: str):
-    """The commune or village of the user's area with that code, or the error on `unit`."""
-    unit = units_for_user(request.user).filter(code=code).first()
+def _unit(request, code: str, year: int):
+    """The commune or village of the user's area with that code in the review year (codes are reused across the
+    2025 reform; else the unit of that code in force today), or the error on `unit`."""
+    unit = units_for_user(request.user).by_code(code, year)
     if unit is None:
         return None, _("There is no unit with this code in your area.")
     if unit.level not in ("commune", "village"):
@@ -213,7 +214,7 @@ def _submit(request, payload: Any, household: Household):
         parsed = parse_stored_household(payload, standards, Ethnicity.values)
     except RecordError as error:
         return Status(422, {"errors": error.errors})
-    unit, message = _unit(request, parsed.unit)
+    unit, message = _unit(request, parsed.unit, parsed.record.reference_year)
     if unit is None:
         return Status(422, {"errors": [{"field": "unit", "message": message}]})
     try:

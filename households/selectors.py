@@ -123,7 +123,7 @@ def household_list(
     if roster_import:
         households = households.filter(pk__in=written_by_import(roster_import))
     if unit:
-        place = units_for_user(user).filter(code=unit).first()
+        place = units_for_user(user).by_code(unit, year if isinstance(year, int) else None)
         households = households.filter(unit__path__startswith=place.path) if place else households.none()
     if year:
         households = households.filter(survey_year=year)

@@ -210,6 +210,13 @@ def _assert_open(household: Household, before: Household | None) -> None:
         assert_households_open(household.unit, household.survey_year)
 
 
+def _assert_in_force(unit: Unit, survey_year: int) -> None:
+    """A household is recorded in a unit that exists in its review year (a commune merged in 2025 takes no 2026
+    household; a commune made in 2025 no 2024 one), at a level that takes data that year."""
+    if survey_year and (refusal := unit.entry_refusal(survey_year)):
+        raise ValidationError({"unit": refusal})
+
+
 def _stored(household: Household) -> Household | None:
     """The household as stored, locked until the end of the transaction (None when it is new)."""
     if household.pk is None:
@@ -285,8 +292,10 @@ def household_save(
     before = _stored(household)
     _check_version(before, expected_version)
     _assert_open(household, before)
+    if household.unit_id:
+        _assert_in_force(household.unit, household.survey_year)
     if not household.area_type and household.unit_id:
-        household.area_type = household.unit.area_type
+        household.area_type = household.unit.area_type_in(household.survey_year)
     members = members or []
     _count_members(household, members)
     standard = standard_for_year(household.survey_year)

@@ -22,6 +22,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from ninja.security import HttpBasicAuth, HttpBearer, SessionAuth
 
+from areas.models import Unit
 from areas.selectors import filter_by_user_area, units_for_user
 from areas.services import api_token_user
 from households.api import router as households_router
@@ -302,10 +303,18 @@ class UnitOut(Schema):
     coastal_or_island: bool
     poor_district: bool
     ethnic_minority_area: bool
+    valid_from: date | None
+    valid_to: date | None
+    successors: list[str]
 
     @staticmethod
     def resolve_parent_code(unit):
         return unit.parent.code if unit.parent else None
+
+    @staticmethod
+    def resolve_successors(unit):
+        """Codes of the units its households went to (a unit that continued and gave part away is not its own)."""
+        return sorted({s.new.code for s in unit.successions.all() if s.new_id != unit.pk})
 
 
 def _plan_out(plan) -> dict:
@@ -363,9 +372,10 @@ def list_targets(request, plan_id: int = Path(..., ge=1, le=MAX_ID)):
 @api.get("/units/", response=list[UnitOut], tags=["units"], summary="The administrative tree the user may see")
 @paginate
 def list_units(request, parent_code: str | None = None):
-    units = units_for_user(request.user).select_related("parent")
-    if parent_code:
-        units = units.filter(parent__code=parent_code)
+    units = units_for_user(request.user).select_related("parent").prefetch_related("successions__new")
+    if parent_code:  # the unit in force today with that code, else the one that ceased last (codes are reused)
+        parent = Unit.objects.by_code(parent_code)
+        units = units.filter(parent=parent) if parent else units.none()
     return units
 
 

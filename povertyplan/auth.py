@@ -4,6 +4,25 @@ from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
+
+from areas.selectors import area_ceased
+
+
+class FormerAreaBackend:
+    """A user whose unit ceased — a district's officer after the 2025 reform — keeps reading its history and writes
+    nothing: every permission to add, change, delete, submit or decide is refused, whatever their groups grant. It
+    authenticates no one and has no get_user, so sessions (and the test client's force_login) never name it."""
+
+    WRITES = ("add_", "change_", "delete_", "submit_", "decide_")
+
+    def authenticate(self, request, **credentials):
+        return None
+
+    def has_perm(self, user_obj, perm, obj=None):
+        if perm.partition(".")[2].startswith(self.WRITES) and area_ceased(user_obj):
+            raise PermissionDenied  # ends the check: no later backend may grant it
+        return False
 
 
 class LoginThrottleBackend(AxesStandaloneBackend):

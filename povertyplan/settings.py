@@ -120,6 +120,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
+    "povertyplan.auth.FormerAreaBackend",  # a user whose unit ceased (a district, 2025) reads only
     "povertyplan.auth.LoginThrottleBackend",  # django-axes: refuses a locked-out username + IP
     "povertyplan.auth.ProfileModelBackend",  # the password check; reads user and profile in one query
     "django.contrib.auth.backends.ModelBackend",  # sessions opened before ProfileModelBackend
@@ -188,6 +189,14 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Uploaded rosters wait here for the Celery worker (same machine or a shared volume).
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+# The levels that enter and approve data (commune → … → province), from a date on: the district level was abolished on
+# 1 July 2025 (docs/domain/admin-reform-2025.md), so from review year 2025 (its reference date, 1 October, falls after
+# it) data is entered and approved commune → province. A level of an earlier chain missing from the chain of a review
+# year takes no household, reported value or approval for that year.
+APPROVAL_CHAINS = {
+    "1900-01-01": ("commune", "district", "province"),
+    "2025-07-01": ("commune", "province"),
+}
 ROSTER_MAX_UPLOAD_BYTES = env.int("ROSTER_MAX_UPLOAD_MB", default=200) * 1024 * 1024
 # The household list exports at most this many households in the request; more are written by a background job.
 ROSTER_EXPORT_DIRECT_MAX = env.int("ROSTER_EXPORT_DIRECT_MAX", default=10_000)

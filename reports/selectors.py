@@ -1,10 +1,9 @@
 """Reads for the review report: one grouped query over a unit's households of the year and the year before."""
 
 from django.db import connection, transaction
-from django.shortcuts import get_object_or_404
 
 from areas.models import Unit
-from areas.selectors import units_for_user
+from areas.selectors import unit_by_code_or_404, units_for_user
 from households.models import Household, PovertyStandard
 from households.standards import transitions as t
 from households.standards.builtin import DIMENSIONS
@@ -15,7 +14,7 @@ from . import review
 
 def get_unit_for_user(user, code: str) -> Unit:
     """A unit the user may see, or 404."""
-    return get_object_or_404(units_for_user(user), code=code)
+    return unit_by_code_or_404(units_for_user(user), code)
 
 
 def standard_for(year: int) -> PovertyStandard | None:

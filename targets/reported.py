@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from types import SimpleNamespace
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -127,6 +128,8 @@ def reported_grid_save(unit, year, cells: dict, expected_version: str | None = N
     changed."""
     from approvals.services import assert_reported_open
 
+    if refusal := unit.entry_refusal(year):
+        raise ValidationError(refusal)
     assert_reported_open(unit, year)
     existing = {
         (v.indicator_id, v.month or YEAR): v

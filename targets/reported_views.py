@@ -109,7 +109,7 @@ def reported_grid(request):
         if getattr(request.user, "profile", None) and request.user.profile.unit_id
         else ""
     )
-    unit = units.filter(code=code).first() if code else units.order_by("depth", "path").first()
+    unit = units.by_code(code) if code else units.order_by("depth", "path").first()
     if unit is None:
         raise Http404
     default_year = latest_year(request.user) or timezone.localdate().year

@@ -28,16 +28,28 @@ def _refuse_locked_period(unit_code: str, year) -> None:
     from approvals.models import DataKind
     from approvals.services import DataLocked, assert_open
 
-    unit = Unit.objects.filter(code=unit_code).first()
     try:
         year = int(year)
     except (TypeError, ValueError):
         return  # the year's own widget reports it
+    unit = Unit.objects.by_code(unit_code, year)
+    if unit is not None and (refusal := unit.entry_refusal(year)):
+        raise ValueError(refusal)
     if unit is not None:
         try:
             assert_open(unit, year, DataKind.REPORTED)
         except DataLocked as locked:
             raise ValueError(locked.messages[0]) from locked
+
+
+class _UnitOfTheYear(widgets.ForeignKeyWidget):
+    """The unit a code names in the row's year (codes are reused across the 2025 reform)."""
+
+    def get_queryset(self, value, row, *args, **kwargs):
+        try:
+            return Unit.objects.in_year(int(row.get("year")))
+        except (TypeError, ValueError):
+            return Unit.objects.current()
 
 
 class ReportedValueResource(resources.ModelResource):
@@ -46,7 +58,7 @@ class ReportedValueResource(resources.ModelResource):
     indicator = fields.Field(
         attribute="indicator", column_name="indicator", widget=widgets.ForeignKeyWidget(Indicator, "code")
     )
-    unit = fields.Field(attribute="unit", column_name="unit", widget=widgets.ForeignKeyWidget(Unit, "code"))
+    unit = fields.Field(attribute="unit", column_name="unit", widget=_UnitOfTheYear(Unit, "code"))
     value = fields.Field(attribute="value", column_name="value", widget=VietnameseDecimalWidget())
     numerator = fields.Field(attribute="numerator", column_name="numerator", widget=VietnameseDecimalWidget())
     denominator = fields.Field(attribute="denominator", column_name="denominator", widget=VietnameseDecimalWidget())

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from areas.models import Unit
-from areas.selectors import EVERYWHERE, ancestor_codes, units_for_user, user_area_path
+from areas.selectors import EVERYWHERE, ancestor_codes, unit_by_code_or_404, units_for_user, user_area_path
 from households.models import PovertyStandard
 from povertyplan.background import expired
 
@@ -43,7 +43,7 @@ def get_plan_for_user(user, pk) -> Plan:
 
 def get_unit_for_user(user, code) -> Unit:
     """A unit the user may see (their subtree), or 404."""
-    return get_object_or_404(units_for_user(user), code=code)
+    return unit_by_code_or_404(units_for_user(user), code)
 
 
 def home_unit_for_user(user, province: Unit) -> Unit:
@@ -92,7 +92,7 @@ def may_start_recompute(user, province: Unit | None = None) -> bool:
 
 
 def province_of(unit: Unit) -> Unit:
-    return unit if unit.parent_id is None else Unit.objects.get(code=unit.path.split("/", 1)[0])
+    return unit if unit.parent_id is None else Unit.objects.get(path=unit.path.split("/", 1)[0] + "/")
 
 
 def attainments_at(plan: Plan, unit: Unit | None = None, targets=None) -> dict:

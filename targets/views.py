@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from approvals.selectors import home_periods
 from areas.models import Unit
-from areas.selectors import user_area_path
+from areas.selectors import unit_by_code_or_404, user_area_path
 from povertyplan.cells import safe
 
 from . import dashboards, selectors
@@ -263,7 +263,7 @@ def _xlsx(chart) -> bytes:
 def refresh(request, code):
     """Start a recompute of the province's figures (or join the one already running): 202 with the run's
     progress address; 403 with the reason for a user who may not (services.start_recompute)."""
-    province = get_object_or_404(Unit, code=code, parent__isnull=True)
+    province = unit_by_code_or_404(Unit.objects.filter(parent__isnull=True), code)
     if not selectors.may_see_province_plans(request.user, province):
         raise Http404("no such area")
     try:

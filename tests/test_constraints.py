@@ -1,3 +1,4 @@
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -257,6 +258,8 @@ def test_check_constraints_evaluated_in_python_agree_with_the_database(db, model
             field = model._meta.get_field(name)
             if field.get_internal_type() in ("CharField", "TextField"):
                 pools.append(_TEXTS + [None])
+            elif field.get_internal_type() == "DateField":
+                pools.append([None, *(date(2025, 6, 29) + timedelta(days=n) for n in range(4))])
             elif field.get_internal_type() == "DecimalField":
                 pools.append([None if n is None else Decimal(n) + Decimal("0.5") * (n % 2) for n in _NUMBERS])
             else:

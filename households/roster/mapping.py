@@ -13,6 +13,7 @@ from datetime import date, datetime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from areas.models import review_date
 from povertyplan.cells import FORMULA_START
 from povertyplan.numbers import NumberFormatError, parse_number
 
@@ -75,6 +76,11 @@ class Entry:
     invalid: set = field(default_factory=set)
     _values: dict = field(default_factory=dict)
     member_cells: list = field(default_factory=list)  # (member sheet, row, cells), until completed
+
+    @property
+    def unit_key(self) -> tuple[str | None, int]:
+        """(unit code, review year): a code names a unit in a year (codes are reused across the 2025 reform)."""
+        return self.unit_code, self.data["survey_year"]
 
     @property
     def key(self) -> tuple[int, str]:
@@ -379,8 +385,9 @@ REQUIRED_DWELLING = ("house_class", "floor_area_m2", "water_source", "latrine")
 
 
 def reference_date(survey_year: int) -> date:
-    """Ages are completed years on the review's reference date: 1 October of the survey year."""
-    return date(survey_year, 10, 1)
+    """Ages are completed years on the review's reference date: 1 October of the survey year (units too serve the
+    review they are in force on that day)."""
+    return review_date(survey_year)
 
 
 def _age_on(birth: date, on: date) -> int:

@@ -43,7 +43,12 @@ GSO_HEADERS = {
     "commune_name": ("Xã", "Phường Xã", "Tên xã", "Commune"),
     "kind": ("Cấp", "Level"),
 }
-_URBAN_KINDS = {normalise(k) for k in ("Phường", "Thị trấn", "Quận", "Thành phố", "Thị xã")}
+URBAN_KINDS = {normalise(k) for k in ("Phường", "Thị trấn", "Quận", "Thành phố", "Thị xã")}
+
+
+class _UnitInForce(widgets.ForeignKeyWidget):
+    def get_queryset(self, value, row, *args, **kwargs):
+        return Unit.objects.current()
 
 
 class UnitResource(resources.ModelResource):
@@ -53,13 +58,16 @@ class UnitResource(resources.ModelResource):
     name = fields.Field(attribute="name", column_name="name")
     level = fields.Field(attribute="level", column_name="level")
     area_type = fields.Field(attribute="area_type", column_name="area_type")
-    parent = fields.Field(attribute="parent", column_name="parent", widget=widgets.ForeignKeyWidget(Unit, "code"))
+    parent = fields.Field(attribute="parent", column_name="parent", widget=_UnitInForce(Unit, "code"))
 
     class Meta:
         model = Unit
         fields = ["code", "name", "level", "area_type", "parent"]
         import_id_fields = ["code"]
         skip_unchanged = True
+
+    def get_queryset(self):
+        return Unit.objects.current()  # a code names one unit in force (codes are reused across the 2025 reform)
 
     def before_import(self, dataset, **kwargs):
         canonical_headers(dataset, GSO_HEADERS)
@@ -86,7 +94,7 @@ class UnitResource(resources.ModelResource):
             raise ValueError(_("the province code is required"))
         parent = None
         for code, name, level in chain[:-1]:  # ancestors: created when missing, never renamed by a child's row
-            unit = Unit.objects.filter(code=code).first()
+            unit = Unit.objects.current().filter(code=code).first()
             if unit is None:
                 unit = Unit(code=code, name=name or code, level=level, parent=parent)
                 unit.save()
@@ -97,7 +105,7 @@ class UnitResource(resources.ModelResource):
             name=name or code,
             level=level,
             parent=parent.code if parent else "",
-            area_type=AreaType.URBAN if normalise(text("kind")) in _URBAN_KINDS else AreaType.RURAL,
+            area_type=AreaType.URBAN if normalise(text("kind")) in URBAN_KINDS else AreaType.RURAL,
         )
 
 

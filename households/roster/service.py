@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from areas.models import Unit
+from areas.models import Unit, area_types, in_force
 from areas.selectors import EVERYWHERE, user_area_path
 from povertyplan.bulk import analyze
 
@@ -161,10 +161,39 @@ def _engine_standards():
     return {s.code: s.to_engine() for s in standards}, {s.code: s.pk for s in standards}
 
 
-def _unit_problems(entry, unit, area_prefix) -> list[Problem]:
-    """Every per-row check on the household's unit lives here (unknown code, outside the user's area)."""
+def _units_by_code_and_year(entries) -> dict:
+    """(unit code, review year) → the unit of that code in force that year, with its urban / rural type that year
+    (codes are reused across the 2025 reform: the year tells which unit a code names). A code naming no unit in force
+    that year, or at a level that takes no data that year (a district from 2025), is left out: the second result
+    gives why, by (code, year), for the codes known."""
+    wanted = {e.unit_key for e in entries if e.unit_code}
+    found, years = {}, {year for _code, year in wanted}
+    for chunk in _chunks(sorted({code for code, _year in wanted}), 5000):
+        for unit in Unit.objects.filter(code__in=chunk).values(
+            "id", "code", "name", "path", "area_type", "valid_from", "valid_to", "level"
+        ):
+            found.setdefault(unit["code"], []).append(unit)
+    types = area_types({u["id"]: u["area_type"] for same_code in found.values() for u in same_code}, years)
+    units, refused = {}, {}
+    for code, year in wanted:
+        if code not in found:
+            continue
+        unit = next((u for u in found[code] if in_force(u["valid_from"], u["valid_to"], year)), found[code][-1])
+        fields = ("name", "level", "valid_from", "valid_to")
+        if refusal := Unit(**{key: unit[key] for key in fields}).entry_refusal(year):
+            refused[code, year] = refusal
+        else:
+            units[code, year] = {**unit, "area_type": types[unit["id"], year]}
+    return units, refused
+
+
+def _unit_problems(entry, unit, area_prefix, refused=None) -> list[Problem]:
+    """Every per-row check on the household's unit lives here (unknown code, no unit of that code in force in the
+    review year, outside the user's area)."""
     if entry.unit_code is None:
         message = _("the unit code is required")
+    elif unit is None and entry.unit_key in (refused or {}):
+        message = refused[entry.unit_key]
     elif unit is None:
         message = _("unknown unit code %(code)s") % {"code": entry.unit_code}
     elif area_prefix != EVERYWHERE and not unit["path"].startswith(area_prefix):
@@ -236,19 +265,15 @@ def _import(data, filename, user, year, dry_run, progress, reason) -> ImportResu
     area_prefix = EVERYWHERE if user is None else user_area_path(user)
     if area_prefix is None:
         raise PermissionError("no area")
-    unit_codes = {e.unit_code for e in entries if e.unit_code}
-    units = {}
-    for chunk in _chunks(sorted(unit_codes), 5000):
-        for unit in Unit.objects.filter(code__in=chunk).values("id", "code", "name", "path", "area_type"):
-            units[unit["code"]] = unit
+    units, refused = _units_by_code_and_year(entries)
     taken = {(p.sheet, p.row, p.column) for p in problems}
     unchanged = _unchanged(entries, units, stored, standards, standard_ids)
     for entry in unchanged.values():
-        problems += _unit_problems(entry, units[entry.unit_code], area_prefix)
+        problems += _unit_problems(entry, units[entry.unit_key], area_prefix)
     rows, members_by_key, fingerprints = {}, {}, {}
 
     def check(entry):
-        return _check(parser, entry, units.get(entry.unit_code), area_prefix, taken, standards, standard_ids)
+        return _check(parser, entry, units.get(entry.unit_key), area_prefix, refused, taken, standards, standard_ids)
 
     to_check = [e for e in entries if e.key not in unchanged]
     for found, classified in in_two_halves(check, to_check, fork=len(to_check) >= PARALLEL_FROM):
@@ -268,7 +293,7 @@ def _import(data, filename, user, year, dry_run, progress, reason) -> ImportResu
     # From here on only where each household stands in the file is needed: the rows as read (their JSON form,
     # a third of the peak memory) are let go before the stored households are read back.
     located = {e.key: (e.sheet, e.row, e.headers) for e in entries}
-    paths = {e.key: units[e.unit_code]["path"] for e in entries if e.unit_code in units}
+    paths = {e.key: units[e.unit_key]["path"] for e in entries if e.unit_key in units}
     entries.clear()
     existing = writer.stored_households([key for key in rows if key in stored])
     outside = []
@@ -366,7 +391,7 @@ def _unchanged(entries, units, stored, standards, standard_ids) -> dict:
     """(survey_year, code) → entry, of the households the roster import wrote from the very same cells, into the
     same unit, under the standard in force for the year: nothing of them is to be checked or written again.
     `stored`: (survey_year, code) → (roster fingerprint, standard id) of the file's households already stored."""
-    candidates = [e for e in entries if e.unit_code in units and stored.get(e.key, ("",))[0]]
+    candidates = [e for e in entries if e.unit_key in units and stored.get(e.key, ("",))[0]]
     if not candidates:
         return {}
     standard_id_of_year = {}
@@ -374,7 +399,7 @@ def _unchanged(entries, units, stored, standards, standard_ids) -> dict:
         standard = standard_of_year(standards.values(), survey_year)
         standard_id_of_year[survey_year] = standard_ids[standard.code] if standard else None
     prints = in_two_halves(
-        lambda e: e.fingerprint(units[e.unit_code]), candidates, fork=len(candidates) >= PARALLEL_FROM
+        lambda e: e.fingerprint(units[e.unit_key]), candidates, fork=len(candidates) >= PARALLEL_FROM
     )
     unchanged = {}
     for entry, fingerprint in zip(candidates, prints, strict=True):
@@ -384,14 +409,14 @@ def _unchanged(entries, units, stored, standards, standard_ids) -> dict:
     return unchanged
 
 
-def _check(parser, entry, unit, area_prefix, taken, standards, standard_ids):
+def _check(parser, entry, unit, area_prefix, refused, taken, standards, standard_ids):
     """One household validated and classified: (its problems found before classifying, None when it cannot be
     classified, else (key, stored row, member rows, the problems found while classifying, its fingerprint))."""
     fingerprint = entry.fingerprint(unit) if unit is not None else ""
     found = parser.complete(entry)
     if found:
         taken = taken | {(p.sheet, p.row, p.column) for p in found}
-    unit_problems = _unit_problems(entry, unit, area_prefix)
+    unit_problems = _unit_problems(entry, unit, area_prefix, refused)
     if unit_problems:
         found += unit_problems
         taken = taken | {entry.where("area_type")}  # the area type would have come from the unit

@@ -44,7 +44,7 @@ class Command(BaseCommand):
             raise CommandError(_("The file must be named .xlsx: %(file)s") % {"file": file})
         households = Household.objects.all()
         if unit is not None:
-            found = Unit.objects.filter(code=unit).first()
+            found = Unit.objects.by_code(unit)
             if found is None:
                 raise CommandError(_("No administrative unit has the code %(code)s.") % {"code": unit})
             households = households.filter(unit__path__startswith=found.path)

@@ -17,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--language", default="vi", help="language of the labels (vi or en)")
 
     def handle(self, unit_code, year, out, language, **options):
-        unit = Unit.objects.filter(code=unit_code).first()
+        unit = Unit.objects.by_code(unit_code, year)
         if unit is None:
             raise CommandError(f"No administrative unit has the code {unit_code!r}.")
         with translation.override(language):
