@@ -1,5 +1,6 @@
 """Reads over household records: Alkire–Foster measures and year-over-year movements."""
 
+from decimal import Decimal
 from functools import reduce
 from operator import or_
 
@@ -9,8 +10,9 @@ from django.utils.translation import gettext as _
 
 from areas.models import Unit
 from areas.selectors import filter_by_user_area, units_for_user
+from povertyplan import display
 
-from .labels import indicator_name
+from .labels import indicator_name, rule_text
 from .models import Ethnicity, Household, Member
 from .standards import transitions as t
 from .standards.alkire_foster import measures, measures_by_group
@@ -160,21 +162,25 @@ def _display(field, value):
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return _("yes") if value else _("no")
-    if field.name == "deprivations" and isinstance(value, list):
+    if isinstance(value, list):  # deprivations, as computed or as the roster reported them: indicator codes
         return ", ".join(indicator_name(v) for v in value) or "—"
+    if isinstance(value, int | float | Decimal):
+        return display.number(value)
+    if field.name == "classification_rule":
+        return rule_text(value)
     return str(value)
 
 
 def _changes(new, old, model, skip=()) -> list[dict]:
+    """The fields whose value a reader sees change (1.0 → 1 is no change), each written as the pages write it."""
     delta = new.diff_against(old, excluded_fields=["updated_at", *skip])
-    return [
-        {
-            "field": str(model._meta.get_field(c.field).verbose_name),
-            "old": _display(model._meta.get_field(c.field), c.old),
-            "new": _display(model._meta.get_field(c.field), c.new),
-        }
-        for c in delta.changes
-    ]
+    changes = []
+    for c in delta.changes:
+        field = model._meta.get_field(c.field)
+        before, after = _display(field, c.old), _display(field, c.new)
+        if before != after:
+            changes.append({"field": str(field.verbose_name), "old": before, "new": after})
+    return changes
 
 
 HIDDEN_HISTORY_FIELDS = [

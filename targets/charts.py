@@ -325,7 +325,7 @@ def unit_bars(
             shapes=shapes,
             annotations=annotations,
             showlegend=False,
-            xaxis=_axis(wrap(value_label, 36), ticksuffix="%" if percent else "", rangemode="tozero"),
+            xaxis=_axis(wrap(value_label), ticksuffix="%" if percent else "", rangemode="tozero"),
             yaxis=_axis("", type="category"),
         ),
     }
@@ -551,8 +551,16 @@ def sankey(flows: list[tuple], year_from: int, year_to: int, title: str) -> dict
             top=28,
             height=460,
             annotations=[
-                {"x": x, "y": 1, "xref": "paper", "yref": "paper", "xanchor": anchor, "yanchor": "bottom",
-                 "showarrow": False, "text": f"<b>{year}</b>"}
+                {
+                    "x": x,
+                    "y": 1,
+                    "xref": "paper",
+                    "yref": "paper",
+                    "xanchor": anchor,
+                    "yanchor": "bottom",
+                    "showarrow": False,
+                    "text": f"<b>{year}</b>",
+                }
                 for x, anchor, year in ((0, "left", year_from), (1, "right", year_to))
             ],
         ),

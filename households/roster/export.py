@@ -18,6 +18,7 @@ from rustpy_xlsxwriter import FastExcel
 from povertyplan.cells import safe
 from povertyplan.display import number
 
+from ..choices import deprivation_labels
 from ..models import Classification, Member
 from .columns import HOUSEHOLD_COLUMNS, INDICATOR_COLUMNS, MEMBER_COLUMNS, MEMBER_SHEET_COLUMNS
 from .writer import MEMBER_FIELDS
@@ -254,7 +255,7 @@ def derived_headers() -> list[str]:
 def derived_cells(h) -> list:
     """Shown for the reader; no roster column matches these headers, so the import leaves them aside."""
     label = Classification(h.classification).label if h.classification in Classification.values else h.classification
-    return [safe(str(label)), safe(", ".join(h.deprivations)), safe(h.standard.code if h.standard else "")]
+    return [safe(str(label)), safe(", ".join(deprivation_labels(h.deprivations))), safe(str(h.standard or ""))]
 
 
 def _member_converter(column):
@@ -301,7 +302,7 @@ _READ = (
     *("code", "survey_year", "unit__code", "head_name", "ethnicity", "area_type", "income_per_capita"),
     *("member_count", "house_class", "nondurable_structures", "floor_area_m2", "water_source", "latrine"),
     *("has_tv", "has_radio", "has_computer", "has_smartphone", "loudspeaker_audible"),
-    *("reported_deprivations", "deprivations", "classification", "standard__code"),
+    *("reported_deprivations", "deprivations", "classification", "standard__code", "standard__name"),
 )
 
 

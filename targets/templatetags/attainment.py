@@ -23,6 +23,11 @@ def movement(attainment):
 
 
 @register.filter
+def progress_text(attainment):
+    return explain.progress_text(attainment or None)
+
+
+@register.filter
 def goal(target):
     return explain.goal_text(target)
 

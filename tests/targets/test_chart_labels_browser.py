@@ -36,6 +36,7 @@ LABEL_PROBLEMS = """(chart) => {
 
 def label_problems(page) -> tuple[set, dict]:
     """The chart kinds drawn on the page (their download keys) and each chart's label problems."""
+    assert page.locator(".chart").count(), page.inner_text("main")[:600]
     charts_drawn(page)
     kinds, problems = set(), {}
     cards = page.locator(".chart-card")
