@@ -172,18 +172,22 @@ def _display(field, value):
 
 
 def _changes(new, old, model, skip=()) -> list[dict]:
-    """The fields whose value a reader sees change (1.0 → 1 is no change), each written as the pages write it."""
-    delta = new.diff_against(old, excluded_fields=["updated_at", *skip])
+    """The fields whose value a reader sees change (1.0 → 1 is no change), each written as the pages write it; the
+    derived ones too (simple-history's diff_against leaves out fields not editable, the classification among them)."""
     changes = []
-    for c in delta.changes:
-        field = model._meta.get_field(c.field)
-        before, after = _display(field, c.old), _display(field, c.new)
+    for tracked in new.tracked_fields:
+        if tracked.name in ("updated_at", *skip) or getattr(new, tracked.attname) == getattr(old, tracked.attname):
+            continue
+        field = model._meta.get_field(tracked.name)
+        values = [getattr(record, field.name if field.is_relation else field.attname) for record in (old, new)]
+        before, after = (_display(field, value) for value in values)
         if before != after:
             changes.append({"field": str(field.verbose_name), "old": before, "new": after})
     return changes
 
 
 HIDDEN_HISTORY_FIELDS = [
+    "classification_rule",
     "deprivation_mask",
     "standard",
     "insured_members",

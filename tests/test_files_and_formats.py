@@ -30,6 +30,11 @@ def client_for(username):
     return client
 
 
+def visible_text(page: str) -> str:
+    """What a reader sees of a page: no addresses (their filters name indicators by code), scripts or tags."""
+    return re.sub(r"<[^>]+>", " ", re.sub(r"<script.*?</script>", " ", page, flags=re.S))
+
+
 def _csv(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
@@ -72,11 +77,9 @@ def test_the_trend_xlsx_names_the_unit_of_its_values(demo):
 def test_the_review_xlsx_stars_the_rows_built_from_unapproved_data_as_the_page_does(demo):
     client = client_for("manager")
     page = client.get("/reports/review/?unit=14&year=2022").content.decode()
-    starred = set(re.findall(r'>([^<>]+)</a> <span class="unapproved-mark"', page))
+    starred = set(re.findall(r'<td class="name">(?:<a [^>]*>)?([^<]+)(?:</a>)? <span class="unapproved-mark"', page))
     assert starred
     data = client.get("/reports/review.xlsx?unit=14&year=2022")
-    if data.status_code == 404:  # the address of the download, as the page links it
-        data = client.get(re.search(r'href="([^"]*xlsx[^"]*)"', page).group(1).replace("&amp;", "&"))
     sheet = load_workbook(io.BytesIO(data.content)).worksheets[0]
     labels = [str(c.value) for c in sheet["B"] if c.value]
     assert {label[:-2] for label in labels if label.endswith(" *")} == starred
@@ -108,7 +111,7 @@ def test_pages_write_rates_one_way_and_name_standards_and_indicators_in_vietname
     assert not re.search(r"\d,\d0%", scorecard + detail)  # never "19,80%" beside "19,8%"
     review = client.get("/reports/review/?unit=14&year=2022").content.decode()
     for page in (scorecard, detail, review, client.get("/dashboards/areas/14/").content.decode()):
-        assert not RAW_CODES.search(page)
+        assert not RAW_CODES.search(visible_text(page))
 
 
 def test_a_progress_that_cannot_be_measured_says_why(demo):
@@ -122,13 +125,12 @@ def test_a_progress_that_cannot_be_measured_says_why(demo):
     assert "không đo được" in progress and not progress.strip().endswith("—")
 
 
-def test_the_household_list_groups_thousands(demo):
-    client = client_for("manager")
-    total = Household.objects.count()
-    page = client.get("/households/").content.decode()
-    from povertyplan import display
+def test_the_household_list_groups_thousands(demo, monkeypatch):
+    from django.core.paginator import Paginator
 
-    assert total >= 1000 and f"{display.number(total)} hộ" in page
+    monkeypatch.setattr(Paginator, "count", 2001)  # the demo's small scale has fewer households
+    page = client_for("manager").get("/households/").content.decode()
+    assert "2.001 hộ" in page and "2001 hộ" not in page
 
 
 def test_roster_export_names_the_deprivations_and_the_standard(demo):
