@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 from households.standards import transitions as t
 from povertyplan import display
@@ -624,7 +624,7 @@ def cumulative_by_month(points: list[tuple], goal: float | None, title: str, lab
         "layout": _layout(
             title,
             height=340,
-            xaxis=_axis(_("Month"), tickprefix=_("M"), range=[0.4, 12.6], dtick=1, tickfont={"size": 11}),
+            xaxis=_axis(_("Month"), tickprefix=pgettext("month, abbreviated before its number", "M"), range=[0.4, 12.6], dtick=1, tickfont={"size": 11}),
             yaxis=_axis("", rangemode="tozero", tickformat=",d"),
         ),
     }
