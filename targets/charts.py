@@ -624,7 +624,13 @@ def cumulative_by_month(points: list[tuple], goal: float | None, title: str, lab
         "layout": _layout(
             title,
             height=340,
-            xaxis=_axis(_("Month"), tickprefix=pgettext("month, abbreviated before its number", "M"), range=[0.4, 12.6], dtick=1, tickfont={"size": 11}),
+            xaxis=_axis(
+                _("Month"),
+                tickprefix=pgettext("month, abbreviated before its number", "M"),
+                range=[0.4, 12.6],
+                dtick=1,
+                tickfont={"size": 11},
+            ),
             yaxis=_axis("", rangemode="tozero", tickformat=",d"),
         ),
     }

@@ -1,6 +1,7 @@
 """{% load attainment %}: an attainment's status and explanation as words (targets/explain.py)."""
 
 from django import template
+from django.utils.translation import gettext as _
 
 from targets import explain
 
@@ -34,6 +35,8 @@ def goal(target):
 
 @register.filter
 def actual(attainment):
-    if not attainment or attainment.actual is None:
-        return "—"
+    if not attainment:
+        return _("not computed yet")
+    if attainment.actual is None:
+        return _("no figure yet")
     return explain.value_text(attainment.target, attainment.actual)
