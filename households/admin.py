@@ -18,6 +18,7 @@ from areas.admin import AreaListFilter, AreaScopedAdmin
 from povertyplan import admin as base
 
 from .choices import deprivation_label, deprivation_labels
+from .forms import DWELLING_FIELDS
 from .labels import rule_text
 from .models import Household, Member, PovertyStandard, RosterExport, RosterImport
 from .roster import export, writer
@@ -184,20 +185,7 @@ class HouseholdAdmin(LockedDataAdminMixin, ExportMixin, AreaScopedAdmin):
         ),
         (
             _("Dwelling"),
-            {
-                "fields": [
-                    "house_class",
-                    "nondurable_structures",
-                    "floor_area_m2",
-                    "water_source",
-                    "latrine",
-                    "has_tv",
-                    "has_radio",
-                    "has_computer",
-                    "has_smartphone",
-                    "loudspeaker_audible",
-                ]
-            },
+            {"fields": DWELLING_FIELDS},
         ),
         (_("Roster answers"), {"fields": ["reported_deprivations"], "classes": ["collapse"]}),
         (_("Classification (derived)"), {"fields": readonly_fields}),
@@ -320,7 +308,14 @@ class PovertyStandardAdmin(base.ModelAdmin):
         "deprivation_line_rural",
         "deprivation_line_urban",
         "min_deprivations",
+        "confirmed_thresholds",
     ]
+
+    @admin.display(description=_("thresholds checked against the published text"))
+    def confirmed_thresholds(self, obj):
+        entries = obj.provenance.values() if isinstance(obj.provenance, dict) else ()
+        confirmed = sum(1 for entry in entries if isinstance(entry, dict) and entry.get("confirmed") is True)
+        return f"{confirmed} / {len(entries)}"
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

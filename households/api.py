@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Body, Router, Schema, Status
+from ninja import Body, Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from approvals.services import DataLocked
@@ -19,6 +19,7 @@ from . import selectors
 from .forms import DWELLING_FIELDS, MEMBER_FIELDS
 from .labels import rule_text
 from .models import Ethnicity, Household, PovertyStandard
+from .selectors import classifications_of
 from .services import EditConflict, household_replace, version_of
 from .standards import RecordError
 from .standards.records import ASSETS
@@ -55,6 +56,17 @@ class DwellingOut(Schema):
     latrine: str
     assets: list[str]
     loudspeaker_audible: bool
+    waste_disposal: str | None = Field(None, description="collected, treated_on_site, untreated; null: not surveyed")
+
+
+class ClassificationOut(Schema):
+    standard: str
+    classification: str
+    deprivations: list[str]
+    deprivation_count: int
+    not_surveyed: list[str] = Field(description="indicators of the standard the record does not answer")
+    incomplete: bool = Field(description="true when the unanswered indicators could change the classification")
+    rule: str
 
 
 class HouseholdOut(Schema):
@@ -79,6 +91,11 @@ class HouseholdDetailOut(HouseholdOut):
     dwelling: DwellingOut | None = None
     members: list[MemberOut] = []
     reported_deprivations: list[str] | None = None
+    classifications: dict[str, ClassificationOut] = Field(
+        {},
+        description="the household under every standard of its review year, keyed by standard code: its year's "
+        "own (the fields above) and, in a period's last year (2021, 2026), the next period's",
+    )
 
 
 class ErrorOut(Schema):
@@ -123,8 +140,22 @@ def _detail(h: Household) -> dict:
             "latrine": h.latrine,
             "assets": [a for a in ASSETS if getattr(h, f"has_{a}")],
             "loudspeaker_audible": h.loudspeaker_audible,
+            "waste_disposal": h.waste_disposal or None,
         }
+    data["classifications"] = {c.standard.code: _classification(c) for c in classifications_of(h)}
     return data
+
+
+def _classification(c) -> dict:
+    return {
+        "standard": c.standard.code,
+        "classification": c.classification,
+        "deprivations": c.deprivations,
+        "deprivation_count": c.deprivation_count,
+        "not_surveyed": c.not_surveyed,
+        "incomplete": c.incomplete,
+        "rule": rule_text(c.classification_rule),
+    }
 
 
 class _Summaries:

@@ -41,6 +41,12 @@ class Latrine(models.TextChoices):
     NONE = "none", _("no latrine")
 
 
+class WasteDisposal(models.TextChoices):
+    COLLECTED = "collected", _("collected by a waste collection service")
+    TREATED_ON_SITE = "treated_on_site", _("treated on site hygienically")
+    UNTREATED = "untreated", _("neither collected nor treated hygienically")
+
+
 class Education(models.TextChoices):
     NONE = "none", _("primary school not completed")
     PRIMARY = "primary", _("primary school")
@@ -75,6 +81,7 @@ LABELLED = {
     r.EMPLOYMENT: Employment,
     r.WATER_SOURCES: WaterSource,
     r.LATRINES: Latrine,
+    r.WASTE_DISPOSAL: WasteDisposal,
 }
 
 

@@ -156,6 +156,23 @@ def generate_households(villages, mix_for, year, count, seed):
         yield household, members
 
 
+def later_review(household, members, seed, growth, year):
+    """The same household in the review of `year` (years later), asked the questions of that review: from the
+    end-2026 review on, how its waste is disposed of — left unanswered for a few households, as in a real review
+    still under way."""
+    while household["survey_year"] < year:
+        household, members = next_year(household, members, seed, growth)
+    rng = random.Random(f"{seed}-{household['code']}-waste")
+    if year >= WASTE_ASKED_FROM and rng.random() >= 0.04:
+        untreated = _chance(rng, household["_wealth"], -1.2)
+        household = dict(household, waste_disposal="untreated" if untreated else rng.choice(WASTE_HYGIENIC))
+    return household, members
+
+
+WASTE_ASKED_FROM = 2026  # the review that fixes the 2027 lists under Decree 351/2025
+WASTE_HYGIENIC = ("collected", "collected", "treated_on_site")
+
+
 def next_year(household, members, seed, growth):
     """The same household a year later: older, usually a little better off, sometimes hit by a shock."""
     rng = random.Random(f"{seed}-{household['code']}")

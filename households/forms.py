@@ -23,6 +23,7 @@ DWELLING_FIELDS = [
     "has_computer",
     "has_smartphone",
     "loudspeaker_audible",
+    "waste_disposal",
 ]
 MEMBER_FIELDS = (
     "full_name",
@@ -71,6 +72,7 @@ class HouseholdFilterForm(forms.Form):
         required=False,
         choices=[("", _("any"))] + list(TRANSITION_NAMES.items()),
     )
+    incomplete = forms.BooleanField(label=_("Survey to finish (classification incomplete)"), required=False)
     q = forms.CharField(label=_("Code or head's name"), required=False)
 
     def __init__(self, *args, user=None, **kwargs):

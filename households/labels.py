@@ -22,6 +22,7 @@ INDICATOR_NAMES = {
     "dependents": _("dependents"),
     "nutrition": _("nutrition"),
     "information_means": _("means to access information"),
+    "waste": _("household waste collection and treatment"),
 }
 
 TRANSITION_NAMES = {

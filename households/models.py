@@ -8,9 +8,9 @@ from simple_history.models import HistoricalRecords
 from areas.models import AreaType, Unit
 from povertyplan.constraints import ConstraintsOnFields
 
-from .choices import Education, Employment, HouseClass, Latrine, Sex, WaterSource
+from .choices import Education, Employment, HouseClass, Latrine, Sex, WasteDisposal, WaterSource
 from .standards import records as r
-from .standards.records import Standard, parameter_errors, standard_of_year
+from .standards.records import Standard, parameter_errors, standard_of_year, standards_of_year
 from .standards.validate import BOUNDS
 
 
@@ -52,6 +52,14 @@ class PovertyStandardQuerySet(models.QuerySet):
         """The standard that classifies the households of review `year`, or None: every path asks here."""
         return standard_of_year(self.order_by("first_year"), year)
 
+    def of_review_year(self, year: int) -> list:
+        """Every standard the review of `year` is classified under, its own first: in a period's last year the
+        next period's standard too (households.standards.records.standards_of_year)."""
+        return standards_of_year(list(self.order_by("first_year")), year)
+
+
+LINE_NAMES = ("income_only_poor_line", "deprivation_line", "middle_line", "low_income_worker_line")
+
 
 class PovertyStandard(ConstraintsOnFields, models.Model):
     """An official standard as data: its income lines and parameters are edited in the admin."""
@@ -80,6 +88,9 @@ class PovertyStandard(ConstraintsOnFields, models.Model):
     min_deprivations = models.PositiveSmallIntegerField(_("deprivations that make a household poor"), default=3)
     indicator_rules = models.JSONField(_("indicators and their rules"))
     parameters = models.JSONField(_("indicator thresholds"), default=dict, blank=True)
+    # {threshold: {"source": text, "confirmed": bool}} for the lines (e.g. "deprivation_line"), the indicators and
+    # the parameters: where each value comes from and whether it was checked against the published text.
+    provenance = models.JSONField(_("source of each threshold"), default=dict, blank=True)
 
     objects = PovertyStandardQuerySet.as_manager()
 
@@ -140,14 +151,52 @@ class PovertyStandard(ConstraintsOnFields, models.Model):
                 errors[f"middle_line_{area}"] = _(
                     "The middle living standard line must not be below the poverty line (%(line)s)."
                 ) % {"line": line}
+        for area in ("rural", "urban"):
+            income_only, line = (
+                getattr(self, f"income_only_poor_line_{area}"),
+                getattr(self, f"deprivation_line_{area}"),
+            )
+            if income_only is not None and line is not None and income_only >= line:
+                errors["income_only_poor_line_" + area] = _(
+                    "The income-only poverty line must be below the poverty line (%(line)s): the two overlap."
+                ) % {"line": line}
+        if self.first_year is not None and self.last_year is not None:
+            overlapping = PovertyStandard.objects.exclude(pk=self.pk).filter(
+                first_year__lte=self.last_year, last_year__gte=self.first_year
+            )
+            if other := overlapping.first():
+                errors["first_year"] = _(
+                    "The survey years %(first)s–%(last)s overlap those of %(other)s (%(other_first)s–%(other_last)s): "
+                    "each review year has one standard of its own."
+                ) % {
+                    "first": self.first_year,
+                    "last": self.last_year,
+                    "other": other,
+                    "other_first": other.first_year,
+                    "other_last": other.last_year,
+                }
         from .standards.indicators import RULES
 
-        if not isinstance(self.indicator_rules, dict) or any(
+        if isinstance(self.indicator_rules, dict) and not self.indicator_rules:
+            errors["indicator_rules"] = _("A standard needs at least one indicator of deprivation.")
+        elif not isinstance(self.indicator_rules, dict) or any(
             not isinstance(rule, str) or rule not in RULES for rule in self.indicator_rules.values()
         ):
             errors["indicator_rules"] = _("Give an object mapping each indicator to one of the rules: %(rules)s.") % {
                 "rules": ", ".join(sorted(RULES))
             }
+        thresholds = {*LINE_NAMES, "min_deprivations", *(self.indicator_rules or {}), *r.DEFAULT_PARAMETERS}
+        if not isinstance(self.provenance, dict) or any(
+            name not in thresholds
+            or not isinstance(entry, dict)
+            or not isinstance(entry.get("source"), str)
+            or not isinstance(entry.get("confirmed"), bool)
+            for name, entry in self.provenance.items()
+        ):
+            errors["provenance"] = _(
+                'Give {"threshold": {"source": "…", "confirmed": true or false}} for thresholds of this standard: '
+                "%(names)s."
+            ) % {"names": ", ".join(sorted(thresholds))}
         problems = parameter_errors(self.parameters)
         if problems:
             errors["parameters"] = problems
@@ -208,6 +257,9 @@ class Household(ConstraintsOnFields, models.Model):
     has_computer = models.BooleanField(_("computer"), default=False)
     has_smartphone = models.BooleanField(_("smartphone"), default=False)
     loudspeaker_audible = models.BooleanField(_("hears the village loudspeaker"), default=False)
+    waste_disposal = models.CharField(
+        _("household waste"), max_length=16, choices=WasteDisposal.choices, blank=True, default="", db_default=""
+    )  # blank: not surveyed (asked from the end-2026 review on, for Decree 351/2025)
     reported_deprivations = models.JSONField(_("deprivations as the roster reports them"), null=True, blank=True)
     # Derived by households.services from the standard in force for survey_year.
     standard = models.ForeignKey(PovertyStandard, models.PROTECT, null=True, verbose_name=_("standard"), editable=False)
@@ -218,6 +270,12 @@ class Household(ConstraintsOnFields, models.Model):
     deprivation_count = models.PositiveSmallIntegerField(_("number of deprivations"), default=0, editable=False)
     low_income_worker = models.BooleanField(_("low-income worker household"), null=True, editable=False)
     classification_rule = models.CharField(_("rule applied"), max_length=200, editable=False)
+    not_surveyed = models.JSONField(
+        _("indicators not surveyed"), default=list, db_default=models.Value([], models.JSONField()), editable=False
+    )
+    incomplete = models.BooleanField(
+        _("classification incomplete"), default=False, db_default=False, editable=False
+    )  # answers missing that could change the class: counted apart, listed for the officer to finish
     # Derived from the deprivations and members for the indicators (households.standards.facts).
     deprivation_mask = models.PositiveIntegerField(_("deprivations as bits"), default=0, editable=False)
     insured_members = models.PositiveSmallIntegerField(
@@ -360,6 +418,34 @@ class Member(ConstraintsOnFields, models.Model):
         result = super().delete(*args, **kwargs)
         _forget_roster_fingerprint(household_id)
         return result
+
+
+class HouseholdClassification(models.Model):
+    """A household's classification under a standard other than its year's own: the next period's standard in
+    the review of a period's last year (PovertyStandard.objects.of_review_year), or any standard a manager
+    compares with. Derived from the household's stored inputs by households.services, never typed."""
+
+    household = models.ForeignKey(
+        Household, models.CASCADE, related_name="other_classifications", verbose_name=_("household")
+    )
+    standard = models.ForeignKey(PovertyStandard, models.CASCADE, verbose_name=_("standard"))
+    classification = models.CharField(_("classification"), max_length=10, choices=Classification.choices)
+    deprivations = models.JSONField(_("deprived indicators"), default=list)
+    deprivation_count = models.PositiveSmallIntegerField(_("number of deprivations"), default=0)
+    deprivation_mask = models.PositiveIntegerField(_("deprivations as bits"), default=0)
+    not_surveyed = models.JSONField(_("indicators not surveyed"), default=list)
+    incomplete = models.BooleanField(_("classification incomplete"), default=False)
+    classification_rule = models.CharField(_("rule applied"), max_length=200)
+
+    class Meta:
+        verbose_name = _("classification under another standard")
+        verbose_name_plural = _("classifications under another standard")
+        constraints = [
+            models.UniqueConstraint(fields=["standard", "household"], name="one_classification_per_standard")
+        ]
+
+    def __str__(self):
+        return f"{self.household_id} · {self.standard_id} · {self.classification}"
 
 
 def _forget_roster_fingerprint(household_id) -> None:

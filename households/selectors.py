@@ -112,6 +112,7 @@ def household_list(
     unit_group="",
     area_type="",
     transition="",
+    incomplete=False,
     q="",
 ):
     """The household list's filters (the URL contract of /households/), within the user's area."""
@@ -139,9 +140,18 @@ def household_list(
         households = households.filter(area_type=area_type)
     if transition:
         households = filter_by_movement(households, transition)
+    if incomplete:
+        households = households.filter(Q(incomplete=True) | Exists(incomplete_elsewhere(OuterRef("pk"))))
     if q:
         households = households.filter(Q(code__icontains=q) | Q(head_name__icontains=q))
     return households.order_by("-survey_year", "code")
+
+
+def incomplete_elsewhere(household):
+    """The classifications of `household` under another standard of its review year that lack answers."""
+    from .models import HouseholdClassification
+
+    return HouseholdClassification.objects.filter(household=household, incomplete=True)
 
 
 def classification_counts(households) -> dict[str, int]:
@@ -241,3 +251,24 @@ def change_history(household: Household, limit: int = 50) -> list[dict]:
 def last_change(household: Household):
     """The newest history record of a household: who saved it last and when."""
     return household.history.select_related("history_user").order_by("-history_date", "-history_id").first()
+
+
+def classifications_of(household: Household) -> list:
+    """The household under every standard of its review year, its own first: its own classification (stored on
+    the household) and, in a period's last year, the next period's (HouseholdClassification)."""
+    from types import SimpleNamespace
+
+    from .models import HouseholdClassification, PovertyStandard
+
+    others = [s.pk for s in PovertyStandard.objects.of_review_year(household.survey_year)[1:]]
+    own = SimpleNamespace(
+        standard=household.standard,
+        classification=household.classification,
+        deprivations=household.deprivations,
+        deprivation_count=household.deprivation_count,
+        not_surveyed=household.not_surveyed,
+        incomplete=household.incomplete,
+        classification_rule=household.classification_rule,
+    )
+    stored = HouseholdClassification.objects.filter(household=household, standard_id__in=others)
+    return [own, *stored.select_related("standard").order_by("standard__first_year")]

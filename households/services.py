@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,11 +16,11 @@ from areas.models import Unit
 from povertyplan.bulk import update_rows
 
 from .labels import rule_text
-from .models import Household, Member, PovertyStandard
+from .models import Household, HouseholdClassification, Member, PovertyStandard
 from .signals import announce_change
 from .standards import Dwelling, HouseholdRecord, classify, classify_deprived
 from .standards import Member as MemberRecord
-from .standards.facts import MemberFacts, deprivation_mask, member_facts
+from .standards.facts import DEPRIVATION_BITS, MemberFacts, deprivation_mask, member_facts
 from .standards.records import ASSETS
 from .standards.validate import StoredHousehold
 
@@ -32,6 +33,8 @@ DERIVED_FIELDS = [
     "deprivation_count",
     "low_income_worker",
     "classification_rule",
+    "not_surveyed",
+    "incomplete",
     "deprivation_mask",
     *MEMBER_FACT_FIELDS,
 ]
@@ -44,8 +47,10 @@ def standard_for_year(year: int) -> PovertyStandard:
     raise ValidationError({"survey_year": _("No poverty standard covers the survey year %(year)s.") % {"year": year}})
 
 
-def household_record(household: Household, members) -> HouseholdRecord:
-    """The engine's view of a stored household: member detail when it has members and a dwelling."""
+def household_record(household: Household, members, asked: frozenset | None = None) -> HouseholdRecord:
+    """The engine's view of a stored household: member detail when it has members and a dwelling. `asked`: the
+    indicators its roster answers were given for (its year's standard's); under another standard, the others
+    count as not surveyed."""
     has_detail = bool(members) and bool(household.house_class)
     dwelling = None
     if has_detail:
@@ -58,6 +63,7 @@ def household_record(household: Household, members) -> HouseholdRecord:
             latrine=household.latrine,
             assets=frozenset(assets),
             loudspeaker_audible=household.loudspeaker_audible,
+            waste_disposal=household.waste_disposal or None,
         )
     answers = household.reported_deprivations
     return HouseholdRecord(
@@ -74,6 +80,7 @@ def household_record(household: Household, members) -> HouseholdRecord:
         else None,
         dwelling=dwelling,
         answers=frozenset(answers) if answers is not None else None,
+        not_surveyed=frozenset(DEPRIVATION_BITS) - asked if asked is not None else frozenset(),
     )
 
 
@@ -133,9 +140,59 @@ def derived_values(result, members, standard, year: int) -> dict:
         "deprivation_count": result.deprivation_count,
         "low_income_worker": result.low_income_worker_household,
         "classification_rule": result.rule[:200],
+        "not_surveyed": list(result.not_surveyed),
+        "incomplete": result.incomplete,
         "deprivation_mask": deprivation_mask(result.deprivations),
         **{field: getattr(facts, field) if facts else None for field in MEMBER_FACT_FIELDS},
     }
+
+
+def other_classification(household, members, standard: PovertyStandard, engine=None, asked=None):
+    """The household's classification under a standard other than its year's own (not saved). Its roster
+    answers were given for `asked` (the indicators of its own standard): any other indicator is not surveyed."""
+    engine = engine or standard.to_engine()
+    if asked is None and household.reported_deprivations is not None:
+        asked = frozenset(household.standard.indicator_rules)
+    result = classify(household_record(household, members, asked), engine)
+    return HouseholdClassification(household_id=household.pk, standard=standard, **_other_values(result))
+
+
+# What a HouseholdClassification stores of the engine's result.
+OTHER_COLUMNS = (
+    "classification",
+    "deprivations",
+    "deprivation_count",
+    "deprivation_mask",
+    "not_surveyed",
+    "incomplete",
+    "classification_rule",
+)
+
+
+def _other_values(result) -> dict:
+    values = (
+        result.classification,
+        list(result.deprivations),
+        result.deprivation_count,
+        deprivation_mask(result.deprivations),
+        list(result.not_surveyed),
+        result.incomplete,
+        result.rule[:200],
+    )
+    return dict(zip(OTHER_COLUMNS, values, strict=True))
+
+
+def store_other_classifications(household: Household, members) -> None:
+    """Classify the household under every other standard of its review year (the next period's, in a period's
+    last year) and under those it was already compared with; replace what was stored."""
+    own = household.standard_id
+    standards = {s.pk: s for s in PovertyStandard.objects.of_review_year(household.survey_year) if s.pk != own}
+    compared = household.other_classifications.exclude(standard_id__in=[own, *standards]).select_related("standard")
+    standards.update({c.standard_id: c.standard for c in compared})
+    household.other_classifications.all().delete()
+    HouseholdClassification.objects.bulk_create(
+        other_classification(household, members, standard) for standard in standards.values()
+    )
 
 
 def _assert_open(household: Household, before: Household | None) -> None:
@@ -233,6 +290,7 @@ def household_save(
     for member in members:
         member.full_clean(exclude=["household"])
     household.save()
+    store_other_classifications(household, members)
     existing = set(household.members.values_list("pk", flat=True))
     kept = {m.pk for m in members if m.pk in existing}
     for stale in household.members.exclude(pk__in=kept):
@@ -275,6 +333,7 @@ def household_replace(
     for asset in ASSETS:
         setattr(household, f"has_{asset}", dwelling is not None and asset in dwelling.assets)
     household.loudspeaker_audible = dwelling.loudspeaker_audible if dwelling else False
+    household.waste_disposal = (dwelling.waste_disposal or "") if dwelling else ""
     household.reported_deprivations = sorted(record.answers) if record.answers is not None else None
     members = []
     for member, name, member_id in zip(record.members or (), parsed.member_names, parsed.member_ids, strict=True):
@@ -315,11 +374,12 @@ _INPUT_FIELDS = [
     "has_computer",
     "has_smartphone",
     "loudspeaker_audible",
+    "waste_disposal",
     "reported_deprivations",
 ]
 _REPLACED_FIELDS = [*_INPUT_FIELDS[1:], "head_name", "ethnicity"]
 _STORED_FIELDS = [f"{name}_id" if name == "standard" else name for name in DERIVED_FIELDS]
-_JSON_FIELDS = ("reported_deprivations", "deprivations")
+_JSON_FIELDS = ("reported_deprivations", "deprivations", "not_surveyed")
 RECLASSIFY_FORK_FROM = 20_000  # households: below this a second process costs more than it saves
 CHILD_SHARE = 0.6  # of the households, for the forked child: this process also reads the rest meanwhile
 # The fields of a standard that decide only where an income falls: after an edit of these alone every household
@@ -337,6 +397,7 @@ INCOME_STEP_FIELDS = frozenset(
         "min_deprivations",
         "name",
         "legal_basis",
+        "provenance",
     }
 )
 
@@ -473,7 +534,35 @@ def reclassify_standard(standard_id: int, batch_size: int = 5000, edited_fields=
     if moved:
         _write_moved(moved)
     announce_change({row[-2] for row in moved}, {row[-1] for row in moved})
+    # The households it classifies beside their own standard: the review before its first year, and any compared.
+    compared = HouseholdClassification.objects.filter(standard=standard).values("household_id")
+    classify_under(standard, Household.objects.filter(Q(survey_year=standard.first_year - 1) | Q(pk__in=compared)))
     return count
+
+
+@transaction.atomic
+def classify_under(standard: PovertyStandard, households, batch_size: int = 5000) -> int:
+    """Classify `households` (a queryset) under `standard`, another than their year's own, from their stored
+    inputs, and replace their stored classification under it: all or nothing. Returns how many were classified.
+    Roster answers count as given for the indicators of each household's own standard."""
+    from types import SimpleNamespace
+
+    from povertyplan.bulk import copy_rows
+
+    engine = standard.to_engine()
+    asked_of = {s.pk: frozenset(s.indicator_rules) for s in PovertyStandard.objects.all()}
+    households = households.exclude(standard=standard)
+    HouseholdClassification.objects.filter(standard=standard, household__in=households).delete()
+    rows, known = [], {}
+    for batch in _governed_batches(households, batch_size):
+        records, members = _records(*batch, known)
+        for values in records:
+            asked = asked_of.get(values["standard_id"]) if values["reported_deprivations"] is not None else None
+            record = household_record(SimpleNamespace(**values), members.get(values["id"], []), asked)
+            derived = _other_values(classify(record, engine))
+            rows.append((values["id"], standard.pk, *derived.values()))
+    copy_rows(HouseholdClassification, ["household_id", "standard_id", *OTHER_COLUMNS], rows)
+    return len(rows)
 
 
 def classify_json(payload) -> list[dict]:

@@ -26,7 +26,7 @@ from .forms import (
     MemberFormSet,
 )
 from .labels import TRANSITION_NAMES, indicator_name, rule_text
-from .models import Household, Member
+from .models import Household, Member, PovertyStandard
 from .services import EditConflict, household_preview, household_save, version_of
 
 PAGE_SIZE = 50
@@ -46,8 +46,11 @@ def _require_entry(user):
 def household_list(request):
     filters = HouseholdFilterForm(request.GET or None, user=request.user)
     values = filters.cleaned_data if filters.is_valid() else {}
-    households = selectors.household_list(request.user, **{k: v for k, v in values.items() if v not in (None, "")})
+    given = {k: v for k, v in values.items() if v not in (None, "")}
+    households = selectors.household_list(request.user, **given)
     counts = selectors.classification_counts(households)
+    to_finish = 0 if given.get("incomplete") else selectors.household_list(request.user, **given | {"incomplete": True})
+    to_finish = to_finish and to_finish.count()
     page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -60,10 +63,15 @@ def household_list(request):
             "total": page.paginator.count,
             "query": query.urlencode(),
             "counts": [
-                (value, label, counts.get(value, 0))
+                (
+                    value,
+                    label,
+                    None if value == "middle" and not _has_middle_band(given.get("year")) else counts.get(value, 0),
+                )
                 for value, label in Household._meta.get_field("classification").choices
             ],
             "can_enter": can_enter_data(request.user),
+            "to_finish": to_finish,
         },
     )
 
@@ -79,6 +87,8 @@ def household_detail(request, pk):
             "household": household,
             "members": household.members.order_by("id"),
             "deprivations": [(code, indicator_name(code)) for code in household.deprivations],
+            "not_surveyed": [indicator_name(code) for code in household.not_surveyed],
+            "other_classifications": _named(selectors.classifications_of(household)[1:]),
             "years": [{**y, "label": _transition_label(y["transition"])} for y in years],
             "history": selectors.change_history(household),
             "can_enter": can_enter_data(request.user),
@@ -86,6 +96,19 @@ def household_detail(request, pk):
             "lock_notice": _household_lock(household),
         },
     )
+
+
+def _has_middle_band(year) -> bool:
+    """False when the standard of the review `year` has no medium living band (Decree 351 until one is set)."""
+    standard = PovertyStandard.objects.of_year(year) if year else None
+    return standard is None or standard.middle_line_rural is not None
+
+
+def _named(classifications):
+    for c in classifications:
+        c.deprivation_names = [indicator_name(code) for code in c.deprivations]
+        c.not_surveyed_names = [indicator_name(code) for code in c.not_surveyed]
+    return classifications
 
 
 TRANSITION_LABELS = {

@@ -437,6 +437,10 @@ class AttainmentOut(Schema):
     actual: Decimal | None = Field(description="the indicator's level in the year (a rate or a total)")
     baseline: Decimal | None = Field(description="the level in the baseline year, when known")
     baseline_year: int | None
+    baseline_standard: str | None = Field(
+        description="code of the standard the baseline is measured under: always the plan's own (a rate is never "
+        "chained across standards: a baseline year of an earlier standard is re-measured under the plan's)"
+    )
     change_per_year: Decimal | None = Field(
         description="change targets: the change against the baseline in percentage points a year, in the goal's "
         "direction (positive = toward the goal); what the goal is compared with"
@@ -471,6 +475,7 @@ def plan_attainment(request, plan_id: int = Path(..., ge=1, le=MAX_ID)):
             "actual": a.actual,
             "baseline": a.explanation.get("baseline"),
             "baseline_year": a.explanation.get("baseline_year"),
+            "baseline_standard": a.explanation.get("baseline_standard"),
             "change_per_year": a.explanation.get("measured") if a.target.shape == "change" else None,
             "progress": a.progress,
             "status": a.status,

@@ -38,6 +38,7 @@ INDICATOR_NAMES = {
     "employment": pgettext_lazy("review report", "Employment"),
     "dependents": pgettext_lazy("review report", "Dependents in the household"),
     "nutrition": pgettext_lazy("review report", "Nutrition"),
+    "waste": pgettext_lazy("review report", "Household waste collection and treatment"),
 }
 DIMENSION_NAMES = {
     "employment": pgettext_lazy("review report", "Employment"),

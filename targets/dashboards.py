@@ -428,6 +428,12 @@ def trend_chart(user, target_pk, unit_code=None, standards=None) -> Chart:
         value = _value(pair, indicator.unit)
         code = _short(standard) if standard else "—"
         points.append((year, value, code, pair))
+    remeasured = target.baseline_value is not None and unit.parent_id is None
+    if remeasured and standard_of_year(standards, target.baseline_year) != target.plan.standard:
+        # The target is measured under the plan's standard: its baseline year is shown as re-measured under it,
+        # not as it was measured under the standard of that year (never two standards on one target's chart).
+        point = (target.baseline_year, float(target.baseline_value), _short(target.plan.standard), (None, None))
+        points = sorted([p for p in points if p[0] != target.baseline_year] + [point], key=lambda p: p[0])
     baseline = next((v for y, v, _, _ in points if y == target.baseline_year), None)
     goal = _goal_path(target, [p[0] for p in points], baseline) if unit.parent_id is None else []
     series = {indicator.display_name: [(y, v, c) for y, v, c, _pair in points]}

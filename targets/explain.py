@@ -105,6 +105,14 @@ def sentences(attainment: Attainment) -> list[str]:
                 "value": value_text(target, baseline),
             }
         )
+        if data.get("baseline_standard"):
+            out.append(
+                _(
+                    "The baseline is measured under %(standard)s, the plan's standard: rates are never chained across "
+                    "standards."
+                )
+                % {"standard": target.plan.standard}
+            )
     if target.shape == Target.Shape.CHANGE and data.get("measured") is not None:
         out.append(_("Change since the baseline: %(movement)s.") % {"movement": movement(target, data["measured"])})
     share = _decimal(data.get("share"))

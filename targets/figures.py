@@ -18,7 +18,10 @@ from households.standards.records import standard_of_year
 from .engine import Goal, Observation, assess, indicator_value
 from .models import Attainment, ComputedValue, Indicator, Plan, ReportedValue, Scope
 
-POOR, NEAR = Q(classification="poor"), Q(classification="near_poor")
+# An incomplete classification (answers missing that could make a near-poor household poor) is counted apart,
+# in neither class: the officer is asked to finish the survey.
+INCOMPLETE = Q(incomplete=True)
+POOR, NEAR = Q(classification="poor"), Q(classification="near_poor", incomplete=False)
 DETAIL = Q(insured_members__isnull=False)
 POOR_SERVICE_DEPRIVATIONS = {  # indicator: deprivations whose absence it counts among poor households
     "poor_hygienic_water": ("water",),
@@ -78,6 +81,7 @@ def household_sums(unit: Unit, year: int, standard: PovertyStandard, unit_ids=No
         "n": Count("id"),
         "poor": Count("id", filter=POOR),
         "near": Count("id", filter=NEAR),
+        "incomplete_count": Count("id", filter=INCOMPLETE),  # not "incomplete": the filters read that field
         "poor_people": Sum("member_count", filter=POOR & DETAIL),
         "poor_insured": Sum("insured_members", filter=POOR & DETAIL),
         "near_people": Sum("member_count", filter=NEAR & DETAIL),
@@ -246,6 +250,7 @@ def attainments_for(plan: Plan, today: date, run_id) -> list[Attainment]:
                     "year": year,
                     "baseline": None if baseline is None else str(round(baseline, 4)),
                     "baseline_year": target.baseline_year,
+                    "baseline_standard": None if baseline is None else plan.standard.code,
                     "share": None if share is None else str(round(share, 2)),
                     "elapsed": str(round(elapsed, 3)),
                     "measured": None if outcome.measured is None else str(round(outcome.measured, 4)),

@@ -147,36 +147,40 @@ def recompute_all(today: date | None = None) -> RecomputeRun | None:
 @transaction.atomic
 def remeasure_baselines(plan: Plan) -> dict[int, Decimal]:
     """Rates are never chained across standards (docs/domain/poverty-standards.md §7): where a change target's
-    baseline year fell under another standard, re-classify that year's households under the plan's
-    standard and store the result as the target's baseline value."""
-    from households.services import household_record
-    from households.standards import classify
+    baseline year fell under another standard, take that year's households as classified under the plan's
+    standard (HouseholdClassification: stored for a boundary year, classified now for any other) and store the
+    result as the target's baseline value."""
+    from households.models import HouseholdClassification
+    from households.services import classify_under
 
-    engine = plan.standard.to_engine()
-    dimensions = DIMENSIONS.get(engine.code, {})
+    dimensions = DIMENSIONS.get(plan.standard.code, {})
     tree = UnitTree(plan.province)
-    reclassified = {}  # year: [(scopes, result)], each household classified once
+    reclassified = {}  # year: [(scopes, classification, deprivations)]
 
     def households_of(year):
         if year not in reclassified:
-            households = Household.objects.filter(
-                unit__path__startswith=plan.province.path, survey_year=year
-            ).prefetch_related("members")
+            households = Household.objects.filter(unit__path__startswith=plan.province.path, survey_year=year)
+            stored = HouseholdClassification.objects.filter(standard=plan.standard, household__in=households)
+            if stored.count() != households.count():
+                classify_under(plan.standard, households)
             reclassified[year] = [
-                (
-                    household_scopes(tree, {"unit_id": h.unit_id, "ethnicity": h.ethnicity, "area_type": h.area_type}),
-                    classify(household_record(h, list(h.members.all())), engine),
+                (household_scopes(tree, {"unit_id": u, "ethnicity": e, "area_type": a}), classification, deprived)
+                for u, e, a, classification, deprived in stored.values_list(
+                    "household__unit_id",
+                    "household__ethnicity",
+                    "household__area_type",
+                    "classification",
+                    "deprivations",
                 )
-                for h in households
             ]
         return reclassified[year]
 
-    def counts(code, result) -> bool:
+    def counts(code, classification, deprived) -> bool:
         if code == "poor_rate":
-            return result.classification == "poor"
+            return classification == "poor"
         if code == "near_poor_rate":
-            return result.classification == "near_poor"
-        return bool(set(dimensions.get(code.removeprefix("dimension_"), ())) & set(result.deprivations))
+            return classification == "near_poor"
+        return bool(set(dimensions.get(code.removeprefix("dimension_"), ())) & set(deprived))
 
     changes = list(plan.targets.filter(shape="change", baseline_year__isnull=False).select_related("indicator"))
     standard_ids = standard_ids_by_year({target.baseline_year for target in changes})
@@ -188,8 +192,8 @@ def remeasure_baselines(plan: Plan) -> dict[int, Decimal]:
         if not remeasurable or standard_ids[target.baseline_year] == plan.standard_id:
             continue
         flags = [
-            counts(target.indicator.code, result)
-            for scopes, result in households_of(target.baseline_year)
+            counts(target.indicator.code, classification, deprived)
+            for scopes, classification, deprived in households_of(target.baseline_year)
             if target.scope in scopes
         ]
         if flags:

@@ -95,7 +95,8 @@ def demo_data(django_db_setup, django_db_blocker):
 
     from targets.reference_data import load_catalogue, load_standards
 
-    with django_db_blocker.unblock(), override_settings(DEBUG=True):
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # the tests' hasher (_fast_passwords), set here too
+    with django_db_blocker.unblock(), override_settings(DEBUG=True, PASSWORD_HASHERS=fast):
         call_command("load_demo", scale=0.1, stdout=io.StringIO())
     yield
     with django_db_blocker.unblock():

@@ -12,6 +12,12 @@ from targets import explain
 from targets.models import Attainment, ComputedValue, Indicator, Plan, RecomputeRun, Target
 
 
+@pytest.fixture
+def demo(demo_data, db, settings):
+    """The demo loaded once for this module (tests/conftest.py demo_data); each test rolls back its own writes."""
+    settings.DEBUG = True
+
+
 def test_the_attainment_admin_has_no_editable_status_and_explains_in_sentences(demo, client):
     attainment = Attainment.objects.exclude(actual=None).select_related("target").first()
     client.login(username="admin", password="demo")

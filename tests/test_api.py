@@ -6,6 +6,12 @@ from django.contrib.auth.models import User
 from areas.models import Unit
 
 
+@pytest.fixture
+def demo(demo_data, db, settings):
+    """The demo loaded once for this module (tests/conftest.py demo_data); each test rolls back its own writes."""
+    settings.DEBUG = True
+
+
 def basic(username, password="demo"):
     token = base64.b64encode(f"{username}:{password}".encode()).decode()
     return {"HTTP_AUTHORIZATION": f"Basic {token}"}

@@ -3,7 +3,15 @@
 import re
 from decimal import Decimal
 
+import pytest
+
 from tests.test_api import basic
+
+
+@pytest.fixture
+def demo(demo_data, db, settings):
+    """The demo loaded once for this module (tests/conftest.py demo_data); each test rolls back its own writes."""
+    settings.DEBUG = True
 
 
 def test_a_change_target_gives_points_a_year_against_the_baseline_beside_the_level(demo, client):

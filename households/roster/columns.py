@@ -75,6 +75,11 @@ HOUSE = (
     ("Đơn sơ", "don_so"),
 )
 AREA = (("Nông thôn", "rural"), ("Thành thị", "urban"))
+WASTE = (
+    ("Được thu gom", "collected"),
+    ("Tự xử lý hợp vệ sinh", "treated_on_site"),
+    ("Không thu gom, không xử lý", "untreated"),
+)
 SEX = (("Nam", "M"), ("Nữ", "F"))
 ETHNICITY = (
     ("Kinh", "kinh"),
@@ -110,6 +115,8 @@ HOUSEHOLD_COLUMNS = (
     Column("computer", "Máy tính", "Computer", "bool"),
     Column("smartphone", "Điện thoại thông minh", "Smartphone", "bool"),
     Column("loudspeaker_audible", "Nghe được loa truyền thanh", "Hears the loudspeaker", "bool"),
+    # Asked from the end-2026 review on (Decree 351/2025); a blank cell: not surveyed.
+    Column("waste_disposal", "Rác thải sinh hoạt", "Household waste", "choice", WASTE),
 )
 DWELLING_KEYS = (
     "house_class",
@@ -122,6 +129,7 @@ DWELLING_KEYS = (
     "computer",
     "smartphone",
     "loudspeaker_audible",
+    "waste_disposal",
 )
 ASSET_KEYS = ("tv", "radio", "computer", "smartphone")
 
@@ -193,6 +201,7 @@ INDICATOR_COLUMNS = tuple(
         ("Sử dụng dịch vụ viễn thông", "telecom"),
         ("Tài sản phục vụ tiếp cận thông tin", "information_assets"),
         ("Phương tiện phục vụ tiếp cận thông tin", "information_means"),
+        ("Thu gom, xử lý rác thải sinh hoạt", "waste"),
     )
 )
 

@@ -96,6 +96,7 @@ _EXAMPLE_HOUSEHOLD = {
     "computer": "",
     "smartphone": "x",
     "loudspeaker_audible": "x",
+    "waste_disposal": "Được thu gom",
 }
 _EXAMPLE_MEMBERS = [
     {
@@ -229,6 +230,7 @@ def household_cells(h) -> dict:
         "computer": _yes(h.has_computer),
         "smartphone": _yes(h.has_smartphone),
         "loudspeaker_audible": _yes(h.loudspeaker_audible) if dwelling else "",
+        "waste_disposal": _LABEL_OF["waste_disposal"].get(h.waste_disposal, ""),
     }
 
 
@@ -301,7 +303,7 @@ def _with_members(households):
 _READ = (
     *("code", "survey_year", "unit__code", "head_name", "ethnicity", "area_type", "income_per_capita"),
     *("member_count", "house_class", "nondurable_structures", "floor_area_m2", "water_source", "latrine"),
-    *("has_tv", "has_radio", "has_computer", "has_smartphone", "loudspeaker_audible"),
+    *("has_tv", "has_radio", "has_computer", "has_smartphone", "loudspeaker_audible", "waste_disposal"),
     *("reported_deprivations", "deprivations", "classification", "standard__code", "standard__name"),
 )
 

@@ -822,7 +822,7 @@ class RosterParser:
         listed = bool(entry.data.get("members"))
         if entry.indicator_columns and (not listed or any(key in values for key in INDICATOR_KEYS)):
             year = entry.data["survey_year"]
-            allowed = self.indicators_for_year(year)
+            standard, allowed = self.indicators_for_year(year) or (None, None)
             ticked = []
             for key in sorted(INDICATOR_KEYS):
                 if values.get(key) is True:
@@ -833,8 +833,8 @@ class RosterParser:
                                 entry.sheet,
                                 entry.row,
                                 entry.headers.get(key, key),
-                                _("the indicator “%(name)s” is not in the poverty standard of %(year)s")
-                                % {"name": entry.headers.get(key, key), "year": year},
+                                _("the indicator “%(name)s” is not in %(standard)s, the poverty standard of %(year)s")
+                                % {"name": entry.headers.get(key, key), "standard": standard, "year": year},
                             )
                         )
                         continue

@@ -202,9 +202,12 @@ def _import(data, filename, user, year, dry_run, progress, reason) -> ImportResu
     workbook = open_roster(data, filename, unreadable_messages())
     standards, standard_ids = _engine_standards()
 
+    legal_names = {s.code: s.legal_name for s in PovertyStandard.objects.all()}
+
     def indicators_for_year(survey_year):
+        """(the name of the year's standard, its indicators), or None when no standard covers the year."""
         standard = standard_of_year(standards.values(), survey_year)
-        return set(standard.indicator_rules) if standard else None
+        return (legal_names.get(standard.code, standard.code), set(standard.indicator_rules)) if standard else None
 
     stored = {}
 
@@ -571,6 +574,7 @@ def _stored_row(entry, record, outcome, unit, standard, standard_id, problems):
         "computer" in assets,
         "smartphone" in assets,
         bool(dwelling.get("loudspeaker_audible", False)) if dwelling else False,
+        (dwelling.get("waste_disposal") or "") if dwelling else "",
         answers,
         standard_id,
         *(derived[f] for f in writer.DERIVED_FIELDS),

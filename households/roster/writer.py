@@ -35,6 +35,7 @@ HOUSEHOLD_FIELDS = (
     "has_computer",
     "has_smartphone",
     "loudspeaker_audible",
+    "waste_disposal",
     "reported_deprivations",
     "standard_id",
     "classification",
@@ -42,6 +43,8 @@ HOUSEHOLD_FIELDS = (
     "deprivation_count",
     "low_income_worker",
     "classification_rule",
+    "not_surveyed",
+    "incomplete",
     "deprivation_mask",
     "insured_members",
     "working_age_members",
@@ -69,7 +72,7 @@ MEMBER_FIELDS = (
     "job_training_certificate",
 )
 _REPORTED = HOUSEHOLD_FIELDS.index("reported_deprivations")
-_JSON = (_REPORTED, HOUSEHOLD_FIELDS.index("deprivations"))
+_JSON = (_REPORTED, HOUSEHOLD_FIELDS.index("deprivations"), HOUSEHOLD_FIELDS.index("not_surveyed"))
 _STORED = (*HOUSEHOLD_FIELDS, "roster_fingerprint")
 History = Household.history.model
 _CHUNK = 5000  # (SQLite allows at most 32.766 parameters)

@@ -1,4 +1,4 @@
-"""The official standards as data (docs/domain/poverty-standards.md §2 and §3). Loaded into the database by a
+"""The official standards as data (docs/domain/poverty-standards.md §2, §3 and §4). Loaded into the database by a
 migration; the administrator edits them there."""
 
 from .records import RETIREMENT_MONTHS, Standard
@@ -52,7 +52,23 @@ ND07_2021 = Standard(
     parameters={"child_school_ages": [3, 16], **WORKING_AGE},
 )
 
-BUILTIN = {s.code: s for s in (QD59_2015, ND07_2021)}
+# Decree 351/2025 (§4): its criteria fix the lists from the end-2026 review on. The lines and the poor / near-poor
+# rule are confirmed; the indicator thresholds are Decree 07's as a provisional reading (PROVISIONAL below) until
+# an administrator checks them against the published Appendix. No medium band and no low-income-worker line are
+# confirmed, so none is set.
+ND351_2025 = Standard(
+    code="ND351-2025",
+    first_year=2027,
+    last_year=2030,
+    indicator_rules={
+        **{name: rule for name, rule in ND07_2021.indicator_rules.items() if name != "information_means"},
+        "waste": "waste_untreated",
+    },
+    deprivation_line={"rural": 2_200_000, "urban": 2_800_000},
+    parameters={"child_school_ages": [3, 16], **WORKING_AGE},
+)
+
+BUILTIN = {s.code: s for s in (QD59_2015, ND07_2021, ND351_2025)}
 
 DIMENSIONS = {
     "QD59-2015": {
@@ -69,5 +85,13 @@ DIMENSIONS = {
         "housing": ["housing_quality", "housing_area"],
         "water_sanitation": ["water", "latrine"],
         "information": ["telecom", "information_means"],
+    },
+    "ND351-2025": {
+        "employment": ["employment", "dependents"],
+        "health": ["nutrition", "health_insurance"],
+        "education": ["adult_education", "child_school"],
+        "housing": ["housing_quality", "housing_area"],
+        "water_sanitation": ["water", "latrine", "waste"],
+        "information": ["telecom"],
     },
 }

@@ -7,7 +7,14 @@ def vnd(amount: int) -> str:
 
 
 def derive_deprivations(record: HouseholdRecord, standard: Standard) -> frozenset[str]:
-    return frozenset(name for name, rule in standard.indicator_rules.items() if RULES[rule](record, standard))
+    return survey_answers(record, standard)[0]
+
+
+def survey_answers(record: HouseholdRecord, standard: Standard) -> tuple[frozenset[str], frozenset[str]]:
+    """The indicators the member detail shows deprived, and those it cannot answer (not surveyed)."""
+    answers = {name: RULES[rule](record, standard) for name, rule in standard.indicator_rules.items()}
+    deprived = frozenset(name for name, answer in answers.items() if answer)
+    return deprived, frozenset(name for name, answer in answers.items() if answer is None)
 
 
 def _conflicts(given: frozenset, derived: frozenset, standard: Standard) -> tuple[Conflict, ...]:
@@ -22,16 +29,23 @@ def classify(record: HouseholdRecord, standard: Standard) -> Result:
     """Classify one household by the standard (docs/domain/poverty-standards.md §2.3 and §3.4)."""
     conflicts = ()
     if record.has_detail:
-        deprived = derive_deprivations(record, standard)
+        deprived, not_surveyed = survey_answers(record, standard)
         if record.answers is not None:
             conflicts = _conflicts(record.answers, deprived, standard)
     else:
-        deprived = record.answers
-    return classify_deprived(record.code, record.area_type, record.income_per_capita, deprived, standard, conflicts)
+        not_surveyed = record.not_surveyed & set(standard.indicator_rules)
+        deprived = record.answers - not_surveyed
+    return classify_deprived(
+        record.code, record.area_type, record.income_per_capita, deprived, standard, conflicts, not_surveyed
+    )
 
 
-def classify_deprived(code: str, area: str, income: int, deprived, standard: Standard, conflicts=()) -> Result:
-    """The second step of `classify`: where a household with these deprivations falls by its income."""
+def classify_deprived(
+    code: str, area: str, income: int, deprived, standard: Standard, conflicts=(), not_surveyed=()
+) -> Result:
+    """The second step of `classify`: where a household with these deprivations falls by its income. Indicators
+    `not_surveyed` count as neither: when their answers could still make a near-poor household poor, the
+    result is marked incomplete."""
     count = len(deprived)
     k = standard.min_deprivations
     income_only = standard.income_only_poor_line[area] if standard.income_only_poor_line else None
@@ -45,6 +59,8 @@ def classify_deprived(code: str, area: str, income: int, deprived, standard: Sta
         cls = POOR if count >= k else NEAR_POOR
         op = "≥" if count >= k else "<"
         rule = f"thu nhập {vnd(income)} ≤ {vnd(line)} ({where}) và {count} chỉ số thiếu hụt {op} {k}"
+        if count < k <= count + len(not_surveyed):
+            rule += f", {len(not_surveyed)} chỉ số chưa khảo sát"
     elif middle is not None and income <= middle:
         cls, rule = MIDDLE, f"{vnd(line)} < thu nhập {vnd(income)} ≤ {vnd(middle)} ({where})"
     else:
@@ -64,4 +80,6 @@ def classify_deprived(code: str, area: str, income: int, deprived, standard: Sta
         rule=rule,
         low_income_worker_household=low_income_worker,
         conflicts=conflicts,
+        not_surveyed=tuple(sorted(not_surveyed)),
+        incomplete=cls == NEAR_POOR and count + len(not_surveyed) >= k,
     )

@@ -24,6 +24,7 @@ DEPRIVATION_BITS = {
             "dependents",
             "nutrition",
             "information_means",
+            "waste",
         ]
     )
 }

@@ -1,5 +1,5 @@
 """Deprivation rules. Each takes a household with member detail and its standard, and says
-whether the household is deprived. Standards name these functions in `indicator_rules`.
+whether the household is deprived — or None when the record does not answer the question. Standards name these functions in `indicator_rules`.
 
 Sources: docs/domain/poverty-standards.md §2.2 (Decision 59/2015 via Circular 17/2016,
 Phiếu B) and §3.3 (Decree 07/2021, Appendix). Parameters marked unverified there are read from
@@ -94,6 +94,14 @@ def no_phone_nor_internet(h: HouseholdRecord, s: Standard) -> bool:
 def no_internet(h: HouseholdRecord, s: Standard) -> bool:
     # NĐ 07/2021 E11: no member uses internet services
     return not any(m.uses_internet for m in h.members)
+
+
+def waste_untreated(h: HouseholdRecord, s: Standard) -> bool | None:
+    # NĐ 351/2025 F12 (provisional reading): household waste neither collected nor treated on site hygienically.
+    # None: the household was not asked (records from before the question existed).
+    if h.dwelling.waste_disposal is None:
+        return None
+    return h.dwelling.waste_disposal not in s.param("hygienic_waste_disposal")
 
 
 def no_information_assets_nor_loudspeaker(h: HouseholdRecord, s: Standard) -> bool:

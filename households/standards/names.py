@@ -1,6 +1,6 @@
 """The indicators of deprivation by their names in the decrees (Vietnamese, English): pure data."""
 
-# QĐ 59/2015/QĐ-TTg, Điều 2; NĐ 07/2021/NĐ-CP, Phụ lục.
+# QĐ 59/2015/QĐ-TTg, Điều 2; NĐ 07/2021/NĐ-CP, Phụ lục; NĐ 351/2025/NĐ-CP (rác thải: tên tạm, chờ đối chiếu Phụ lục).
 DEPRIVATION_NAMES = {
     "employment": ("Việc làm", "Employment"),
     "dependents": ("Người phụ thuộc trong hộ gia đình", "Dependents in the household"),
@@ -16,4 +16,5 @@ DEPRIVATION_NAMES = {
     "telecom": ("Sử dụng dịch vụ viễn thông", "Use of telecom services"),
     "information_assets": ("Tài sản phục vụ tiếp cận thông tin", "Assets for access to information"),
     "information_means": ("Phương tiện phục vụ tiếp cận thông tin", "Means of access to information"),
+    "waste": ("Thu gom, xử lý rác thải sinh hoạt", "Household waste collection and treatment"),
 }

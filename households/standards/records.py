@@ -43,6 +43,7 @@ WATER_SOURCES = (
 )
 LATRINES = ("septic", "semi_septic", "pour_flush", "double_vault", "ventilated_pit", "open_pit", "hanging", "none")
 ASSETS = ("tv", "radio", "computer", "smartphone")
+WASTE_DISPOSAL = ("collected", "treated_on_site", "untreated")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,7 @@ class Dwelling:
     latrine: str = "septic"
     assets: frozenset = frozenset()
     loudspeaker_audible: bool = False
+    waste_disposal: str | None = None  # None: not surveyed (the question came with Decree 351/2025)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +89,8 @@ class HouseholdRecord:
     members: tuple[Member, ...] | None = None
     dwelling: Dwelling | None = None
     answers: frozenset[str] | None = None
+    # Indicators the survey did not ask (answers-only records given under another standard's list).
+    not_surveyed: frozenset[str] = frozenset()
 
     @property
     def has_detail(self) -> bool:
@@ -179,6 +183,7 @@ DEFAULT_PARAMETERS = {
     "hygienic_water": ["piped", "drilled_well", "protected_dug_well", "protected_spring", "rainwater", "bottled"],
     "hygienic_latrine": ["septic", "semi_septic", "pour_flush", "double_vault", "ventilated_pit"],
     "nondurable_structures_min": 2,
+    "hygienic_waste_disposal": ["collected", "treated_on_site"],
 }
 
 
@@ -243,6 +248,10 @@ class Result:
     rule: str
     low_income_worker_household: bool | None = None
     conflicts: tuple[Conflict, ...] = ()
+    # Indicators with no answer ("chưa khảo sát"), and whether their answers could change the classification:
+    # then the classification stands for the answered indicators only and is counted apart.
+    not_surveyed: tuple[str, ...] = ()
+    incomplete: bool = False
 
     @property
     def deprivation_count(self) -> int:
@@ -260,6 +269,9 @@ class Result:
         }
         if self.low_income_worker_household is not None:
             data["low_income_worker_household"] = self.low_income_worker_household
+        if self.not_surveyed:
+            data["not_surveyed"] = list(self.not_surveyed)
+            data["incomplete"] = self.incomplete
         if self.conflicts:
             data["conflicts"] = [
                 {"indicator": c.indicator, "given": c.given, "derived": c.derived, "message": c.message()}
@@ -272,3 +284,12 @@ def standard_of_year(standards, year: int):
     """The standard whose review years include `year`: the one that classifies that year's households (any
     objects with first_year and last_year: engine standards or stored ones). None when no standard does."""
     return next((s for s in standards if s.first_year <= year <= s.last_year), None)
+
+
+def standards_of_year(standards, year: int) -> list:
+    """Every standard that classifies the review of `year`, its own first. The review of a period's last year
+    also fixes the next period's lists and baseline, so it is classified under the next standard too
+    (docs/domain/poverty-standards.md §4): 2021 under Decision 59 and Decree 07, 2026 under Decree 07 and 351."""
+    own = standard_of_year(standards, year)
+    following = next((s for s in standards if s.first_year == year + 1), None)
+    return [s for s in (own, following) if s is not None]

@@ -8,12 +8,14 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from .names import DEPRIVATION_NAMES
 from .records import (
     ASSETS,
     EDUCATION_LEVELS,
     EMPLOYMENT,
     HOUSE_CLASSES,
     LATRINES,
+    WASTE_DISPOSAL,
     WATER_SOURCES,
     Dwelling,
     HouseholdRecord,
@@ -213,9 +215,18 @@ def _dwelling(data, errors) -> Dwelling | None:
     loudspeaker = data.get("loudspeaker_audible", False)
     if not isinstance(loudspeaker, bool):
         errors.add("dwelling.loudspeaker_audible", _("must be true or false"))
+    waste = data.get("waste_disposal")  # absent or null: not surveyed
+    if waste is not None:
+        _choice(data, "waste_disposal", WASTE_DISPOSAL, errors, "dwelling.waste_disposal")
     if len(errors) > before:
         return None
-    return Dwelling(floor_area_m2=float(area), assets=frozenset(assets), loudspeaker_audible=loudspeaker, **values)
+    return Dwelling(
+        floor_area_m2=float(area),
+        assets=frozenset(assets),
+        loudspeaker_audible=loudspeaker,
+        waste_disposal=waste,
+        **values,
+    )
 
 
 def _reference_year(data, errors) -> int | None:
@@ -330,11 +341,11 @@ def parse_household(data, standards: dict[str, Standard]) -> tuple[HouseholdReco
         elif standard is not None:
             unknown = [name for name in raw if name not in standard.indicator_rules]
             if unknown:
-                names = ", ".join(unknown)
+                names = ", ".join(f"{DEPRIVATION_NAMES[n][0]} ({n})" if n in DEPRIVATION_NAMES else n for n in unknown)
                 errors.add(
                     "deprivations",
                     _("indicators not in the standard %(standard)s: %(names)s")
-                    % {"standard": standard.code, "names": names if len(names) <= 60 else names[:57] + "…"},
+                    % {"standard": standard.code, "names": names if len(names) <= 120 else names[:117] + "…"},
                 )
             else:
                 answers = frozenset(raw)
@@ -358,7 +369,9 @@ def parse_household(data, standards: dict[str, Standard]) -> tuple[HouseholdReco
 
 # What the households API answers beside a household's inputs, all derived by the server: a body read back from
 # the API carries them and may be sent again as it is, but they are recomputed, never taken from it.
-DERIVED_KEYS = frozenset({"id", "standard", "classification", "deprivations", "deprivation_count", "rule"})
+DERIVED_KEYS = frozenset(
+    {"id", "standard", "classification", "deprivations", "deprivation_count", "rule", "classifications"}
+)
 _SINGLE_VALUES = ("code", "unit", "head_name", "ethnicity", "area_type", "survey_year", "income_per_capita")
 
 

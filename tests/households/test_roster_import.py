@@ -219,8 +219,29 @@ def test_an_indicator_outside_the_standard_of_the_year_is_an_error(tree):
     ]
     result = roster_import(xlsx({"DS": rows}), "ds.xlsx", year=2019)
     assert lines(result) == [
-        "DS!2, Người phụ thuộc: the indicator “Người phụ thuộc” is not in the poverty standard of 2019"
+        "DS!2, Người phụ thuộc: the indicator “Người phụ thuộc” is not in Decision 59/2015/QĐ-TTg, "
+        "the poverty standard of 2019"
     ]
+
+
+def test_the_waste_indicator_of_decree_351_is_refused_in_a_2026_answers_roster(tree):
+    rows = [
+        [
+            "Mã hộ",
+            "Mã đơn vị",
+            "Thu nhập bình quân",
+            "Số nhân khẩu",
+            "Nguồn nước sinh hoạt",
+            "Thu gom, xử lý rác thải sinh hoạt",
+        ],
+        ["A1", "C1", "1.600.000", 4, "x", "x"],
+    ]
+    result = roster_import(xlsx({"DS": rows}), "ds.xlsx", year=2026)
+    assert lines(result) == [
+        "DS!2, Thu gom, xử lý rác thải sinh hoạt: the indicator “Thu gom, xử lý rác thải sinh hoạt” is not in "
+        "Decree 07/2021/NĐ-CP, the poverty standard of 2026"
+    ]
+    assert not Household.objects.exists()
 
 
 def test_every_error_of_a_file_is_reported_with_its_place_and_nothing_is_written(tree):

@@ -119,7 +119,7 @@ def test_classify_command_prints_results_and_fails_on_bad_records(db, tmp_path):
         json.dumps(
             {
                 "code": "X",
-                "survey_year": 2030,
+                "survey_year": 2031,
                 "area_type": "rural",
                 "income_per_capita": 1,
                 "member_count": 1,

@@ -121,8 +121,23 @@ def test_area_page_has_every_chart_and_each_is_a_valid_plotly_figure(manager):
 def test_rates_by_year_never_chain_a_line_across_standards(manager):
     figure = _figures(manager.get("/dashboards/areas/14/").content.decode())["chart-0-figure"]
     lines = [t for t in figure["data"] if t["type"] == "scatter"]
-    assert lines and all(set(t["x"]) <= {2021} or set(t["x"]) <= {2022} for t in lines)
+    assert lines and all(max(t["x"]) <= 2021 or min(t["x"]) >= 2022 for t in lines)  # Decision 59 | Decree 07
     assert any("Đổi chuẩn nghèo" in a["text"] for a in figure["layout"]["annotations"])
+
+
+def test_a_target_trend_starts_at_its_baseline_under_the_plans_standard_not_the_old_one(manager):
+    from targets.models import Target
+
+    target = Target.objects.get(plan__province__code="14", scope="ethnic_minority", indicator__code="poor_rate")
+    html = manager.get(f"/dashboards/targets/{target.pk}/").content.decode()
+    figure = _figures(html)["chart-0-figure"]
+    points = [(x, y) for t in figure["data"] if t["type"] == "scatter" for x, y in zip(t["x"], t["y"], strict=True)]
+    in_2021 = {round(y, 2) for x, y in points if x == 2021}
+    assert in_2021 == {float(target.baseline_value)}  # re-measured under Decree 07; Decision 59's rate is not drawn
+    assert "Năm gốc được tính theo Nghị định 07/2021/NĐ-CP" in html
+    attainment = manager.get(f"/api/v1/plans/{target.plan_id}/attainment/").json()
+    mine = next(a for a in attainment if a["target_id"] == target.pk)
+    assert mine["baseline_standard"] == "ND07-2021" and mine["baseline_year"] == 2021
 
 
 def test_compare_page_puts_two_provinces_side_by_side(manager):

@@ -9,10 +9,10 @@ from django.db import transaction
 from areas.demo_units import COMMUNE_NAMES, DEMO_PROVINCES, VILLAGE_PREFIX
 from areas.models import Profile, Unit
 from areas.services import profile_save
-from households.demo import PROVINCE_ECONOMY, generate_households, next_year
+from households.demo import PROVINCE_ECONOMY, generate_households, later_review, next_year
 from households.models import Household, Member, PovertyStandard
 from households.reference_data import load_standards
-from households.services import apply_classification
+from households.services import apply_classification, classify_under
 from targets.engine import indicator_value
 from targets.models import Indicator, Plan, ReportedValue, Target
 from targets.reference_data import load_catalogue
@@ -21,6 +21,7 @@ from targets.services import recompute_all, remeasure_baselines
 
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
 HOUSEHOLDS_PER_PROVINCE = 2000
+LATEST_REVIEW = 2026  # the review now under way: it fixes the 2027 lists
 DEMO_PASSWORD = "demo"
 
 
@@ -198,8 +199,10 @@ def load_reported_values(plan) -> None:
 
 
 def load_households(province, villages, first_year, count) -> int:
+    """The review before the plan and its first year, and the end-2026 review (under Decree 07 and, for the 2027
+    lists, Decree 351): each household of a boundary year classified under both standards."""
     province_unit = Unit.objects.get(code=province["code"])
-    years = (first_year, first_year + 1)
+    years = (first_year, first_year + 1, LATEST_REVIEW)
     if Household.objects.filter(unit__path__startswith=province_unit.path, survey_year__in=years).exists():
         return 0
     standards = {y: PovertyStandard.objects.of_year(y) for y in years}
@@ -214,7 +217,8 @@ def load_households(province, villages, first_year, count) -> int:
         seed=province["code"],
     ):
         second, second_members = next_year(first, first_members, province["code"], growth)
-        rows += [(first, first_members), (second, second_members)]
+        latest = later_review(second, second_members, province["code"], growth, LATEST_REVIEW)
+        rows += [(first, first_members), (second, second_members), latest]
     households, members = [], []
     for fields, member_fields in rows:
         fields = {k: v for k, v in fields.items() if not k.startswith("_")}
@@ -229,6 +233,10 @@ def load_households(province, villages, first_year, count) -> int:
         for member in household_members:
             member.household = household
     Member.objects.bulk_create([m for ms in members for m in ms], batch_size=5000)
+    in_province = Household.objects.filter(unit__path__startswith=province_unit.path)
+    for year in years:
+        for other in PovertyStandard.objects.of_review_year(year)[1:]:
+            classify_under(other, in_province.filter(survey_year=year))
     return len(households)
 
 
