@@ -242,7 +242,14 @@ def rates_by_year(series: dict[str, list[tuple]], standards: list[tuple], title:
             top=54 if annotations else 10,
             shapes=shapes,
             annotations=annotations,
-            xaxis=_axis("", tickmode="array", tickvals=years, ticktext=[str(y) for y in years]),
+            # at most six years written under the axis: on a phone more would run into each other
+            xaxis=_axis(
+                "",
+                tickmode="array",
+                tickvals=years[:: -(-len(years) // 6) or 1],
+                tickformat="d",
+                tickfont={"size": 11},  # two years side by side in a span of eight still fit on a phone
+            ),
             yaxis=_axis("%", ticksuffix="%", rangemode="tozero"),
         ),
     }

@@ -61,8 +61,8 @@ def test_no_chart_label_overlaps_another_or_is_cut(demo, live_server, new_page, 
     minority = Target.objects.get(plan__province__code="14", scope="ethnic_minority")
     reported = Target.objects.filter(plan__province__code="14", indicator__kind="reported").order_by("order").first()
     pages = [
-        "/dashboards/areas/14/",  # two standards: the "new standard" note over the trend
-        "/dashboards/areas/94/",
+        "/dashboards/areas/14/?year=2022",  # two standards: the "new standard" note over the trend; a Sankey
+        "/dashboards/areas/94/?year=2020",
         f"/dashboards/targets/{targets['14', 1]}/",  # a level goal marked on the breakdown
         f"/dashboards/targets/{minority.pk}/",
         f"/dashboards/targets/{reported.pk}/",
