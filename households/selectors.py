@@ -1,6 +1,7 @@
 """Reads over household records: Alkire–Foster measures and year-over-year movements."""
 
 from datetime import datetime
+from decimal import Decimal
 from functools import reduce
 from operator import or_
 
@@ -10,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from areas.models import Unit
 from areas.selectors import filter_by_user_area, units_for_user
+from povertyplan import display
 
-from .labels import indicator_name
+from .labels import indicator_name, rule_text
 from .models import Ethnicity, Household, HouseholdClassification, Member
 from .standards import transitions as t
 from .standards.alkire_foster import measures, measures_by_group
@@ -205,24 +207,32 @@ def _display(field, value):
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return _("yes") if value else _("no")
-    if field.name == "deprivations" and isinstance(value, list):
+    if isinstance(value, list):  # deprivations, as computed or as the roster reported them: indicator codes
         return ", ".join(indicator_name(v) for v in value) or "—"
+    if isinstance(value, int | float | Decimal):
+        return display.number(value)
+    if field.name == "classification_rule":
+        return rule_text(value)
     return str(value)
 
 
 def _changes(new, old, model, skip=()) -> list[dict]:
-    delta = new.diff_against(old, excluded_fields=["updated_at", *skip])
-    return [
-        {
-            "field": str(model._meta.get_field(c.field).verbose_name),
-            "old": _display(model._meta.get_field(c.field), c.old),
-            "new": _display(model._meta.get_field(c.field), c.new),
-        }
-        for c in delta.changes
-    ]
+    """The fields whose value a reader sees change (1.0 → 1 is no change), each written as the pages write it; the
+    derived ones too (simple-history's diff_against leaves out fields not editable, the classification among them)."""
+    changes = []
+    for tracked in new.tracked_fields:
+        if tracked.name in ("updated_at", *skip) or getattr(new, tracked.attname) == getattr(old, tracked.attname):
+            continue
+        field = model._meta.get_field(tracked.name)
+        values = [getattr(record, field.name if field.is_relation else field.attname) for record in (old, new)]
+        before, after = (_display(field, value) for value in values)
+        if before != after:
+            changes.append({"field": str(field.verbose_name), "old": before, "new": after})
+    return changes
 
 
 HIDDEN_HISTORY_FIELDS = [
+    "classification_rule",
     "deprivation_mask",
     "standard",
     "insured_members",

@@ -113,6 +113,7 @@ class Report:
     comparable: bool
     tables: list
     notice: str = ""
+    standard_name: str = ""  # the standard as people name it ("Nghị định 07/2021/NĐ-CP"); `standard` is its code
 
 
 def _rate(part, whole) -> Decimal | None:
@@ -433,9 +434,12 @@ def build(
     previous_standard: str | None,
     groups: list[Group],
     area_of: dict | None = None,
+    names: dict | None = None,
 ) -> Report:
     """The five tables. `indicators`: (dimension, indicator) of the standard in force, in the form's order;
-    `previous_standard`: the standard of year − 1 (None if none); `area_of`: each unit's own area type."""
+    `previous_standard`: the standard of year − 1 (None if none); `area_of`: each unit's own area type; `names`:
+    each standard's name by its code, for the words of the report."""
+    names = names or {}
     has_previous = any(not g.current for g in groups)
     comparable = previous_standard == standard and has_previous
     notice = ""
@@ -445,7 +449,12 @@ def build(
             "The %(year)s review applies the standard %(standard)s, not the standard of %(previous_year)s "
             "(%(previous)s): households at the start of the year and movements are not counted across the change "
             "of standard.",
-        ) % {"year": year, "standard": standard, "previous_year": year - 1, "previous": previous_standard or "—"}
+        ) % {
+            "year": year,
+            "standard": names.get(standard, standard),
+            "previous_year": year - 1,
+            "previous": names.get(previous_standard, previous_standard) or "—",
+        }
     elif not has_previous:
         notice = pgettext_lazy(
             "review report",
@@ -527,7 +536,7 @@ def build(
             ],
         ),
     ]
-    return Report(unit, year, standard, previous_standard, comparable, tables, notice)
+    return Report(unit, year, standard, previous_standard, comparable, tables, notice, names.get(standard, standard))
 
 
 # ---------------------------------------------------------------------------- header layout

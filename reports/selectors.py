@@ -12,6 +12,20 @@ from households.standards.facts import DEPRIVATION_BITS
 from . import review
 
 
+def approval_marks(unit, year, report):
+    """Which figures rest on household records not yet approved (docs/approval.md): the coverage of the report as a
+    whole, and the codes of the unit rows to mark (a star on the page and in the .xlsx)."""
+    if report is None:
+        return None, set()
+    from approvals.selectors import approval_coverage
+
+    coverage = approval_coverage(unit, year)
+    if coverage.complete:
+        return coverage, set()
+    codes = {row.unit_code for table in report.tables for row in table.rows if row.unit_code}
+    return coverage, coverage.marks(dict(Unit.objects.filter(code__in=codes).values_list("code", "path")))
+
+
 def get_unit_for_user(user, code: str) -> Unit:
     """A unit the user may see, or 404."""
     return unit_by_code_or_404(units_for_user(user), code)
@@ -136,6 +150,7 @@ def review_report(unit: Unit, year: int) -> review.Report | None:
         previous.code if previous else None,
         groups,
         area_of={c.code: c.area_type for c in [unit, *children]},
+        names={s.code: s.legal_name for s in (standard, previous) if s},
     )
 
 

@@ -41,7 +41,7 @@ def review_page(request):
     unit, year, years = _unit_and_year(request)
     report = selectors.review_report(unit, year) if year else None
     visible = units_for_user(request.user)
-    coverage, unapproved_codes = _approval_marks(unit, year, report)
+    coverage, unapproved_codes = selectors.approval_marks(unit, year, report)
     context = {
         "unit": unit,
         "year": year,
@@ -56,21 +56,6 @@ def review_page(request):
     return render(request, "reports/review.html", context)
 
 
-def _approval_marks(unit, year, report):
-    """Which figures rest on household records not yet approved (docs/approval.md): the report as a whole, and
-    each unit row."""
-    if report is None:
-        return None, set()
-    from approvals.selectors import approval_coverage
-    from areas.models import Unit
-
-    coverage = approval_coverage(unit, year)
-    if coverage.complete:
-        return coverage, set()
-    codes = {row.unit_code for table in report.tables for row in table.rows if row.unit_code}
-    return coverage, coverage.marks(dict(Unit.objects.filter(code__in=codes).values_list("code", "path")))
-
-
 @login_required
 def review_xlsx(request):
     unit, year, _years = _unit_and_year(request)
@@ -78,7 +63,8 @@ def review_xlsx(request):
     if report is None:
         raise Http404
     response = HttpResponse(
-        xlsx.workbook_bytes(report), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        xlsx.workbook_bytes(report, unapproved=selectors.approval_marks(unit, year, report)[1]),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="{xlsx.filename(report)}"'
     return response

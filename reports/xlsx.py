@@ -36,7 +36,7 @@ def _text(cell, value: str):
     return cell
 
 
-def _sheet(wb: Workbook, report: review.Report, table: review.Table, number: int, today):
+def _sheet(wb: Workbook, report: review.Report, table: review.Table, number: int, today, unapproved=frozenset()):
     ws = wb.create_sheet(pgettext("review report", "Table %(number)s") % {"number": number})
     width = len(table.columns) + 2
     last = get_column_letter(width)
@@ -53,7 +53,7 @@ def _sheet(wb: Workbook, report: review.Report, table: review.Table, number: int
     _text(
         ws["A4"],
         pgettext("review report", "Unit: %(unit)s (code %(code)s) · standard %(standard)s")
-        % {"unit": report.unit.name, "code": report.unit.code, "standard": report.standard},
+        % {"unit": report.unit.name, "code": report.unit.code, "standard": report.standard_name},
     )
     ws["A4"].alignment = Alignment(horizontal="center")
     top = 6
@@ -86,7 +86,8 @@ def _sheet(wb: Workbook, report: review.Report, table: review.Table, number: int
     for row in table.rows:
         bold = row.kind != "unit"
         _text(ws.cell(r, 1), row.number).alignment = Alignment(horizontal="center")
-        _text(ws.cell(r, 2), str(row.label))
+        # the page's star: a row built from household records not approved yet
+        _text(ws.cell(r, 2), f"{row.label} *" if row.unit_code in unapproved else str(row.label))
         for i, column in enumerate(table.columns, start=3):
             value = row.values.get(column.key)
             cell = ws.cell(r, i)
@@ -99,7 +100,11 @@ def _sheet(wb: Workbook, report: review.Report, table: review.Table, number: int
             cell.font = Font(bold=bold)
         r += 1
     r += 1
-    for note in table.notes:
+    marked = any(row.unit_code in unapproved for row in table.rows)
+    for note in [
+        *table.notes,
+        *([f"* {pgettext('review report', 'Rests on household records not approved yet.')}"] if marked else []),
+    ]:
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=width)
         _text(ws.cell(r, 1), str(note)).alignment = Alignment(wrap_text=True, vertical="top")
         ws.cell(r, 1).font = Font(italic=True, size=9)
@@ -143,14 +148,15 @@ def _signatures(ws, row: int, width: int, today):
             cell.font, cell.alignment = font, Alignment(horizontal="center")
 
 
-def workbook(report: review.Report, today=None) -> Workbook:
+def workbook(report: review.Report, today=None, unapproved=frozenset()) -> Workbook:
+    """`unapproved`: the unit codes whose rows rest on records not approved yet (reports.selectors.approval_marks)."""
     from django.utils import timezone
 
     today = today or timezone.localdate()
     wb = Workbook()
     wb.remove(wb.active)
     for number, table in enumerate(report.tables, start=1):
-        _sheet(wb, report, table, number, today)
+        _sheet(wb, report, table, number, today, unapproved)
     wb.properties.title = pgettext("review report", "Review of poor and near-poor households %(year)s — %(unit)s") % {
         "year": report.year,
         "unit": report.unit.name,
@@ -158,7 +164,7 @@ def workbook(report: review.Report, today=None) -> Workbook:
     return wb
 
 
-def workbook_bytes(report: review.Report, today=None) -> bytes:
+def workbook_bytes(report: review.Report, today=None, unapproved=frozenset()) -> bytes:
     buffer = io.BytesIO()
-    workbook(report, today).save(buffer)
+    workbook(report, today, unapproved).save(buffer)
     return buffer.getvalue()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 from households.standards import transitions as t
 from povertyplan import display
@@ -59,29 +59,37 @@ def plotly_words() -> dict:
     return {word: _(word) for word in PLOTLY_WORDS}
 
 
-def vn_number(value, decimals: int = 0) -> str:
-    """18.66 → "18,66"; 13000 → "13.000" in Vietnamese (povertyplan.display, so 13,000 in English)."""
-    return display.number(value, decimals, fixed=True)
-
-
-def vn_percent(value, decimals: int = 2) -> str:
-    return "—" if value is None else f"{vn_number(value, decimals)}%"
+# Decimals a value of each kind is shown with, on the page and in the files (the files hold the same rounded value).
+PLACES = {PERCENT: 2, INTEGER: 0, DECIMAL: 4}
 
 
 def format_cell(value, kind: str) -> str:
     if kind == PERCENT:
-        return vn_percent(value)
-    if kind == INTEGER:
-        return vn_number(value, 0)
-    if kind == DECIMAL:
-        return vn_number(value, 4)
+        return display.percent(value)
+    if kind in PLACES:
+        return display.number(value, PLACES[kind])
     return "" if value is None else str(value)
+
+
+def export_cell(value, kind: str):
+    """A value as a file holds it: a number rounded as the page shows it (8.33, not 8.333333333333334)."""
+    if kind not in PLACES or value is None or isinstance(value, str):
+        return value
+    rounded = round(float(value), PLACES[kind])
+    return int(rounded) if kind == INTEGER or rounded == int(rounded) else rounded
 
 
 @dataclass
 class Column:
     label: str
     kind: str = TEXT
+    unit: str = ""  # what a number of the column counts ("%" for a rate), named in a file's header
+
+    @property
+    def heading(self) -> str:
+        """The column's header in a file: "Tỷ lệ hộ nghèo (%)"; numbers there carry no unit of their own."""
+        unit = self.unit or ("%" if self.kind == PERCENT else "")
+        return f"{self.label} ({unit})" if unit else str(self.label)
 
 
 @dataclass
@@ -91,7 +99,8 @@ class Chart:
     figure: dict
     columns: list[Column]
     rows: list[list]
-    note: str = ""
+    note: str = ""  # about the figures: goes into the files too
+    hint: str = ""  # how to use the chart on the page ("click a bar…"): the page only
     params: dict = field(default_factory=dict)  # what rebuilds it (the download URL's query)
     drill: bool = False  # a click on a bar opens the unit in its customdata
 
@@ -99,22 +108,49 @@ class Chart:
     def formatted_rows(self):
         return [[format_cell(v, c.kind) for v, c in zip(row, self.columns)] for row in self.rows]
 
+    @property
+    def export_rows(self):
+        return [[export_cell(v, c.kind) for v, c in zip(row, self.columns)] for row in self.rows]
 
-def _layout(title: str = "", **extra) -> dict:
+
+def _layout(title: str = "", top: int = 10, **extra) -> dict:
+    """`top`: the room above the plot for annotations there (Plotly does not grow margins for annotations)."""
     layout = {
         "separators": get_format("DECIMAL_SEPARATOR") + get_format("THOUSAND_SEPARATOR"),
         "font": {"family": "system-ui, Segoe UI, Roboto, Noto Sans, sans-serif", "size": 13},
-        "margin": {"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
+        "margin": {"l": 10, "r": 10, "t": top + (30 if title else 0), "b": 10},
         "paper_bgcolor": "#fff",
         "plot_bgcolor": "#fff",
         "hovermode": "closest",
-        "legend": {"orientation": "h", "y": -0.12, "yanchor": "top", "x": 0},
+        # under everything, tick labels and axis titles included: a legend placed against the plot (paper) lands
+        # on the tick labels as soon as they take more room than it leaves them
+        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yref": "container", "yanchor": "bottom"},
         "colorway": OKABE_ITO,
     }
     if title:
         layout["title"] = {"text": title, "x": 0, "font": {"size": 15}}
     layout.update(extra)
     return layout
+
+
+def _lines(words: list[str], width: int) -> list[str]:
+    lines, line = [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return [*lines, line]
+
+
+def wrap(text: str, width: int = 24) -> str:
+    """A long category label on several lines (Plotly's <br>) of even lengths, so it takes height, not the plot's
+    width: "Tỷ lệ hộ thiếu hụt<br>chiều y tế", not "Tỷ lệ hộ thiếu hụt chiều y<br>tế"."""
+    words = str(text).split()
+    lines = _lines(words, width)
+    even = -(-len(str(text)) // len(lines))
+    return "<br>".join(next((x for w in range(even, width) if len(x := _lines(words, w)) <= len(lines)), lines))
 
 
 def _axis(title="", **extra) -> dict:
@@ -148,7 +184,7 @@ def rates_by_year(series: dict[str, list[tuple]], standards: list[tuple], title:
                     "y": [v for _, v in part],
                     "line": {"color": colour, "width": 3},
                     "marker": {"size": 9, "symbol": ["circle", "square"][i % 2]},
-                    "text": [f"{name} {y} ({code}): {vn_percent(v)}" for y, v in part],
+                    "text": [f"{name} {y} ({code}): {display.percent(v)}" for y, v in part],
                     "hoverinfo": "text",
                 }
             )
@@ -162,7 +198,7 @@ def rates_by_year(series: dict[str, list[tuple]], standards: list[tuple], title:
                 "y": [v for _, v in points],
                 "line": {"color": BLACK, "dash": "dot", "width": 2},
                 "marker": {"symbol": "diamond-open", "size": 9},
-                "text": [f"{label} {y}: {vn_percent(v)}" for y, v in points],
+                "text": [f"{label} {y}: {display.percent(v)}" for y, v in points],
                 "hoverinfo": "text",
             }
         )
@@ -183,6 +219,8 @@ def rates_by_year(series: dict[str, list[tuple]], standards: list[tuple], title:
                     "line": {"color": BLACK, "dash": "dash", "width": 1.5},
                 }
             )
+            # on three short lines, and towards the wider side of the line: whole at 390 px as at 1280
+            where = (x - years[0]) / (years[-1] - years[0])
             annotations.append(
                 {
                     "x": x,
@@ -190,9 +228,10 @@ def rates_by_year(series: dict[str, list[tuple]], standards: list[tuple], title:
                     "xref": "x",
                     "yref": "paper",
                     "showarrow": False,
-                    "text": _("New poverty standard: %(before)s → %(after)s")
+                    "text": _("New poverty standard:<br>%(before)s →<br>%(after)s")
                     % {"before": previous[1], "after": current[1]},
-                    "xanchor": "center",
+                    "xanchor": "left" if where < 0.35 else "right" if where > 0.65 else "center",
+                    "align": "left" if where < 0.35 else "right" if where > 0.65 else "center",
                     "yanchor": "bottom",
                     "font": {"size": 11},
                 }
@@ -201,9 +240,17 @@ def rates_by_year(series: dict[str, list[tuple]], standards: list[tuple], title:
         "data": traces,
         "layout": _layout(
             title,
+            top=54 if annotations else 10,
             shapes=shapes,
             annotations=annotations,
-            xaxis=_axis("", tickmode="array", tickvals=years, ticktext=[str(y) for y in years]),
+            # at most six years written under the axis: on a phone more would run into each other
+            xaxis=_axis(
+                "",
+                tickmode="array",
+                tickvals=years[:: -(-len(years) // 6) or 1],
+                tickformat="d",
+                tickfont={"size": 11},  # two years side by side in a span of eight still fit on a phone
+            ),
             yaxis=_axis("%", ticksuffix="%", rangemode="tozero"),
         ),
     }
@@ -223,7 +270,7 @@ def unit_bars(
 ) -> dict:
     """`rows`: [(code, name, value, numerator, denominator)] in any order; drawn sorted, largest on top."""
     rows = sorted((r for r in rows if r[2] is not None), key=lambda r: r[2])
-    fmt = vn_percent if percent else (lambda v: vn_number(v, 0))
+    fmt = display.percent if percent else (lambda v: display.number(v, 0))
     trace = {
         "type": "bar",
         "orientation": "h",
@@ -239,7 +286,7 @@ def unit_bars(
             + (
                 " "
                 + _("(%(numerator)s / %(denominator)s households)")
-                % {"numerator": vn_number(r[3]), "denominator": vn_number(r[4])}
+                % {"numerator": display.number(r[3]), "denominator": display.number(r[4])}
                 if r[4]
                 else ""
             )
@@ -270,20 +317,23 @@ def unit_bars(
                 "yref": "paper",
                 "showarrow": False,
                 "yanchor": "bottom",
+                # towards the plot's middle, so the label is not cut at the edge of a narrow screen
+                "xanchor": "right" if goal > 0.6 * max([goal, *trace["x"]]) else "left",
                 "text": f"{goal_label} {fmt(goal)}",
                 "font": {"size": 11},
             }
         )
-    height = max(220, 60 + 26 * len(rows))
+    height = max(220, 60 + 26 * len(rows)) + (20 if annotations else 0)
     return {
         "data": [trace],
         "layout": _layout(
             title,
+            top=28 if annotations else 10,
             height=height,
             shapes=shapes,
             annotations=annotations,
             showlegend=False,
-            xaxis=_axis(value_label, ticksuffix="%" if percent else "", rangemode="tozero"),
+            xaxis=_axis(wrap(value_label), ticksuffix="%" if percent else "", rangemode="tozero"),
             yaxis=_axis("", type="category"),
         ),
     }
@@ -312,8 +362,8 @@ def ethnic_bars(rows: list[tuple], title: str) -> dict:
                     % {
                         "group": r[0],
                         "rate_name": label.lower(),
-                        "rate": vn_percent(r[2 + index]),
-                        "households": vn_number(r[1]),
+                        "rate": display.percent(r[2 + index]),
+                        "households": display.number(r[1]),
                     }
                     for r in rows
                 ],
@@ -347,12 +397,12 @@ def censored_headcounts(rows: list[tuple], dimension_colours: dict, title: str) 
                     "type": "bar",
                     "orientation": "h",
                     "name": dimension,
-                    "y": [r[0] for r in part],
+                    "y": [wrap(r[0]) for r in part],
                     "x": [r[2] for r in part],
                     "marker": {"color": colour},
                     "hovertext": [
                         _("%(indicator)s (%(dimension)s): %(rate)s of households multidimensionally poor and deprived")
-                        % {"indicator": r[0], "dimension": dimension, "rate": vn_percent(r[2])}
+                        % {"indicator": r[0], "dimension": dimension, "rate": display.percent(r[2])}
                         for r in part
                     ],
                     "hoverinfo": "text",
@@ -362,13 +412,13 @@ def censored_headcounts(rows: list[tuple], dimension_colours: dict, title: str) 
         "data": traces,
         "layout": _layout(
             title,
-            height=max(260, 80 + 24 * len(rows)),
+            height=max(260, 200 + 36 * len(rows)),  # room for two-line labels and a legend on six lines
             xaxis=_axis("", ticksuffix="%", rangemode="tozero"),
             yaxis=_axis(
                 "",
                 type="category",
                 categoryorder="array",
-                categoryarray=[r[0] for r in rows],
+                categoryarray=[wrap(r[0]) for r in rows],
                 dtick=1,
                 tickfont={"size": 11},
             ),
@@ -386,10 +436,10 @@ def dimension_shares(rows: list[tuple], dimension_colours: dict, title: str) -> 
             "y": ["M0"],
             "x": [share],
             "marker": {"color": dimension_colours.get(label, GREY)},
-            "text": [vn_percent(share, 0) if share >= 12 else ""],
+            "text": [display.percent(share, 0) if share >= 12 else ""],
             "textposition": "inside",
             "insidetextanchor": "middle",
-            "hovertext": [_("%(dimension)s: %(share)s of M0") % {"dimension": label, "share": vn_percent(share)}],
+            "hovertext": [_("%(dimension)s: %(share)s of M0") % {"dimension": label, "share": display.percent(share)}],
             "hoverinfo": "text",
         }
         for label, share in rows
@@ -465,10 +515,8 @@ def sankey(flows: list[tuple], year_from: int, year_to: int, title: str) -> dict
     after = [c for c in CLASS_LABELS if c != "new" and any(f[1] == c and f[2] for f in flows)]
     totals_before = {c: sum(f[2] for f in flows if f[0] == c) for c in before}
     totals_after = {c: sum(f[2] for f in flows if f[1] == c) for c in after}
-    labels = [
-        f"{CLASS_LABELS[c]} {year_from if c != 'new' else year_to} ({vn_number(totals_before[c])})" for c in before
-    ]
-    labels += [f"{CLASS_LABELS[c]} {year_to} ({vn_number(totals_after[c])})" for c in after]
+    labels = [f"{CLASS_LABELS[c]} ({display.number(totals_before[c])})" for c in before]
+    labels += [f"{CLASS_LABELS[c]} ({display.number(totals_after[c])})" for c in after]
     colours = [CLASS_COLOURS[c] for c in before] + [CLASS_COLOURS[c] for c in after]
     links = [f for f in flows if f[2] and f[0] in before and f[1] in after]
     return {
@@ -477,10 +525,11 @@ def sankey(flows: list[tuple], year_from: int, year_to: int, title: str) -> dict
                 "type": "sankey",
                 "arrangement": "snap",
                 "valueformat": ",d",
+                "textfont": {"size": 12},
                 "node": {
                     "label": labels,
                     "color": colours,
-                    "pad": 14,
+                    "pad": 24,  # more than a label's height: two small classes side by side keep their labels apart
                     "thickness": 16,
                     "line": {"color": "#444", "width": 0.5},
                     "hovertemplate": "%{label}<extra></extra>",
@@ -496,7 +545,7 @@ def sankey(flows: list[tuple], year_from: int, year_to: int, title: str) -> dict
                         % {
                             "before": CLASS_LABELS[f[0]],
                             "after": CLASS_LABELS[f[1]],
-                            "households": vn_number(f[2]),
+                            "households": display.number(f[2]),
                             "movement": movement(f[3]),
                         }
                         for f in links
@@ -505,7 +554,24 @@ def sankey(flows: list[tuple], year_from: int, year_to: int, title: str) -> dict
                 },
             }
         ],
-        "layout": _layout(title, height=420),
+        "layout": _layout(
+            title,
+            top=28,
+            height=460,
+            annotations=[
+                {
+                    "x": x,
+                    "y": 1,
+                    "xref": "paper",
+                    "yref": "paper",
+                    "xanchor": anchor,
+                    "yanchor": "bottom",
+                    "showarrow": False,
+                    "text": f"<b>{year}</b>",
+                }
+                for x, anchor, year in ((0, "left", year_from), (1, "right", year_to))
+            ],
+        ),
     }
 
 
@@ -521,30 +587,30 @@ def cumulative_by_month(points: list[tuple], goal: float | None, title: str, lab
     for value in monthly:
         running += value
         cumulative.append(running)
-    months = [_("M%(month)s") % {"month": m} for m in range(1, 13)]
+    months = list(range(1, 13))
     traces = [
         {
             "type": "bar",
-            "name": _("%(indicator)s in the month") % {"indicator": label},
+            "name": _("In the month"),  # the indicator is named by the title: the legend stays short on a phone
             "x": months,
             "y": monthly,
             "marker": {"color": SKY},
             "hoverinfo": "text",
             "hovertext": [
-                _("Month %(month)s: %(value)s") % {"month": m, "value": vn_number(v)}
+                _("Month %(month)s: %(value)s") % {"month": m, "value": display.number(v)}
                 for m, v in zip(range(1, 13), monthly)
             ],
         },
         {
             "type": "scatter",
             "mode": "lines+markers",
-            "name": _("%(indicator)s, cumulated") % {"indicator": label},
+            "name": _("Cumulated"),
             "x": months,
             "y": cumulative,
             "line": {"color": BLUE, "width": 3},
             "hoverinfo": "text",
             "hovertext": [
-                _("Cumulated to month %(month)s: %(value)s") % {"month": m, "value": vn_number(v)}
+                _("Cumulated to month %(month)s: %(value)s") % {"month": m, "value": display.number(v)}
                 for m, v in zip(range(1, 13), cumulative)
             ],
         },
@@ -554,7 +620,7 @@ def cumulative_by_month(points: list[tuple], goal: float | None, title: str, lab
             {
                 "type": "scatter",
                 "mode": "lines",
-                "name": _("Goal %(value)s") % {"value": vn_number(goal)},
+                "name": _("Goal %(value)s") % {"value": display.number(goal)},
                 "x": months,
                 "y": [goal] * 12,
                 "line": {"color": BLACK, "dash": "dot", "width": 2},
@@ -564,7 +630,16 @@ def cumulative_by_month(points: list[tuple], goal: float | None, title: str, lab
     return {
         "data": traces,
         "layout": _layout(
-            title, height=320, xaxis=_axis(_("Month")), yaxis=_axis("", rangemode="tozero", tickformat=",d")
+            title,
+            height=340,
+            xaxis=_axis(
+                _("Month"),
+                tickprefix=pgettext("month, abbreviated before its number", "M"),
+                range=[0.4, 12.6],
+                dtick=1,
+                tickfont={"size": 11},
+            ),
+            yaxis=_axis("", rangemode="tozero", tickformat=",d"),
         ),
     }
 
@@ -573,27 +648,31 @@ def cumulative_by_month(points: list[tuple], goal: float | None, title: str, lab
 
 
 def compare_bars(indicators: list[str], units: list[tuple], title: str) -> dict:
-    """`units`: [(unit label, [value per indicator, in %, or None])]: grouped bars, one colour and pattern each."""
+    """`units`: [(unit label, [value per indicator, in %, or None])]: grouped bars, one colour and pattern each,
+    lying down so that the indicators' long names read across the page, on as many lines as they need."""
     patterns = ["", "/", ".", "x", "-", "+"]
+    names = [wrap(name, 28) for name in indicators]
     traces = [
         {
             "type": "bar",
+            "orientation": "h",
             "name": label,
-            "x": indicators,
-            "y": values,
+            "y": names,
+            "x": values,
             "marker": {"color": OKABE_ITO[i % 8], "pattern": {"shape": patterns[i % len(patterns)]}},
-            "hovertext": [f"{label} — {name}: {vn_percent(v)}" for name, v in zip(indicators, values)],
+            "hovertext": [f"{label} — {name}: {display.percent(v)}" for name, v in zip(indicators, values)],
             "hoverinfo": "text",
         }
         for i, (label, values) in enumerate(units)
     ]
+    lines = sum(name.count("<br>") + 1 for name in names)
     return {
         "data": traces,
         "layout": _layout(
             title,
             barmode="group",
-            height=420,
-            xaxis=_axis("", automargin=True, tickangle=-30),
-            yaxis=_axis("%", ticksuffix="%", rangemode="tozero"),
+            height=max(300, 100 + 16 * lines + 14 * len(units) * len(names) + 22 * len(units)),
+            xaxis=_axis("", ticksuffix="%", rangemode="tozero"),
+            yaxis=_axis("", type="category", autorange="reversed", tickfont={"size": 12}),
         ),
     }

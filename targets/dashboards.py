@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 
 from areas.models import Unit
 from households.choices import deprivation_label
-from households.labels import SHORT_STANDARD
 from households.models import Classification, Ethnicity
 from households.standards.builtin import DIMENSIONS
 from households.standards.records import standard_of_year
+from povertyplan import display
 from povertyplan.display import in_language
 
 from . import charts, selectors
@@ -80,7 +80,13 @@ def _int(value):
 
 
 def _short(standard) -> str:
-    return str(SHORT_STANDARD.get(standard.code, standard.code))
+    """A standard by the name of its legal instrument, as stored with it ("Nghị định 07/2021/NĐ-CP")."""
+    return standard.legal_name
+
+
+def _scoped(name: str, scope) -> str:
+    """An indicator's name with the population it is measured on, unless that is everyone."""
+    return name if not scope or scope == Scope.PROVINCE else f"{name} ({Scope(scope).label})"
 
 
 def _dimension(code) -> str:
@@ -212,7 +218,11 @@ def breakdown_chart(
     params = {"unit": unit.code, "indicator": indicator.code, "year": year, "scope": scope}
     if target is not None:
         params["target"] = target.pk
-    title = _("%(indicator)s by unit under %(unit)s — %(year)s") % {"indicator": name, "unit": unit.name, "year": year}
+    title = _("%(indicator)s by unit under %(unit)s — %(year)s") % {
+        "indicator": _scoped(name, scope),
+        "unit": unit.name,
+        "year": year,
+    }
     return Chart(
         "breakdown",
         title,
@@ -227,7 +237,7 @@ def breakdown_chart(
         [list(r) for r in bars],
         params=params,
         drill=drill,
-        note=_("Click a bar to see the level below.") if drill else "",
+        hint=_("Click a bar to see the level below.") if drill else "",
     )
 
 
@@ -298,9 +308,9 @@ def censored_chart(user, unit_code, year=None, standards=None) -> Chart:
             "standard": _short(standard),
             "k": standard.min_deprivations,
             "n": sum(len(v) for v in dimensions.values()),
-            "h": charts.vn_number(h, 4),
-            "a": charts.vn_number(a, 4),
-            "m0": charts.vn_number(m0, 4),
+            "h": display.number(h, 4),
+            "a": display.number(a, 4),
+            "m0": display.number(m0, 4),
         }
         if standard
         else _("No figures yet.")
@@ -380,7 +390,7 @@ def transitions_chart(user, unit_code, year=None, standards=None) -> Chart:
     crossing = year and standard_of_year(standards, year) != standard_of_year(standards, year - 1)
     note = (
         _("Re-poor: poor again after a year out of both lists, having been poor before %(year)s (%(n)s households).")
-        % {"n": charts.vn_number(sum(f[2] for f in flows if f[3] == "re_poor")), "year": year - 1}
+        % {"n": display.number(sum(f[2] for f in flows if f[3] == "re_poor")), "year": year - 1}
         if year
         else ""
     )
@@ -420,8 +430,9 @@ def trend_chart(user, target_pk, unit_code=None, standards=None) -> Chart:
     indicator = target.indicator
     percent = indicator.unit == Indicator.Unit.PERCENT
     values = selectors.indicator_values([indicator.code], [unit], scope=target.scope)
+    scope = target.scope
     if not values and indicator.kind == Indicator.Kind.REPORTED:
-        values = selectors.indicator_values([indicator.code], [unit])
+        values, scope = selectors.indicator_values([indicator.code], [unit]), Scope.PROVINCE
     points = []
     for (_code, _unit_pk, year), pair in sorted(values.items(), key=lambda kv: kv[0][2]):
         standard = standard_of_year(standards, year)
@@ -450,7 +461,9 @@ def trend_chart(user, target_pk, unit_code=None, standards=None) -> Chart:
     for row in rows:
         row.append(goal_by_year.get(row[0]))
     kind = PERCENT if percent else INTEGER
-    title = _("%(indicator)s over the years — %(unit)s") % {"indicator": indicator.display_name, "unit": unit.name}
+    name = _scoped(indicator.display_name, scope)
+    title = _("%(indicator)s over the years — %(unit)s") % {"indicator": name, "unit": unit.name}
+    unit_name = "%" if percent else indicator.get_unit_display()
     return Chart(
         "trend",
         title,
@@ -458,10 +471,10 @@ def trend_chart(user, target_pk, unit_code=None, standards=None) -> Chart:
         [
             Column(_("Year")),
             Column(_("Poverty standard")),
-            Column(_("Value"), kind),
+            Column(indicator.display_name, kind, unit_name),
             Column(_("Numerator"), INTEGER),
             Column(_("Denominator"), INTEGER),
-            Column(_("Goal"), kind),
+            Column(_("Goal"), kind, unit_name),
         ],
         rows,
         note=_("Dotted line: the plan's goal (from the baseline year, for a target of change per year).")
@@ -495,7 +508,11 @@ def reported_chart(user, target_pk, unit_code=None) -> Chart:
         "reported",
         title,
         figure,
-        [Column(_("Month")), Column(_("In the month"), INTEGER), Column(_("Cumulated"), INTEGER)],
+        [
+            Column(_("Month")),
+            Column(_("In the month"), INTEGER, target.indicator.get_unit_display()),
+            Column(_("Cumulated"), INTEGER, target.indicator.get_unit_display()),
+        ],
         rows,
         note=_("A whole-year report (no month given) counts in December."),
         params={"target": target.pk, "unit": unit.code},

@@ -46,6 +46,19 @@ def goal_text(target: Target) -> str:
     return text.strip()
 
 
+def progress_text(attainment: Attainment | None) -> str:
+    """The progress towards the goal, or why there is none: a missing figure always says why."""
+    if attainment is None:
+        return _("not computed yet")
+    if attainment.progress is not None:
+        return display.percent(attainment.progress, 0)
+    if attainment.actual is None:
+        return _("no figure yet")
+    if _decimal((attainment.explanation or {}).get("baseline")) is None:
+        return _("not measured: the target has no baseline to measure progress from")
+    return _("not measured")
+
+
 def movement(target: Target, measured) -> str:
     """A change target's pace as what happened: "tăng 0,50 điểm %/năm", never "giảm -0,50"."""
     measured = _decimal(measured)
@@ -147,10 +160,8 @@ def sentences(attainment: Attainment) -> list[str]:
             if elapsed >= 1
             else _("%(share)s of the plan's time has passed.") % {"share": display.percent(elapsed * 100, 0)}
         )
-    if attainment.progress is not None:
-        out.append(
-            _("Progress towards the goal: %(progress)s.") % {"progress": display.percent(attainment.progress, 0)}
-        )
+    if attainment.status != Attainment.Status.NO_GOAL:
+        out.append(_("Progress towards the goal: %(progress)s.") % {"progress": progress_text(attainment)})
     if part := contribution(attainment):
         out.append(part)
     out.append(_("Status: %(status)s.") % {"status": status_label(attainment)})

@@ -223,8 +223,8 @@ def chart_download(request, key, fmt):
         buffer = io.StringIO()
         buffer.write("\ufeff")  # Excel opens UTF-8 with a BOM in the right encoding
         writer = csv.writer(buffer)
-        writer.writerow([safe(c.label) for c in chart.columns])
-        writer.writerows([[safe(v) for v in row] for row in chart.rows])
+        writer.writerow([safe(c.heading) for c in chart.columns])
+        writer.writerows([[safe(v) for v in row] for row in chart.export_rows])
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     elif fmt == "xlsx":
         response = HttpResponse(
@@ -243,9 +243,9 @@ def _xlsx(chart) -> bytes:
     sheet = book.active
     sheet.title = chart.key[:31]
     sheet.append([safe(chart.title)])
-    sheet.append([safe(c.label) for c in chart.columns])
+    sheet.append([safe(c.heading) for c in chart.columns])
     formats = {"percent": "0.00", "integer": "#,##0", "decimal": "0.0000"}
-    for row in chart.rows:
+    for row in chart.export_rows:
         sheet.append([safe(v) for v in row])
         for cell, column in zip(sheet[sheet.max_row], chart.columns):
             if column.kind in formats:

@@ -23,8 +23,8 @@ from rustpy_xlsxwriter import FastExcel
 from povertyplan.cells import safe
 from povertyplan.display import number
 
-from ..choices import column_labels
-from ..models import Classification, Member
+from ..choices import column_labels, deprivation_labels
+from ..models import Classification, Member, PovertyStandard
 from .columns import HOUSEHOLD_COLUMNS, INDICATOR_COLUMNS, MEMBER_COLUMNS, MEMBER_SHEET_COLUMNS
 from .guide import GUIDE_SHEET, guide_sheet
 
@@ -319,10 +319,26 @@ def derived_headers() -> list[str]:
     return [str(header) for header in DERIVED_HEADERS]
 
 
+def standard_name(code: str | None) -> str:
+    """A standard by its legal name in the active language ("Nghị định 07/2021/NĐ-CP"), from its stored name."""
+    if not code:
+        return ""
+    from django.utils.translation import get_language
+
+    key = (code, get_language())
+    if key not in _STANDARD_NAMES:
+        standard = PovertyStandard.objects.filter(code=code).first()
+        _STANDARD_NAMES[key] = standard.legal_name if standard else code
+    return _STANDARD_NAMES[key]
+
+
+_STANDARD_NAMES = {}  # (code, language) → name, for the rows of one export; names change only in the admin
+
+
 def derived_cells(h: Stored) -> list:
     """Shown for the reader; no roster column matches these headers, so the import leaves them aside."""
     label = Classification(h.classification).label if h.classification in Classification.values else h.classification
-    return [safe(str(label)), safe(", ".join(h.deprivations)), safe(h.standard_code or "")]
+    return [safe(str(label)), safe(", ".join(deprivation_labels(h.deprivations))), safe(standard_name(h.standard_code))]
 
 
 class _Tails:

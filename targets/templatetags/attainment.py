@@ -1,6 +1,7 @@
 """{% load attainment %}: an attainment's status and explanation as words (targets/explain.py)."""
 
 from django import template
+from django.utils.translation import gettext as _
 
 from targets import explain
 
@@ -23,14 +24,21 @@ def movement(attainment):
 
 
 @register.filter
+def progress_text(attainment):
+    return explain.progress_text(attainment or None)
+
+
+@register.filter
 def goal(target):
     return explain.goal_text(target)
 
 
 @register.filter
 def actual(attainment):
-    if not attainment or attainment.actual is None:
-        return "—"
+    if not attainment:
+        return _("not computed yet")
+    if attainment.actual is None:
+        return _("no figure yet")
     return explain.value_text(attainment.target, attainment.actual)
 
 

@@ -22,16 +22,6 @@ def download_url(chart, fmt):
 
 
 @register.filter
-def vn_percent(value, decimals=2):
-    return charts.vn_percent(value, decimals)
-
-
-@register.filter
-def vn_number(value, decimals=0):
-    return charts.vn_number(value, decimals)
-
-
-@register.filter
 def bar_value(progress):
     """Progress for a <progress> bar: 0–100."""
     if progress is None:

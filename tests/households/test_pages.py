@@ -260,7 +260,7 @@ def test_the_detail_page_shows_field_by_field_history_and_the_years(tree, people
             tree["C1"],
             year=2021,
             code="H1",
-            income="3.000.000",
+            income="5.000.000",  # over every line of the standard: the classification changes
             version=old.updated_at.isoformat(),
             token="e",
             initial=1,
@@ -269,9 +269,14 @@ def test_the_detail_page_shows_field_by_field_history_and_the_years(tree, people
     )
     client.post("/households/new/", form_data(tree["C1"], year=2022, code="H1", token="n"))
     html = client.get(f"/households/{old.pk}/").content.decode()
-    assert "1.200.000 → " not in html
-    assert re.search(r"1200000</del> → <ins>3000000", html)
+    # only the fields that changed, written as the pages write numbers and names, the classification among them
+    assert "<del>1.200.000</del> → <ins>5.000.000</ins>" in html and "1200000" not in html
     assert re.search(r"<del>40</del> → <ins>41</ins>", html)
+    changes = re.findall(r"<li>([^<:]+): <del>(.*?)</del> → <ins>(.*?)</ins></li>", html)
+    assert all(before != after for _field, before, after in changes), changes
+    old.refresh_from_db()
+    assert ("phân loại", "hộ có mức sống trung bình", old.get_classification_display()) in changes, changes
+    assert not re.search(r"QD59-2015|ND07-2021|health_insurance|housing_quality|_", " ".join(map(str, changes)))
     assert html.count('href="/households/') >= 2 and "2022" in html
     assert Member.objects.filter(household=old).count() == 1
 

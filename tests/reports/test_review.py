@@ -199,7 +199,8 @@ def test_the_household_list_filter_finds_the_households_each_movement_counts(pro
 def test_a_year_under_another_standard_says_so_instead_of_counting_movements(province):
     report = review_report(province["P"], 2022)
     assert not report.comparable and report.standard == "ND07-2021" and report.previous_standard == "QD59-2015"
-    assert "ND07-2021" in str(report.notice) and "QD59-2015" in str(report.notice)
+    assert "Nghị định 07/2021/NĐ-CP" in str(report.notice) and "Quyết định 59/2015/QĐ-TTg" in str(report.notice)
+    assert report.standard_name == "Nghị định 07/2021/NĐ-CP"
     values = total(report, "T1")
     assert values["end"] == 1 and values["n"] == 2
     assert all(values[k] is None for k in ("start", "escaped", "re_poor", "newly_poor", "other"))

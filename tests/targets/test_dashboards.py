@@ -13,6 +13,7 @@ from django.test import Client
 
 from households.models import Household
 from households.services import household_save
+from povertyplan import display
 from targets import charts
 from targets.models import Plan, RecomputeRun, Target
 
@@ -67,7 +68,7 @@ def test_change_target_shows_change_per_year_with_baseline_and_current_level(man
     card = html.split(f'data-target="{target.pk}"', 1)[1].split("</article>", 1)[0]
     measured = f"{float(attainment.explanation['measured']):.2f}".replace(".", ",")
     assert measured in card  # the change in points a year, not the level alone
-    assert "2019" in card and f"{float(attainment.actual):.2f}".replace(".", ",") in card
+    assert "2019" in card and display.percent(attainment.actual) in card
 
 
 def test_target_page_draws_trend_with_goal_breakdown_explanation_and_households(manager):
@@ -167,7 +168,9 @@ def test_downloads_give_the_chart_rows_as_csv_and_xlsx(manager):
     response = manager.get("/dashboards/data/breakdown.csv?unit=94&indicator=poor_rate&year=2020")
     assert response["Content-Disposition"].endswith('.csv"')
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["Mã đơn vị", "Đơn vị", "Tỷ lệ hộ nghèo"] and len(rows) == 1 + 11  # Sóc Trăng's 11 districts
+    assert (
+        rows[0][:3] == ["Mã đơn vị", "Đơn vị", "Tỷ lệ hộ nghèo (%)"] and len(rows) == 1 + 11
+    )  # Sóc Trăng's 11 districts
     response = manager.get("/dashboards/data/breakdown.xlsx?unit=94&indicator=poor_rate&year=2020")
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet.max_row >= 13 and sheet.cell(2, 2).value == "Đơn vị"
@@ -232,10 +235,14 @@ def test_refresh_is_refused_outside_the_users_area(demo):
     assert client.post("/dashboards/refresh/94/").status_code == 404
 
 
-def test_vietnamese_number_formats():
-    assert charts.vn_percent(18.6612) == "18,66%"
-    assert charts.vn_number(13000) == "13.000"
-    assert charts.vn_number(1234567.891, 2) == "1.234.567,89"
+def test_chart_cells_are_written_as_the_pages_write_numbers():
+    assert charts.format_cell(18.6612, charts.PERCENT) == "18,66%"
+    assert charts.format_cell(19.8, charts.PERCENT) == "19,8%"  # as povertyplan.display writes it everywhere
+    assert charts.format_cell(13000, charts.INTEGER) == "13.000"
+    assert (
+        charts.export_cell(8.333333333333334, charts.PERCENT) == 8.33
+        and charts.export_cell(13000.0, "integer") == 13000
+    )
 
 
 def _figures(html):

@@ -24,6 +24,6 @@ class Command(BaseCommand):
             report = selectors.review_report(unit, year)
             if report is None:
                 raise CommandError(f"No poverty standard covers {year}.")
-            data = xlsx.workbook_bytes(report)
+            data = xlsx.workbook_bytes(report, unapproved=selectors.approval_marks(unit, year, report)[1])
         Path(out).write_bytes(data)
         self.stdout.write(f"{out}: {unit.name} ({unit.code}), {year}, {len(report.tables)} sheets")
