@@ -373,7 +373,7 @@ def transition_flows(values: dict, unit, year: int) -> list[tuple]:
     return flows
 
 
-def _latest_followed_year(years):
+def latest_followed_year(years):
     """The latest survey year whose households can be followed from the year before (a review after a gap, such as
     2026 after 2022, has no movements to show); the latest year when none can."""
     followed = [year for year in years if year - 1 in years]
@@ -382,7 +382,7 @@ def _latest_followed_year(years):
 
 def transitions_chart(user, unit_code, year=None, standards=None) -> Chart:
     unit = _unit(user, unit_code)
-    year = int(year) if year else _latest_followed_year(selectors.survey_years(unit))
+    year = int(year) if year else latest_followed_year(selectors.survey_years(unit))
     codes = [transition_code(b, a) for b in BEFORE for a in CLASSES] + [re_poor_code(b) for b in RE_POOR_FROM]
     values = selectors.indicator_values(codes, [unit], [year])
     flows = transition_flows(values, unit, year)

@@ -168,8 +168,10 @@ def area_dashboard(request, code):
             dashboards.censored_chart(user, unit, year, standards),
             dashboards.dimensions_chart(user, unit, year, standards),
         ]
-        if year and year - 1 in years:
-            charts.append(dashboards.transitions_chart(user, unit, year, standards))
+        # the movements of the year shown, or by default of the latest year that follows the one before it
+        moved = year if year and year - 1 in years else None if requested else dashboards.latest_followed_year(years)
+        if moved and moved - 1 in years:
+            charts.append(dashboards.transitions_chart(user, unit, moved, standards))
         plans = list(plans_for_user(user).filter(province=selectors.province_of(unit)))
         for target in Target.objects.filter(
             plan__in=plans, shape=Target.Shape.COUNT, indicator__kind="reported"

@@ -169,7 +169,10 @@ def test_an_unknown_indicator_name_is_refused():
         }
     )
     assert error.errors == [
-        {"field": "deprivations", "message": "chỉ số không có trong chuẩn ND07-2021: health_access"}
+        {
+            "field": "deprivations",
+            "message": "chỉ số không có trong chuẩn ND07-2021: Tiếp cận các dịch vụ y tế (health_access)",
+        }
     ]
 
 

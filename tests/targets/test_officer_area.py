@@ -79,10 +79,10 @@ def test_every_route_with_a_figure_shows_an_officer_their_own_units_figures_neve
     cv = poor_rate(code, year)
     scorecard = client.get(f"/dashboards/plans/{plan.pk}/").content.decode()
     rate = indicator_value(cv.numerator, cv.denominator, "percent")
-    assert f"{rate:.2f}".replace(".", ",") in card_actual(scorecard, target)
+    assert display.percent(round(rate, 2)) in card_actual(scorecard, target)
     province_cv = poor_rate("94", year)
     province_rate = indicator_value(province_cv.numerator, province_cv.denominator, "percent")
-    assert f"{province_rate:.2f}".replace(".", ",") not in card_actual(scorecard, target)
+    assert display.percent(round(province_rate, 2)) not in card_actual(scorecard, target)
 
     # the API: attainment of the officer's unit, computed with the same engine
     rows = client.get(f"/api/v1/plans/{plan.pk}/attainment/").json()
