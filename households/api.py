@@ -59,7 +59,7 @@ class DwellingOut(Schema):
     waste_disposal: str | None = Field(None, description="collected, treated_on_site, untreated; null: not surveyed")
 
 
-class ClassificationOut(Schema):
+class ClassificationUnderStandardOut(Schema):
     standard: str
     classification: str
     deprivations: list[str]
@@ -91,7 +91,7 @@ class HouseholdDetailOut(HouseholdOut):
     dwelling: DwellingOut | None = None
     members: list[MemberOut] = []
     reported_deprivations: list[str] | None = None
-    classifications: dict[str, ClassificationOut] = Field(
+    classifications: dict[str, ClassificationUnderStandardOut] = Field(
         {},
         description="the household under every standard of its review year, keyed by standard code: its year's "
         "own (the fields above) and, in a period's last year (2021, 2026), the next period's",
