@@ -338,7 +338,8 @@ _STANDARD_NAMES = {}  # (code, language) → name, for the rows of one export; n
 def derived_cells(h: Stored) -> list:
     """Shown for the reader; no roster column matches these headers, so the import leaves them aside."""
     label = Classification(h.classification).label if h.classification in Classification.values else h.classification
-    return [safe(str(label)), safe(", ".join(deprivation_labels(h.deprivations))), safe(standard_name(h.standard_code))]
+    code = h.standard_code if isinstance(h, Stored) else (h.standard.code if h.standard_id else None)
+    return [safe(str(label)), safe(", ".join(deprivation_labels(h.deprivations))), safe(standard_name(code))]
 
 
 class _Tails:
