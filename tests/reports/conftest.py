@@ -58,19 +58,26 @@ def add_household(code, unit, year, classification, ethnicity="kinh", deprivatio
     return household
 
 
-@pytest.fixture
-def province(db):
+def small_province() -> dict:
+    """Province P: district D1 with commune C1 (rural), city D2 with ward C2 (urban)."""
     p = Unit.objects.create(code="P", name="Tỉnh P", level="province")
     d1 = Unit.objects.create(code="D1", name="Huyện D1", level="district", parent=p)
     d2 = Unit.objects.create(code="D2", name="Thành phố D2", level="district", parent=p)
-    units = {
+    return {
         "P": p,
         "D1": d1,
         "D2": d2,
         "C1": Unit.objects.create(code="C1", name="Xã C1", level="commune", parent=d1),
-        "C3": Unit.objects.create(code="C3", name="Thị trấn C3", level="commune", parent=d1, area_type="urban"),
         "C2": Unit.objects.create(code="C2", name="Phường C2", level="commune", parent=d2, area_type="urban"),
     }
+
+
+@pytest.fixture
+def province(db):
+    units = small_province()
+    units["C3"] = Unit.objects.create(
+        code="C3", name="Thị trấn C3", level="commune", parent=units["D1"], area_type="urban"
+    )
     for code, (commune, ethnicity, years, deprivations) in HISTORY.items():
         for year, classification in years.items():
             add_household(code, units[commune], year, classification, ethnicity, deprivations if year == 2021 else [])

@@ -24,11 +24,11 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from openpyxl import load_workbook
 
-from areas.models import Unit
 from households.models import Household, HouseholdClassification, PovertyStandard
 from households.services import household_save
 from reports import comparison as c
 from reports.models import Rescoring
+from tests.reports.conftest import small_province
 from tests.reports.test_outputs import basic
 
 PAGE, XLSX, API, RESCORE = (
@@ -68,16 +68,7 @@ def save(code, unit, year, income, deprivations):
 
 @pytest.fixture
 def province(db):
-    p = Unit.objects.create(code="P", name="Tỉnh P", level="province")
-    d1 = Unit.objects.create(code="D1", name="Huyện D1", level="district", parent=p)
-    d2 = Unit.objects.create(code="D2", name="Thành phố D2", level="district", parent=p)
-    units = {
-        "P": p,
-        "D1": d1,
-        "D2": d2,
-        "C1": Unit.objects.create(code="C1", name="Xã C1", level="commune", parent=d1),
-        "C2": Unit.objects.create(code="C2", name="Phường C2", level="commune", parent=d2, area_type="urban"),
-    }
+    units = small_province()
     for code, (commune, income, deprivations) in HOUSEHOLDS.items():
         save(code, units[commune], 2026, income, deprivations)
     save("z", units["C1"], 2025, 1_000_000, WATER3)  # an earlier review: not in the comparison
