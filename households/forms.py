@@ -94,6 +94,11 @@ class HouseholdFilterForm(forms.Form):
         required=False,
         choices=[("", _("any")), *Classification.choices, *COMPARE_GROUPS],
     )
+    compare_deprivation = forms.ChoiceField(
+        label=_("Deprived in, under that standard"),
+        required=False,
+        choices=[("", _("any"))] + list(INDICATOR_NAMES.items()),
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,7 +106,7 @@ class HouseholdFilterForm(forms.Form):
             (s.code, s.legal_name) for s in PovertyStandard.objects.only("code", "name")
         ]
         if not self.data.get("compare_standard"):  # shown only when the list is opened from the comparison
-            for name in ("compare_standard", "compare_class"):
+            for name in ("compare_standard", "compare_class", "compare_deprivation"):
                 self.fields[name].widget = forms.HiddenInput()
         self.fields["unit"].widget = (
             forms.Select(

@@ -119,6 +119,7 @@ def household_list(
     incomplete="",
     compare_standard="",
     compare_class="",
+    compare_deprivation="",
 ):
     """The household list's filters (the URL contract of /households/), within the user's area."""
     households = households_for_user(user)
@@ -154,7 +155,7 @@ def household_list(
     if incomplete:
         households = households.filter(incomplete=incomplete == "yes")
     if compare_standard:
-        households = filter_by_other_class(households, compare_standard, compare_class)
+        households = filter_by_other_class(households, compare_standard, compare_class, compare_deprivation)
     return households.order_by("-survey_year", "code")
 
 
@@ -176,10 +177,16 @@ def written_by_import(job_id: int):
     return Household.history.filter(history_date=stamp).values("id")
 
 
-def filter_by_other_class(households, standard_code: str, group: str):
+def filter_by_other_class(households, standard_code: str, group: str, deprivation: str = ""):
     """Households by their stored classification under another standard (HouseholdClassification): a class
-    (complete), "incomplete", or "missing" (not re-scored under it); any group when `group` is empty."""
+    (complete), "incomplete", or "missing" (not re-scored under it); any group when `group` is empty; deprived
+    in `deprivation` under that standard when given."""
     rows = HouseholdClassification.objects.filter(household=OuterRef("pk"), standard__code=standard_code)
+    if deprivation:
+        bit = DEPRIVATION_BITS.get(deprivation)
+        if not bit:
+            return households.none()
+        rows = rows.alias(_dep=F("deprivation_mask").bitand(bit)).filter(_dep__gt=0)
     if group == "missing":
         return households.filter(~Exists(rows))
     if group == "incomplete":

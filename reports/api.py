@@ -58,13 +58,17 @@ class ReviewOut(Schema):
     "under urban and rural, and a total row. Counts are integers; rates are percents of the "
     "row's total resident households unless the column says otherwise. `comparable` is false "
     "when last year's review used another standard or is missing: start-of-year and movement "
-    "values are then null and `notice` says why.",
+    "values are then null and `notice` says why. In a period's last year (2021, 2026) `standard` (a code) reads "
+    "the year's households under the next period's standard, whose baseline that review fixes (default: the "
+    "year's own standard).",
 )
-def review_report(request, unit: str, year: int):
+def review_report(request, unit: str, year: int, standard: str = ""):
     place = selectors.get_unit_for_user(request.user, unit)
-    report = selectors.review_report(place, year)
+    report = selectors.review_report(place, year, standard)
     if report is None:
-        raise HttpError(404, f"No poverty standard covers {year}.")
+        raise HttpError(
+            404, f"No poverty standard {standard} for {year}." if standard else f"No poverty standard covers {year}."
+        )
     return present.report_data(report)
 
 

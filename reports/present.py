@@ -37,8 +37,16 @@ def cell_link(base: str, report: review.Report, row: review.Row, column: review.
     params = {"unit": row.unit_code, "year": report.year - 1 if column.previous_year else report.year}
     if row.area_type:
         params["area_type"] = row.area_type
-    params.update(column.link)
+    link = dict(column.link)
+    if report.under_next_standard:  # the classes and deprivations are those stored under the next standard
+        link = {("compare_" + _UNDER_NEXT.get(k, k) if k in _UNDER_NEXT else k): v for k, v in link.items()}
+        params["compare_standard"] = report.standard
+    params.update(link)
     return f"{base}?{urlencode(params)}"
+
+
+# A report read under the next period's standard links to the households by their classification under it.
+_UNDER_NEXT = {"classification": "class", "deprivation": "deprivation"}
 
 
 def table_view(report: review.Report, table: review.Table, base: str) -> dict:

@@ -114,6 +114,11 @@ class Report:
     tables: list
     notice: str = ""
     standard_name: str = ""  # the standard as people name it ("Nghị định 07/2021/NĐ-CP"); `standard` is its code
+    own_standard: str = ""  # the year's own standard, when the report reads the year under the next period's
+
+    @property
+    def under_next_standard(self) -> bool:
+        return bool(self.own_standard) and self.own_standard != self.standard
 
 
 def _rate(part, whole) -> Decimal | None:
@@ -435,15 +440,30 @@ def build(
     groups: list[Group],
     area_of: dict | None = None,
     names: dict | None = None,
+    own_standard: str = "",
 ) -> Report:
     """The five tables. `indicators`: (dimension, indicator) of the standard in force, in the form's order;
     `previous_standard`: the standard of year − 1 (None if none); `area_of`: each unit's own area type; `names`:
-    each standard's name by its code, for the words of the report."""
+    each standard's name by its code, for the words of the report; `own_standard`: the year's own standard when
+    the report reads a period's last year under the next period's `standard`."""
     names = names or {}
     has_previous = any(not g.current for g in groups)
     comparable = previous_standard == standard and has_previous
     notice = ""
-    if previous_standard != standard:
+    if own_standard and own_standard != standard:
+        notice = pgettext_lazy(
+            "review report",
+            "The %(year)s review read under %(standard)s, the next period's standard: these are the households it "
+            "lists as the baseline of %(next_year)s. The year's own figures are under %(own)s. Households at the "
+            "start of the year and movements are not counted across the change of standard; a near-poor household "
+            "whose answers are not all collected counts in neither class.",
+        ) % {
+            "year": year,
+            "next_year": year + 1,
+            "standard": names.get(standard, standard),
+            "own": names.get(own_standard, own_standard),
+        }
+    elif previous_standard != standard:
         notice = pgettext_lazy(
             "review report",
             "The %(year)s review applies the standard %(standard)s, not the standard of %(previous_year)s "
@@ -536,7 +556,9 @@ def build(
             ],
         ),
     ]
-    return Report(unit, year, standard, previous_standard, comparable, tables, notice, names.get(standard, standard))
+    return Report(
+        unit, year, standard, previous_standard, comparable, tables, notice, names.get(standard, standard), own_standard
+    )
 
 
 # ---------------------------------------------------------------------------- header layout

@@ -51,12 +51,18 @@ def _like_prefix(path: str) -> str:
     return path.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def _sql(indicators: list[str]) -> str:
+def _sql(indicators: list[str], under_next: bool = False) -> str:
     """This year's households with last year's record of the same code (anywhere) and whether the code was
     poor / near-poor in any earlier year, counted by unit × area type × ethnic minority; then last year's
-    households of the subtree counted the same way. Movements as transitions.report_movements defines them."""
+    households of the subtree counted the same way. Movements as transitions.report_movements defines them.
+    `under_next`: this year's households as classified under the next period's standard (their stored
+    HouseholdClassification; a near-poor one whose classification lacks answers counts in neither class)."""
+    from households.models import HouseholdClassification
+
     hh, unit = Household._meta.db_table, Unit._meta.db_table
-    now_poor, now_near = "(h.classification = 'poor')", "(h.classification = 'near_poor')"
+    now = "c" if under_next else "h"
+    now_poor = f"({now}.classification = 'poor')"
+    now_near = f"({now}.classification = 'near_poor' AND NOT {now}.incomplete)"
     was_poor, was_near = "(p.classification = 'poor')", "(p.classification = 'near_poor')"
     out_of_both = "(p.id IS NOT NULL AND p.classification NOT IN ('poor', 'near_poor'))"
     re_poor = f"({out_of_both} AND COALESCE(e.was_poor, 0) = 1)"  # never NULL, so NOT works
@@ -76,20 +82,27 @@ def _sql(indicators: list[str]) -> str:
     }
     for name in indicators:
         bit = DEPRIVATION_BITS[name]
-        conditions[f"dep_poor_{name}"] = f"{now_poor} AND (h.deprivation_mask & {bit}) <> 0"
-        conditions[f"dep_near_{name}"] = f"{now_near} AND (h.deprivation_mask & {bit}) <> 0"
+        conditions[f"dep_poor_{name}"] = f"{now_poor} AND ({now}.deprivation_mask & {bit}) <> 0"
+        conditions[f"dep_near_{name}"] = f"{now_near} AND ({now}.deprivation_mask & {bit}) <> 0"
     # COUNT(*) FILTER: PostgreSQL, and SQLite from 3.30; faster than SUM(CASE …) on PostgreSQL
     current = ",\n  ".join(f"COUNT(*) FILTER (WHERE {c}) AS c{i}" for i, c in enumerate(conditions.values()))
     previous = ",\n  ".join(
-        ["COUNT(*)", f"COUNT(*) FILTER (WHERE {now_poor})", f"COUNT(*) FILTER (WHERE {now_near})"]
+        ["COUNT(*)", "COUNT(*) FILTER (WHERE h.classification = 'poor')"]
+        + ["COUNT(*) FILTER (WHERE h.classification = 'near_poor' AND NOT h.incomplete)"]
         + ["0"] * (len(conditions) - 3)
     )
     em = "CASE WHEN h.ethnicity <> 'kinh' THEN 1 ELSE 0 END"
     subtree = f"SELECT id FROM {unit} WHERE path LIKE %(prefix)s ESCAPE '\\'"
+    next_join = (
+        f"JOIN {HouseholdClassification._meta.db_table} c ON c.household_id = h.id AND c.standard_id = %(standard)s"
+        if under_next
+        else ""
+    )
     sql = f"""
 SELECT 1 AS current, h.unit_id, h.area_type, {em} AS em,
   {current}
 FROM {hh} h
+{next_join}
 LEFT JOIN {hh} p ON p.code = h.code AND p.survey_year = %(previous)s
 LEFT JOIN (
   SELECT code, MAX(CASE WHEN classification = 'poor' THEN 1 ELSE 0 END) AS was_poor,
@@ -108,15 +121,17 @@ GROUP BY h.unit_id, h.area_type, {em}
     return sql, list(conditions)
 
 
-def review_groups(unit: Unit, year: int, indicators: list[str]) -> list[review.Group]:
+def review_groups(unit: Unit, year: int, indicators: list[str], next_standard=None) -> list[review.Group]:
+    """The counts of the report; `next_standard`: this year's households under it rather than their own."""
     paths = dict(Unit.objects.subtree(unit).values_list("id", "path"))
-    sql, keys = _sql(indicators)
+    sql, keys = _sql(indicators, under_next=next_standard is not None)
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # JIT-compiling the ~40 aggregate expressions took longer than the whole query without it (here:
             # 2,7 s of 8,6 s at 300.000 households); SET LOCAL ends with the transaction.
             cursor.execute("SET LOCAL jit = off")
-        cursor.execute(sql, {"year": year, "previous": year - 1, "prefix": _like_prefix(unit.path)})
+        params = {"year": year, "previous": year - 1, "prefix": _like_prefix(unit.path)}
+        cursor.execute(sql, params | {"standard": next_standard.pk if next_standard else None})
         rows = cursor.fetchall()
     groups = []
     for current, unit_id, area_type, em, *counts in rows:
@@ -132,15 +147,26 @@ def _place(unit: Unit) -> review.Place:
     return review.Place(unit.code, unit.name, unit.path, unit.depth)
 
 
-def review_report(unit: Unit, year: int) -> review.Report | None:
-    """The five tables for `unit` and survey `year`; None when no standard covers the year."""
-    standard = standard_for(year)
+def review_standards(year: int) -> list[PovertyStandard]:
+    """The standards the report of `year` can be read under: the year's own first, and in a period's last year
+    (2021, 2026) the next period's, whose lists and baseline that review fixes."""
+    return PovertyStandard.objects.of_review_year(year)
+
+
+def review_report(unit: Unit, year: int, standard_code: str = "") -> review.Report | None:
+    """The five tables for `unit` and survey `year`, under the year's own standard or, in a boundary year, under
+    the next period's (`standard_code`); None when no standard covers the year or the code is not one of them."""
+    standards = review_standards(year)
+    if not standards:
+        return None
+    standard = next((s for s in standards if s.code == standard_code), None) if standard_code else standards[0]
     if standard is None:
         return None
+    under_next = standard != standards[0]
     previous = standard_for(year - 1)
     indicators = _indicators(standard)
     children = list(unit.children.order_by("code"))
-    groups = review_groups(unit, year, [name for _dim, name in indicators])
+    groups = review_groups(unit, year, [name for _dim, name in indicators], standard if under_next else None)
     return review.build(
         _place(unit),
         [_place(c) for c in children],
@@ -150,7 +176,8 @@ def review_report(unit: Unit, year: int) -> review.Report | None:
         previous.code if previous else None,
         groups,
         area_of={c.code: c.area_type for c in [unit, *children]},
-        names={s.code: s.legal_name for s in (standard, previous) if s},
+        names={s.code: s.legal_name for s in (standard, previous, standards[0]) if s},
+        own_standard=standards[0].code,
     )
 
 

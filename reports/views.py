@@ -36,10 +36,20 @@ def _unit_and_year(request, params=None, years_of=selectors.survey_years):
     return unit, year, years
 
 
+def _review_report(request, unit, year):
+    """The report asked for: under the year's own standard, or in a boundary year under `standard` (the next
+    period's code). A code that is not one of the year's (kept in the address when the year was changed) reads
+    the year's own standard."""
+    if not year:
+        return None
+    code = request.GET.get("standard", "")
+    return selectors.review_report(unit, year, code) or selectors.review_report(unit, year)
+
+
 @login_required
 def review_page(request):
     unit, year, years = _unit_and_year(request)
-    report = selectors.review_report(unit, year) if year else None
+    report = _review_report(request, unit, year)
     visible = units_for_user(request.user)
     coverage, unapproved_codes = selectors.approval_marks(unit, year, report)
     context = {
@@ -52,6 +62,8 @@ def review_page(request):
         "top_units": selectors.top_units(visible),
         "coverage": coverage,
         "unapproved_codes": unapproved_codes,
+        "standards": selectors.review_standards(year) if year else [],
+        "standard_param": report.standard if report and report.under_next_standard else "",
     }
     return render(request, "reports/review.html", context)
 
@@ -59,7 +71,7 @@ def review_page(request):
 @login_required
 def review_xlsx(request):
     unit, year, _years = _unit_and_year(request)
-    report = selectors.review_report(unit, year) if year else None
+    report = _review_report(request, unit, year)
     if report is None:
         raise Http404
     response = HttpResponse(

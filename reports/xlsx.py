@@ -27,7 +27,8 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
 def filename(report: review.Report) -> str:
-    return f"bao-cao-ra-soat-{slugify(report.unit.code)}-{report.year}.xlsx"
+    under = f"-{slugify(report.standard)}" if report.under_next_standard else ""
+    return f"bao-cao-ra-soat-{slugify(report.unit.code)}-{report.year}{under}.xlsx"
 
 
 def _text(cell, value: str):
