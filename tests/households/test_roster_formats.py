@@ -3,7 +3,9 @@ import in every layout exactly as the same .xlsx does, under the same checks; a 
 is gets a message naming both.
 
 The .xls files in files/ were made once with xlwt 1.3.0 from LAYOUT_SHEETS of roster_files.py (a test below checks
-that they still hold those cells); the .ods files are written here."""
+that they still hold those cells); the .ods files are written here. The *.libreoffice.* files were saved by LibreOffice
+Calc 7.4 itself (`soffice --headless --convert-to`: the .xlsx of LAYOUT_SHEETS opened and saved as .ods, then that
+.ods saved as .xlsx and as .xls), as a commune office would save them."""
 
 import io
 import time
@@ -57,6 +59,22 @@ def test_an_xls_and_an_ods_import_as_the_same_xlsx_in_every_layout(tree, layout)
     assert expected[0] == layout and expected[1]
     assert imported(ods(sheets), "ds.ods") == expected
     assert imported(xls(layout), "ds.xls") == expected
+
+
+def _saved_by(data: bytes, kind: str) -> str:
+    """The application a zipped spreadsheet says wrote it: docProps/app.xml of an .xlsx, meta.xml of an .ods."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return archive.read("docProps/app.xml" if kind == "xlsx" else "meta.xml").decode()
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "xls", "ods"])
+@pytest.mark.parametrize("layout", list(LAYOUT_SHEETS))
+def test_a_roster_saved_by_libreoffice_calc_imports_as_excels_does(tree, layout, kind):
+    data = (FILES / f"roster-{layout}.libreoffice.{kind}").read_bytes()
+    if kind != "xls":  # (an .xls names no application)
+        assert "LibreOffice/7" in _saved_by(data, kind)  # written by Calc, not by the test's own writer
+    expected = imported(xlsx(LAYOUT_SHEETS[layout]()), "ds.xlsx")
+    assert imported(data, f"ds.{kind}") == expected
 
 
 @pytest.mark.parametrize("layout", list(LAYOUT_SHEETS))
