@@ -109,6 +109,18 @@ class Chart:
         return [[format_cell(v, c.kind) for v, c in zip(row, self.columns)] for row in self.rows]
 
     @property
+    def table_rows(self):
+        """The table view's cells: (text, missing), a missing number being one with no figure behind it."""
+        return [
+            [(format_cell(v, c.kind), v is None and c.kind in PLACES) for v, c in zip(row, self.columns)]
+            for row in self.rows
+        ]
+
+    @property
+    def has_missing(self) -> bool:
+        return any(missing for row in self.table_rows for _text, missing in row)
+
+    @property
     def export_rows(self):
         return [[export_cell(v, c.kind) for v, c in zip(row, self.columns)] for row in self.rows]
 
