@@ -39,6 +39,7 @@ SCOPE_FILTERS = {
     Scope.ETHNIC_MINORITY: {"ethnic_minority": "1"},
     Scope.KHMER: {"ethnicity": "khmer"},
     Scope.POOR_DISTRICTS: {"unit_group": "poor_districts"},
+    Scope.POOR_COMMUNES: {"unit_group": "poor_communes"},
     Scope.DIFFICULT_COMMUNES: {"unit_group": "difficult_communes"},
     Scope.URBAN: {"area_type": "urban"},
     Scope.RURAL: {"area_type": "rural"},
