@@ -139,7 +139,7 @@ def review_report(unit: Unit, year: int) -> review.Report | None:
         return None
     previous = standard_for(year - 1)
     indicators = _indicators(standard)
-    children = list(unit.children.order_by("code"))
+    children = list(unit.children.in_year(year).order_by("code"))  # as filed: the units of that review
     groups = review_groups(unit, year, [name for _dim, name in indicators])
     return review.build(
         _place(unit),
@@ -244,5 +244,5 @@ def comparison_report(unit: Unit, year: int, own: PovertyStandard, other: Povert
         return comparison.Place(u.code, u.name, u.path)
 
     groups, imported_at = comparison_groups(unit, year, other)
-    children = [place(u) for u in unit.children.order_by("code")]
+    children = [place(u) for u in unit.children.in_year(year).order_by("code")]
     return comparison.build(place(unit), children, year, side(own), side(other), groups), imported_at

@@ -192,8 +192,8 @@ def breakdown_chart(
     )
     if indicator is None:
         raise Http404("unknown indicator")
-    children = children if children is not None else selectors.children_of(unit)
     year = int(year) if year else (selectors.survey_years(unit) or [None])[-1]
+    children = children if children is not None else selectors.children_of(unit, year)
     values = selectors.indicator_values([indicator.code], children, [year], scope)
     percent = indicator.unit == Indicator.Unit.PERCENT
     bars = []
