@@ -91,6 +91,7 @@ class UnitAdmin(ImportMixin, AreaScopedAdmin):
         "extremely_difficult",
         "coastal_or_island",
         "poor_district",
+        "poor_commune",
         "ethnic_minority_area",
     ]
     list_filter = [
@@ -101,6 +102,7 @@ class UnitAdmin(ImportMixin, AreaScopedAdmin):
         "extremely_difficult",
         "coastal_or_island",
         "poor_district",
+        "poor_commune",
         "ethnic_minority_area",
     ]
     search_fields = ["code", "name"]

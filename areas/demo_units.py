@@ -1,5 +1,13 @@
 """Provinces of the seed plans with their real district-level units (before the 2025 reform).
-Communes and villages below them are generated for the demo."""
+Communes and villages below them are generated for the demo.
+
+The 2025 reform is in `demo/reform-2025.csv`, the succession table load_demo imports as a province would
+(docs/unit-succession.md, "The reform in the demo"): Sóc Trăng (94) into Thành phố Cần Thơ (92), Sơn La's communes into
+real new communes with generated codes."""
+
+from pathlib import Path
+
+REFORM_TABLE = Path(__file__).resolve().parent / "demo" / "reform-2025.csv"
 
 # code, name, kind (thanh_pho / thi_xa / huyen), flags
 SOC_TRANG = {

@@ -121,6 +121,7 @@ class Unit(ConstraintsOnFields, models.Model):
     extremely_difficult = models.BooleanField(_("extremely difficult commune"), default=False)
     coastal_or_island = models.BooleanField(_("coastal or island commune"), default=False)
     poor_district = models.BooleanField(_("poor district"), default=False)
+    poor_commune = models.BooleanField(_("poor commune"), default=False)
     ethnic_minority_area = models.BooleanField(_("ethnic-minority area"), default=False)
     valid_from = models.DateField(
         _("in force from"), null=True, blank=True, help_text=_("Empty: since before the records began.")

@@ -55,6 +55,7 @@ COMPARE_GROUPS = [("incomplete", _("not enough information")), ("missing", _("no
 # Households of units flagged so, or below one (the target scopes of the same names).
 UNIT_GROUPS = [
     ("poor_districts", _("poor districts")),
+    ("poor_communes", _("poor communes")),
     ("difficult_communes", _("extremely difficult, coastal and island communes")),
 ]
 

@@ -97,6 +97,7 @@ def get_household_for_user(user, pk) -> Household:
 
 UNIT_GROUP_FLAGS = {
     "poor_districts": Q(poor_district=True),
+    "poor_communes": Q(poor_commune=True),
     "difficult_communes": Q(extremely_difficult=True) | Q(coastal_or_island=True),
 }
 

@@ -302,6 +302,7 @@ class UnitOut(Schema):
     extremely_difficult: bool
     coastal_or_island: bool
     poor_district: bool
+    poor_commune: bool
     ethnic_minority_area: bool
     valid_from: date | None
     valid_to: date | None

@@ -165,7 +165,7 @@ def review_report(unit: Unit, year: int, standard_code: str = "") -> review.Repo
     under_next = standard != standards[0]
     previous = standard_for(year - 1)
     indicators = _indicators(standard)
-    children = list(unit.children.order_by("code"))
+    children = list(unit.children.in_year(year).order_by("code"))  # as filed: the units of that review
     groups = review_groups(unit, year, [name for _dim, name in indicators], standard if under_next else None)
     return review.build(
         _place(unit),
@@ -271,5 +271,5 @@ def comparison_report(unit: Unit, year: int, own: PovertyStandard, other: Povert
         return comparison.Place(u.code, u.name, u.path)
 
     groups, imported_at = comparison_groups(unit, year, other)
-    children = [place(u) for u in unit.children.order_by("code")]
+    children = [place(u) for u in unit.children.in_year(year).order_by("code")]
     return comparison.build(place(unit), children, year, side(own), side(other), groups), imported_at

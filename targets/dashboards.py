@@ -39,6 +39,7 @@ SCOPE_FILTERS = {
     Scope.ETHNIC_MINORITY: {"ethnic_minority": "1"},
     Scope.KHMER: {"ethnicity": "khmer"},
     Scope.POOR_DISTRICTS: {"unit_group": "poor_districts"},
+    Scope.POOR_COMMUNES: {"unit_group": "poor_communes"},
     Scope.DIFFICULT_COMMUNES: {"unit_group": "difficult_communes"},
     Scope.URBAN: {"area_type": "urban"},
     Scope.RURAL: {"area_type": "rural"},
@@ -191,8 +192,8 @@ def breakdown_chart(
     )
     if indicator is None:
         raise Http404("unknown indicator")
-    children = children if children is not None else selectors.children_of(unit)
     year = int(year) if year else (selectors.survey_years(unit) or [None])[-1]
+    children = children if children is not None else selectors.children_of(unit, year)
     values = selectors.indicator_values([indicator.code], children, [year], scope)
     percent = indicator.unit == Indicator.Unit.PERCENT
     bars = []

@@ -138,6 +138,8 @@ class UnitTree:
             scopes = {Scope.PROVINCE}
             if any(a.poor_district for a in chain):
                 scopes.add(Scope.POOR_DISTRICTS)
+            if any(a.poor_commune for a in chain):
+                scopes.add(Scope.POOR_COMMUNES)
             if any(a.extremely_difficult or a.coastal_or_island for a in chain):
                 scopes.add(Scope.DIFFICULT_COMMUNES)
             self.unit_scopes[u.id] = scopes

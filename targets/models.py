@@ -115,7 +115,8 @@ class Scope(models.TextChoices):
     PROVINCE = "province", _("whole province")
     ETHNIC_MINORITY = "ethnic_minority", _("ethnic-minority households")
     KHMER = "khmer", _("Khmer households")
-    POOR_DISTRICTS = "poor_districts", _("poor districts")
+    POOR_DISTRICTS = "poor_districts", _("poor districts")  # huyện nghèo: plans before the 2025 reform
+    POOR_COMMUNES = "poor_communes", _("poor communes")  # xã nghèo: communes answer for it after the reform
     DIFFICULT_COMMUNES = "difficult_communes", _("extremely difficult, coastal and island communes")
     URBAN = "urban", _("urban areas")
     RURAL = "rural", _("rural areas")

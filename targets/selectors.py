@@ -186,8 +186,11 @@ def compare_choices(user):
     return units.filter(level__in=[Unit.Level.PROVINCE, Unit.Level.DISTRICT]).order_by("path")
 
 
-def children_of(unit: Unit):
-    return list(Unit.objects.filter(parent=unit).order_by("code"))
+def children_of(unit: Unit, year: int | None = None):
+    """The units under `unit`; with a review year, those in force that year (a breakdown of 2022 lists the old
+    districts, one of 2026 the new communes)."""
+    units = Unit.objects.filter(parent=unit)
+    return list((units.in_year(year) if year else units).order_by("code"))
 
 
 def _runs_of(province: Unit):

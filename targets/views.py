@@ -112,7 +112,7 @@ def target_detail(request, pk):
         charts = [dashboards.trend_chart(request.user, target, unit)]
         if target.indicator.kind == "reported" and target.shape == Target.Shape.COUNT:
             charts.append(dashboards.reported_chart(request.user, target, unit))
-        children = selectors.children_of(unit)
+        children = selectors.children_of(unit, year)
         if children:
             scope = target.scope if target.indicator.kind == "computed" else Scope.PROVINCE
             charts.append(
@@ -157,7 +157,7 @@ def area_dashboard(request, code):
         year = int(requested) if requested and int(requested) in years else (years[-1] if years else None)
         standards = selectors.standards_by_year()
         charts = [dashboards.rates_chart(user, unit, standards)]
-        children = selectors.children_of(unit)
+        children = selectors.children_of(unit, year)
         if children:
             charts += [
                 dashboards.breakdown_chart(user, unit, indicator, year, children=children)

@@ -112,6 +112,21 @@ def demo(db, settings):
     call_command("load_demo", scale=0.1, stdout=io.StringIO())
 
 
+HISTORY_OFFICER = "officer_94204"
+
+
+@pytest.fixture
+def history_officer(db):
+    """A commune officer of the Sóc Trăng the demo's 2020 plan was made for: Xã Thuận Hòa (94204), which ceased in the
+    2025 reform (the demo's `officer` works in today's Cần Thơ, which has no plan of its own). Reads that history and
+    writes nothing (FormerAreaBackend). Password demo."""
+    from areas.services import profile_save
+
+    user = User.objects.create_user(HISTORY_OFFICER, password="demo", is_staff=True)
+    profile_save(user, "officer", Unit.objects.by_code("94204", 2020))
+    return HISTORY_OFFICER
+
+
 def make_user(username, role, unit=None, **flags):
     user = User.objects.create_user(username, password="pw", **flags)
     Profile.objects.create(user=user, role=role, unit=unit)

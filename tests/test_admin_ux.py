@@ -74,11 +74,11 @@ def test_a_rise_is_said_as_a_rise_and_a_year_over_says_not_achieved(demo):
         assert explain.status_label(over) == "không đạt" and explain.status_label(running) == "chậm tiến độ"
 
 
-def test_an_officer_sees_the_targets_of_their_province_plan_and_no_other_plan(demo, client):
-    officer = User.objects.get(username="officer")
+def test_an_officer_sees_the_targets_of_their_province_plan_and_no_other_plan(demo, client, history_officer):
+    officer = User.objects.get(username=history_officer)
     own = Plan.objects.get(province__code=officer.profile.unit.path.split("/")[0])
     other = Plan.objects.exclude(pk=own.pk).get()
-    client.login(username="officer", password="demo")
+    client.login(username=history_officer, password="demo")
     html = client.get("/admin/targets/target/").content.decode()
     assert str(other) not in html and str(own) in html  # the plan filter too
     assert f"{own.targets.count()} chỉ tiêu" in html

@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db.models import Count
 
-from areas.models import Unit
+from areas.models import Unit, UnitSuccession
 from households.models import Household, Member
 from targets.models import Plan, Target
 
@@ -83,7 +83,7 @@ def test_son_la_plan_carries_its_document_number_signer_and_date(demo):
 
 def test_provinces_have_their_real_district_level_units(demo):
     assert Unit.objects.filter(parent__code="94").count() == 11
-    assert Unit.objects.filter(parent__code="14").count() == 12
+    assert Unit.objects.filter(parent__code="14", level="district").count() == 12
     assert Unit.objects.get(code="943").name == "Huyện Kế Sách"
     assert Unit.objects.filter(parent__code="14", poor_district=True).count() >= 4
     assert Unit.objects.filter(path__startswith="94/", extremely_difficult=True).exists()
@@ -91,11 +91,11 @@ def test_provinces_have_their_real_district_level_units(demo):
 
 
 def test_households_are_followed_over_two_years_with_the_main_ethnic_groups(demo):
-    for prefix, years, groups in (
-        ("94/", {2019, 2020, 2026}, {"kinh", "khmer", "hoa"}),
-        ("14/", {2021, 2022, 2026}, {"thai", "kinh", "mong", "muong"}),
+    for prefixes, years, groups in (
+        (("94/", "92/"), {2019, 2020, 2026}, {"kinh", "khmer", "hoa"}),  # Sóc Trăng's 2026 review in Cần Thơ
+        (("14/",), {2021, 2022, 2026}, {"thai", "kinh", "mong", "muong"}),
     ):
-        households = Household.objects.filter(unit__path__startswith=prefix)
+        households = Household.objects.filter(unit__path__regex=rf"^({'|'.join(prefixes)})")
         assert set(households.values_list("survey_year", flat=True)) == years
         first, second, _latest = sorted(years)
         codes = set(households.filter(survey_year=first).values_list("code", flat=True))
@@ -110,7 +110,12 @@ def test_households_are_followed_over_two_years_with_the_main_ethnic_groups(demo
 def test_load_demo_twice_changes_nothing(demo):
     def snapshot():
         return {
-            "units": list(Unit.objects.values_list("code", "name", "path", "poor_district").order_by("code")),
+            "units": list(
+                Unit.objects.values_list("code", "name", "path", "poor_district", "valid_from", "valid_to").order_by(
+                    "path"
+                )
+            ),
+            "successions": list(UnitSuccession.objects.values_list("old_id", "new_id", "share", "village_id")),
             "targets": list(Target.objects.values_list("id", "value", "value_max", "source_sentence").order_by("id")),
             "households": list(
                 Household.objects.values_list("id", "code", "income_per_capita", "classification").order_by("id")
@@ -132,7 +137,7 @@ def test_demo_accounts_exist_only_when_debug_is_on(db, settings):
 
 def test_demo_officer_is_bound_to_one_commune(demo):
     officer = User.objects.get(username="officer")
-    assert officer.profile.unit.level == "commune"
+    assert officer.profile.unit.level == "commune" and officer.profile.unit.valid_to is None
     assert officer.check_password("demo")
 
 

@@ -138,8 +138,8 @@ def test_every_chart_download_answers_with_a_file_for_a_manager(demo):
     }
 
 
-def test_every_chart_download_answers_with_a_file_for_an_officer(demo):
-    client = client_for("officer")
+def test_every_chart_download_answers_with_a_file_for_an_officer(demo, history_officer):
+    client = client_for(history_officer)  # of Sóc Trăng's 94204, whose plan has figures
     pages = crawl(client, extra=[f"/dashboards/areas/{v.code}/" for v in Unit.objects.filter(parent__code="94204")])
     assert "/dashboards/areas/94204/" in pages and any("/targets/" in url for url in pages)
     downloads = _assert_every_download_answers(client, pages)
@@ -147,8 +147,9 @@ def test_every_chart_download_answers_with_a_file_for_an_officer(demo):
 
 
 def test_an_area_without_survey_figures_has_its_page_and_downloads(demo):
+    commune = User.objects.get(username="officer").profile.unit  # today's commune in Cần Thơ
     village = Unit.objects.create(
-        code="9420499", name="Ấp Mới", level="village", parent=Unit.objects.get(code="94204"), area_type="rural"
+        code=f"{commune.code}99", name="Ấp Mới", level="village", parent=commune, area_type="rural"
     )
     client = client_for("officer")
     response = client.get(f"/dashboards/areas/{village.code}/")

@@ -23,13 +23,15 @@ from targets.engine import Goal, Observation, assess, indicator_value
 from targets.figures import attainments_for
 from targets.models import Attainment, ComputedValue, Plan, RecomputeRun
 
-from ..conftest import make_user
+from ..conftest import HISTORY_OFFICER, make_user
 
-OFFICERS = {"officer": "94204", "district": "942"}  # the demo's commune officer (Xã Đại Ân) and district officer
+# a commune officer of the 2020 plan's Sóc Trăng (tests/conftest.history_officer) and the demo's district officer, both
+# of units that ceased in the 2025 reform and read their history
+OFFICERS = {HISTORY_OFFICER: "94204", "district": "942"}
 
 
 @pytest.fixture
-def demo(demo_data, db):
+def demo(demo_data, db, history_officer):
     return None
 
 
@@ -105,7 +107,7 @@ def test_every_route_with_a_figure_shows_an_officer_their_own_units_figures_neve
     # compare: the officer's own unit and the level below it, nothing above
     compare = client.get("/dashboards/compare/").content.decode()
     assert f'value="{code}"' in compare and 'value="94"' not in compare
-    if username == "officer":
+    if username == HISTORY_OFFICER:
         assert 'value="942"' not in compare
 
 
@@ -114,7 +116,7 @@ def test_units_above_the_officers_area_answer_404_on_every_route(demo, username)
     client = client_for(username)
     plan = Plan.objects.get(province__code="94")
     target = plan.targets.get(indicator__code="poor_rate", scope="province")
-    above = ["94"] + (["942"] if username == "officer" else [])
+    above = ["94"] + (["942"] if username == HISTORY_OFFICER else [])
     for code in above:
         for url in (
             f"/dashboards/areas/{code}/",
@@ -184,17 +186,18 @@ def test_the_approval_note_speaks_only_of_the_unit_whose_figure_is_shown(demo):
     plan = Plan.objects.get(province__code="94")
     target = plan.targets.get(indicator__code="poor_rate", scope="province")
     year = plan.year_end
-    officer, district = User.objects.get(username="officer"), User.objects.get(username="district")
-    commune = officer.profile.unit
-    approval_transition(user=officer, unit=commune, year=year, kind="households", action="submit")
-    approval_transition(user=district, unit=commune, year=year, kind="households", action="approve")
+    commune = User.objects.get(username=HISTORY_OFFICER).profile.unit
+    # the commune and its district ceased in 2025: their former officers write nothing, the province's people decide
+    admin, manager = User.objects.get(username="admin"), User.objects.get(username="manager")
+    approval_transition(user=admin, unit=commune, year=year, kind="households", action="submit")
+    approval_transition(user=manager, unit=commune, year=year, kind="households", action="approve")
     note = "Mọi số liệu ở đây đều dựa trên dữ liệu đã được phê duyệt"
-    html = client_for("officer").get(f"/dashboards/targets/{target.pk}/").content.decode()
+    html = client_for(HISTORY_OFFICER).get(f"/dashboards/targets/{target.pk}/").content.decode()
     assert note in html and f"số liệu của {commune.name}, {year}" in html
     assert note not in client_for("manager").get(f"/dashboards/targets/{target.pk}/").content.decode()
     # no figure, no note: the commune reports nothing of the workers trained
     reported = plan.targets.get(indicator__code="workers_trained")
-    html = client_for("officer").get(f"/dashboards/targets/{reported.pk}/").content.decode()
+    html = client_for(HISTORY_OFFICER).get(f"/dashboards/targets/{reported.pk}/").content.decode()
     assert "approval-coverage" not in html
 
 
@@ -217,16 +220,16 @@ def test_compare_offers_each_user_their_own_levels(demo):
     district = Unit.objects.get(code="942")
     assert offered("district") == {"942", *Unit.objects.filter(parent=district).values_list("code", flat=True)}
     commune = Unit.objects.get(code="94204")
-    assert offered("officer") == {"94204", *Unit.objects.filter(parent=commune).values_list("code", flat=True)}
+    assert offered(HISTORY_OFFICER) == {"94204", *Unit.objects.filter(parent=commune).values_list("code", flat=True)}
     assert offered("manager") == set(
         Unit.objects.filter(level__in=["province", "district"]).values_list("code", flat=True)
     )
     villages = sorted(Unit.objects.filter(parent=commune).values_list("code", flat=True))[:2]
-    response = client_for("officer").get(f"/dashboards/compare/?units={villages[0]}&units={villages[1]}")
+    response = client_for(HISTORY_OFFICER).get(f"/dashboards/compare/?units={villages[0]}&units={villages[1]}")
     assert response.status_code == 200 and 'class="card chart-card"' in response.content.decode()
 
 
-@pytest.mark.parametrize("username", ["viewer", "officer", "district"])
+@pytest.mark.parametrize("username", ["viewer", HISTORY_OFFICER, "district"])
 def test_a_user_who_may_not_recompute_is_refused_in_vietnamese_and_no_run_is_made(demo, username):
     client = client_for(username)
     before = RecomputeRun.objects.count()
@@ -278,7 +281,14 @@ def test_a_manager_starts_a_recompute_from_the_page_and_the_admin_through_one_se
 
 def test_the_roles_that_may_recompute(demo):
     may = {u.username: u.has_perm("targets.change_recomputerun") for u in User.objects.all()}
-    assert may == {"admin": True, "manager": True, "district": False, "officer": False, "viewer": False}
+    assert may == {
+        "admin": True,
+        "manager": True,
+        "district": False,
+        "officer": False,
+        HISTORY_OFFICER: False,
+        "viewer": False,
+    }
     other = make_user("son_la_manager", "manager", Unit.objects.get(code="14"))
     client = Client()
     client.force_login(other)

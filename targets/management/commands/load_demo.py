@@ -1,3 +1,7 @@
+import random
+from collections import defaultdict
+from datetime import date
+from itertools import accumulate
 from pathlib import Path
 
 from django.apps import apps
@@ -6,8 +10,9 @@ from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from areas.demo_units import DEMO_PROVINCES, VILLAGE_PREFIX
-from areas.models import Profile, Unit
+from areas.changes import import_unit_changes
+from areas.demo_units import DEMO_PROVINCES, REFORM_TABLE, VILLAGE_PREFIX
+from areas.models import Profile, Unit, UnitSuccession
 from areas.services import profile_save
 from households.demo import PROVINCE_ECONOMY, generate_households, later_review, next_year
 from households.models import Household, Member, PovertyStandard
@@ -19,10 +24,13 @@ from targets.reference_data import load_catalogue
 from targets.seed_plans import SEED_PLANS
 from targets.services import recompute_all, remeasure_baselines
 
+REFORM_DATE = date(2025, 7, 1)
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
 HOUSEHOLDS_PER_PROVINCE = 2000
 LATEST_REVIEW = 2026  # the review now under way: it fixes the 2027 lists
 DEMO_PASSWORD = "demo"
+DEMO_OFFICER_COMMUNE = "92505"  # Xã Thuận Hòa of Cần Thơ, made of the old Xã Thuận Hòa (94204) and part of Phú Tâm
+FORMER_AREA_NOTE = "đơn vị đã thôi tồn tại (chỉ xem lịch sử, không nhập, không duyệt) từ"
 
 
 class Command(BaseCommand):
@@ -44,13 +52,18 @@ class Command(BaseCommand):
             load_standards(apps)
             load_catalogue(apps)
             villages = {p["code"]: load_units(p) for p in DEMO_PROVINCES}
+            moves = load_reform()
             for seed in SEED_PLANS:
                 load_plan(seed)
             created = 0
             for province in DEMO_PROVINCES:
                 plan = next(s for s in SEED_PLANS if s["province"] == province["code"])
                 created += load_households(
-                    province, villages[province["code"]], plan["year_start"] - 1, int(HOUSEHOLDS_PER_PROVINCE * scale)
+                    province,
+                    villages[province["code"]],
+                    plan["year_start"] - 1,
+                    int(HOUSEHOLDS_PER_PROVINCE * scale),
+                    moves,
                 )
             for plan in Plan.objects.all():
                 remeasure_baselines(plan)
@@ -108,6 +121,56 @@ def load_units(province) -> list[tuple[Unit, Unit, Unit]]:
     return villages
 
 
+def load_reform() -> dict[int, list[tuple[Unit, float]]]:
+    """The 2025 reform, imported as a province would import it: the succession table committed with the demo
+    (areas/demo/reform-2025.csv) read by import_unit_changes. Then what the table does not carry and a province
+    sets in the admin: the new communes' flags (from the communes they were made of) and their villages (generated,
+    one per old village that went there). Returns, for each old village, the new villages its households went to
+    with the share of them (1 for a village that moved whole)."""
+    result = import_unit_changes(REFORM_TABLE.read_bytes(), REFORM_TABLE.name)
+    if not result.ok:
+        raise CommandError("; ".join(str(p) for p in result.problems))
+    rows = UnitSuccession.objects.filter(old__level=Unit.Level.COMMUNE, valid_from=REFORM_DATE).select_related(
+        "old", "new"
+    )
+    whole, shares, sources = {}, defaultdict(list), defaultdict(list)
+    for row in rows.order_by("old__path", "new__path"):
+        if row.village_id:
+            whole[row.village_id] = row.new
+        else:
+            shares[row.old_id].append((row.new, float(row.share) / 100))
+            sources[row.new_id].append(row.old)
+    for new_id, olds in sources.items():
+        Unit.objects.filter(pk=new_id).update(
+            extremely_difficult=any(o.extremely_difficult for o in olds),
+            coastal_or_island=any(o.coastal_or_island for o in olds),
+            ethnic_minority_area=any(o.ethnic_minority_area for o in olds),
+            poor_commune=all(o.parent.poor_district and o.area_type == "rural" for o in olds),
+        )
+    moves, made = {}, defaultdict(int)
+    old_villages = Unit.objects.filter(parent_id__in=list(shares), level=Unit.Level.VILLAGE).select_related("parent")
+    for village in old_villages.order_by("path"):
+        commune = village.parent
+        targets = [(whole[village.pk], 1.0)] if village.pk in whole else shares[commune.pk]
+        moves[village.pk] = []
+        for new, weight in targets:
+            made[new.pk] += 1
+            short = commune.name.split(" ", 2 if commune.name.startswith("Thị trấn") else 1)[-1]
+            name = f"{village.name} {commune.name if short.isdigit() else short}"
+            unit, _ = Unit.objects.update_or_create(
+                parent=new,
+                code=f"{new.code}{made[new.pk]:02d}",
+                defaults={
+                    "name": name,
+                    "level": Unit.Level.VILLAGE,
+                    "area_type": new.area_type,
+                    "valid_from": REFORM_DATE,
+                },
+            )
+            moves[village.pk].append((unit, weight))
+    return moves
+
+
 def load_plan(seed) -> Plan:
     province = Unit.objects.get(code=seed["province"])
     plan, _ = Plan.objects.update_or_create(
@@ -150,12 +213,10 @@ REPORTED_DEMO = {
 
 def load_reported_values(plan) -> None:
     """Officers' reports for the demo: counts per district, shares per province. Kept once created."""
-    import random
-
     rng = random.Random(f"reported-{plan.province.code}")
     year = plan.year_end
     indicators = {i.code: i for i in Indicator.objects.filter(kind="reported")}
-    for district in Unit.objects.filter(parent=plan.province).order_by("code"):
+    for district in Unit.objects.filter(parent=plan.province).in_year(year).order_by("code"):
         for code, low, high in REPORTED_DEMO[plan.province.code]:
             ReportedValue.objects.get_or_create(
                 indicator=indicators[code],
@@ -198,9 +259,11 @@ def load_reported_values(plan) -> None:
         )
 
 
-def load_households(province, villages, first_year, count) -> int:
+def load_households(province, villages, first_year, count, moves) -> int:
     """The review before the plan and its first year, and the end-2026 review (under Decree 07 and, for the 2027
-    lists, Decree 351): each household of a boundary year classified under both standards."""
+    lists, Decree 351): each household of a boundary year classified under both standards. The 2026 review is taken
+    in the communes of the 2025 reform: each household in the new village its old village went to (`moves`; a
+    village shared between two new communes sends each household to one of them by the table's shares)."""
     province_unit = Unit.objects.get(code=province["code"])
     years = (first_year, first_year + 1, LATEST_REVIEW)
     if Household.objects.filter(unit__path__startswith=province_unit.path, survey_year__in=years).exists():
@@ -217,8 +280,13 @@ def load_households(province, villages, first_year, count) -> int:
         seed=province["code"],
     ):
         second, second_members = next_year(first, first_members, province["code"], growth)
-        latest = later_review(second, second_members, province["code"], growth, LATEST_REVIEW)
-        rows += [(first, first_members), (second, second_members), latest]
+        latest, latest_members = later_review(second, second_members, province["code"], growth, LATEST_REVIEW)
+        if (targets := moves.get(latest["unit"].pk)) is not None:
+            pick = random.Random(f"moved-{latest['code']}").random()
+            village = next((v for v, w in accumulate(targets, lambda a, b: (b[0], a[1] + b[1])) if pick < w), None)
+            village = village or targets[-1][0]
+            latest = dict(latest, unit=village, area_type=village.area_type)
+        rows += [(first, first_members), (second, second_members), (latest, latest_members)]
     households, members = [], []
     for fields, member_fields in rows:
         fields = {k: v for k, v in fields.items() if not k.startswith("_")}
@@ -233,10 +301,10 @@ def load_households(province, villages, first_year, count) -> int:
         for member in household_members:
             member.household = household
     Member.objects.bulk_create([m for ms in members for m in ms], batch_size=5000)
-    in_province = Household.objects.filter(unit__path__startswith=province_unit.path)
+    made = Household.objects.filter(pk__in=[h.pk for h in households])
     for year in years:
         for other in PovertyStandard.objects.of_review_year(year)[1:]:
-            classify_under(other, in_province.filter(survey_year=year))
+            classify_under(other, made.filter(survey_year=year))
     return len(households)
 
 
@@ -246,7 +314,7 @@ def load_accounts() -> list[str]:
         ("admin", Role.ADMIN, None, dict(is_staff=True, is_superuser=True)),
         ("manager", Role.MANAGER, None, dict(is_staff=False)),
         ("district", Role.DISTRICT_OFFICER, Unit.objects.get(code="942"), dict(is_staff=True)),
-        ("officer", Role.OFFICER, Unit.objects.get(code="94204"), dict(is_staff=True)),
+        ("officer", Role.OFFICER, Unit.objects.current().get(code=DEMO_OFFICER_COMMUNE), dict(is_staff=True)),
         ("viewer", Role.VIEWER, Unit.objects.get(code="94"), dict(is_staff=False)),
     ]
     lines = []
@@ -256,6 +324,8 @@ def load_accounts() -> list[str]:
             user.set_password(DEMO_PASSWORD)
             user.save()
         profile_save(user, role, unit)
-        where = unit.name if unit else ("Sóc Trăng, Sơn La" if role != "admin" else "toàn hệ thống")
+        where = unit.name if unit else ("Cần Thơ (Sóc Trăng cũ), Sơn La" if role != "admin" else "toàn hệ thống")
+        if unit and unit.valid_to:
+            where += f" — {FORMER_AREA_NOTE} {unit.valid_to:%d/%m/%Y}"
         lines.append(f"  {username:8} / {DEMO_PASSWORD}   {Role(role).label} — {where}")
     return lines
