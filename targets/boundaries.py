@@ -156,3 +156,50 @@ def values_model(unit: Unit, boundaries: str):
     from .models import ComputedValue
 
     return CurrentBoundaryValue if boundaries == CURRENT and redrawn(unit) else ComputedValue
+
+
+def value_rows(narrow, boundaries: str | None = None):
+    """The stored values as rows (dicts) in these boundaries, each saying which boundaries it is drawn in and whether
+    it is estimated; `narrow(queryset)` applies the caller's filters (the user's area, unit, year …) to either
+    table. Recorded: the figures as the reviews recorded them. Current (the default): each unit in force today in
+    today's boundaries — re-aggregated where the reform redrew its province, else its recorded figures, which are
+    today's — and each unit that ceased as recorded. One query (a UNION), ordered and sliced by the database."""
+    from django.db.models import BooleanField, Case, CharField, Exists, F, OuterRef, Value, When
+
+    from .models import ComputedValue
+
+    def rows(queryset, boundaries, estimated):
+        # the same annotations in the same order on both sides: a UNION matches columns by position
+        return queryset.annotate(
+            indicator_code=F("indicator__code"),
+            indicator_unit=F("indicator__unit"),
+            unit_code=F("unit__code"),
+            unit_name=F("unit__name"),
+            unit_path=F("unit__path"),
+            boundaries=boundaries,
+            is_estimated=estimated,
+        ).values(
+            "year",
+            "scope",
+            "numerator",
+            "denominator",
+            "indicator_code",
+            "indicator_unit",
+            "unit_code",
+            "unit_name",
+            "unit_path",
+            "boundaries",
+            "is_estimated",
+        )
+
+    order = ("unit_path", "year", "scope", "indicator_code")
+    recorded = narrow(ComputedValue.objects.all())
+    no = Value(False, BooleanField())
+    if boundaries == RECORDED:
+        return rows(recorded, Value(RECORDED, CharField()), no).order_by(*order)
+    in_force = Case(
+        When(unit__valid_to__isnull=True, then=Value(CURRENT)), default=Value(RECORDED), output_field=CharField()
+    )
+    kept = rows(recorded.filter(~Exists(CurrentBoundaryValue.objects.filter(unit=OuterRef("unit")))), in_force, no)
+    current = rows(narrow(CurrentBoundaryValue.objects.all()), Value(CURRENT, CharField()), F("estimated"))
+    return current.union(kept, all=True).order_by(*order)

@@ -2,6 +2,7 @@
 units by the succession table, rates after summing; estimated where a share was used; the recorded view unchanged;
 refreshed by the same run when a 2020 household is edited."""
 
+import base64
 import io
 from collections import defaultdict
 from datetime import date
@@ -17,6 +18,8 @@ from households.services import household_save
 from targets.boundaries import CURRENT, RECORDED, refresh_province, values_model
 from targets.models import ComputedValue, CurrentBoundaryValue
 from targets.services import recompute
+
+from ..conftest import make_user
 
 TODAY = date(2026, 11, 23)
 HEADER = ["Mã ĐVHC cũ", "Tên ĐVHC cũ", "Mã ĐVHC mới", "Tên ĐVHC mới", "Ngày hiệu lực", "Tỷ lệ hộ", "Thôn / ấp"]
@@ -198,3 +201,44 @@ def test_refreshing_a_province_twice_changes_nothing(reform):
     refresh_province(province, [2019, 2020, 2026], _Context(province), None)
     after = sorted(CurrentBoundaryValue.objects.values_list("indicator_id", "unit_id", "year", "scope", "numerator"))
     assert after == before
+
+
+def _api(client, user, query):
+    token = base64.b64encode(f"{user.username}:pw".encode()).decode()
+    response = client.get(f"/api/v1/indicators/values/?limit=1000&{query}", HTTP_AUTHORIZATION=f"Basic {token}")
+    return response.status_code, response.json().get("items") if response.status_code == 200 else None
+
+
+def test_the_api_gives_todays_boundaries_by_default_and_the_recorded_ones_on_request(reform, client):
+    admin = make_user("quantri", "admin", is_superuser=True)
+    query = "indicator=poor_rate&scope=province&year=2020"
+    _status, items = _api(client, admin, f"{query}&unit=31001")
+    assert [(i["boundaries"], i["estimated"]) for i in items] == [("current", True)]
+    assert (Decimal(items[0]["denominator"]), Decimal(items[0]["numerator"])) == expected_counts(2020)["31001"]
+    _status, items = _api(client, admin, f"{query}&unit=92&boundaries=recorded")
+    assert [i["boundaries"] for i in items] == ["recorded"]
+    assert (
+        Decimal(items[0]["denominator"])
+        == Household.objects.filter(survey_year=2020, unit__path__startswith="92/").count()
+    )
+    _status, items = _api(client, admin, f"{query}&unit=94")  # ceased: as recorded, whatever is asked
+    assert [(i["unit_code"], i["boundaries"]) for i in items] == [("94", "recorded")]
+    _status, listing = _api(client, admin, query)
+    by_unit = {(i["unit_code"], i["boundaries"]) for i in listing}
+    assert {("92", "current"), ("31001", "current"), ("94", "recorded"), ("94103", "recorded")} <= by_unit
+    assert ("92101", "current") in by_unit and ("92", "recorded") not in by_unit
+    _status, recorded = _api(client, admin, f"{query}&boundaries=recorded")
+    assert {i["boundaries"] for i in recorded} == {"recorded"}
+    assert (
+        len(recorded) == ComputedValue.objects.filter(year=2020, scope="province", indicator__code="poor_rate").count()
+    )
+    assert _api(client, admin, f"{query}&boundaries=somewhere")[0] == 422
+
+
+def test_an_officer_of_a_new_commune_sees_only_their_subtree(reform, client):
+    officer = make_user("canbo", "officer", unit=reform["31002"])
+    _status, items = _api(client, officer, "indicator=poor_rate&scope=province")
+    assert items and {i["unit_code"] for i in items} == {"31002"}
+    assert {i["year"] for i in items} == {2019, 2020, 2026}  # the history of the old units mapped in
+    for code in ("31001", "92", "94103"):
+        assert _api(client, officer, f"unit={code}")[0] == 404
