@@ -2,6 +2,8 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Q
+
 from .models import ApiToken, Unit, UnitSuccession
 
 EVERYWHERE = ""
@@ -111,6 +113,22 @@ def weights_today(unit_ids, year: int) -> dict[int, list[tuple[int, Decimal]]]:
                     combined[onto] += weight * share
             weights[unit_id] = list(combined.items())
     return weights
+
+
+def units_mapped_into(unit, year: int) -> list[int]:
+    """The ids of the units outside `unit`'s subtree whose households of that review year count in it (or in a unit
+    under it) in today's boundaries: the units under the old units the succession table sends there, less those whose
+    households it sends elsewhere (another village of a commune that was split by villages)."""
+    from .models import Unit
+
+    olds = UnitSuccession.objects.filter(new__path__startswith=unit.path).values_list("old__path", flat=True)
+    under = Q(pk__in=[])
+    for path in set(olds):
+        under |= Q(path__startswith=path)
+    candidates = Unit.objects.filter(under).exclude(path__startswith=unit.path).values_list("pk", flat=True)
+    inside = set(Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
+    weights = weights_today(list(candidates), year)
+    return sorted(u for u, shares in weights.items() if any(new in inside and w for new, w in shares))
 
 
 def ancestor_codes(path: str) -> list[str]:

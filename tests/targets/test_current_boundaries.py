@@ -242,3 +242,46 @@ def test_an_officer_of_a_new_commune_sees_only_their_subtree(reform, client):
     assert {i["year"] for i in items} == {2019, 2020, 2026}  # the history of the old units mapped in
     for code in ("31001", "92", "94103"):
         assert _api(client, officer, f"unit={code}")[0] == 404
+
+
+def _page(client, user, url):
+    client.force_login(user)
+    response = client.get(url)
+    return response.status_code, response.content.decode()
+
+
+def test_the_area_page_of_a_merged_unit_shows_its_history_in_todays_boundaries(reform, client):
+    admin = make_user("quantri", "admin", is_superuser=True)
+    status, html = _page(client, admin, "/dashboards/areas/31001/?year=2020")
+    assert status == 200
+    assert html.count("Theo địa giới 2025") >= 4  # every chart says so
+    assert "Ước tính (2019, 2020)" in html  # the rates chart: both years rest on 94103's shares
+    assert "Xem theo địa giới khi rà soát" in html
+    poor = expected_counts(2020)["31001"][1]
+    assert f"<td>{int(poor)}</td>" in html or f"<td>{poor}</td>".replace(".", ",") in html
+    # the recorded view of a unit made in 2025 has no 2020 figures
+    status, html = _page(client, admin, "/dashboards/areas/31001/?boundaries=recorded")
+    assert "Theo địa giới khi rà soát" in html and "Xem theo địa giới 2025" in html
+    assert ">2020<" not in html
+    # a unit that ceased shows as recorded, whatever is asked
+    status, html = _page(client, admin, "/dashboards/areas/94/?boundaries=current")
+    assert status == 200 and "Theo địa giới 2025" not in html
+    assert "không còn tồn tại" in html and "Theo địa giới khi rà soát" in html
+
+
+def test_the_drill_down_reaches_the_households_of_the_old_units_mapped_in(reform, client):
+    from households.selectors import household_list
+
+    admin = make_user("quantri", "admin", is_superuser=True)
+    listed = household_list(admin, unit="31002", year=2020, boundaries="current")
+    assert {h.unit.code for h in listed} == {"94103", "9420101"}  # 94103's share, Ấp Một whole
+    assert not household_list(admin, unit="31002", year=2020).exists()  # as recorded: none there in 2020
+    status, html = _page(client, admin, "/dashboards/areas/31002/?year=2020")
+    assert "boundaries=current" in html  # the page's households link asks for them
+    status, html = _page(client, admin, "/households/?unit=31002&year=2020&boundaries=current")
+    assert status == 200 and all(h.code in html for h in listed)
+    # an officer of 31002 reaches the households behind their figures, not those behind 31003's
+    officer = make_user("canbo", "officer", unit=reform["31002"])
+    assert set(household_list(officer, unit="31002", year=2020, boundaries="current")) == set(listed)
+    assert not household_list(officer, unit="31003", year=2020, boundaries="current").exists()
+    assert not household_list(officer, year=2020).exists()  # nothing of theirs was recorded in 2020
