@@ -228,11 +228,13 @@ def children_of(unit: Unit):
 
 
 def _runs_of(province: Unit):
-    """Runs that wrote the province's figures: its plans' attainment or its own poor rate."""
+    """Runs that wrote the province's figures: its plans' attainment or its own poor rate (as recorded, or in today's
+    boundaries: a province the reform made may have only those)."""
     return (
         Attainment.objects.filter(target__plan__province=province)
         .values("run_id")
         .union(ComputedValue.objects.filter(unit=province, indicator__code="poor_rate").values("run_id"))
+        .union(CurrentBoundaryValue.objects.filter(unit=province, indicator__code="poor_rate").values("run_id"))
     )
 
 

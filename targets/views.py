@@ -131,6 +131,7 @@ def target_detail(request, pk):
             "households_url": dashboards.numerator_households_url(target, unit, year, boundaries),
             "lineage": _lineage(request.user, unit),
             "redrawn": bool(selectors.redrawn_units([unit], dashboards.CURRENT)),
+            "estimated": bool(selectors.estimated_figures([unit], boundaries, target.scope, [year])),
             # the approval note speaks of the figure shown: none without one
             "coverage": _coverage(unit, year, kind) if attainment and attainment.actual is not None else None,
             "computed_at": selectors.computed_at(plan.province),
@@ -211,7 +212,7 @@ def area_dashboard(request, code):
             "freshness": selectors.freshness(figures["province"], figures["computed_at"], request.user),
             "drill_base": reverse("dashboards:area", args=["CODE"]) + (f"?{drill_query}" if drill_query else ""),
             "households_url": dashboards.household_list_url(
-                unit.code, year, classification="poor", **dashboards.households_boundaries(unit, boundaries)
+                unit.code, year, classification="poor", **_households_boundaries(boundaries, figures["redrawn"])
             )
             if year
             else None,
@@ -329,6 +330,11 @@ def _lineage(user, unit):
     codes = unit.path.strip("/").split("/")
     visible = {u.code: u for u in selectors.units_for_user(user).filter(code__in=codes)}
     return [visible[c] for c in codes if c in visible]
+
+
+def _households_boundaries(boundaries: str, redrawn: bool) -> dict:
+    """dashboards.households_boundaries from what the page keeps cached (no query)."""
+    return {"boundaries": dashboards.CURRENT} if redrawn and boundaries == dashboards.CURRENT else {}
 
 
 def _boundaries(request, boundaries: str, redrawn: bool) -> dict:
