@@ -603,13 +603,20 @@ def compare_chart(user, unit_codes: list[str]) -> Chart:
     if len(units) < 2:
         raise Http404("choose two units or more")
     indicators = {i.code: i for i in Indicator.objects.filter(code__in=COMPARE_CODES)}
-    values = selectors.indicator_values(COMPARE_CODES, units)
+    drawn = {u.pk: boundaries_of(u) for u in units}  # each unit in its own: today's, or as recorded if it ceased
+    values = {}
+    for boundaries in set(drawn.values()):
+        values.update(
+            selectors.indicator_values(
+                COMPARE_CODES, [u for u in units if drawn[u.pk] == boundaries], boundaries=boundaries
+            )
+        )
     latest = {u.pk: max((y for (_, uid, y) in values if uid == u.pk), default=None) for u in units}
     shared = [c for c in COMPARE_CODES if c in indicators and all((c, u.pk, latest[u.pk]) in values for u in units)]
     bars = [(f"{u.name} ({latest[u.pk]})", [_value(values[(c, u.pk, latest[u.pk])]) for c in shared]) for u in units]
     figure = charts.compare_bars([indicators[c].display_name for c in shared], bars, "")
     rows = [[indicators[c].display_name, *[_value(values[(c, u.pk, latest[u.pk])]) for u in units]] for c in shared]
-    return Chart(
+    chart = Chart(
         "compare",
         _("Units compared on the indicators they share"),
         figure,
@@ -618,6 +625,14 @@ def compare_chart(user, unit_codes: list[str]) -> Chart:
         note=_("Each unit at its latest review year with figures; only the indicators every unit has."),
         params={"units": ",".join(u.code for u in units)},
     )
+    chart.boundaries = "; ".join(
+        sorted({f"{boundaries_label(drawn[u.pk])}: {u.name}" for u in units})
+        if len(set(drawn.values())) > 1
+        else {boundaries_label(next(iter(drawn.values())))}
+    )
+    estimated = {u.name for u in units if selectors.estimated_figures([u], drawn[u.pk], years=[latest[u.pk]])}
+    chart.note = " ".join(part for part in (_estimated(estimated, {}), chart.note) if part)
+    return chart
 
 
 BUILDERS = {

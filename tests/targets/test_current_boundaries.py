@@ -285,3 +285,13 @@ def test_the_drill_down_reaches_the_households_of_the_old_units_mapped_in(reform
     assert set(household_list(officer, unit="31002", year=2020, boundaries="current")) == set(listed)
     assert not household_list(officer, unit="31003", year=2020, boundaries="current").exists()
     assert not household_list(officer, year=2020).exists()  # nothing of theirs was recorded in 2020
+
+
+def test_the_comparison_says_which_boundaries_each_unit_is_drawn_in(reform):
+    from targets.dashboards import compare_chart
+
+    admin = make_user("quantri", "admin", is_superuser=True)
+    chart = compare_chart(admin, ["31001", "94"])
+    assert chart.boundaries == "theo địa giới 2025: Phường Sóc Trăng; theo địa giới khi rà soát: Tỉnh Sóc Trăng"
+    assert "Ước tính" not in chart.note  # each at its latest year: 2026 for 31001, counted where it was recorded
+    assert compare_chart(admin, ["31001", "31003"]).boundaries == "theo địa giới 2025"
