@@ -260,7 +260,7 @@ def _xlsx(chart) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = chart.key[:31]
-    sheet.append([safe(f"{chart.title} ({chart.boundaries})" if chart.boundaries else chart.title)])
+    sheet.append([safe(chart.title)])
     sheet.append([safe(c.heading) for c in chart.columns])
     formats = {"percent": "0.00", "integer": "#,##0", "decimal": "0.0000"}
     for row in chart.export_rows:
@@ -268,9 +268,11 @@ def _xlsx(chart) -> bytes:
         for cell, column in zip(sheet[sheet.max_row], chart.columns):
             if column.kind in formats:
                 cell.number_format = formats[column.kind]
-    if chart.note:
+    if chart.note or chart.boundaries:
         sheet.append([])
-        sheet.append([safe(chart.note)])
+        sheet.append(
+            [safe(". ".join(p for p in (chart.boundaries[:1].upper() + chart.boundaries[1:], chart.note) if p))]
+        )
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
