@@ -2,6 +2,8 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Q
+
 from .models import ApiToken, Unit, UnitSuccession
 
 EVERYWHERE = ""
@@ -58,16 +60,22 @@ def path_prefixes(path: str) -> list[str]:
     return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
-def successor_weights(units) -> dict[int, list[tuple[int, Decimal]]]:
+def successor_weights(units, after: date | None = None) -> dict[int, list[tuple[int, Decimal]]]:
     """Where the households recorded in each of these units went when it (or the unit above it) ceased: {unit id:
     [(new unit id, weight)]}, the weights adding up to 1 — 1 for a unit in a village that moved whole, the table's
     share of households otherwise. Units of which no one above ceased are left out. Two queries: multiplying the
-    stored counts of old units by these weights maps them into the new units (one step of succession)."""
+    stored counts of old units by these weights maps them into the new units (one step of succession). `after`: only
+    the successions that took effect after that day (those that redrew the units a review of that day counted)."""
     paths = dict(units.values_list("id", "path"))
     rows = defaultdict(list)
-    for old_path, new_id, share, village_path in UnitSuccession.objects.filter(
+    successions = UnitSuccession.objects.filter(
         old__path__in={p for path in paths.values() for p in path_prefixes(path)}
-    ).values_list("old__path", "new_id", "share", "village__path"):
+    )
+    if after is not None:
+        successions = successions.filter(valid_from__gt=after)
+    for old_path, new_id, share, village_path in successions.values_list(
+        "old__path", "new_id", "share", "village__path"
+    ):
         rows[old_path].append((new_id, share, village_path))
     weights = {}
     for unit_id, path in paths.items():
@@ -79,6 +87,48 @@ def successor_weights(units) -> dict[int, list[tuple[int, Decimal]]]:
             [(village[0], Decimal(1))] if village else [(new, share / 100) for new, share, v in rows[old] if not v]
         )
     return weights
+
+
+def weights_today(unit_ids, year: int) -> dict[int, list[tuple[int, Decimal]]]:
+    """Where the households a review year recorded in each unit count in today's boundaries: successor_weights of
+    the successions after that review, applied again to new units that a later succession redrew (a chain), until
+    each share rests on a unit no later succession touched. Units nothing redrew are left out (they count in
+    themselves); a unit that gave part of itself away and continued keeps that part."""
+    from .models import Unit, review_date
+
+    day = review_date(year)
+    weights = successor_weights(Unit.objects.filter(pk__in=list(unit_ids)), after=day)
+    expanded = set(weights)
+    for _step in range(5):  # a chain of successions, each after the last: a handful at most
+        onward = {new for shares in weights.values() for new, _w in shares} - expanded
+        expanded |= onward
+        later = successor_weights(Unit.objects.filter(pk__in=onward), after=day) if onward else {}
+        later = {new: shares for new, shares in later.items() if shares != [(new, Decimal(1))]}
+        if not later:
+            break
+        for unit_id, shares in weights.items():
+            combined = defaultdict(Decimal)
+            for new, weight in shares:
+                for onto, share in later.get(new, [(new, Decimal(1))]):
+                    combined[onto] += weight * share
+            weights[unit_id] = list(combined.items())
+    return weights
+
+
+def units_mapped_into(unit, year: int) -> list[int]:
+    """The ids of the units outside `unit`'s subtree whose households of that review year count in it (or in a unit
+    under it) in today's boundaries: the units under the old units the succession table sends there, less those whose
+    households it sends elsewhere (another village of a commune that was split by villages)."""
+    from .models import Unit
+
+    olds = UnitSuccession.objects.filter(new__path__startswith=unit.path).values_list("old__path", flat=True)
+    under = Q(pk__in=[])
+    for path in set(olds):
+        under |= Q(path__startswith=path)
+    candidates = Unit.objects.filter(under).exclude(path__startswith=unit.path).values_list("pk", flat=True)
+    inside = set(Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
+    weights = weights_today(list(candidates), year)
+    return sorted(u for u, shares in weights.items() if any(new in inside and w for new, w in shares))
 
 
 def ancestor_codes(path: str) -> list[str]:

@@ -101,6 +101,14 @@ class HouseholdFilterForm(forms.Form):
         choices=[("", _("any"))] + list(INDICATOR_NAMES.items()),
     )
 
+    # A figure in today's boundaries links here: its unit's households and those of the old units mapped into it.
+    boundaries = forms.ChoiceField(
+        label=_("Boundaries"),
+        required=False,
+        choices=[("", _("as recorded")), ("current", _("in the 2025 boundaries"))],
+        widget=forms.HiddenInput,
+    )
+
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["compare_standard"].choices = [("", _("none"))] + [

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from areas.models import Unit
-from areas.selectors import filter_by_user_area, units_for_user
+from areas.selectors import filter_by_user_area, units_for_user, units_mapped_into
 from povertyplan import display
 
 from .labels import indicator_name, rule_text
@@ -121,14 +121,26 @@ def household_list(
     compare_standard="",
     compare_class="",
     compare_deprivation="",
+    boundaries="",
 ):
-    """The household list's filters (the URL contract of /households/), within the user's area."""
+    """The household list's filters (the URL contract of /households/), within the user's area. `boundaries=
+    "current"` with a unit and a year: the households behind its figure in today's boundaries — its subtree's and
+    those of the old units the succession table maps into it (areas.selectors.units_mapped_into), which a user who
+    may see the unit today may see there."""
     households = households_for_user(user)
     if roster_import:
         households = households.filter(pk__in=written_by_import(roster_import))
     if unit:
         place = units_for_user(user).by_code(unit, year if isinstance(year, int) else None)
-        households = households.filter(unit__path__startswith=place.path) if place else households.none()
+        if place is not None and boundaries == "current" and isinstance(year, int) and place.valid_to is None:
+            mapped = units_mapped_into(place, year)
+            households = Household.objects.select_related("unit").filter(
+                Q(unit__path__startswith=place.path) | Q(unit_id__in=mapped)
+            )
+            if roster_import:
+                households = households.filter(pk__in=written_by_import(roster_import))
+        else:
+            households = households.filter(unit__path__startswith=place.path) if place else households.none()
     if year:
         households = households.filter(survey_year=year)
     if classification:

@@ -8,7 +8,7 @@ import logging
 from datetime import date, datetime
 from decimal import Decimal
 from functools import wraps
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -30,8 +30,9 @@ from households.services import classify_json
 from households.standards.validate import MAX_HOUSEHOLDS_PER_REQUEST
 from households.standards.wording import number as engine_number
 from reports.api import router as reports_router
+from targets.boundaries import value_rows
 from targets.engine import indicator_value
-from targets.models import Attainment, ComputedValue
+from targets.models import Attainment
 from targets.selectors import attainments_at, get_plan_for_user, get_unit_for_user, home_unit_for_user, plans_for_user
 
 logger = logging.getLogger(__name__)
@@ -516,23 +517,26 @@ class IndicatorValueOut(Schema):
     numerator: Decimal
     denominator: Decimal | None
     value: Decimal | None
+    boundaries: Literal["current", "recorded"] = Field(
+        description="current: in today's boundaries (theo địa giới 2025); recorded: as the review recorded it "
+        "(theo địa giới khi rà soát)"
+    )
+    estimated: bool = Field(
+        description="some old unit's counts were shared out by the succession table's shares (ước tính)"
+    )
 
     @staticmethod
-    def resolve_indicator_code(cv):
-        return cv.indicator.code
+    def resolve_unit(row):
+        return row["unit_name"]
 
     @staticmethod
-    def resolve_unit_code(cv):
-        return cv.unit.code
+    def resolve_estimated(row):
+        return row["is_estimated"]
 
     @staticmethod
-    def resolve_unit(cv):
-        return cv.unit.name
-
-    @staticmethod
-    def resolve_value(cv):
-        value = indicator_value(cv.numerator, cv.denominator, cv.indicator.unit)
-        return value if value is None or cv.denominator is None else round(value, 4)
+    def resolve_value(row):
+        value = indicator_value(row["numerator"], row["denominator"], row["indicator_unit"])
+        return value if value is None or row["denominator"] is None else round(value, 4)
 
 
 @api.get(
@@ -541,19 +545,32 @@ class IndicatorValueOut(Schema):
     tags=["indicators"],
     summary="Computed and rolled-up indicator values",
     description="Filtered by unit code, year, population scope and indicator code. Percent indicators give "
-    "value = numerator / denominator × 100; counts give the total.",
+    "value = numerator / denominator × 100; counts give the total. `boundaries=current` (the default) gives a unit "
+    "in force today in today's boundaries — its history re-aggregated from the counts of the old units mapped into "
+    "it, `estimated` where a count was shared out — and a unit that ceased as recorded; `boundaries=recorded` gives "
+    "every value as its review recorded it. Each row says which.",
 )
 @paginate
 def indicator_values(
-    request, unit: str | None = None, year: int | None = None, scope: str | None = None, indicator: str | None = None
+    request,
+    unit: str | None = None,
+    year: int | None = None,
+    scope: str | None = None,
+    indicator: str | None = None,
+    boundaries: Literal["current", "recorded"] = "current",
 ):
-    values = filter_by_user_area(ComputedValue.objects.select_related("indicator", "unit"), request.user)
-    if unit:
-        values = values.filter(unit=get_unit_for_user(request.user, unit))  # 404 outside the user's area
-    if year:
-        values = values.filter(year=year)
-    if scope:
-        values = values.filter(scope=scope)
-    if indicator:
-        values = values.filter(indicator__code=indicator)
-    return values.order_by("unit__path", "year", "scope", "indicator__code")
+    chosen = get_unit_for_user(request.user, unit) if unit else None  # 404 outside the user's area
+
+    def narrow(values):
+        values = filter_by_user_area(values, request.user)
+        if chosen:
+            values = values.filter(unit=chosen)
+        if year:
+            values = values.filter(year=year)
+        if scope:
+            values = values.filter(scope=scope)
+        if indicator:
+            values = values.filter(indicator__code=indicator)
+        return values
+
+    return value_rows(narrow, boundaries)

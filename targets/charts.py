@@ -103,6 +103,7 @@ class Chart:
     hint: str = ""  # how to use the chart on the page ("click a bar…"): the page only
     params: dict = field(default_factory=dict)  # what rebuilds it (the download URL's query)
     drill: bool = False  # a click on a bar opens the unit in its customdata
+    boundaries: str = ""  # the boundaries its figures are drawn in ("theo địa giới 2025"): the page and the files
 
     @property
     def formatted_rows(self):

@@ -15,6 +15,7 @@ from povertyplan import display
 from povertyplan.display import in_language
 
 from . import charts, selectors
+from .boundaries import CURRENT, RECORDED, default_boundaries  # noqa: F401 (CURRENT: the views read it here)
 from .catalogue import DIMENSION_NAMES, ETHNIC_GROUPS
 from .charts import INTEGER, PERCENT, Chart, Column
 from .dashboard_sums import BEFORE, CLASSES, RE_POOR_FROM, ethnic_code, re_poor_code, transition_code
@@ -54,10 +55,14 @@ def household_list_url(unit_code: str, year: int, **filters) -> str:
     return f"{base}?{urlencode({'unit': unit_code, 'year': year, **filters})}"
 
 
-def numerator_households_url(target: Target, unit_code: str, year: int) -> str | None:
+def numerator_households_url(target: Target, unit_code, year: int, boundaries=None) -> str | None:
+    """The households behind a target's figure; `unit_code` may be the unit (then `boundaries` says which)."""
     filters = HOUSEHOLD_FILTERS.get(target.indicator.code)
     if filters is None:
         return None
+    if isinstance(unit_code, Unit):
+        filters = {**filters, **households_boundaries(unit_code, boundaries_of(unit_code, boundaries))}
+        unit_code = unit_code.code
     return household_list_url(unit_code, year, **filters, **SCOPE_FILTERS[target.scope])
 
 
@@ -124,13 +129,50 @@ def _goal_path(target: Target, years, baseline=None, province=True) -> list[tupl
     return [(y, float(target.value)) for y in range(target.plan.year_start, target.plan.year_end + 1)]
 
 
+def boundaries_of(unit, boundaries=None) -> str:
+    """The boundaries asked for, else the unit's own: today's for a unit in force, as recorded for one that ceased
+    (a ceased unit has no figures in today's boundaries)."""
+    if unit.valid_to is not None:
+        return RECORDED
+    return boundaries if boundaries in (CURRENT, RECORDED) else default_boundaries(unit)
+
+
+def boundaries_label(boundaries: str) -> str:
+    """What every chart and table says of the boundaries its figures are drawn in."""
+    return _("in the 2025 boundaries") if boundaries == CURRENT else _("in the boundaries of the review")
+
+
+def households_boundaries(unit, boundaries: str) -> dict:
+    """The household list's filter that reaches the households behind a figure in these boundaries: in today's
+    boundaries of a redrawn unit, the households of the old units mapped into it as well."""
+    return {"boundaries": CURRENT} if selectors.redrawn_units([unit], boundaries) else {}
+
+
+def _estimated(estimated: set, names: dict) -> str:
+    """The note on figures built from a share of an old unit's households: which years (or units)."""
+    if not estimated:
+        return ""
+    which = ", ".join(sorted({str(names.get(key, key)) for key in estimated}))
+    return _("Estimated (%(which)s): an old unit's households shared out by the succession table's shares.") % {
+        "which": which
+    }
+
+
+def _drawn(chart: Chart, boundaries: str, estimated_note: str = "") -> Chart:
+    chart.boundaries = boundaries_label(boundaries)
+    chart.params["boundaries"] = boundaries
+    chart.note = " ".join(part for part in (estimated_note, chart.note) if part)
+    return chart
+
+
 # -- builders: each takes the user and the chart's parameters, checks access, returns a Chart ----------
 
 
-def rates_chart(user, unit_code, standards=None) -> Chart:
+def rates_chart(user, unit_code, standards=None, boundaries=None) -> Chart:
     unit = _unit(user, unit_code)
+    boundaries = boundaries_of(unit, boundaries)
     standards = standards or selectors.standards_by_year()
-    values = selectors.indicator_values(["poor_rate", "near_poor_rate"], [unit])
+    values = selectors.indicator_values(["poor_rate", "near_poor_rate"], [unit], boundaries=boundaries)
     years = sorted({y for (_, _, y) in values})
     series, rows = {}, []
     for code, label in (("poor_rate", _("Poor-household rate")), ("near_poor_rate", _("Near-poor household rate"))):
@@ -156,7 +198,8 @@ def rates_chart(user, unit_code, standards=None) -> Chart:
         )
     marks = [(s.code, _short(s), s.first_year) for s in standards]
     title = _("Poor and near-poor household rates by year — %(unit)s") % {"unit": unit.name}
-    return Chart(
+    estimated = {year for _u, year in selectors.estimated_figures([unit], boundaries)}
+    chart = Chart(
         "rates",
         title,
         charts.rates_by_year(series, marks, ""),
@@ -173,6 +216,7 @@ def rates_chart(user, unit_code, standards=None) -> Chart:
         note=_("One line per poverty standard: a rate is never joined across two different standards."),
         params={"unit": unit.code},
     )
+    return _drawn(chart, boundaries, _estimated(estimated, {}))
 
 
 def breakdown_chart(
@@ -183,8 +227,10 @@ def breakdown_chart(
     scope=Scope.PROVINCE,
     target: Target | None = None,
     children=None,
+    boundaries=None,
 ) -> Chart:
     unit = _unit(user, unit_code)
+    boundaries = boundaries_of(unit, boundaries)
     indicator = (
         target.indicator
         if target is not None and target.indicator.code == indicator_code
@@ -192,9 +238,12 @@ def breakdown_chart(
     )
     if indicator is None:
         raise Http404("unknown indicator")
-    year = int(year) if year else (selectors.survey_years(unit) or [None])[-1]
-    children = children if children is not None else selectors.children_of(unit, year)
-    values = selectors.indicator_values([indicator.code], children, [year], scope)
+    year = int(year) if year else (selectors.survey_years(unit, boundaries) or [None])[-1]
+    if children is None:  # today's units in today's boundaries; as recorded, the units in force that year
+        children = selectors.children_of(unit, None if boundaries == CURRENT else year)
+    if boundaries == CURRENT:
+        children = [child for child in children if child.valid_to is None]  # today's units only
+    values = selectors.indicator_values([indicator.code], children, [year], scope, boundaries)
     percent = indicator.unit == Indicator.Unit.PERCENT
     bars = []
     for child in children:
@@ -224,7 +273,8 @@ def breakdown_chart(
         "unit": unit.name,
         "year": year,
     }
-    return Chart(
+    estimated = {uid for uid, _y in selectors.estimated_figures(children, boundaries, scope, [year])}
+    chart = Chart(
         "breakdown",
         title,
         figure,
@@ -240,13 +290,15 @@ def breakdown_chart(
         drill=drill,
         hint=_("Click a bar to see the level below.") if drill else "",
     )
+    return _drawn(chart, boundaries, _estimated(estimated, {c.pk: c.name for c in children}))
 
 
-def ethnic_chart(user, unit_code, year=None) -> Chart:
+def ethnic_chart(user, unit_code, year=None, boundaries=None) -> Chart:
     unit = _unit(user, unit_code)
-    year = int(year) if year else (selectors.survey_years(unit) or [None])[-1]
+    boundaries = boundaries_of(unit, boundaries)
+    year = int(year) if year else (selectors.survey_years(unit, boundaries) or [None])[-1]
     codes = [ethnic_code(e, c) for e in ETHNIC_GROUPS for c in ("poor", "near_poor")]
-    values = selectors.indicator_values(codes, [unit], [year])
+    values = selectors.indicator_values(codes, [unit], [year], boundaries=boundaries)
     rows = []
     for ethnicity in ETHNIC_GROUPS:
         poor = values.get((ethnic_code(ethnicity, "poor"), unit.pk, year))
@@ -260,7 +312,7 @@ def ethnic_chart(user, unit_code, year=None) -> Chart:
         "unit": unit.name,
         "year": year,
     }
-    return Chart(
+    chart = Chart(
         "ethnic",
         title,
         figure,
@@ -276,23 +328,29 @@ def ethnic_chart(user, unit_code, year=None) -> Chart:
         note=_("Denominator: the households of that ethnic group."),
         params={"unit": unit.code, "year": year},
     )
+    return _drawn(chart, boundaries, _year_estimated(unit, boundaries, year))
 
 
-def _profile(user, unit_code, year, standards=None):
+def _year_estimated(unit, boundaries, year) -> str:
+    return _estimated({year for _u, year in selectors.estimated_figures([unit], boundaries, years=[year])}, {})
+
+
+def _profile(user, unit_code, year, standards=None, boundaries=None):
     unit = _unit(user, unit_code)
-    year = int(year) if year else (selectors.survey_years(unit) or [None])[-1]
+    boundaries = boundaries_of(unit, boundaries)
+    year = int(year) if year else (selectors.survey_years(unit, boundaries) or [None])[-1]
     standard = standard_of_year(standards or selectors.standards_by_year(), year) if year else None
     if standard is None:
-        return unit, year, None, {}, {}
+        return unit, year, None, {}, {}, boundaries
     dimensions = DIMENSIONS.get(standard.code, {})
     names = [n for names in dimensions.values() for n in names]
     codes = [f"censored_{n}" for n in names] + ["mpi_headcount", "mpi_intensity", "mpi_m0"]
-    values = selectors.indicator_values(codes, [unit], [year])
-    return unit, year, standard, dimensions, {code: values.get((code, unit.pk, year)) for code in codes}
+    values = selectors.indicator_values(codes, [unit], [year], boundaries=boundaries)
+    return unit, year, standard, dimensions, {code: values.get((code, unit.pk, year)) for code in codes}, boundaries
 
 
-def censored_chart(user, unit_code, year=None, standards=None) -> Chart:
-    unit, year, standard, dimensions, values = _profile(user, unit_code, year, standards)
+def censored_chart(user, unit_code, year=None, standards=None, boundaries=None) -> Chart:
+    unit, year, standard, dimensions, values, boundaries = _profile(user, unit_code, year, standards, boundaries)
     rows = []
     for dimension, names in dimensions.items():
         label = _dimension(dimension)
@@ -318,7 +376,7 @@ def censored_chart(user, unit_code, year=None, standards=None) -> Chart:
     )
     figure = charts.censored_headcounts([tuple(r[:3]) for r in rows if r[2] is not None], _dimension_colours(), "")
     title = _("Censored headcount by indicator — %(unit)s, %(year)s") % {"unit": unit.name, "year": year}
-    return Chart(
+    chart = Chart(
         "censored",
         title,
         figure,
@@ -332,10 +390,11 @@ def censored_chart(user, unit_code, year=None, standards=None) -> Chart:
         note=note,
         params={"unit": unit.code, "year": year},
     )
+    return _drawn(chart, boundaries, _year_estimated(unit, boundaries, year))
 
 
-def dimensions_chart(user, unit_code, year=None, standards=None) -> Chart:
-    unit, year, standard, dimensions, values = _profile(user, unit_code, year, standards)
+def dimensions_chart(user, unit_code, year=None, standards=None, boundaries=None) -> Chart:
+    unit, year, standard, dimensions, values, boundaries = _profile(user, unit_code, year, standards, boundaries)
     c_sum = values.get("mpi_m0")[0] if values.get("mpi_m0") else 0
     rows = []
     for dimension, names in dimensions.items():
@@ -344,7 +403,7 @@ def dimensions_chart(user, unit_code, year=None, standards=None) -> Chart:
         rows.append([_dimension(dimension), share, _int(count)])
     figure = charts.dimension_shares([(r[0], r[1]) for r in rows if r[1] is not None], _dimension_colours(), "")
     title = _("Contribution of each dimension to M0 — %(unit)s, %(year)s") % {"unit": unit.name, "year": year}
-    return Chart(
+    chart = Chart(
         "dimensions",
         title,
         figure,
@@ -353,6 +412,7 @@ def dimensions_chart(user, unit_code, year=None, standards=None) -> Chart:
         note=_("Equal weights: a dimension's share = the censored deprivations of its indicators / all of them."),
         params={"unit": unit.code, "year": year},
     )
+    return _drawn(chart, boundaries, _year_estimated(unit, boundaries, year))
 
 
 def transition_flows(values: dict, unit, year: int) -> list[tuple]:
@@ -381,11 +441,12 @@ def latest_followed_year(years):
     return (followed or years or [None])[-1]
 
 
-def transitions_chart(user, unit_code, year=None, standards=None) -> Chart:
+def transitions_chart(user, unit_code, year=None, standards=None, boundaries=None) -> Chart:
     unit = _unit(user, unit_code)
-    year = int(year) if year else latest_followed_year(selectors.survey_years(unit))
+    boundaries = boundaries_of(unit, boundaries)
+    year = int(year) if year else latest_followed_year(selectors.survey_years(unit, boundaries))
     codes = [transition_code(b, a) for b in BEFORE for a in CLASSES] + [re_poor_code(b) for b in RE_POOR_FROM]
-    values = selectors.indicator_values(codes, [unit], [year])
+    values = selectors.indicator_values(codes, [unit], [year], boundaries=boundaries)
     flows = transition_flows(values, unit, year)
     standards = standards or selectors.standards_by_year()
     crossing = year and standard_of_year(standards, year) != standard_of_year(standards, year - 1)
@@ -408,7 +469,7 @@ def transitions_chart(user, unit_code, year=None, standards=None) -> Chart:
         "year": year,
         "unit": unit.name,
     }
-    return Chart(
+    chart = Chart(
         "transitions",
         title,
         figure,
@@ -422,15 +483,17 @@ def transitions_chart(user, unit_code, year=None, standards=None) -> Chart:
         note=note.strip(),
         params={"unit": unit.code, "year": year},
     )
+    return _drawn(chart, boundaries, _year_estimated(unit, boundaries, year))
 
 
-def trend_chart(user, target_pk, unit_code=None, standards=None) -> Chart:
+def trend_chart(user, target_pk, unit_code=None, standards=None, boundaries=None) -> Chart:
     target = _target(user, target_pk)
     unit = _unit(user, unit_code) if unit_code else selectors.home_unit_for_user(user, target.plan.province)
+    boundaries = boundaries_of(unit, boundaries)
     standards = standards or selectors.standards_by_year()
     indicator = target.indicator
     percent = indicator.unit == Indicator.Unit.PERCENT
-    values = selectors.indicator_values([indicator.code], [unit], scope=target.scope)
+    values = selectors.indicator_values([indicator.code], [unit], scope=target.scope, boundaries=boundaries)
     scope = target.scope
     if not values and indicator.kind == Indicator.Kind.REPORTED:
         values, scope = selectors.indicator_values([indicator.code], [unit]), Scope.PROVINCE
@@ -465,7 +528,8 @@ def trend_chart(user, target_pk, unit_code=None, standards=None) -> Chart:
     name = _scoped(indicator.display_name, scope)
     title = _("%(indicator)s over the years — %(unit)s") % {"indicator": name, "unit": unit.name}
     unit_name = "%" if percent else indicator.get_unit_display()
-    return Chart(
+    estimated = {year for _u, year in selectors.estimated_figures([unit], boundaries, scope)}
+    chart = Chart(
         "trend",
         title,
         figure,
@@ -483,6 +547,7 @@ def trend_chart(user, target_pk, unit_code=None, standards=None) -> Chart:
         else "",
         params={"target": target.pk, "unit": unit.code},
     )
+    return _drawn(chart, boundaries, _estimated(estimated, {}))
 
 
 def reported_chart(user, target_pk, unit_code=None) -> Chart:
@@ -540,13 +605,20 @@ def compare_chart(user, unit_codes: list[str]) -> Chart:
     if len(units) < 2:
         raise Http404("choose two units or more")
     indicators = {i.code: i for i in Indicator.objects.filter(code__in=COMPARE_CODES)}
-    values = selectors.indicator_values(COMPARE_CODES, units)
+    drawn = {u.pk: boundaries_of(u) for u in units}  # each unit in its own: today's, or as recorded if it ceased
+    values = {}
+    for boundaries in set(drawn.values()):
+        values.update(
+            selectors.indicator_values(
+                COMPARE_CODES, [u for u in units if drawn[u.pk] == boundaries], boundaries=boundaries
+            )
+        )
     latest = {u.pk: max((y for (_, uid, y) in values if uid == u.pk), default=None) for u in units}
     shared = [c for c in COMPARE_CODES if c in indicators and all((c, u.pk, latest[u.pk]) in values for u in units)]
     bars = [(f"{u.name} ({latest[u.pk]})", [_value(values[(c, u.pk, latest[u.pk])]) for c in shared]) for u in units]
     figure = charts.compare_bars([indicators[c].display_name for c in shared], bars, "")
     rows = [[indicators[c].display_name, *[_value(values[(c, u.pk, latest[u.pk])]) for u in units]] for c in shared]
-    return Chart(
+    chart = Chart(
         "compare",
         _("Units compared on the indicators they share"),
         figure,
@@ -555,10 +627,18 @@ def compare_chart(user, unit_codes: list[str]) -> Chart:
         note=_("Each unit at its latest review year with figures; only the indicators every unit has."),
         params={"units": ",".join(u.code for u in units)},
     )
+    chart.boundaries = "; ".join(
+        sorted({f"{boundaries_label(drawn[u.pk])}: {u.name}" for u in units})
+        if len(set(drawn.values())) > 1
+        else {boundaries_label(next(iter(drawn.values())))}
+    )
+    estimated = {u.name for u in units if selectors.estimated_figures([u], drawn[u.pk], years=[latest[u.pk]])}
+    chart.note = " ".join(part for part in (_estimated(estimated, {}), chart.note) if part)
+    return chart
 
 
 BUILDERS = {
-    "rates": lambda user, p: rates_chart(user, p["unit"]),
+    "rates": lambda user, p: rates_chart(user, p["unit"], boundaries=p.get("boundaries")),
     "breakdown": lambda user, p: breakdown_chart(
         user,
         p["unit"],
@@ -566,12 +646,13 @@ BUILDERS = {
         p.get("year"),
         p.get("scope", Scope.PROVINCE),
         selectors.get_target_for_user(user, p["target"]) if p.get("target") else None,
+        boundaries=p.get("boundaries"),
     ),
-    "ethnic": lambda user, p: ethnic_chart(user, p["unit"], p.get("year")),
-    "censored": lambda user, p: censored_chart(user, p["unit"], p.get("year")),
-    "dimensions": lambda user, p: dimensions_chart(user, p["unit"], p.get("year")),
-    "transitions": lambda user, p: transitions_chart(user, p["unit"], p.get("year")),
-    "trend": lambda user, p: trend_chart(user, p["target"], p.get("unit")),
+    "ethnic": lambda user, p: ethnic_chart(user, p["unit"], p.get("year"), p.get("boundaries")),
+    "censored": lambda user, p: censored_chart(user, p["unit"], p.get("year"), boundaries=p.get("boundaries")),
+    "dimensions": lambda user, p: dimensions_chart(user, p["unit"], p.get("year"), boundaries=p.get("boundaries")),
+    "transitions": lambda user, p: transitions_chart(user, p["unit"], p.get("year"), boundaries=p.get("boundaries")),
+    "trend": lambda user, p: trend_chart(user, p["target"], p.get("unit"), boundaries=p.get("boundaries")),
     "reported": lambda user, p: reported_chart(user, p["target"], p.get("unit")),
     "compare": lambda user, p: compare_chart(user, p["units"].split(",")),
 }

@@ -200,12 +200,15 @@ def standard_ids_by_year(years) -> dict[int, int | None]:
     return {year: getattr(standard_of_year(standards, year), "pk", None) for year in years}
 
 
-def attainments_for(plan: Plan, today: date, run_id, unit: Unit | None = None, targets=None) -> list[Attainment]:
+def attainments_for(
+    plan: Plan, today: date, run_id, unit: Unit | None = None, targets=None, values_model=ComputedValue
+) -> list[Attainment]:
     """The attainment of the plan's targets (or of `targets`, some of them) in its last year, for the province
     (what a run stores) or for a unit below it (what an officer of that unit reads, from its stored figures). A
     unit below the province is judged by the same goals, from its own figures: its own baseline, where the
     baseline year falls under the plan's standard (the target's stored baseline is the province's); a count goal,
-    set for the province and not divided among its units, is no goal of the unit's (docs/attainment.md)."""
+    set for the province and not divided among its units, is no goal of the unit's (docs/attainment.md).
+    `values_model`: the stored figures read (CurrentBoundaryValue: in today's boundaries)."""
     unit = unit or plan.province
     part = unit.pk != plan.province_id
     targets = list(targets if targets is not None else plan.targets.select_related("indicator", "share_indicator"))
@@ -214,9 +217,9 @@ def attainments_for(plan: Plan, today: date, run_id, unit: Unit | None = None, t
     indicator_ids = {t.indicator_id for t in targets} | {t.share_indicator_id for t in targets if t.share_indicator_id}
     values = {
         (cv.indicator_id, cv.year, cv.scope): (cv.numerator, cv.denominator, cv.indicator.unit)
-        for cv in ComputedValue.objects.filter(
-            unit=unit, year__in=years, indicator_id__in=indicator_ids
-        ).select_related("indicator")
+        for cv in values_model.objects.filter(unit=unit, year__in=years, indicator_id__in=indicator_ids).select_related(
+            "indicator"
+        )
     }
     elapsed = plan_elapsed(plan, today)
     same_standard = {y for y, standard_id in standard_ids_by_year(years).items() if standard_id == plan.standard_id}

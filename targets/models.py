@@ -437,6 +437,32 @@ class ComputedValue(models.Model):
         return f"{self.indicator}{scope} — {self.unit} — {self.year}"
 
 
+class CurrentBoundaryValue(models.Model):
+    """An indicator of a unit in force today, in today's boundaries: re-aggregated from the stored counts of the old
+    units mapped into it by the succession table (targets.boundaries), rates computed after summing. Stored only for
+    the units of provinces the 2025 reform redrew; elsewhere today's boundaries are the recorded ones
+    (ComputedValue). `estimated`: some count was shared out by the table's shares of households ("ước tính")."""
+
+    indicator = models.ForeignKey(Indicator, models.CASCADE, verbose_name=_("indicator"))
+    unit = models.ForeignKey(Unit, models.CASCADE, related_name="+", verbose_name=_("area"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    scope = models.CharField(_("population scope"), max_length=20, choices=Scope.choices)
+    numerator = models.DecimalField(_("numerator"), max_digits=16, decimal_places=2)
+    denominator = models.DecimalField(_("denominator"), max_digits=16, decimal_places=2, null=True)
+    estimated = models.BooleanField(_("estimated"), default=False)
+    run = models.ForeignKey(RecomputeRun, models.SET_NULL, null=True, related_name="+", verbose_name=_("run"))
+
+    class Meta:
+        verbose_name = _("value in today's boundaries")
+        verbose_name_plural = _("values in today's boundaries")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "unit", "year", "scope"], name="current_boundary_value_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} — {self.unit} — {self.year} ({self.scope})"
+
+
 class Attainment(models.Model):
     class Status(models.TextChoices):
         ACHIEVED = "achieved", _("achieved")

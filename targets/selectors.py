@@ -8,8 +8,9 @@ from areas.selectors import EVERYWHERE, ancestor_codes, unit_by_code_or_404, uni
 from households.models import PovertyStandard
 from povertyplan.background import expired
 
+from .boundaries import CURRENT, RECORDED
 from .figures import attainments_for
-from .models import Attainment, ComputedValue, Plan, RecomputeRun, ReportedValue, Scope, Target
+from .models import Attainment, ComputedValue, CurrentBoundaryValue, Plan, RecomputeRun, ReportedValue, Scope, Target
 
 
 def plans_for_user(user):
@@ -95,21 +96,24 @@ def province_of(unit: Unit) -> Unit:
     return unit if unit.parent_id is None else Unit.objects.get(path=unit.path.split("/", 1)[0] + "/")
 
 
-def attainments_at(plan: Plan, unit: Unit | None = None, targets=None) -> dict:
+def attainments_at(plan: Plan, unit: Unit | None = None, targets=None, boundaries=RECORDED) -> dict:
     """{target id: Attainment} of the plan (or of `targets`) for `unit`: the stored attainment for the province,
     computed on read from the unit's stored figures for a unit below it (one query, no recompute), marked with
-    the run that computed the province's (the same run wrote the unit's figures)."""
+    the run that computed the province's (the same run wrote the unit's figures). In today's boundaries, a unit the
+    reform redrew (the province too) is judged on read from its re-aggregated figures."""
+    redrawn = unit is not None and bool(redrawn_units([unit], boundaries))
     stored = Attainment.objects.filter(target__plan=plan).select_related("run").order_by("year")
     if targets is not None:
         stored = stored.filter(target__in=targets)
     stored = {a.target_id: a for a in stored}
-    if unit is None or unit.pk == plan.province_id:
+    if not redrawn and (unit is None or unit.pk == plan.province_id):
         for target in targets or ():
             if target.pk in stored:
                 stored[target.pk].target = target  # read with the targets: no query per attainment
         return stored
     result = {}
-    for attainment in attainments_for(plan, timezone.localdate(), None, unit=unit, targets=targets):
+    model = CurrentBoundaryValue if redrawn else ComputedValue
+    for attainment in attainments_for(plan, timezone.localdate(), None, unit=unit, targets=targets, values_model=model):
         province_attainment = stored.get(attainment.target_id)
         attainment.run = province_attainment.run if province_attainment else None
         result[attainment.target_id] = attainment
@@ -147,24 +151,57 @@ def get_target_for_user(user, pk) -> Target:
     return target
 
 
-def indicator_values(codes, units, years=None, scope=Scope.PROVINCE) -> dict:
-    """{(code, unit_id, year): (numerator, denominator)} for the given indicators and units."""
-    rows = ComputedValue.objects.filter(indicator__code__in=list(codes), unit__in=list(units), scope=scope)
+def redrawn_units(units, boundaries: str) -> set[int]:
+    """The ids of those units whose figures in these boundaries are re-aggregated ones (CurrentBoundaryValue): in
+    today's boundaries, the units in force today of the provinces the reform redrew. One query."""
+    if boundaries != CURRENT:
+        return set()
+    ids = [u.pk for u in units if u.valid_to is None]
+    return set(CurrentBoundaryValue.objects.filter(unit__in=ids).values_list("unit_id", flat=True).distinct())
+
+
+def indicator_values(codes, units, years=None, scope=Scope.PROVINCE, boundaries=RECORDED) -> dict:
+    """{(code, unit_id, year): (numerator, denominator)} for the given indicators and units, in these boundaries
+    (today's: re-aggregated for a unit the reform redrew, recorded otherwise)."""
+    units = list(units)
+    redrawn = redrawn_units(units, boundaries)
+    result = {}
+    for model, chosen in (
+        (ComputedValue, [u for u in units if u.pk not in redrawn]),
+        (CurrentBoundaryValue, [u for u in units if u.pk in redrawn]),
+    ):
+        if not chosen:
+            continue
+        rows = model.objects.filter(indicator__code__in=list(codes), unit__in=chosen, scope=scope)
+        if years is not None:
+            rows = rows.filter(year__in=list(years))
+        result.update(
+            ((code, unit_id, year), (num, den))
+            for code, unit_id, year, num, den in rows.values_list(
+                "indicator__code", "unit_id", "year", "numerator", "denominator"
+            )
+        )
+    return result
+
+
+def estimated_figures(units, boundaries: str, scope=Scope.PROVINCE, years=None) -> set[tuple[int, int]]:
+    """(unit id, year) of the figures in these boundaries that rest on counts shared out by the succession table's
+    shares ("ước tính")."""
+    redrawn = redrawn_units(list(units), boundaries)
+    if not redrawn:
+        return set()
+    rows = CurrentBoundaryValue.objects.filter(unit__in=redrawn, scope=scope, estimated=True)
     if years is not None:
         rows = rows.filter(year__in=list(years))
-    return {
-        (code, unit_id, year): (num, den)
-        for code, unit_id, year, num, den in rows.values_list(
-            "indicator__code", "unit_id", "year", "numerator", "denominator"
-        )
-    }
+    return set(rows.values_list("unit_id", "year").distinct())
 
 
-def survey_years(unit: Unit) -> list[int]:
+def survey_years(unit: Unit, boundaries=RECORDED) -> list[int]:
     """Years with computed household figures for the unit, oldest first."""
+    model = CurrentBoundaryValue if redrawn_units([unit], boundaries) else ComputedValue
     return sorted(
         set(
-            ComputedValue.objects.filter(unit=unit, indicator__code="poor_rate", scope=Scope.PROVINCE).values_list(
+            model.objects.filter(unit=unit, indicator__code="poor_rate", scope=Scope.PROVINCE).values_list(
                 "year", flat=True
             )
         )
@@ -194,11 +231,13 @@ def children_of(unit: Unit, year: int | None = None):
 
 
 def _runs_of(province: Unit):
-    """Runs that wrote the province's figures: its plans' attainment or its own poor rate."""
+    """Runs that wrote the province's figures: its plans' attainment or its own poor rate (as recorded, or in today's
+    boundaries: a province the reform made may have only those)."""
     return (
         Attainment.objects.filter(target__plan__province=province)
         .values("run_id")
         .union(ComputedValue.objects.filter(unit=province, indicator__code="poor_rate").values("run_id"))
+        .union(CurrentBoundaryValue.objects.filter(unit=province, indicator__code="poor_rate").values("run_id"))
     )
 
 

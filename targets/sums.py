@@ -25,6 +25,7 @@ from households.models import Household, PovertyStandard
 from households.standards.records import standard_of_year
 from povertyplan.bulk import copy_rows
 
+from .boundaries import refresh_drawn_from
 from .dashboard_sums import dashboard_sums, dashboard_values
 from .figures import UnitTree, attainments_for, formulas_for, household_scopes, household_sums, reported_rows
 from .models import (
@@ -267,6 +268,7 @@ def rebuild_province(province: Unit, years=None, run: RecomputeRun | None = None
             years |= {year for _pk, _unit, year, _version in pending}
         ctx = _Context(province)
         rows = _rebuild_years(ctx, years, run_id)
+        rows += refresh_drawn_from(province, years, ctx, run_id)
         _clear([p for p in pending if p[2] in years])
         rows += _attainments(province, today, run_id)
         FiguresVersion.bump()
@@ -307,6 +309,7 @@ def recompute_changes(province_id: int, changes: dict | None = None, today: date
             ctx = _Context(province)
             rows = sum(_refresh_year(ctx, year, work[year], run.pk) for year in sorted(work))
             rows += _rebuild_years(ctx, later, run.pk)
+            rows += refresh_drawn_from(province, set(work) | later, ctx, run.pk)
             _clear([p for p in pending if p[1] in work.get(p[2], ())])
             rows += _attainments(province, today, run.pk)
             FiguresVersion.bump()

@@ -8,6 +8,7 @@ from django.db.models import Count, Max
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
@@ -102,21 +103,24 @@ def target_detail(request, pk):
         if unit_code
         else selectors.home_unit_for_user(request.user, plan.province)
     )
+    boundaries = dashboards.boundaries_of(unit, request.GET.get("boundaries"))
 
     def build():
         # the figure of the unit shown: the province's stored one, or the unit's computed from its stored figures
-        attainment = selectors.attainments_at(plan, unit, [target]).get(target.pk)
+        attainment = selectors.attainments_at(plan, unit, [target], boundaries).get(target.pk)
         if attainment:
             attainment.target = target  # the page's words read it: no query once cached
         year = attainment.year if attainment else plan.year_end
-        charts = [dashboards.trend_chart(request.user, target, unit)]
+        charts = [dashboards.trend_chart(request.user, target, unit, boundaries=boundaries)]
         if target.indicator.kind == "reported" and target.shape == Target.Shape.COUNT:
             charts.append(dashboards.reported_chart(request.user, target, unit))
-        children = selectors.children_of(unit, year)
+        children = selectors.children_of(unit, None if boundaries == dashboards.CURRENT else year)
         if children:
             scope = target.scope if target.indicator.kind == "computed" else Scope.PROVINCE
             charts.append(
-                dashboards.breakdown_chart(request.user, unit, target.indicator.code, year, scope, target, children)
+                dashboards.breakdown_chart(
+                    request.user, unit, target.indicator.code, year, scope, target, children, boundaries
+                )
             )
         _number(charts)
         kind = "reported" if target.indicator.kind == "reported" else "households"
@@ -124,14 +128,16 @@ def target_detail(request, pk):
             "attainment": attainment,
             "year": year,
             "charts": charts,
-            "households_url": dashboards.numerator_households_url(target, unit.code, year),
+            "households_url": dashboards.numerator_households_url(target, unit, year, boundaries),
             "lineage": _lineage(request.user, unit),
+            "redrawn": bool(selectors.redrawn_units([unit], dashboards.CURRENT)),
+            "estimated": bool(selectors.estimated_figures([unit], boundaries, target.scope, [year])),
             # the approval note speaks of the figure shown: none without one
             "coverage": _coverage(unit, year, kind) if attainment and attainment.actual is not None else None,
             "computed_at": selectors.computed_at(plan.province),
         }
 
-    figures = _figures(request, "target", build, target.pk, unit.pk)
+    figures = _figures(request, "target", build, target.pk, unit.pk, boundaries)
     return render(
         request,
         "targets/target_detail.html",
@@ -140,6 +146,7 @@ def target_detail(request, pk):
             "target": target,
             "unit": unit,
             **figures,
+            **_boundaries(request, boundaries, figures["redrawn"]),
             "freshness": selectors.freshness(plan.province, figures["computed_at"], request.user),
         },
     )
@@ -151,27 +158,28 @@ def area_dashboard(request, code):
     user = request.user
     requested = request.GET.get("year", "")[:4]
     requested = requested if requested.isdigit() else ""
+    boundaries = dashboards.boundaries_of(unit, request.GET.get("boundaries"))
 
     def build():
-        years = selectors.survey_years(unit)
+        years = selectors.survey_years(unit, boundaries)
         year = int(requested) if requested and int(requested) in years else (years[-1] if years else None)
         standards = selectors.standards_by_year()
-        charts = [dashboards.rates_chart(user, unit, standards)]
-        children = selectors.children_of(unit, year)
+        charts = [dashboards.rates_chart(user, unit, standards, boundaries)]
+        children = selectors.children_of(unit, None if boundaries == dashboards.CURRENT else year)
         if children:
             charts += [
-                dashboards.breakdown_chart(user, unit, indicator, year, children=children)
+                dashboards.breakdown_chart(user, unit, indicator, year, children=children, boundaries=boundaries)
                 for indicator in ("poor_rate", "near_poor_rate")
             ]
         charts += [
-            dashboards.ethnic_chart(user, unit, year),
-            dashboards.censored_chart(user, unit, year, standards),
-            dashboards.dimensions_chart(user, unit, year, standards),
+            dashboards.ethnic_chart(user, unit, year, boundaries),
+            dashboards.censored_chart(user, unit, year, standards, boundaries),
+            dashboards.dimensions_chart(user, unit, year, standards, boundaries),
         ]
         # the movements of the year shown, or by default of the latest year that follows the one before it
         moved = year if year and year - 1 in years else None if requested else dashboards.latest_followed_year(years)
         if moved and moved - 1 in years:
-            charts.append(dashboards.transitions_chart(user, unit, moved, standards))
+            charts.append(dashboards.transitions_chart(user, unit, moved, standards, boundaries))
         plans = list(plans_for_user(user).filter(province=selectors.province_of(unit)))
         for target in Target.objects.filter(
             plan__in=plans, shape=Target.Shape.COUNT, indicator__kind="reported"
@@ -188,10 +196,13 @@ def area_dashboard(request, code):
             "lineage": _lineage(user, unit),
             "coverage": _coverage(unit, year),
             "computed_at": selectors.computed_at(province),
+            "redrawn": bool(selectors.redrawn_units([unit], dashboards.CURRENT)),
         }
 
-    figures = _figures(request, "area", build, unit.pk, requested)
+    figures = _figures(request, "area", build, unit.pk, requested, boundaries)
     year = figures["year"]
+    carried = boundaries if boundaries != dashboards.default_boundaries(unit) else None
+    drill_query = urlencode({k: v for k, v in (("year", year), ("boundaries", carried)) if v})
     return render(
         request,
         "targets/area_dashboard.html",
@@ -199,8 +210,13 @@ def area_dashboard(request, code):
             "unit": unit,
             **figures,
             "freshness": selectors.freshness(figures["province"], figures["computed_at"], request.user),
-            "drill_base": reverse("dashboards:area", args=["CODE"]) + (f"?year={year}" if year else ""),
-            "households_url": dashboards.household_list_url(unit.code, year, classification="poor") if year else None,
+            "drill_base": reverse("dashboards:area", args=["CODE"]) + (f"?{drill_query}" if drill_query else ""),
+            "households_url": dashboards.household_list_url(
+                unit.code, year, classification="poor", **_households_boundaries(boundaries, figures["redrawn"])
+            )
+            if year
+            else None,
+            **_boundaries(request, boundaries, figures["redrawn"]),
         },
     )
 
@@ -252,9 +268,11 @@ def _xlsx(chart) -> bytes:
         for cell, column in zip(sheet[sheet.max_row], chart.columns):
             if column.kind in formats:
                 cell.number_format = formats[column.kind]
-    if chart.note:
+    if chart.note or chart.boundaries:
         sheet.append([])
-        sheet.append([safe(chart.note)])
+        sheet.append(
+            [safe(". ".join(p for p in (chart.boundaries[:1].upper() + chart.boundaries[1:], chart.note) if p))]
+        )
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -314,6 +332,24 @@ def _lineage(user, unit):
     codes = unit.path.strip("/").split("/")
     visible = {u.code: u for u in selectors.units_for_user(user).filter(code__in=codes)}
     return [visible[c] for c in codes if c in visible]
+
+
+def _households_boundaries(boundaries: str, redrawn: bool) -> dict:
+    """dashboards.households_boundaries from what the page keeps cached (no query)."""
+    return {"boundaries": dashboards.CURRENT} if redrawn and boundaries == dashboards.CURRENT else {}
+
+
+def _boundaries(request, boundaries: str, redrawn: bool) -> dict:
+    """What the page says of its boundaries, and the address of the same page in the other ones (a unit the reform
+    redrew: both differ)."""
+    query = request.GET.copy()
+    query["boundaries"] = dashboards.RECORDED if boundaries == dashboards.CURRENT else dashboards.CURRENT
+    return {
+        "boundaries": boundaries,
+        "boundaries_label": dashboards.boundaries_label(boundaries),
+        "redrawn": redrawn,
+        "switch_url": f"?{query.urlencode()}",
+    }
 
 
 def _number(charts):

@@ -1,0 +1,205 @@
+"""Figures in today's boundaries (issue 24, point 3): the stored household counts of the units a review recorded,
+mapped into the units in force today by the succession table (areas.selectors.weights_today), summed up today's
+tree, and turned into indicator values after summing — never an average of rates. A count shared out by the
+table's shares of households (not a village that moved whole) makes every figure it reaches an estimate.
+
+Stored like every figure (CurrentBoundaryValue), for the provinces in force today that the reform redrew, and
+refreshed in the same transaction as the recorded figures they come from: a run over a province also refreshes,
+for the same years, every province in force today that its units went into. Read from the stored GroupSum rows
+only, never households. Elsewhere the recorded figures are today's (readers fall back to ComputedValue).
+"""
+
+from collections import Counter, defaultdict
+from decimal import Decimal
+
+from django.db.models import Q
+
+from areas.models import Unit, UnitSuccession
+from areas.selectors import weights_today
+from households.standards.records import standard_of_year
+from povertyplan.bulk import copy_rows
+
+from .figures import UnitTree, household_scopes
+from .models import CurrentBoundaryValue, GroupSum
+
+CURRENT, RECORDED = "current", "recorded"
+ONE = Decimal(1)
+
+
+def _province_path(path: str) -> str:
+    return path.split("/", 1)[0] + "/"
+
+
+def provinces_drawn_from(province: Unit) -> list[Unit]:
+    """The provinces in force today whose figures in today's boundaries take counts from `province`'s units: those
+    its units went into, and itself when it is in force and the reform redrew it (gave or took units)."""
+    under = Q(old__path__startswith=province.path) | Q(new__path__startswith=province.path)
+    rows = UnitSuccession.objects.filter(under).values_list("old__path", "new__path")
+    paths = {_province_path(new) for old, new in rows if old.startswith(province.path)}
+    if rows and province.valid_to is None:
+        paths.add(province.path)
+    return list(Unit.objects.filter(path__in=paths, parent__isnull=True, valid_to__isnull=True).order_by("path"))
+
+
+def _source_paths(province: Unit) -> set[str]:
+    """The province and every province whose units went into it, along chains of successions."""
+    paths, todo = {province.path}, [province.path]
+    while todo:
+        path = todo.pop()
+        olds = UnitSuccession.objects.filter(new__path__startswith=path).values_list("old__path", flat=True)
+        for found in {_province_path(old) for old in olds} - paths:
+            paths.add(found)
+            todo.append(found)
+    return paths
+
+
+def map_groups(groups: list[dict], weights: dict, in_force: set) -> list[tuple[dict, Decimal]]:
+    """Each stored group's row moved to the unit in force today it counts in, with its weight (a group whose unit
+    was shared out goes to each new unit with its share); groups counting in no unit of `in_force` are left out."""
+    moved = []
+    for group in groups:
+        for new_id, weight in weights.get(group["unit_id"], [(group["unit_id"], ONE)]):
+            if new_id in in_force and weight:
+                moved.append(({**group, "unit_id": new_id}, weight))
+    return moved
+
+
+def current_totals(tree: UnitTree, moved) -> tuple[dict, set]:
+    """{unit: {scope: Counter}} of today's units (each mapped group added to its unit and every unit above, in the
+    scopes of its unit today), and the (unit, scope) pairs an estimated count reached. Counters hold Decimals where a
+    share multiplied them: rates are computed from these sums."""
+    totals = defaultdict(lambda: defaultdict(Counter))
+    estimated = set()
+    for row, weight in moved:
+        numbers = {k: v for k, v in row.items() if k not in ("unit_id", "ethnicity", "area_type")}
+        if weight != ONE:
+            numbers = {k: v * weight for k, v in numbers.items()}
+        scopes = household_scopes(tree, row)
+        for unit_id in tree.lineage[row["unit_id"]]:
+            for scope in scopes:
+                totals[unit_id][scope].update(numbers)
+                if weight != ONE:
+                    estimated.add((unit_id, scope))
+    return totals, estimated
+
+
+def _groups(paths, year: int) -> list[dict]:
+    under = Q()
+    for path in paths:
+        under |= Q(unit__path__startswith=path)
+    return [
+        {**sums, "unit_id": unit_id, "ethnicity": ethnicity, "area_type": area_type}
+        for unit_id, ethnicity, area_type, sums in GroupSum.objects.filter(under, year=year).values_list(
+            "unit_id", "ethnicity", "area_type", "sums"
+        )
+    ]
+
+
+def refresh_province(province: Unit, years, ctx, run_id) -> int:
+    """Replace the figures in today's boundaries of a province in force today for `years`, from the stored sums of
+    it and of the provinces whose units went into it. Takes the province's row lock (runs of two old provinces
+    merged into it follow each other). Returns the rows written."""
+    from .sums import figure_rows
+
+    Unit.objects.select_for_update().get(pk=province.pk)
+    years = sorted(set(years))
+    CurrentBoundaryValue.objects.filter(unit__path__startswith=province.path, year__in=years).delete()
+    tree = UnitTree(province)
+    in_force = {pk for pk, unit in tree.by_id.items() if unit.valid_to is None}
+    sources = _source_paths(province)
+    rows = []
+    for year in years:
+        standard = standard_of_year(ctx.standards, year)
+        if standard is None:
+            continue
+        groups = _groups(sources, year)
+        weights = weights_today({g["unit_id"] for g in groups}, year)
+        totals, estimated = current_totals(tree, map_groups(groups, weights, in_force))
+        rows += [
+            (*row, (row[1], row[3]) in estimated, run_id) for row in figure_rows(totals, year, standard, ctx.indicators)
+        ]
+    copy_rows(
+        CurrentBoundaryValue,
+        ["indicator_id", "unit_id", "year", "scope", "numerator", "denominator", "estimated", "run_id"],
+        [(*row[:4], _cents(row[4]), _cents(row[5]), *row[6:]) for row in rows],
+    )
+    return len(rows)
+
+
+def _cents(value):
+    return None if value is None else Decimal(value).quantize(Decimal("0.01"))
+
+
+def refresh_drawn_from(province: Unit, years, ctx, run_id) -> int:
+    """After a run over `province`: refresh today's boundaries of every province drawn from it, for those years."""
+    if not years:
+        return 0
+    return sum(refresh_province(target, years, ctx, run_id) for target in provinces_drawn_from(province))
+
+
+# -- reading ----------------------------------------------------------------------------------------------------
+
+
+def default_boundaries(unit: Unit) -> str:
+    """A unit in force today shows its history in today's boundaries; a unit that ceased, as recorded."""
+    return CURRENT if unit.valid_to is None else RECORDED
+
+
+def redrawn(unit: Unit) -> bool:
+    """Whether the unit has figures in today's boundaries of its own (its province was redrawn): else today's
+    boundaries are the recorded ones."""
+    return unit.valid_to is None and CurrentBoundaryValue.objects.filter(unit=unit).exists()
+
+
+def values_model(unit: Unit, boundaries: str):
+    """The stored figures a view of the unit in these boundaries reads."""
+    from .models import ComputedValue
+
+    return CurrentBoundaryValue if boundaries == CURRENT and redrawn(unit) else ComputedValue
+
+
+def value_rows(narrow, boundaries: str | None = None):
+    """The stored values as rows (dicts) in these boundaries, each saying which boundaries it is drawn in and whether
+    it is estimated; `narrow(queryset)` applies the caller's filters (the user's area, unit, year …) to either
+    table. Recorded: the figures as the reviews recorded them. Current (the default): each unit in force today in
+    today's boundaries — re-aggregated where the reform redrew its province, else its recorded figures, which are
+    today's — and each unit that ceased as recorded. One query (a UNION), ordered and sliced by the database."""
+    from django.db.models import BooleanField, Case, CharField, Exists, F, OuterRef, Value, When
+
+    from .models import ComputedValue
+
+    def rows(queryset, boundaries, estimated):
+        # the same annotations in the same order on both sides: a UNION matches columns by position
+        return queryset.annotate(
+            indicator_code=F("indicator__code"),
+            indicator_unit=F("indicator__unit"),
+            unit_code=F("unit__code"),
+            unit_name=F("unit__name"),
+            unit_path=F("unit__path"),
+            boundaries=boundaries,
+            is_estimated=estimated,
+        ).values(
+            "year",
+            "scope",
+            "numerator",
+            "denominator",
+            "indicator_code",
+            "indicator_unit",
+            "unit_code",
+            "unit_name",
+            "unit_path",
+            "boundaries",
+            "is_estimated",
+        )
+
+    order = ("unit_path", "year", "scope", "indicator_code")
+    recorded = narrow(ComputedValue.objects.all())
+    no = Value(False, BooleanField())
+    if boundaries == RECORDED:
+        return rows(recorded, Value(RECORDED, CharField()), no).order_by(*order)
+    in_force = Case(
+        When(unit__valid_to__isnull=True, then=Value(CURRENT)), default=Value(RECORDED), output_field=CharField()
+    )
+    kept = rows(recorded.filter(~Exists(CurrentBoundaryValue.objects.filter(unit=OuterRef("unit")))), in_force, no)
+    current = rows(narrow(CurrentBoundaryValue.objects.all()), Value(CURRENT, CharField()), F("estimated"))
+    return current.union(kept, all=True).order_by(*order)
