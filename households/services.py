@@ -22,7 +22,7 @@ from .standards import Dwelling, HouseholdRecord, classify, classify_deprived
 from .standards import Member as MemberRecord
 from .standards.facts import DEPRIVATION_BITS, MemberFacts, deprivation_mask, member_facts
 from .standards.indicators import DWELLING_RULES, RULES
-from .standards.records import ASSETS, DEFAULT_PARAMETERS
+from .standards.records import ASSETS, DEFAULT_PARAMETERS, counted_members
 from .standards.validate import StoredHousehold
 
 _MEMBER_FIELDS = [f for f in MemberRecord.__dataclass_fields__]
@@ -270,9 +270,7 @@ def _check_version(before: Household | None, expected_version: str | None) -> No
 
 
 def _count_members(household: Household, members) -> None:
-    """A member list sets the member count, whatever the path (entry form, API, script)."""
-    if members:
-        household.member_count = len(members)
+    household.member_count = counted_members(household.member_count, members)
 
 
 def household_preview(household: Household, members):

@@ -824,9 +824,7 @@ class RosterParser:
     def _finish(self, entry: Entry, values):
         """Dwelling (when members are listed) and the ticked deprivations (when the sheet has them)."""
         if entry.data.get("members"):
-            entry.data["dwelling"] = self._dwelling(entry, values)
-            if "member_count" not in entry.data and "member_count" not in entry.invalid:
-                entry.data["member_count"] = len(entry.data["members"])
+            entry.data["dwelling"] = self._dwelling(entry, values)  # the count: parse_household (counted_members)
         listed = bool(entry.data.get("members"))
         if entry.indicator_columns and (not listed or any(key in values for key in INDICATOR_KEYS)):
             year = entry.data["survey_year"]
