@@ -328,8 +328,8 @@ def release_queue_slot(province_id: int) -> None:
     _redis().delete(_queue_key(province_id))
 
 
-def schedule_recompute(unit: Unit, year: int) -> None:
-    """After the current transaction commits, note the unit's year as changed and queue the province's
-    incremental run, unless one is already waiting."""
-    unit_id = unit.pk
+def schedule_recompute(unit: Unit | int, year: int) -> None:
+    """After the current transaction commits, note the unit's (or unit id's) year as changed and queue the
+    province's incremental run, unless one is already waiting."""
+    unit_id = unit if isinstance(unit, int) else unit.pk
     transaction.on_commit(lambda: request_recompute([unit_id], [year]))
