@@ -26,8 +26,9 @@ from ..standards import RecordError, classify, parse_household
 from ..standards.records import standard_of_year
 from . import writer
 from .forked import in_two_halves
-from .mapping import Problem, RosterParser, column_name
+from .layouts import RosterParser
 from .reader import UnreadableFile, open_roster
+from .sheets import Problem, column_name
 
 MAX_PROBLEMS_KEPT = 10_000
 # Below these sizes a forked process costs more than it saves (and small imports and tests stay in one process).
