@@ -202,7 +202,7 @@ def remeasure_baselines(plan: Plan) -> dict[int, Decimal]:
     standard (HouseholdClassification: stored for a boundary year, classified now for any other) and store the
     result as the target's baseline value."""
     from households.models import HouseholdClassification
-    from households.services import classify_under
+    from households.reclassify import classify_under
 
     dimensions = DIMENSIONS.get(plan.standard.code, {})
     tree = UnitTree(plan.province)
