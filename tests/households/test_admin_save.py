@@ -31,6 +31,12 @@ def _change(household):
     return f"/admin/households/household/{household.pk}/change/"
 
 
+def _edit(tree, household, **fields):
+    """The change form's post: the household's one member kept, the fields given changed."""
+    member = household.members.get()
+    return household_data(tree, [dict(MEMBER, id=str(member.pk), household=str(household.pk))], initial=1, **fields)
+
+
 def test_an_admin_add_writes_one_history_row_and_the_service_classification(admin_client, tree):
     assert admin_client.post(ADD, household_data(tree, [MEMBER], income_per_capita="900000")).status_code == 302
     household = Household.objects.get()
@@ -44,13 +50,7 @@ def test_an_admin_change_writes_one_history_row_and_reclassifies(admin_client, t
     admin_client.post(ADD, household_data(tree, [MEMBER], income_per_capita="900000"))
     household = Household.objects.get()
     member = household.members.get()
-    data = household_data(
-        tree,
-        [dict(MEMBER, id=str(member.pk), household=str(household.pk))],
-        initial=1,
-        income_per_capita="9000000",
-        version=version_of(household),
-    )
+    data = _edit(tree, household, income_per_capita="9000000", version=version_of(household))
     assert admin_client.post(_change(household), data).status_code == 302
     household.refresh_from_db()
     assert household.history.count() == 2 and household.income_per_capita == 9_000_000
@@ -66,14 +66,7 @@ def test_an_admin_save_after_someone_else_saved_is_refused_and_writes_nothing(ad
     assert loaded == version_of(household)
     other = Household.objects.get(pk=household.pk)
     household_save(other, list(other.members.all()))  # someone else saves meanwhile
-    member = household.members.get()
-    data = household_data(
-        tree,
-        [dict(MEMBER, id=str(member.pk), household=str(household.pk))],
-        initial=1,
-        income_per_capita="9000000",
-        version=loaded,
-    )
+    data = _edit(tree, household, income_per_capita="9000000", version=loaded)
     response = admin_client.post(_change(household), data)
     assert response.status_code == 200 and EDITOR_OPENED in response.content.decode()
     household.refresh_from_db()
@@ -87,14 +80,7 @@ def test_an_admin_move_into_an_approved_unit_is_refused_with_who_approved(admin_
     approval_transition(user=district, unit=tree["C2"], year=2022, kind="households", action="approve")
     admin_client.post(ADD, household_data(tree, [MEMBER]))
     household = Household.objects.get()
-    member = household.members.get()
-    data = household_data(
-        tree,
-        [dict(MEMBER, id=str(member.pk), household=str(household.pk))],
-        initial=1,
-        unit=tree["C2"].pk,
-        version=version_of(household),
-    )
+    data = _edit(tree, household, unit=tree["C2"].pk, version=version_of(household))
     response = admin_client.post(_change(household), data)
     assert response.status_code == 200 and "Nguyễn Văn Minh phê duyệt" in response.content.decode()
     household.refresh_from_db()
