@@ -47,21 +47,35 @@ class LockedDataAdminMixin:
         protected = list(protected) + [f"{obj}: {lock_message(locks[obj.pk])}" for obj in objs if obj.pk in locks]
         return deleted, counts, perms_needed, protected
 
+    # What the admin's save (the model's service) may refuse with: shown on the form, nothing written.
+    refusals: tuple[type[Exception], ...] = (ValidationError,)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """The service that saves the record checks the locks (and its other rules) inside the admin's transaction:
+        when it refuses, that transaction is rolled back and the form is shown again with the refusal."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except self.refusals as refusal:
+            if request.method != "POST" or hasattr(request, "service_refusal"):
+                raise
+            request.service_refusal = refusal
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
     def get_form(self, request, obj=None, **kwargs):
         base = super().get_form(request, obj, **kwargs)
-        kind, year_field = self.approval_kind, self.approval_year_field
 
-        class LockCheckedForm(base):
+        class RefusalShownForm(base):
             def clean(self):
                 data = super().clean()
-                unit, year = data.get("unit", getattr(self.instance, "unit", None)), data.get(year_field)
-                if unit is not None and year:
-                    lock = locked_units([unit], year, kind).get(unit.pk)
-                    if lock is not None:
-                        raise ValidationError(lock_message(lock), code="locked")
+                refusal = getattr(request, "service_refusal", None)
+                if isinstance(refusal, ValidationError) and hasattr(refusal, "error_dict"):
+                    for field, messages_ in refusal.message_dict.items():
+                        self.add_error(field if field in self.fields else None, messages_)
+                elif refusal is not None:
+                    self.add_error(None, getattr(refusal, "messages", None) or str(refusal))
                 return data
 
-        return LockCheckedForm
+        return RefusalShownForm
 
 
 class ApprovalEventInline(admin.TabularInline):

@@ -25,11 +25,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from households.roster.cells import converter
 from households.roster.columns import Column, header_index, normalise
-from households.roster.mapping import HEADER_SEARCH_ROWS, Problem, converter
 from households.roster.reader import open_roster
 from households.roster.resources import URBAN_KINDS
 from households.roster.service import unreadable_messages
+from households.roster.sheets import HEADER_SEARCH_ROWS, Problem
 
 from .models import AreaType, Unit, UnitSuccession, in_force_at
 

@@ -1,6 +1,6 @@
 """What another standard changes (issue 23.5) on PostgreSQL: the recompute benchmark's province (Sơn La, 300.000
 households with members in survey year 2022, under Decree 07) re-scored under Decree 351 by the page's job
-(reports.rescoring → households.services.classify_under), then the comparison page under load, served by gunicorn
+(reports.rescoring → households.reclassify.classify_under), then the comparison page under load, served by gunicorn
 with DEBUG off. Budgets: re-scoring ≤ 10 s; the page's server p95 ≤ 150 ms."""
 
 import json
@@ -107,7 +107,7 @@ def main() -> list[str]:
         "",
         f"Sơn La, {_n(households)} households and {_n(members)} members in survey year {YEAR} (the recompute "
         f"benchmark's data set), classified under Decree 07, re-scored under Decree 351 by the comparison page's "
-        f"job (`reports.rescoring.rescore_now` → `households.services.classify_under`: read households and members, "
+        f"job (`reports.rescoring.rescore_now` → `households.reclassify.classify_under`: read households and members, "
         f"classify, replace the rows with COPY, one transaction). Load average {load[0]:.2f} / {load[1]:.2f} / "
         f"{load[2]:.2f} (1 / 5 / 15 min) at the start, on a 2-core machine shared with other sessions: wall times "
         "include waiting for a core.",

@@ -291,7 +291,7 @@ def _reclassify():
     100.000 VND (only the income step runs), then the floor area per person raised from 8 to 10 m² (every
     household classified again from its members). Each edit is put back the same way, untimed."""
     from households.models import Household, PovertyStandard
-    from households.services import reclassify_standard
+    from households.reclassify import reclassify_standard
     from povertyplan.celery import app
 
     standard = PovertyStandard.objects.get(code="ND07-2021")

@@ -157,8 +157,8 @@ def _plain_import_export(path):
     book = CalamineWorkbook.from_path(path)
     head = book.get_sheet_by_name("Hộ").to_python(nrows=BASELINE + 1)
     codes = {row[0] for row in head[1:]}
+    from households.roster.cells import accepted_labels
     from households.roster.columns import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS
-    from households.roster.mapping import accepted_labels
 
     decode = {c.key: accepted_labels(c) for c in (*HOUSEHOLD_COLUMNS, *MEMBER_COLUMNS) if c.labels}
     from households.roster.columns import normalise

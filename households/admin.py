@@ -26,7 +26,14 @@ from .roster.export_jobs import FILE_NAMES, start_export
 from .roster.jobs import cancel_jobs, confirm_job, problems_xlsx, start_job, sweep_jobs
 from .roster.resources import HouseholdRosterResource
 from .roster.service import max_upload_bytes
-from .services import household_delete, household_problems, household_reclassify, standard_for_year
+from .services import (
+    EditConflict,
+    household_delete,
+    household_problems,
+    household_save,
+    standard_for_year,
+    version_of,
+)
 from .standards.names import DEPRIVATION_NAMES
 from .tasks import reclassify_standard_task
 
@@ -44,15 +51,26 @@ class MemberFormSet(BaseInlineFormSet):
         form = self.household_form
         if form is None or any(self.errors) or not form.is_valid():
             return
-        members = [
-            f.instance for f in self.forms if not self._should_delete_form(f) and (f.instance.pk or f.has_changed())
-        ]
-        problems = household_problems(self.instance, members, getattr(form, "standard", None))
+        problems = household_problems(self.instance, self.members(), getattr(form, "standard", None))
         if not problems:
             return
         for field, message in problems.items():
             form.add_error(field if field in form.fields else None, message)
         raise ValidationError(_("The household cannot be classified as entered: see the messages above."))
+
+    def members(self) -> list[Member]:
+        """The members as entered: those kept, and the blank rows filled in."""
+        return [
+            f.instance for f in self.forms if not self._should_delete_form(f) and (f.instance.pk or f.has_changed())
+        ]
+
+    def note_saved(self, members: list[Member], added: set) -> None:
+        """What the admin's change message reads after a save (formset.save() would set it)."""
+        self.new_objects = [m for m in members if m.pk in added]
+        self.changed_objects = [
+            (f.instance, f.changed_data) for f in self.initial_forms if f.instance in members and f.has_changed()
+        ]
+        self.deleted_objects = [f.instance for f in self.initial_forms if self._should_delete_form(f)]
 
 
 class MemberInline(base.TabularInline):
@@ -114,9 +132,16 @@ class HouseholdForm(forms.ModelForm):
         help_text=_("Only for a household recorded from a roster's answers."),
     )
 
+    # The edit lock: the version of the record the editor loaded (households.services.version_of).
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Household
         fields = ["reported_deprivations"]  # the admin adds the fields of its fieldsets
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = version_of(self.instance) if self.instance.pk else ""
 
     def clean_reported_deprivations(self):
         ticked = self.cleaned_data["reported_deprivations"]
@@ -183,6 +208,7 @@ class HouseholdAdmin(LockedDataAdminMixin, ExportMixin, AreaScopedAdmin):
                     "area_type",
                     "income_per_capita",
                     "member_count",
+                    "version",
                 ]
             },
         ),
@@ -218,13 +244,20 @@ class HouseholdAdmin(LockedDataAdminMixin, ExportMixin, AreaScopedAdmin):
     def deprived_indicators(self, household):
         return ", ".join(deprivation_labels(household.deprivations)) or "—"
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        household_reclassify(form.instance)  # validated with the members above: a member count is never rewritten
+    refusals = (ValidationError, EditConflict)  # from household_save: shown on the form, nothing written
 
     def save_model(self, request, obj, form, change):
-        obj.classification = obj.classification or "not_poor"  # replaced in save_related, same transaction
-        super().save_model(request, obj, form, change)
+        """Nothing yet: the household is saved with its members by the household service, in save_related."""
+
+    def save_related(self, request, form, formsets, change):
+        """The household with its members through the service every other path uses: the edit lock (the version
+        the page was loaded at), the approval lock, classification and history, in one save."""
+        (member_formset,) = formsets
+        members = member_formset.members()
+        before = set(form.instance.members.values_list("pk", flat=True)) if change else set()
+        version = form.cleaned_data.get("version") if change else None
+        household_save(form.instance, members, expected_version=version or None)
+        member_formset.note_saved(members, {m.pk for m in members} - before)
 
     def delete_model(self, request, obj):
         household_delete(obj)

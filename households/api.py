@@ -20,10 +20,10 @@ from .forms import DWELLING_FIELDS, MEMBER_FIELDS
 from .labels import rule_text
 from .models import Ethnicity, Household, PovertyStandard
 from .selectors import classifications_of
-from .services import EditConflict, household_replace, version_of
+from .services import EditConflict, classify_json, household_replace, version_of
 from .standards import RecordError
 from .standards.records import ASSETS
-from .standards.validate import parse_stored_household
+from .standards.validate import MAX_HOUSEHOLDS_PER_REQUEST, parse_stored_household
 
 router = Router(tags=["households"])
 
@@ -268,3 +268,68 @@ def create_household(request, payload: Any = Body(...)):
 def update_household(request, household_id: int, payload: Any = Body(...)):
     household = get_object_or_404(selectors.households_for_user(request.user), pk=household_id)
     return _submit(request, payload, household)
+
+
+# POST /api/v1/classify/: at the API's root, not under /households/ (its operation id is the one it had in
+# povertyplan/api.py).
+classify_router = Router(tags=["households"])
+
+
+class ErrorOut(Schema):
+    field: str
+    message: str
+
+
+class ConflictOut(Schema):
+    indicator: str
+    given: bool
+    derived: bool
+    message: str
+
+
+class ClassificationOut(Schema):
+    code: str | None = None
+    standard: str | None = None
+    classification: str | None = None
+    deprivations: list[str] | None = None
+    deprivation_count: int | None = None
+    income_line: int | None = None
+    low_income_worker_household: bool | None = None
+    rule: str | None = None
+    conflicts: list[ConflictOut] | None = None
+    errors: list[ErrorOut] | None = None
+
+
+CLASSIFY_BODY = {
+    "description": f"One household, or a list of at most {MAX_HOUSEHOLDS_PER_REQUEST} households, in the JSON "
+    "form of docs/domain/household-json.md.",
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {
+                "oneOf": [
+                    {"type": "object"},
+                    {"type": "array", "maxItems": MAX_HOUSEHOLDS_PER_REQUEST, "items": {}},
+                ]
+            }
+        }
+    },
+}
+
+
+@classify_router.post(
+    "/classify/",
+    response={200: list[ClassificationOut], 422: list[ClassificationOut]},
+    tags=["households"],
+    summary="Classify households without storing them",
+    description="Body: one household or a list of at most "
+    f"{MAX_HOUSEHOLDS_PER_REQUEST} (and at most 5 MB), in the JSON form of docs/domain/household-json.md. "
+    "200: every household classified. 422: at least one is invalid; its answer carries `errors`, "
+    "each naming the field, with a Vietnamese message (the others are classified all the same).",
+    exclude_none=True,
+    openapi_extra={"requestBody": CLASSIFY_BODY},
+    operation_id="povertyplan_api_classify",
+)
+def classify(request, payload: Any = Body(...)):
+    results = classify_json(payload)
+    return Status(422 if any("errors" in r for r in results) else 200, results)

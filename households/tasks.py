@@ -6,7 +6,7 @@ from povertyplan.background import reconnect
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3)
 def reclassify_standard_task(self, standard_id: int, edited_fields: list[str] | None = None) -> int:
-    from households.services import reclassify_standard
+    from households.reclassify import reclassify_standard
 
     try:
         return reclassify_standard(standard_id, edited_fields=edited_fields)

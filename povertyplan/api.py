@@ -5,10 +5,7 @@ field and a Vietnamese message, and never a server error page. The handlers and 
 apply to every router added to `api`; the schema lists each of these answers (see `ErrorAPI`)."""
 
 import logging
-from datetime import date, datetime
-from decimal import Decimal
 from functools import wraps
-from typing import Any, Literal
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -16,27 +13,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Body, Field, NinjaAPI, Path, Schema
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.pagination import paginate
-from ninja.responses import Status
 from ninja.security import HttpBasicAuth, HttpBearer, SessionAuth
 
-from areas.models import Unit
-from areas.selectors import filter_by_user_area, units_for_user
+from areas.api import router as units_router
 from areas.services import api_token_user
+from households.api import classify_router
 from households.api import router as households_router
-from households.services import classify_json
-from households.standards.validate import MAX_HOUSEHOLDS_PER_REQUEST
 from households.standards.wording import number as engine_number
 from reports.api import router as reports_router
-from targets.boundaries import value_rows
-from targets.engine import indicator_value
-from targets.models import Attainment
-from targets.selectors import attainments_at, get_plan_for_user, get_unit_for_user, home_unit_for_user, plans_for_user
+from targets.api import router as targets_router
 
 logger = logging.getLogger(__name__)
-MAX_ID = 2**31 - 1  # ids are 32-bit on SQLite and PostgreSQL alike
 WWW_AUTHENTICATE = 'Basic realm="PovertyPlan", charset="UTF-8"'
 TOKEN_REFUSED = 'Bearer realm="PovertyPlan", error="invalid_token"'  # RFC 6750
 
@@ -166,9 +155,11 @@ api = ErrorAPI(
     # Swagger's assets come from the installed package ("ninja" in INSTALLED_APPS), never a CDN; docs need a login.
     docs_decorator=docs_login_required,
 )
+# The domain endpoints live in their apps; mounted in the order the schema lists them.
+api.add_router("", targets_router)
+api.add_router("", units_router)
+api.add_router("", classify_router)
 api.add_router("/reports/", reports_router)
-
-
 api.add_router("/households/", households_router)
 
 
@@ -255,322 +246,3 @@ def _invalid(request, exc):
 def _server_error(request, exc):
     logger.exception("API error on %s %s", request.method, request.path, exc_info=exc)
     return _error(request, 500, _("Server error: the request was not completed. Please try again later."))
-
-
-class PlanOut(Schema):
-    id: int
-    province_code: str
-    province: str
-    title: str
-    document_number: str
-    signed_on: date | None
-    signer: str
-    year_start: int
-    year_end: int
-    standard: str
-    target_count: int
-
-
-class TargetOut(Schema):
-    id: int
-    indicator_code: str
-    indicator: str
-    scope: str
-    shape: str
-    direction: str
-    operator: str
-    baseline_value: Decimal | None
-    baseline_year: int | None
-    value: Decimal | None
-    value_max: Decimal | None
-    value_unit: str
-    share_indicator_code: str | None
-    share_operator: str
-    share_value: Decimal | None
-    source_sentence: str
-
-
-class UnitOut(Schema):
-    id: int
-    code: str
-    name: str
-    level: str
-    parent_id: int | None
-    parent_code: str | None
-    depth: int
-    path: str
-    area_type: str
-    extremely_difficult: bool
-    coastal_or_island: bool
-    poor_district: bool
-    poor_commune: bool
-    ethnic_minority_area: bool
-    valid_from: date | None
-    valid_to: date | None
-    successors: list[str]
-
-    @staticmethod
-    def resolve_parent_code(unit):
-        return unit.parent.code if unit.parent else None
-
-    @staticmethod
-    def resolve_successors(unit):
-        """Codes of the units its households went to (a unit that continued and gave part away is not its own)."""
-        return sorted({s.new.code for s in unit.successions.all() if s.new_id != unit.pk})
-
-
-def _plan_out(plan) -> dict:
-    return {
-        "id": plan.id,
-        "province_code": plan.province.code,
-        "province": plan.province.name,
-        "title": plan.title,
-        "document_number": plan.document_number,
-        "signed_on": plan.signed_on,
-        "signer": plan.signer,
-        "year_start": plan.year_start,
-        "year_end": plan.year_end,
-        "standard": plan.standard.code,
-        "target_count": plan.targets.count(),
-    }
-
-
-@api.get("/plans/", response=list[PlanOut], tags=["plans"], summary="Plans the user may see")
-def list_plans(request):
-    return [_plan_out(plan) for plan in plans_for_user(request.user).prefetch_related("targets")]
-
-
-@api.get("/plans/{plan_id}/targets/", response=list[TargetOut], tags=["plans"], summary="Targets of a plan")
-def list_targets(request, plan_id: int = Path(..., ge=1, le=MAX_ID)):
-    plan = get_plan_for_user(request.user, plan_id)
-    return [
-        {
-            **{
-                f: getattr(t, f)
-                for f in (
-                    "id",
-                    "scope",
-                    "shape",
-                    "direction",
-                    "operator",
-                    "baseline_value",
-                    "baseline_year",
-                    "value",
-                    "value_max",
-                    "value_unit",
-                    "share_operator",
-                    "share_value",
-                    "source_sentence",
-                )
-            },
-            "indicator_code": t.indicator.code,
-            "indicator": t.indicator.name_vi,
-            "share_indicator_code": t.share_indicator.code if t.share_indicator else None,
-        }
-        for t in plan.targets.select_related("indicator", "share_indicator")
-    ]
-
-
-@api.get("/units/", response=list[UnitOut], tags=["units"], summary="The administrative tree the user may see")
-@paginate
-def list_units(request, parent_code: str | None = None):
-    units = units_for_user(request.user).select_related("parent").prefetch_related("successions__new")
-    if parent_code:  # the unit in force today with that code, else the one that ceased last (codes are reused)
-        parent = Unit.objects.by_code(parent_code)
-        units = units.filter(parent=parent) if parent else units.none()
-    return units
-
-
-class ErrorOut(Schema):
-    field: str
-    message: str
-
-
-class ConflictOut(Schema):
-    indicator: str
-    given: bool
-    derived: bool
-    message: str
-
-
-class ClassificationOut(Schema):
-    code: str | None = None
-    standard: str | None = None
-    classification: str | None = None
-    deprivations: list[str] | None = None
-    deprivation_count: int | None = None
-    income_line: int | None = None
-    low_income_worker_household: bool | None = None
-    rule: str | None = None
-    conflicts: list[ConflictOut] | None = None
-    errors: list[ErrorOut] | None = None
-
-
-CLASSIFY_BODY = {
-    "description": f"One household, or a list of at most {MAX_HOUSEHOLDS_PER_REQUEST} households, in the JSON "
-    "form of docs/domain/household-json.md.",
-    "required": True,
-    "content": {
-        "application/json": {
-            "schema": {
-                "oneOf": [
-                    {"type": "object"},
-                    {"type": "array", "maxItems": MAX_HOUSEHOLDS_PER_REQUEST, "items": {}},
-                ]
-            }
-        }
-    },
-}
-
-
-@api.post(
-    "/classify/",
-    response={200: list[ClassificationOut], 422: list[ClassificationOut]},
-    tags=["households"],
-    summary="Classify households without storing them",
-    description="Body: one household or a list of at most "
-    f"{MAX_HOUSEHOLDS_PER_REQUEST} (and at most 5 MB), in the JSON form of docs/domain/household-json.md. "
-    "200: every household classified. 422: at least one is invalid; its answer carries `errors`, "
-    "each naming the field, with a Vietnamese message (the others are classified all the same).",
-    exclude_none=True,
-    openapi_extra={"requestBody": CLASSIFY_BODY},
-)
-def classify(request, payload: Any = Body(...)):
-    results = classify_json(payload)
-    return Status(422 if any("errors" in r for r in results) else 200, results)
-
-
-class AttainmentOut(Schema):
-    target_id: int
-    unit_code: str = Field(description="the unit whose figure this is: the province, or a unit below it")
-    indicator_code: str
-    scope: str
-    shape: str
-    year: int
-    actual: Decimal | None = Field(description="the indicator's level in the year (a rate or a total)")
-    baseline: Decimal | None = Field(description="the level in the baseline year, when known")
-    baseline_year: int | None
-    baseline_standard: str | None = Field(
-        description="code of the standard the baseline is measured under: always the plan's own (a rate is never "
-        "chained across standards: a baseline year of an earlier standard is re-measured under the plan's)"
-    )
-    change_per_year: Decimal | None = Field(
-        description="change targets: the change against the baseline in percentage points a year, in the goal's "
-        "direction (positive = toward the goal); what the goal is compared with"
-    )
-    progress: Decimal | None
-    status: str = Field(json_schema_extra={"enum": Attainment.Status.values})
-    explanation: dict
-    computed_at: datetime | None
-
-
-@api.get(
-    "/plans/{plan_id}/attainment/",
-    response=list[AttainmentOut],
-    tags=["plans"],
-    summary="Attainment of each target of a plan",
-    description="Level (`actual`), baseline and, for change targets, the change in percentage points a year "
-    "against the baseline (`change_per_year`, what the goal measures); progress (percent of the "
-    "goal), status (achieved, on_track, at_risk, off_track, missed, no_data: with the plan's year over only "
-    "achieved, missed or no_data) and how it was computed: "
-    "numerator, denominator, baseline, rule (Vietnamese number formats) and run. For the user's own area (the "
-    "province, or an officer's district or commune, computed from its figures), or `unit`, a unit in that area "
-    "(404 above it). Below the province a count goal set for the whole province is the status `no_goal`: the "
-    "unit's figure is its contribution.",
-)
-def plan_attainment(request, plan_id: int = Path(..., ge=1, le=MAX_ID), unit: str | None = None):
-    plan = get_plan_for_user(request.user, plan_id)
-    area = get_unit_for_user(request.user, unit) if unit else home_unit_for_user(request.user, plan.province)
-    if not area.path.startswith(plan.province.path):
-        raise Http404("not a unit of the plan's province")
-    targets = list(plan.targets.select_related("indicator").order_by("order", "id"))
-    attainments = attainments_at(plan, area, targets)
-    rows = [attainments[t.pk] for t in targets if t.pk in attainments]
-    return [
-        {
-            "target_id": a.target_id,
-            "unit_code": area.code,
-            "indicator_code": a.target.indicator.code,
-            "scope": a.target.scope,
-            "shape": a.target.shape,
-            "year": a.year,
-            "actual": a.actual,
-            "baseline": a.explanation.get("baseline"),
-            "baseline_year": a.explanation.get("baseline_year"),
-            "baseline_standard": a.explanation.get("baseline_standard"),
-            "change_per_year": a.explanation.get("measured") if a.target.shape == "change" else None,
-            "progress": a.progress,
-            "status": a.status,
-            "explanation": a.explanation,
-            "computed_at": a.run.finished_at if a.run else None,
-        }
-        for a in rows
-    ]
-
-
-class IndicatorValueOut(Schema):
-    indicator_code: str
-    unit_code: str
-    unit: str
-    year: int
-    scope: str
-    numerator: Decimal
-    denominator: Decimal | None
-    value: Decimal | None
-    boundaries: Literal["current", "recorded"] = Field(
-        description="current: in today's boundaries (theo địa giới 2025); recorded: as the review recorded it "
-        "(theo địa giới khi rà soát)"
-    )
-    estimated: bool = Field(
-        description="some old unit's counts were shared out by the succession table's shares (ước tính)"
-    )
-
-    @staticmethod
-    def resolve_unit(row):
-        return row["unit_name"]
-
-    @staticmethod
-    def resolve_estimated(row):
-        return row["is_estimated"]
-
-    @staticmethod
-    def resolve_value(row):
-        value = indicator_value(row["numerator"], row["denominator"], row["indicator_unit"])
-        return value if value is None or row["denominator"] is None else round(value, 4)
-
-
-@api.get(
-    "/indicators/values/",
-    response=list[IndicatorValueOut],
-    tags=["indicators"],
-    summary="Computed and rolled-up indicator values",
-    description="Filtered by unit code, year, population scope and indicator code. Percent indicators give "
-    "value = numerator / denominator × 100; counts give the total. `boundaries=current` (the default) gives a unit "
-    "in force today in today's boundaries — its history re-aggregated from the counts of the old units mapped into "
-    "it, `estimated` where a count was shared out — and a unit that ceased as recorded; `boundaries=recorded` gives "
-    "every value as its review recorded it. Each row says which.",
-)
-@paginate
-def indicator_values(
-    request,
-    unit: str | None = None,
-    year: int | None = None,
-    scope: str | None = None,
-    indicator: str | None = None,
-    boundaries: Literal["current", "recorded"] = "current",
-):
-    chosen = get_unit_for_user(request.user, unit) if unit else None  # 404 outside the user's area
-
-    def narrow(values):
-        values = filter_by_user_area(values, request.user)
-        if chosen:
-            values = values.filter(unit=chosen)
-        if year:
-            values = values.filter(year=year)
-        if scope:
-            values = values.filter(scope=scope)
-        if indicator:
-            values = values.filter(indicator__code=indicator)
-        return values
-
-    return value_rows(narrow, boundaries)

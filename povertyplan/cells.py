@@ -1,7 +1,7 @@
 """The one escape every exported spreadsheet cell goes through, whatever writes it (the roster exports, the admin's
 Export page, chart downloads, the figures and the review report): a text a spreadsheet would run as a formula is
 written with an apostrophe before it, so it is shown as the text it is. The roster import drops that apostrophe
-again (households/roster/mapping.py), so an exported name comes back unchanged."""
+again (households/roster/cells.py), so an exported name comes back unchanged."""
 
 from django.utils.functional import Promise
 

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Rescoring(models.Model):
-    """One re-scoring of a province's households of a review year under another standard (households.services.
+    """One re-scoring of a province's households of a review year under another standard (households.reclassify.
     classify_under), started from the comparison page: the page polls it, and reads from it when the stored
     classifications were last made whole (docs/standards-comparison.md)."""
 

@@ -1,5 +1,5 @@
 """Re-scoring a province's households of a review year under another standard, as a job the comparison page starts
-and follows (the work itself is households.services.classify_under), and whether the stored classifications are
+and follows (the work itself is households.reclassify.classify_under), and whether the stored classifications are
 whole and current."""
 
 import dataclasses
@@ -115,7 +115,7 @@ def start(user, standard: PovertyStandard, year: int, province: Unit) -> Rescori
 
 def run(job_id: int) -> None:
     """The task's work. Idempotent: run twice, it re-scores again (classify_under replaces the rows)."""
-    from households.services import classify_under
+    from households.reclassify import classify_under
 
     job = Rescoring.objects.select_related("standard", "province").get(pk=job_id)
     if job.status in (Rescoring.Status.DONE, Rescoring.Status.FAILED):

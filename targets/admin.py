@@ -17,8 +17,9 @@ from . import explain
 from .engine import PERCENT, indicator_value
 from .forms import TargetForm
 from .models import Attainment, ComputedValue, Indicator, Plan, RecomputeRun, ReportedValue, Target
+from .reported import ReportedWrites
 from .selectors import may_start_recompute, plans_for_user
-from .services import cancel_runs, schedule_recompute, start_recompute
+from .services import cancel_runs, start_recompute
 
 
 class TargetInline(base.StackedInline):
@@ -136,12 +137,15 @@ class ReportedValueAdmin(LockedDataAdminMixin, ImportMixin, AreaScopedAdmin):
         return request.user.has_perm("targets.add_reportedvalue")
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        schedule_recompute(obj.unit, obj.year)
+        ReportedWrites().save(obj)  # its lock check's refusal is shown on the form (LockedDataAdminMixin)
 
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        schedule_recompute(obj.unit, obj.year)
+        ReportedWrites().delete(obj)
+
+    def delete_queryset(self, request, queryset):
+        writes = ReportedWrites()
+        for value in queryset.select_related("unit"):
+            writes.delete(value)
 
 
 class DerivedAdmin(base.ReadOnlyAdmin, AreaScopedAdmin):

@@ -120,17 +120,60 @@ def _cell(values, indicator_id, column, share):
     return SimpleNamespace(value=value, numerator=num, denominator=den, split=True)
 
 
+def assert_reported_writable(unit, year) -> None:
+    """The one check before a reported value of `unit` and `year` is written: a ValidationError when the unit
+    takes no data that year (two tiers), DataLocked (a ValidationError naming who approved and when) when the
+    period is submitted or approved."""
+    from approvals.services import assert_reported_open
+
+    if refusal := unit.entry_refusal(year):
+        raise ValidationError(refusal)
+    assert_reported_open(unit, year)
+
+
+class ReportedWrites:
+    """The one way reported values are written, by the grid, the admin and the import: each period checked
+    (assert_reported_writable) before its first write, each row validated by ReportedValue.clean, and one
+    recompute queued per unit and year touched, after the commit. Use it inside the caller's transaction."""
+
+    def __init__(self):
+        self._checked, self._touched = set(), set()
+
+    def check(self, unit, year) -> None:
+        if (unit.pk, year) not in self._checked:
+            assert_reported_writable(unit, year)
+            self._checked.add((unit.pk, year))
+
+    def _check_row(self, row) -> None:
+        if (row.unit_id, row.year) not in self._checked:  # row.unit is read (a query) only when not checked
+            self.check(row.unit, row.year)
+
+    def save(self, row: ReportedValue, **save_kwargs) -> ReportedValue:
+        self._check_row(row)
+        row.full_clean()
+        row.save(**save_kwargs)
+        self._changed(row)
+        return row
+
+    def delete(self, row: ReportedValue) -> None:
+        self._check_row(row)
+        row.delete()
+        self._changed(row)
+
+    def _changed(self, row) -> None:
+        if (row.unit_id, row.year) not in self._touched:
+            self._touched.add((row.unit_id, row.year))
+            schedule_recompute(row.unit_id, row.year)
+
+
 @transaction.atomic
 def reported_grid_save(unit, year, cells: dict, expected_version: str | None = None) -> int:
     """cells: {(indicator, month or YEAR): (value, numerator, denominator) or None to clear}. Refuses, with
     EditConflict, a save based on a grid someone else changed since it was loaded, and with DataLocked (a
     ValidationError naming who approved and when) a save into a submitted or approved period. Returns cells
     changed."""
-    from approvals.services import assert_reported_open
-
-    if refusal := unit.entry_refusal(year):
-        raise ValidationError(refusal)
-    assert_reported_open(unit, year)
+    writes = ReportedWrites()
+    writes.check(unit, year)
     existing = {
         (v.indicator_id, v.month or YEAR): v
         for v in ReportedValue.objects.select_for_update().filter(unit=unit, year=year)
@@ -148,7 +191,7 @@ def reported_grid_save(unit, year, cells: dict, expected_version: str | None = N
         current = existing.get((indicator.id, column))
         if figures is None:
             if current is not None:
-                current.delete()
+                writes.delete(current)
                 changed += 1
             continue
         value, numerator, denominator = figures
@@ -156,11 +199,8 @@ def reported_grid_save(unit, year, cells: dict, expected_version: str | None = N
             continue
         row = current or ReportedValue(indicator=indicator, unit=unit, year=year, month=column or None)
         row.value, row.numerator, row.denominator = value, numerator, denominator
-        row.full_clean()
-        row.save()
+        writes.save(row)
         changed += 1
-    if changed:
-        schedule_recompute(unit, year)
     return changed
 
 

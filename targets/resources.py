@@ -1,6 +1,8 @@
-"""django-import-export resource for the admin's import page of reported values. It maps columns; the area
-check, the approval lock and the recompute announcement are the only logic here."""
+"""django-import-export resource for the admin's import page of reported values. It maps columns and checks a
+row's unit against the importing user's area; every row is written through the reported-values service
+(targets.reported.ReportedWrites: lock check, validation, recompute)."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
@@ -9,7 +11,7 @@ from areas.selectors import units_for_user
 from households.roster.resources import VietnameseDecimalWidget, canonical_headers
 
 from .models import Indicator, ReportedValue
-from .services import schedule_recompute
+from .reported import ReportedWrites, assert_reported_writable
 
 REPORTED_HEADERS = {
     "indicator": ("Mã chỉ số", "Indicator code", "Chỉ số"),
@@ -24,22 +26,18 @@ REPORTED_HEADERS = {
 
 
 def _refuse_locked_period(unit_code: str, year) -> None:
-    """A row of a unit and year whose reported values are submitted or approved is refused (docs/approval.md)."""
-    from approvals.models import DataKind
-    from approvals.services import DataLocked, assert_open
-
+    """A row of a unit and year the service would refuse (submitted or approved, docs/approval.md; a unit that
+    takes no data that year) is refused as a row error, even when it changes nothing."""
     try:
         year = int(year)
     except (TypeError, ValueError):
         return  # the year's own widget reports it
     unit = Unit.objects.by_code(unit_code, year)
-    if unit is not None and (refusal := unit.entry_refusal(year)):
-        raise ValueError(refusal)
     if unit is not None:
         try:
-            assert_open(unit, year, DataKind.REPORTED)
-        except DataLocked as locked:
-            raise ValueError(locked.messages[0]) from locked
+            assert_reported_writable(unit, year)
+        except ValidationError as refused:
+            raise ValueError(refused.messages[0]) from refused
 
 
 class _UnitOfTheYear(widgets.ForeignKeyWidget):
@@ -68,7 +66,8 @@ class ReportedValueResource(resources.ModelResource):
         fields = ["indicator", "unit", "year", "month", "value", "numerator", "denominator", "note"]
         import_id_fields = ["indicator", "unit", "year", "month"]
         skip_unchanged = True
-        clean_model_instances = True  # the model's rules (a count is a whole number) hold for imported rows too
+        # The model's rules (a count is a whole number) are checked when the service saves the row, not twice.
+        clean_model_instances = False
 
     def before_import(self, dataset, **kwargs):
         canonical_headers(dataset, REPORTED_HEADERS)
@@ -77,7 +76,7 @@ class ReportedValueResource(resources.ModelResource):
         for key in ("note", "numerator", "denominator"):
             if key not in dataset.headers:
                 dataset.append_col([""] * len(dataset), header=key)
-        self._touched = {}
+        self._writes = ReportedWrites()
 
     def before_import_row(self, row, **kwargs):
         if row.get("month") == "":
@@ -89,13 +88,5 @@ class ReportedValueResource(resources.ModelResource):
             raise ValueError(_("unit %(code)s is outside your area or does not exist") % {"code": code})
         _refuse_locked_period(code, row.get("year"))
 
-    def after_save_instance(self, instance, row, **kwargs):
-        if not kwargs.get("dry_run"):
-            self._touched[(instance.unit.path.split("/", 1)[0], instance.year)] = instance.unit
-
-    def after_import(self, dataset, result, **kwargs):
-        """One recompute per province and year touched (as an edit in the admin does), after the commit."""
-        if kwargs.get("dry_run") or result.has_errors() or result.has_validation_errors():
-            return
-        for (_province, year), unit in sorted(self._touched.items()):
-            schedule_recompute(unit, year)
+    def do_instance_save(self, instance, is_create):
+        self._writes.save(instance, force_insert=is_create)

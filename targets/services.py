@@ -202,7 +202,7 @@ def remeasure_baselines(plan: Plan) -> dict[int, Decimal]:
     standard (HouseholdClassification: stored for a boundary year, classified now for any other) and store the
     result as the target's baseline value."""
     from households.models import HouseholdClassification
-    from households.services import classify_under
+    from households.reclassify import classify_under
 
     dimensions = DIMENSIONS.get(plan.standard.code, {})
     tree = UnitTree(plan.province)
@@ -328,8 +328,8 @@ def release_queue_slot(province_id: int) -> None:
     _redis().delete(_queue_key(province_id))
 
 
-def schedule_recompute(unit: Unit, year: int) -> None:
-    """After the current transaction commits, note the unit's year as changed and queue the province's
-    incremental run, unless one is already waiting."""
-    unit_id = unit.pk
+def schedule_recompute(unit: Unit | int, year: int) -> None:
+    """After the current transaction commits, note the unit's (or unit id's) year as changed and queue the
+    province's incremental run, unless one is already waiting."""
+    unit_id = unit if isinstance(unit, int) else unit.pk
     transaction.on_commit(lambda: request_recompute([unit_id], [year]))

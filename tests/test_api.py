@@ -77,6 +77,25 @@ def test_openapi_schema_lists_the_endpoints(client, django_user_model):
     assert {"/api/v1/plans/", "/api/v1/plans/{plan_id}/targets/", "/api/v1/units/"} <= set(schema["paths"])
 
 
+def test_the_operation_ids_clients_were_generated_with_stay_when_the_endpoints_move_to_their_apps(
+    client, django_user_model
+):
+    """The endpoints once in povertyplan/api.py live in targets, areas and households (issue 22.8): a client
+    generated from the schema names its calls by operation id, which must not change with the code's place."""
+    client.force_login(django_user_model.objects.create_user("reader"))
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    moved = {
+        ("/api/v1/plans/", "get"): "list_plans",
+        ("/api/v1/plans/{plan_id}/targets/", "get"): "list_targets",
+        ("/api/v1/plans/{plan_id}/attainment/", "get"): "plan_attainment",
+        ("/api/v1/indicators/values/", "get"): "indicator_values",
+        ("/api/v1/units/", "get"): "list_units",
+        ("/api/v1/classify/", "post"): "classify",
+    }
+    for (path, method), name in moved.items():
+        assert paths[path][method]["operationId"] == f"povertyplan_api_{name}", path
+
+
 def test_attainment_api_gives_status_and_explanation(demo, client):
     plans = client.get("/api/v1/plans/", **basic("manager")).json()
     son_la = next(p for p in plans if p["province_code"] == "14")

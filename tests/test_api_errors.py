@@ -218,7 +218,7 @@ def _failing(*args, **kwargs):
 def test_an_unforeseen_error_answers_json_in_vietnamese_in_production(api, settings, client, monkeypatch):
     settings.DEBUG = False
     client.raise_request_exception = False
-    monkeypatch.setattr("povertyplan.api.classify_json", _failing)
+    monkeypatch.setattr("households.api.classify_json", _failing)
     response = api("post", "/api/v1/classify/", HOUSEHOLD)
     assert response.status_code == 500 and response["Content-Type"].startswith("application/json")
     assert response.json()["detail"].startswith("Lỗi máy chủ")

@@ -1,6 +1,6 @@
 """The "Hướng dẫn" sheet of each roster template: for every column, what it means, its unit, whether it is required,
 the values it takes (the labels of households.choices.column_labels, as the drop-down lists) and what a blank cell
-means — what the import does (households/roster/mapping.py). In Vietnamese, like the templates' headers."""
+means — what the import does (households/roster/layouts.py). In Vietnamese, like the templates' headers."""
 
 from openpyxl.styles import Alignment, Font
 

@@ -26,8 +26,9 @@ from ..standards import RecordError, classify, parse_household
 from ..standards.records import standard_of_year
 from . import writer
 from .forked import in_two_halves
-from .mapping import Problem, RosterParser, column_name
+from .layouts import RosterParser
 from .reader import UnreadableFile, open_roster
+from .sheets import Problem, column_name
 
 MAX_PROBLEMS_KEPT = 10_000
 # Below these sizes a forked process costs more than it saves (and small imports and tests stay in one process).
@@ -231,13 +232,70 @@ def roster_import(
 
 
 def _import(data, filename, user, year, dry_run, progress, reason) -> ImportResult:
+    """read → validate → compare → write, each step timed in result.seconds; the first step that finds a problem
+    ends the import (nothing is written)."""
     progress = progress or (lambda percent, stage: None)
     result = ImportResult(filename=filename, dry_run=dry_run)
     clock = time.perf_counter()
     progress(2, "reading")
+    read = _read(data, filename, year, result)
+    result.seconds["read"] = round(time.perf_counter() - clock, 2)
+
+    progress(40, "validating")
+    clock = time.perf_counter()
+    area_prefix = EVERYWHERE if user is None else user_area_path(user)
+    if area_prefix is None:
+        raise PermissionError("no area")
+    checked = _validate(read, area_prefix, result)
+    result.seconds["validate"] = round(time.perf_counter() - clock, 2)
+
+    progress(60, "comparing")
+    clock = time.perf_counter()
+    plan = _compare(read, checked, area_prefix, result)
+    if read.problems:
+        return _failed(result, read.problems, progress)
+    result.unchanged = len(plan.same)
+    result.new = len(plan.new_keys)
+    result.changed = len(plan.to_write) - result.new
+    result.seconds["compare"] = round(time.perf_counter() - clock, 2)
+    if dry_run or not plan.to_write:
+        progress(100, "done")
+        return result
+
+    progress(70, "writing")
+    clock = time.perf_counter()
+    reason = (reason or _("roster import: %(file)s") % {"file": filename})[:100]
+    if problems := _write(plan, checked, reason, user, result):
+        return _failed(result, problems, progress)
+    result.seconds["write"] = round(time.perf_counter() - clock, 2)
+    progress(100, "done")
+    return result
+
+
+def _failed(result: ImportResult, problems: list[Problem], progress) -> ImportResult:
+    result.problem_count = len(problems)
+    result.problems = sorted(problems[:MAX_PROBLEMS_KEPT], key=_problem_order)
+    progress(100, "failed")
+    return result
+
+
+@dataclass
+class _Read:
+    """What the file says: its households (entries) and the problems of its cells, with the standards they are
+    classified by and what is stored of them ((survey_year, code) → (roster fingerprint, standard id))."""
+
+    parser: RosterParser
+    entries: list
+    problems: list[Problem]
+    standards: dict
+    standard_ids: dict
+    stored: dict
+
+
+def _read(data, filename, year, result: ImportResult) -> _Read:
+    """Read the file's cells into households in their JSON form; meanwhile look up which of them are stored."""
     workbook = open_roster(data, filename, unreadable_messages())
     standards, standard_ids = _engine_standards()
-
     legal_names = {s.code: s.legal_name for s in PovertyStandard.objects.all()}
 
     def indicators_for_year(survey_year):
@@ -252,52 +310,78 @@ def _import(data, filename, user, year, dry_run, progress, reason) -> ImportResu
 
     parser = RosterParser(year, indicators_for_year, fork=len(data) >= PARALLEL_FROM_BYTES, meanwhile=look_up_stored)
     parser.parse(workbook)
-    del workbook
-    result.layout = parser.layout
-    problems = parser.problems
     entries = parser.entries
+    result.layout = parser.layout
     result.households = len(entries)
     result.members = sum(len(e.data.get("members", ())) + len(e.member_cells) for e in entries)
-    result.seconds["read"] = round(time.perf_counter() - clock, 2)
-    progress(40, "validating")
+    return _Read(parser, entries, parser.problems, standards, standard_ids, stored)
 
-    clock = time.perf_counter()
-    area_prefix = EVERYWHERE if user is None else user_area_path(user)
-    if area_prefix is None:
-        raise PermissionError("no area")
+
+@dataclass
+class _Checked:
+    """The households validated and classified: their stored rows and member rows by (survey_year, code), with
+    the fingerprint of the cells each comes from; those the file left unchanged since the import that wrote them;
+    the units by (code, year)."""
+
+    units: dict
+    unchanged: dict
+    rows: dict = field(default_factory=dict)
+    members_by_key: dict = field(default_factory=dict)
+    fingerprints: dict = field(default_factory=dict)
+
+
+def _validate(read: _Read, area_prefix: str, result: ImportResult) -> _Checked:
+    """Each household not unchanged since its last import is completed, checked against its unit and the
+    importing user's area, validated and classified (in two processes for large files); problems are added to
+    read.problems."""
+    entries, problems = read.entries, read.problems
     units, refused = _units_by_code_and_year(entries)
     taken = {(p.sheet, p.row, p.column) for p in problems}
-    unchanged = _unchanged(entries, units, stored, standards, standard_ids)
-    for entry in unchanged.values():
+    checked = _Checked(units, _unchanged(entries, units, read.stored, read.standards, read.standard_ids))
+    for entry in checked.unchanged.values():
         problems += _unit_problems(entry, units[entry.unit_key], area_prefix)
-    rows, members_by_key, fingerprints = {}, {}, {}
 
     def check(entry):
-        return _check(parser, entry, units.get(entry.unit_key), area_prefix, refused, taken, standards, standard_ids)
+        unit = units.get(entry.unit_key)
+        return _check(read.parser, entry, unit, area_prefix, refused, taken, read.standards, read.standard_ids)
 
-    to_check = [e for e in entries if e.key not in unchanged]
+    to_check = [e for e in entries if e.key not in checked.unchanged]
     for found, classified in in_two_halves(check, to_check, fork=len(to_check) >= PARALLEL_FROM):
         problems.extend(found)
         if classified is None or len(problems) > MAX_PROBLEMS_KEPT:
             continue
-        key, row, member_rows, later, fingerprints[key] = classified
+        key, row, member_rows, later, checked.fingerprints[key] = classified
         problems.extend(later)
-        rows[key] = row
-        members_by_key[key] = member_rows
-    del to_check
-    result.seconds["validate"] = round(time.perf_counter() - clock, 2)
-    result.years = sorted({y for y, _c in rows})
+        checked.rows[key] = row
+        checked.members_by_key[key] = member_rows
+    result.years = sorted({y for y, _c in checked.rows})
+    return checked
 
-    progress(60, "comparing")
-    clock = time.perf_counter()
+
+@dataclass
+class _Plan:
+    """What the write would do: the rows to write by (survey_year, code), which of them are new, those that say
+    what is stored, the stored households they replace, and where each household stands in the file (sheet, row, headers)."""
+
+    to_write: dict
+    new_keys: set
+    same: set
+    existing: dict
+    located: dict
+
+
+def _compare(read: _Read, checked: _Checked, area_prefix: str, result: ImportResult) -> _Plan:
+    """Compare the classified rows with the stored households: what is new, changed or the same; a stored household
+    outside the user's area, one in (or moved out of) a locked unit are problems, added to read.problems."""
+    entries, problems, units, rows = read.entries, read.problems, checked.units, checked.rows
     # From here on only where each household stands in the file is needed: the rows as read (their JSON form,
     # a third of the peak memory) are let go before the stored households are read back.
     located = {e.key: (e.sheet, e.row, e.headers) for e in entries}
     paths = {e.key: units[e.unit_key]["path"] for e in entries if e.unit_key in units}
     entries.clear()
-    existing = writer.stored_households([key for key in rows if key in stored])
+    existing = writer.stored_households([key for key in rows if key in read.stored])
     outside = []
-    to_write, new_keys, same = {}, set(), set(unchanged)
+    to_write, new_keys, same = {}, set(), set(checked.unchanged)
     for key, row in rows.items():
         old = existing.get(key)
         if old is None:
@@ -307,7 +391,7 @@ def _import(data, filename, user, year, dry_run, progress, reason) -> ImportResu
         if area_prefix != EVERYWHERE and not old["path"].startswith(area_prefix):
             outside.append(key)
             continue
-        if _says_what_is_stored(old, row, members_by_key[key]):
+        if _says_what_is_stored(old, row, checked.members_by_key[key]):
             same.add(key)
             continue
         to_write[key] = row
@@ -330,45 +414,34 @@ def _import(data, filename, user, year, dry_run, progress, reason) -> ImportResu
                 % {"code": code, "year": survey_year},
             )
         )
-    if problems:
-        result.problem_count = len(problems)
-        result.problems = sorted(problems[:MAX_PROBLEMS_KEPT], key=_problem_order)
-        progress(100, "failed")
-        return result
-    result.unchanged = len(same)
-    result.new = len(new_keys)
-    result.changed = len(to_write) - result.new
-    result.seconds["compare"] = round(time.perf_counter() - clock, 2)
-    if dry_run or not to_write:
-        progress(100, "done")
-        return result
+    return _Plan(to_write, new_keys, same, existing, located)
 
-    progress(70, "writing")
-    clock = time.perf_counter()
+
+def _write(plan: _Plan, checked: _Checked, reason: str, user, result: ImportResult) -> list[Problem]:
+    """Write the plan in one transaction, unless a unit was locked meanwhile or another import recorded some of
+    the households since they were compared: then the problems, and nothing is written."""
+    to_write, new_keys, existing = plan.to_write, plan.new_keys, plan.existing
     changed_ids = [existing[k]["id"] for k in to_write if k not in new_keys]
     try:
         with transaction.atomic():
-            if late := _locked_meanwhile(to_write, existing, located, units):
+            if late := _locked_meanwhile(to_write, existing, plan.located, checked.units):
                 raise _LockedMeanwhile(late)
             written_at = writer.write(
                 to_write,
-                members_by_key,
+                checked.members_by_key,
                 new_keys,
                 changed_ids,
-                fingerprints,
-                reason=(reason or _("roster import: %(file)s") % {"file": filename})[:100],
+                checked.fingerprints,
+                reason=reason,
                 user_id=getattr(user, "pk", None),
             )
             _announce({row[0] for row in to_write.values()}, {k[0] for k in to_write})
     except _LockedMeanwhile as locked:
-        result.problem_count = len(locked.problems)
-        result.problems = sorted(locked.problems[:MAX_PROBLEMS_KEPT], key=_problem_order)
-        progress(100, "failed")
-        return result
+        return locked.problems
     except IntegrityError:  # another import recorded some of these households since they were compared
-        result.problems = [
+        return [
             Problem(
-                filename,
+                result.filename,
                 None,
                 "",
                 _(
@@ -377,14 +450,9 @@ def _import(data, filename, user, year, dry_run, progress, reason) -> ImportResu
                 ),
             )
         ]
-        result.problem_count = 1
-        progress(100, "failed")
-        return result
     result.written, result.written_at = True, written_at.isoformat()
     analyze(Household, Member, Household.history.model, Member.history.model)
-    result.seconds["write"] = round(time.perf_counter() - clock, 2)
-    progress(100, "done")
-    return result
+    return []
 
 
 def _unchanged(entries, units, stored, standards, standard_ids) -> dict:

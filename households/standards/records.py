@@ -77,6 +77,13 @@ class Dwelling:
     waste_disposal: str | None = None  # None: not surveyed (the question came with Decree 351/2025)
 
 
+def counted_members(member_count: int | None, members) -> int | None:
+    """A member list sets the member count: its length when members are listed, else the count given. The one
+    home of this rule: the service's saves (entry form, admin, API, scripts) and the parse of a household (API,
+    classify, roster import) ask it."""
+    return len(members) if members else member_count
+
+
 @dataclass(frozen=True, slots=True)
 class HouseholdRecord:
     """One household in one review. Either members + dwelling, or the indicator answers, or both."""

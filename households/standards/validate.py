@@ -21,6 +21,7 @@ from .records import (
     HouseholdRecord,
     Member,
     Standard,
+    counted_members,
     standard_of_year,
 )
 from .wording import _, number
@@ -359,7 +360,7 @@ def parse_household(data, standards: dict[str, Standard]) -> tuple[HouseholdReco
         area_type=area_type,
         income_per_capita=income,
         reference_year=year if year is not None else standard.first_year,
-        member_count=member_count if member_count is not None else len(members),
+        member_count=counted_members(member_count, members),
         members=members,
         dwelling=dwelling,
         answers=answers,

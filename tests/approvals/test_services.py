@@ -6,7 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from approvals.models import Approval, DataKind, State
 from approvals.services import DataLocked, approval_transition, locked_units
 from households.models import Household, PovertyStandard
-from households.services import household_delete, household_reclassify, household_save, reclassify_standard
+from households.reclassify import reclassify_standard
+from households.services import household_delete, household_reclassify, household_save
 from tests.conftest import make_user
 
 YEAR = 2022

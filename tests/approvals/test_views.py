@@ -150,7 +150,7 @@ def test_the_admin_refuses_a_new_household_in_a_locked_unit(tree, people):
             "member_count": 2,
             "ethnicity": "kinh",
             "area_type": "rural",
-            "reported_deprivations": "[]",
+            "reported_deprivations": ["water"],  # valid: the service refuses it for the lock
             "members-TOTAL_FORMS": 0,
             "members-INITIAL_FORMS": 0,
         },

@@ -206,7 +206,8 @@ def test_a_boundary_year_save_stores_both_classifications_and_the_api_answers_bo
 @pytest.mark.django_db
 def test_an_administrator_corrects_and_confirms_a_threshold_and_the_second_classification_follows(tree):
     from households.models import PovertyStandard
-    from households.services import household_save, reclassify_standard
+    from households.reclassify import reclassify_standard
+    from households.services import household_save
 
     household, members = _boundary_household(tree["C1"], "treated_on_site")
     household_save(household, members)
@@ -257,7 +258,8 @@ def test_scoring_under_decree_351_from_stored_deprivations_agrees_with_scoring_f
     """classify_under reads Decree 07's stored deprivations for the 11 indicators Decree 351 decides alike and the
     dwelling for waste: the same result as classifying each household from its members."""
     from households.models import Household, HouseholdClassification, PovertyStandard
-    from households.services import classify_under, other_classification
+    from households.reclassify import classify_under
+    from households.services import other_classification
 
     nd351 = PovertyStandard.objects.get(code="ND351-2025")
     latest = Household.objects.filter(survey_year=2026).select_related("standard").prefetch_related("members")

@@ -14,9 +14,9 @@ from households.choices import column_labels
 from households.forms import MemberForm
 from households.models import Household
 from households.roster import export
+from households.roster.cells import accepted_labels
 from households.roster.columns import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, normalise
 from households.roster.guide import GUIDE_SHEET
-from households.roster.mapping import accepted_labels
 from households.roster.service import roster_import
 from tests.conftest import make_user
 

@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from households.models import Household, Member, PovertyStandard
+from households.reclassify import reclassify_standard
 from households.selectors import alkire_foster
-from households.services import household_save, reclassify_standard
+from households.services import household_save
 
 VECTORS = json.loads((Path(__file__).resolve().parents[1] / "data/test-vectors.json").read_text())
 
@@ -183,10 +184,10 @@ def test_reclassifying_a_standard_stores_exactly_what_a_save_would(tree, edited_
 def test_a_parameter_edit_re_derives_deprivations_in_a_forked_child_as_in_this_process(tree, monkeypatch):
     """After a threshold edit the deprivations are derived again, even when the edit is named; the forked
     child's half (PostgreSQL, at scale) stores what this process would."""
-    from households import services
+    from households import reclassify
     from households.services import DERIVED_FIELDS, apply_classification
 
-    monkeypatch.setattr(services, "RECLASSIFY_FORK_FROM", 2)
+    monkeypatch.setattr(reclassify, "RECLASSIFY_FORK_FROM", 2)
     for n, vector in enumerate(VECTORS):
         household_save(*_household_from_vector(vector, tree["C1" if n % 2 else "C2"], 2022))
 

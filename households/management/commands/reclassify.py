@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from households.models import PovertyStandard
-from households.services import reclassify_standard
+from households.reclassify import reclassify_standard
 
 
 class Command(BaseCommand):

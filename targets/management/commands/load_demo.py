@@ -16,8 +16,9 @@ from areas.models import Profile, Unit, UnitSuccession
 from areas.services import profile_save
 from households.demo import PROVINCE_ECONOMY, generate_households, later_review, next_year
 from households.models import Household, Member, PovertyStandard
+from households.reclassify import classify_under
 from households.reference_data import load_standards
-from households.services import apply_classification, classify_under
+from households.services import apply_classification
 from targets.engine import indicator_value
 from targets.models import Indicator, Plan, ReportedValue, Target
 from targets.reference_data import load_catalogue

@@ -1,27 +1,21 @@
-"""Sheets of cells → households in their JSON form (docs/domain/household-json.md), each with where it came from.
+"""The roster's layouts (two sheets, a row per member, a row of answers per household) → households in their JSON
+form (docs/domain/household-json.md), each with where it came from. The cells are converted in cells.py, the
+sheets' headers matched and their rows read in sheets.py, a household's cells fingerprinted in fingerprints.py.
 
 Every cell problem is collected with its sheet, row and column; nothing stops at the first error.
 """
 
-import hashlib
-import itertools
-import marshal
-import operator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from areas.models import review_date
-from povertyplan.cells import FORMULA_START
-from povertyplan.numbers import NumberFormatError, parse_number
 
-from ..choices import column_labels
+from .cells import _INVALID
 from .columns import (
     ASSET_KEYS,
     DWELLING_KEYS,
-    FALSE,
     HOUSEHOLD_COLUMNS,
     HOUSEHOLD_SHEETS,
     INDICATOR_COLUMNS,
@@ -29,16 +23,14 @@ from .columns import (
     MEMBER_ONLY,
     MEMBER_SHEET_COLUMNS,
     MEMBER_SHEETS,
-    TRUE,
-    TRUE_MARKS,
     header_index,
     is_sheet,
-    label_index,
     normalise,
 )
+from .fingerprints import cells_fingerprint
 from .forked import Later
+from .sheets import HEADER_SEARCH_ROWS, Problem, _RowReader, _Sheet, column_name, continued
 
-HEADER_SEARCH_ROWS = 20
 _REQUIRED_HOUSEHOLD = (("unit",), ("income_per_capita",))  # each: the column, or one of its alternatives
 _REQUIRED_MEMBER = (("age", "birth_date"),)
 _HOUSEHOLD_INDEX = header_index(HOUSEHOLD_COLUMNS)
@@ -46,19 +38,6 @@ _MEMBER_INDEX = header_index(MEMBER_COLUMNS)
 _MEMBER_SHEET_INDEX = header_index(MEMBER_SHEET_COLUMNS)
 _INDICATOR_INDEX = header_index(INDICATOR_COLUMNS)
 _MEMBER_ONLY_HEADERS = {h for h, c in _MEMBER_INDEX.items() if c.key in MEMBER_ONLY}
-_CODE_HEADERS = {normalise("Mã hộ"), normalise("Household code"), "code"}
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    sheet: str
-    row: int | None
-    column: str
-    message: str
-
-    def line(self) -> str:
-        where = f"{self.sheet}!{self.row}" if self.row else self.sheet
-        return f"{where}, {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
 
 
 @dataclass
@@ -88,20 +67,9 @@ class Entry:
         return self.data["survey_year"], self.data["code"]
 
     def fingerprint(self, unit) -> str:
-        """What the household's cells say, with the unit they name: equal fingerprints, equal records. Taken
-        before RosterParser.complete, the same way on every import of the same cells."""
-        cells = (
-            unit["id"],
-            unit["area_type"],
-            self.data["survey_year"],
-            self._values or self.data,
-            [c for _sheet, _n, c in self.member_cells],
-        )
-        try:
-            text = marshal.dumps(cells, 0)  # version 0: values only, no references, so equal cells, equal bytes
-        except ValueError:  # a date of birth
-            text = repr(cells).encode()
-        return hashlib.blake2b(text, digest_size=16).hexdigest()
+        """What the household's cells say, with the unit they name (fingerprints.cells_fingerprint). Taken before
+        RosterParser.complete, the same way on every import of the same cells."""
+        return cells_fingerprint(unit, self.data["survey_year"], self._values or self.data, self.member_cells)
 
     def where(self, field_path: str) -> tuple[str, int, str]:
         """The sheet, row and column of a field of the JSON form ("members[2].age", "dwelling.latrine")."""
@@ -118,265 +86,6 @@ class Entry:
             return self.sheet, self.row, ""
         return self.sheet, self.row, self.headers.get(key, column_name(key))
 
-
-class _Sheet:
-    """A sheet with its header row found and its columns matched to fields."""
-
-    def __init__(self, name, rows_iter, index_maps, problems):
-        self.name = name
-        self.rows_iter = rows_iter
-        self.problems = problems
-        self.header_row = None
-        self.columns = {}  # key → (position, header text, Column)
-        self.headers = []
-        for number, row in enumerate(rows_iter, start=1):
-            cells = [normalise(c) if isinstance(c, str) else "" for c in row]
-            if _CODE_HEADERS & set(cells):
-                self.header_row = number
-                self.headers = [str(c).strip() if c is not None else "" for c in row]
-                self._match(cells, index_maps)
-                break
-            if number >= HEADER_SEARCH_ROWS:
-                break
-
-    def _match(self, cells, index_maps):
-        for position, cell in enumerate(cells):
-            if not cell:
-                continue
-            for index in index_maps:
-                column = index.get(cell)
-                if column is not None:
-                    if column.key in self.columns:
-                        self.problems.append(
-                            Problem(
-                                self.name,
-                                self.header_row,
-                                self.headers[position],
-                                _("this column appears twice; the second one is ignored"),
-                            )
-                        )
-                    else:
-                        self.columns[column.key] = (position, self.headers[position], column)
-                    break
-
-    def header_texts(self) -> dict:
-        return {key: header for key, (_p, header, _c) in self.columns.items()}
-
-    def data_rows(self, size):
-        """Batches of (row numbers, rows) below the header, leaving out rows that hold no value."""
-        number = self.header_row + 1
-        while rows := list(itertools.islice(self.rows_iter, size)):
-            numbers = range(number, number + len(rows))
-            number += len(rows)
-            kept = [i for i, row in enumerate(rows) if any(row) or _has_value(row)]  # any(): 0 and False count
-            if len(kept) < len(rows):
-                numbers, rows = [numbers[i] for i in kept], [rows[i] for i in kept]
-            if rows:
-                yield numbers, rows
-
-
-def _has_value(row) -> bool:
-    return any(cell != "" and cell is not None for cell in row)
-
-
-# --- cell converters: (value, error message or None); results cached per column and raw value -----------
-
-
-def _text(raw):
-    if isinstance(raw, float) and raw.is_integer():
-        return str(int(raw)), None
-    text = " ".join(str(raw).split())
-    if text[:1] == "'" and text[1:2] in FORMULA_START:  # an export's escape of a text that looks like a formula
-        text = text[1:]
-    return (text or None), None
-
-
-def _number(raw, integer):
-    if isinstance(raw, bool):
-        return None, _("“%(text)s” is not a number.") % {"text": raw}
-    if isinstance(raw, int | float):
-        if integer and not float(raw).is_integer():
-            return None, _("“%(text)s” must be a whole number.") % {"text": raw}
-        return (int(raw) if integer else float(raw)), None
-    if isinstance(raw, date | datetime):
-        return None, _("“%(text)s” is not a number.") % {"text": raw}
-    try:
-        value = parse_number(raw, integer=integer)
-    except NumberFormatError as error:
-        return None, str(error)
-    return (int(value) if integer else float(value)), None
-
-
-def _bool(raw, default):
-    if raw == "" or raw is None:
-        return default, None
-    if isinstance(raw, bool):
-        return raw, None
-    if isinstance(raw, int | float):
-        if raw in (0, 1):
-            return bool(raw), None
-    elif str(raw).strip() in TRUE_MARKS:
-        return True, None
-    else:
-        key = normalise(raw)
-        if key in TRUE:
-            return True, None
-        if key in FALSE:
-            return False, None
-    return None, _("“%(text)s” is not yes or no: write x, có or 1 for yes; leave empty, 0 or không for no.") % {
-        "text": raw
-    }
-
-
-def _choice(raw, labels, column):
-    code = labels.get(normalise(raw))
-    if code is None:
-        return None, _("“%(text)s” is not in the list: %(labels)s.") % {
-            "text": raw,
-            "labels": ", ".join(label for label, _code in column_labels(column.key)),
-        }
-    return code, None
-
-
-def accepted_labels(column) -> dict[str, str]:
-    """Normalised label → code: the form's labels in Vietnamese, then the older spellings of the roster's
-    templates, then the English labels (and the codes themselves)."""
-    return label_index((*column_labels(column.key), *column.labels, *column_labels(column.key, "en")))
-
-
-def _ethnicity(raw, labels):
-    return labels.get(normalise(raw), "other"), None
-
-
-def _date(raw):
-    if isinstance(raw, datetime):
-        return raw.date(), None
-    if isinstance(raw, date):
-        return raw, None
-    text = str(raw).strip()
-    parts = text.replace("-", "/").replace(".", "/").split("/")
-    if len(parts) == 3 and all(p.isdigit() for p in parts):
-        day, month, year = (int(p) for p in parts)
-        try:
-            return date(year, month, day), None
-        except ValueError:
-            pass
-    return None, _("“%(text)s” is not a date: write dd/mm/yyyy.") % {"text": raw}
-
-
-def converter(column):
-    labels = accepted_labels(column) if column.kind in ("choice", "ethnicity") else None
-    kind = column.kind
-    if kind == "text":
-        convert = _text
-    elif kind in ("int", "year"):
-
-        def convert(raw):
-            value, error = _number(raw, True)
-            if error is None and kind == "year" and not 1900 <= value <= 2100:
-                return None, _("“%(text)s” is not a year.") % {"text": raw}
-            return value, error
-    elif kind == "number":
-
-        def convert(raw):
-            return _number(raw, False)
-    elif kind == "bool":
-
-        def convert(raw):
-            return _bool(raw, column.default)
-    elif kind == "choice":
-
-        def convert(raw):
-            return _choice(raw, labels, column)
-    elif kind == "ethnicity":
-
-        def convert(raw):
-            return _ethnicity(raw, labels)
-    elif kind == "date":
-        convert = _date
-    else:  # pragma: no cover
-        raise ValueError(kind)
-    empty = (column.default, None)
-
-    def convert_cell(raw):
-        if raw == "" or raw is None:
-            return empty
-        return convert(raw)
-
-    return convert_cell
-
-
-class _RowReader:
-    """Converts the matched columns of a sheet's rows, recording located problems.
-
-    Column by column, a few thousand rows at a time: a roster repeats the same labels and marks hundreds of
-    thousands of times, so each distinct cell of a column is converted once per batch."""
-
-    BATCH = 10_000
-
-    def __init__(self, sheet: _Sheet, keys):
-        self.sheet = sheet
-        self.plan = [
-            (key, position, header, converter(column))
-            for key, (position, header, column) in sheet.columns.items()
-            if key in keys
-        ]
-        self.keys = [key for key, _p, _h, _c in self.plan]
-
-    def batches(self, problems):
-        """The sheet's data rows, a batch at a time: (row numbers, the rows' values in the order of self.keys). A
-        cell with an error is _INVALID, an empty one None."""
-        for numbers, rows in self.sheet.data_rows(self.BATCH):
-            raw_columns = self._raw_columns(rows)
-            columns = [
-                self._column(numbers, raw, header, convert, problems)
-                for raw, (_k, _p, header, convert) in zip(raw_columns, self.plan, strict=True)
-            ]
-            yield numbers, list(zip(*columns, strict=True)) if columns else [()] * len(numbers)
-
-    def rows(self, problems):
-        """(number, {key: value}) of each row; a cell with an error is _INVALID, an empty one is left out."""
-        keys = self.keys
-        for numbers, batch in self.batches(problems):
-            for number, values in zip(numbers, batch, strict=True):
-                yield number, {key: value for key, value in zip(keys, values) if value is not None}
-
-    def _raw_columns(self, rows):
-        positions = [position for _k, position, _h, _c in self.plan]
-        if not positions:
-            return []
-        width = max(positions) + 1
-        if any(len(row) < width for row in rows):  # a short CSV line
-            rows = [(*row, *[""] * (width - len(row))) if len(row) < width else row for row in rows]
-        picked = map(operator.itemgetter(*positions), rows)
-        return list(zip(*picked)) if len(positions) > 1 else [list(picked)]
-
-    def _column(self, numbers, raw, header, convert, problems):
-        distinct = set(raw)
-        if any(type(value) is bool for value in distinct):  # True == 1 == 1.0 in a set: convert each cell
-            return [self._one(convert, value, number, header, problems) for value, number in zip(raw, numbers)]
-        converted = {value: convert(value) for value in distinct}
-        wrong = {value for value, (_v, error) in converted.items() if error is not None}
-        for value, number in zip(raw, numbers) if wrong else ():
-            if value in wrong:
-                problems.append(Problem(self.sheet.name, number, header, converted[value][1]))
-        values = {value: _INVALID if value in wrong else result for value, (result, _e) in converted.items()}
-        return [values[value] for value in raw]
-
-    def _one(self, convert, value, number, header, problems):
-        result, error = convert(value)
-        if error is None:
-            return result
-        problems.append(Problem(self.sheet.name, number, header, error))
-        return _INVALID
-
-
-class _Invalid:
-    def __reduce__(self):  # one object even across the forked reader's pickles: compared with `is`
-        return "_INVALID"
-
-
-_INVALID = _Invalid()  # a cell that had an error: its field is left out of the JSON form
 
 HOUSEHOLD_KEYS = {c.key for c in HOUSEHOLD_COLUMNS}
 MEMBER_KEYS = {c.key for c in MEMBER_COLUMNS} - {"code"}
@@ -824,9 +533,7 @@ class RosterParser:
     def _finish(self, entry: Entry, values):
         """Dwelling (when members are listed) and the ticked deprivations (when the sheet has them)."""
         if entry.data.get("members"):
-            entry.data["dwelling"] = self._dwelling(entry, values)
-            if "member_count" not in entry.data and "member_count" not in entry.invalid:
-                entry.data["member_count"] = len(entry.data["members"])
+            entry.data["dwelling"] = self._dwelling(entry, values)  # the count: parse_household (counted_members)
         listed = bool(entry.data.get("members"))
         if entry.indicator_columns and (not listed or any(key in values for key in INDICATOR_KEYS)):
             year = entry.data["survey_year"]
@@ -856,12 +563,6 @@ _MEMBER_DEFAULTS = {c.key: c.default for c in MEMBER_COLUMNS if c.key != "code"}
 def _lists_no_member(values) -> bool:
     """No member cell of the row holds anything but what an empty cell reads as."""
     return all(values.get(key, default) == default for key, default in _MEMBER_DEFAULTS.items())
-
-
-def continued(name: str, names) -> list[str]:
-    """The sheets that continue sheet `name`, in order: "Thành viên (2)", "Thành viên (3)", …"""
-    following = {normalise(f"{name} ({n})"): n for n in range(2, len(names) + 2)}
-    return sorted((n for n in names if normalise(n) in following), key=lambda n: following[normalise(n)])
 
 
 def _member_sheet(workbook, name):
@@ -894,11 +595,3 @@ def _shown(value):
     if isinstance(value, int):
         return f"{value:,}".replace(",", ".")
     return value
-
-
-def column_name(key: str) -> str:
-    """A column the file does not have, by its header in the active language (the file's own header otherwise)."""
-    column = next((c for c in (*HOUSEHOLD_COLUMNS, *MEMBER_COLUMNS) if c.key == key), None)
-    if column is None:
-        return key
-    return column.en if (get_language() or "vi").startswith("en") else column.vi
