@@ -296,3 +296,13 @@ def test_the_comparison_says_which_boundaries_each_unit_is_drawn_in(reform):
     assert chart.boundaries == "theo địa giới 2025: Phường Sóc Trăng; theo địa giới khi rà soát: Tỉnh Sóc Trăng"
     assert "Ước tính" not in chart.note  # each at its latest year: 2026 for 31001, counted where it was recorded
     assert compare_chart(admin, ["31001", "31003"]).boundaries == "theo địa giới 2025"
+
+
+def test_an_officer_of_a_new_commune_reads_its_history_and_nothing_around_it(reform, client):
+    officer = make_user("canbo", "officer", unit=reform["31002"])
+    status, html = _page(client, officer, "/dashboards/areas/31002/?year=2020")
+    assert status == 200 and "Theo địa giới 2025" in html and "Ước tính (2019, 2020)" in html
+    for code in ("31001", "92", "94103", "94"):
+        assert _page(client, officer, f"/dashboards/areas/{code}/")[0] == 404
+    html = _page(client, officer, "/households/?unit=31001&year=2020&boundaries=current")[1]
+    assert not any(h.code in html for h in Household.objects.filter(unit__code="94101"))  # 31001's alone
