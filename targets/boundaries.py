@@ -65,21 +65,27 @@ def map_groups(groups: list[dict], weights: dict, in_force: set) -> list[tuple[d
 
 
 def current_totals(tree: UnitTree, moved) -> tuple[dict, set]:
-    """{unit: {scope: Counter}} of today's units (each mapped group added to its unit and every unit above, in the
-    scopes of its unit today), and the (unit, scope) pairs an estimated count reached. Counters hold Decimals where a
-    share multiplied them: rates are computed from these sums."""
-    totals = defaultdict(lambda: defaultdict(Counter))
-    estimated = set()
+    """{unit: {scope: Counter}} of today's units (the mapped groups summed per today's leaf group, then added to its
+    unit and every unit above, in the scopes of its unit today), and the (unit, scope) pairs an estimated count
+    reached. Counters hold Decimals where a share multiplied them: rates are computed from these sums."""
+    leaves, shared = defaultdict(Counter), set()
     for row, weight in moved:
+        key = (row["unit_id"], row["ethnicity"], row["area_type"])
         numbers = {k: v for k, v in row.items() if k not in ("unit_id", "ethnicity", "area_type")}
         if weight != ONE:
             numbers = {k: v * weight for k, v in numbers.items()}
-        scopes = household_scopes(tree, row)
-        for unit_id in tree.lineage[row["unit_id"]]:
+            shared.add(key)
+        leaves[key].update(numbers)
+    totals = defaultdict(lambda: defaultdict(Counter))
+    estimated = set()
+    for key, numbers in leaves.items():
+        unit_id, ethnicity, area_type = key
+        scopes = household_scopes(tree, {"unit_id": unit_id, "ethnicity": ethnicity, "area_type": area_type})
+        for ancestor in tree.lineage[unit_id]:
             for scope in scopes:
-                totals[unit_id][scope].update(numbers)
-                if weight != ONE:
-                    estimated.add((unit_id, scope))
+                totals[ancestor][scope].update(numbers)
+                if key in shared:
+                    estimated.add((ancestor, scope))
     return totals, estimated
 
 

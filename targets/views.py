@@ -133,7 +133,9 @@ def target_detail(request, pk):
             "redrawn": bool(selectors.redrawn_units([unit], dashboards.CURRENT)),
             "estimated": bool(selectors.estimated_figures([unit], boundaries, target.scope, [year])),
             # the approval note speaks of the figure shown: none without one
-            "coverage": _coverage(unit, year, kind) if attainment and attainment.actual is not None else None,
+            "coverage": _coverage(unit, year, kind)
+            if attainment and attainment.actual is not None and _reviewed_there(unit, year)
+            else None,
             "computed_at": selectors.computed_at(plan.province),
         }
 
@@ -194,7 +196,7 @@ def area_dashboard(request, code):
             "plans": plans,
             "province": province,
             "lineage": _lineage(user, unit),
-            "coverage": _coverage(unit, year),
+            "coverage": _coverage(unit, year) if _reviewed_there(unit, year) else None,
             "computed_at": selectors.computed_at(province),
             "redrawn": bool(selectors.redrawn_units([unit], dashboards.CURRENT)),
         }
@@ -317,6 +319,12 @@ def _statuses(area) -> list[tuple[str, str]]:
     """The statuses a scorecard of `area` can show ("no goal at this level" only below the province)."""
     below = area.parent_id is not None
     return [(v, label) for v, label in Attainment.Status.choices if below or v != Attainment.Status.NO_GOAL]
+
+
+def _reviewed_there(unit, year) -> bool:
+    """Whether the unit itself served that year's review: the approvals of the units a year's figures come from are
+    the unit's own. A unit the reform made shows older years from old units' data, approved (or not) there."""
+    return year is None or unit.in_force_in(year)
 
 
 def _coverage(unit, year, kind="households"):

@@ -257,6 +257,7 @@ def test_the_area_page_of_a_merged_unit_shows_its_history_in_todays_boundaries(r
     assert html.count("Theo địa giới 2025") >= 4  # every chart says so
     assert "Ước tính (2019, 2020)" in html  # the rates chart: both years rest on 94103's shares
     assert "Xem theo địa giới khi rà soát" in html
+    assert "chưa được phê duyệt" not in html  # 31001 did not exist in 2020: no approval of its own to speak of
     poor = expected_counts(2020)["31001"][1]
     assert f"<td>{int(poor)}</td>" in html or f"<td>{poor}</td>".replace(".", ",") in html
     # the recorded view of a unit made in 2025 has no 2020 figures
@@ -295,3 +296,13 @@ def test_the_comparison_says_which_boundaries_each_unit_is_drawn_in(reform):
     assert chart.boundaries == "theo địa giới 2025: Phường Sóc Trăng; theo địa giới khi rà soát: Tỉnh Sóc Trăng"
     assert "Ước tính" not in chart.note  # each at its latest year: 2026 for 31001, counted where it was recorded
     assert compare_chart(admin, ["31001", "31003"]).boundaries == "theo địa giới 2025"
+
+
+def test_an_officer_of_a_new_commune_reads_its_history_and_nothing_around_it(reform, client):
+    officer = make_user("canbo", "officer", unit=reform["31002"])
+    status, html = _page(client, officer, "/dashboards/areas/31002/?year=2020")
+    assert status == 200 and "Theo địa giới 2025" in html and "Ước tính (2019, 2020)" in html
+    for code in ("31001", "92", "94103", "94"):
+        assert _page(client, officer, f"/dashboards/areas/{code}/")[0] == 404
+    html = _page(client, officer, "/households/?unit=31001&year=2020&boundaries=current")[1]
+    assert not any(h.code in html for h in Household.objects.filter(unit__code="94101"))  # 31001's alone
