@@ -34,12 +34,13 @@ def run(base, seconds, paths, cookies):
                 errors.append(f"{path}: {error}")
 
     threads = [threading.Thread(target=user, args=(i, c)) for i, c in enumerate(cookies)]
-    started = time.monotonic()
+    started, cpu_started = time.monotonic(), time.process_time()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - started
+    cpu_seconds = time.process_time() - cpu_started
     total = sum(len(v) for v in latencies.values())
     return {
         "p95": {
@@ -49,6 +50,7 @@ def run(base, seconds, paths, cookies):
         "errors": len(errors),
         "first_errors": errors[:3],
         "rps": total / elapsed,
+        "cpu_seconds": cpu_seconds,
     }
 
 

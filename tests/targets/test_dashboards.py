@@ -323,3 +323,79 @@ def test_a_dashboard_page_with_its_figures_cached_reads_five_queries(demo, djang
     with django_assert_max_num_queries(5 + 2):
         response = client.get(url)
     assert response.status_code == 200 and b'id="freshness"' in response.content
+
+
+def _freshness_by_orm(province, when, user=None) -> dict:
+    """targets.selectors.freshness in the ORM's words (its query before it was written in SQL once): the reference
+    the SQL is held to."""
+    from django.db.models import Exists, Subquery
+
+    from areas.models import Unit
+    from targets.models import ReportedValue
+    from targets.selectors import _active_runs, _holds, _recompute_permission
+
+    checks = {"run_id": Subquery(_active_runs().values("pk")[:1])}
+    if user is not None and user.is_authenticated and _holds(user, province):
+        checks["may_refresh"] = Exists(_recompute_permission(user))
+    if when is not None:
+        prefix = province.path
+        checks["households_changed"] = Exists(
+            Household.history.filter(history_date__gt=when, unit__path__startswith=prefix)
+        )
+        checks["reported_changed"] = Exists(
+            ReportedValue.objects.filter(updated_at__gt=when, unit__path__startswith=prefix)
+        )
+    row = Unit.objects.filter(pk=province.pk).values(**checks).get()
+    return {
+        "computed_at": when,
+        "stale": bool(row.get("households_changed") or row.get("reported_changed")),
+        "run": {"pk": row["run_id"]} if row["run_id"] else None,
+        "province": province,
+        "can_refresh": bool(row.get("may_refresh")),
+    }
+
+
+@pytest.mark.parametrize("on_worker", [False, True])
+def test_freshness_in_sql_answers_as_its_orm_definition(demo, monkeypatch, on_worker):
+    """The one statement every page reads (written in SQL for its CPU) agrees with the rules it folds in —
+    active runs (less those whose worker is gone, on a worker), who may recompute, changes after the figures'
+    time — for every role, with and without a run, before and after a household or reported value changes."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from areas.models import Unit
+    from targets import selectors
+    from targets.models import ReportedValue
+
+    monkeypatch.setattr("povertyplan.background.in_worker", lambda: on_worker)
+    monkeypatch.setattr("targets.selectors.in_worker", lambda: on_worker)
+    provinces = list(Unit.objects.filter(parent__isnull=True))
+    superuser = User.objects.create_superuser("root_freshness", password="pw")
+    inactive = make_user("gone_freshness", "manager", is_active=False)
+    users = [*User.objects.filter(username__in=["admin", "manager", "district", "officer", "viewer"]), superuser]
+    users += [inactive, None]
+
+    def agree():
+        for province in provinces:
+            when = selectors.computed_at(province)
+            for at in (when, None, timezone.now() - timedelta(days=3650)):
+                for user in users:
+                    assert selectors.freshness(province, at, user) == _freshness_by_orm(province, at, user), (
+                        province.code,
+                        at,
+                        getattr(user, "username", None),
+                    )
+
+    agree()
+    old = timezone.now() - timedelta(minutes=5)
+    RecomputeRun.objects.create(status=RecomputeRun.Status.RUNNING, heartbeat_at=old)  # its worker gone
+    agree()
+    RecomputeRun.objects.create(status=RecomputeRun.Status.RUNNING, heartbeat_at=timezone.now())
+    RecomputeRun.objects.create(status=RecomputeRun.Status.QUEUED)
+    agree()
+    Household.objects.filter(unit__path__startswith="94/").first().save()
+    reported = ReportedValue.objects.filter(unit__path__startswith="14/").first()
+    reported.save()
+    agree()
+    assert selectors.freshness(provinces[0], selectors.computed_at(provinces[0]), users[0])["stale"]
