@@ -1,5 +1,6 @@
 import csv
 import io
+from functools import partial
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -40,16 +41,39 @@ def home(request):
 FIGURES_CACHE_SECONDS = 24 * 3600
 
 
-def _figures(request, page: str, build, *params) -> dict:
+class Figures:
     """What a page draws from the figures (scorecard, charts, approval coverage, breadcrumb), built once per
     figures version, language and area seen, then read from the cache: access is checked by the view before,
-    freshness read after. The version rises with every write of figures and every approval decision. The
-    template caches its chart sections under the same key ("figures_key")."""
-    key = ":".join(
-        str(part)
-        for part in ("figures", page, *params, FiguresVersion.current(), get_language(), user_area_path(request.user))
-    )
-    return {**cache.get_or_set(key, build, timeout=FIGURES_CACHE_SECONDS), "figures_key": key}
+    freshness read after. The version rises with every write of figures and every approval decision.
+
+    The template caches its sections (all but the freshness line) as HTML under the same key ("figures_key"), so a
+    page served from them reads none of the built values: the view reads only the few it needs itself (`own`,
+    kept apart under the key), and the template gets the rest as callables, read from the cache (and unpickled)
+    only when a section has to be drawn again."""
+
+    def __init__(self, request, page: str, build, params, own=("computed_at",)):
+        parts = ("figures", page, *params, FiguresVersion.current(), get_language(), user_area_path(request.user))
+        self.key = ":".join(str(part) for part in parts)
+        self.build, self.own = build, own
+        self._all = self._own = None
+
+    def all(self) -> dict:
+        if self._all is None:
+            self._all = cache.get_or_set(self.key, self.build, timeout=FIGURES_CACHE_SECONDS)
+        return self._all
+
+    def __getitem__(self, name):
+        if name not in self.own:
+            return self.all()[name]
+        if self._own is None:
+            self._own = cache.get(self.key + ":own")
+            if self._own is None:
+                self._own = {n: self.all()[n] for n in self.own}
+                cache.set(self.key + ":own", self._own, timeout=FIGURES_CACHE_SECONDS)
+        return self._own[name]
+
+    def context(self, *names) -> dict:
+        return {"figures_key": self.key, **{name: partial(self.__getitem__, name) for name in names}}
 
 
 @login_required
@@ -71,23 +95,19 @@ def plan_dashboard(request, pk):
             "computed_at": selectors.computed_at(plan.province),
         }
 
-    figures = _figures(request, "plan", build, plan.pk, scope, status)
+    figures = Figures(request, "plan", build, (plan.pk, scope, status))
     return render(
         request,
         "targets/plan_dashboard.html",
         {
             "plan": plan,
-            "targets": figures["targets"],
             "scope": scope,
             "status": status,
             "area": area,
-            "scopes": figures["scopes"],
             "statuses": statuses,
             "freshness": selectors.freshness(plan.province, figures["computed_at"], request.user),
-            "total": figures["total"],
-            "figures_key": figures["figures_key"],
-            "coverage": figures["coverage"],
-            "coverage_year": figures["latest"],
+            **figures.context("targets", "scopes", "total", "coverage"),
+            "coverage_year": partial(figures.__getitem__, "latest"),
         },
     )
 
@@ -131,7 +151,7 @@ def target_detail(request, pk):
             "computed_at": selectors.computed_at(plan.province),
         }
 
-    figures = _figures(request, "target", build, target.pk, unit.pk)
+    figures = Figures(request, "target", build, (target.pk, unit.pk))
     return render(
         request,
         "targets/target_detail.html",
@@ -139,7 +159,7 @@ def target_detail(request, pk):
             "plan": plan,
             "target": target,
             "unit": unit,
-            **figures,
+            **figures.context("attainment", "year", "charts", "households_url", "lineage", "coverage"),
             "freshness": selectors.freshness(plan.province, figures["computed_at"], request.user),
         },
     )
@@ -190,14 +210,14 @@ def area_dashboard(request, code):
             "computed_at": selectors.computed_at(province),
         }
 
-    figures = _figures(request, "area", build, unit.pk, requested)
+    figures = Figures(request, "area", build, (unit.pk, requested), own=("computed_at", "province", "year"))
     year = figures["year"]
     return render(
         request,
         "targets/area_dashboard.html",
         {
             "unit": unit,
-            **figures,
+            **figures.context("years", "year", "charts", "plans", "lineage", "coverage"),
             "freshness": selectors.freshness(figures["province"], figures["computed_at"], request.user),
             "drill_base": reverse("dashboards:area", args=["CODE"]) + (f"?year={year}" if year else ""),
             "households_url": dashboards.household_list_url(unit.code, year, classification="poor") if year else None,

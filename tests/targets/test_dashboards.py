@@ -399,3 +399,73 @@ def test_freshness_in_sql_answers_as_its_orm_definition(demo, monkeypatch, on_wo
     reported.save()
     agree()
     assert selectors.freshness(provinces[0], selectors.computed_at(provinces[0]), users[0])["stale"]
+
+
+def _page(client, url) -> str:
+    """A page's HTML less its CSRF token (masked afresh on every request)."""
+    html = client.get(url).content.decode()
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+def test_cached_sections_follow_every_edit_of_what_they_show(manager):
+    """All of a page but its freshness line is kept as HTML under the figures version: a target's sentence, an
+    indicator's name, a standard's name and a recompute's figures show on the next view."""
+    from django.core.cache import cache
+
+    from households.models import PovertyStandard
+    from targets.services import recompute
+
+    plan = Plan.objects.select_related("standard").get(province__code="94")
+    target = plan.targets.select_related("indicator").get(order=1)
+    urls = [f"/dashboards/plans/{plan.pk}/", f"/dashboards/targets/{target.pk}/", "/dashboards/areas/94/"]
+    before = {url: _page(manager, url) for url in urls}
+    assert before == {url: _page(manager, url) for url in urls}  # served from the cache, identical
+    target.source_sentence = "Câu chỉ tiêu vừa sửa"
+    target.save()
+    assert all("Câu chỉ tiêu vừa sửa" in _page(manager, url) for url in urls[:2])
+    target.indicator.name_vi = "Tên chỉ tiêu vừa sửa"
+    target.indicator.save()
+    assert all("Tên chỉ tiêu vừa sửa" in _page(manager, url) for url in urls[:2])
+    standard = PovertyStandard.objects.get(pk=plan.standard_id)
+    standard.name = "Nghị định vừa sửa — " + standard.name
+    standard.save()
+    assert "Nghị định vừa sửa" in _page(manager, urls[0])
+    charts_before = _figures_on(manager, urls[1])
+    Household.objects.filter(unit__path__startswith="94/").update(income_per_capita=1, classification="poor")
+    recompute(province_ids=[plan.province_id])
+    after = {url: _page(manager, url) for url in urls}
+    assert _figures_on(manager, urls[1]) != charts_before
+    cache.clear()
+    assert after == {url: _page(manager, url) for url in urls}  # what the cache served is what a fresh build draws
+
+
+def test_users_of_two_areas_never_see_each_others_cached_pages(demo):
+    """The cached sections are kept by area: two officers of two communes, a district officer and the manager,
+    each viewing the same addresses after the others, get their own unit's page — the page a fresh build draws for
+    them — never another's."""
+    from django.core.cache import cache
+
+    from areas.models import Unit
+
+    plan = Plan.objects.get(province__code="94")
+    target = plan.targets.get(order=1)
+    mine = Unit.objects.get(code="94204")
+    other = Unit.objects.filter(path__startswith="94/", level="commune").exclude(pk=mine.pk).first()
+    make_user("officer_other_commune", "officer", unit=other)
+    users = {"officer": mine, "officer_other_commune": other, "district": mine.parent, "manager": plan.province}
+    urls = [f"/dashboards/plans/{plan.pk}/", f"/dashboards/targets/{target.pk}/"]
+    served = {}
+    for _round in range(2):  # the second round is served from what the first cached
+        for username in users:
+            client = client_for(username)
+            served[username] = {url: _page(client, url) for url in urls}
+    for username, unit in users.items():
+        for url, html in served[username].items():
+            heading = re.search(r"<h1>(.*?)</h1>", html, re.S).group(1)
+            assert unit.name in heading, (username, url)
+            others = [u for name, u in users.items() if name != username and u.name not in unit.name]
+            assert not any(f"{u.name} " in heading or f"{u.name}<" in heading for u in others), (username, url)
+    cache.clear()
+    for username in users:
+        client = client_for(username)
+        assert served[username] == {url: _page(client, url) for url in urls}, username
