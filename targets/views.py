@@ -55,8 +55,8 @@ class Figures:
     kept apart under the key), and the template gets the rest as callables, read from the cache (and unpickled)
     only when a section has to be drawn again."""
 
-    def __init__(self, request, page: str, build, params, own=("computed_at",)):
-        parts = ("figures", page, *params, FiguresVersion.current(), get_language(), user_area_path(request.user))
+    def __init__(self, request, page: str, build, params, version: int, own=("computed_at",)):
+        parts = ("figures", page, *params, version, get_language(), user_area_path(request.user))
         self.key = ":".join(str(part) for part in parts)
         self.build, self.own = build, own
         self._all = self._own = None
@@ -83,7 +83,8 @@ class Figures:
 @read_only
 @login_required
 def plan_dashboard(request, pk):
-    plan = selectors.get_plan_for_user(request.user, pk)
+    version = FiguresVersion.current()
+    plan = selectors.get_plan_for_user(request.user, pk, version)
     scope, status = request.GET.get("scope", ""), request.GET.get("status", "")
     area = selectors.home_unit_for_user(request.user, plan.province)
     statuses = _statuses(area)
@@ -100,7 +101,7 @@ def plan_dashboard(request, pk):
             "computed_at": selectors.computed_at(plan.province),
         }
 
-    figures = Figures(request, "plan", build, (plan.pk, scope, status))
+    figures = Figures(request, "plan", build, (plan.pk, scope, status), version)
     return render(
         request,
         "targets/plan_dashboard.html",
@@ -120,7 +121,8 @@ def plan_dashboard(request, pk):
 @read_only
 @login_required
 def target_detail(request, pk):
-    target = selectors.get_target_for_user(request.user, pk)
+    version = FiguresVersion.current()
+    target = selectors.get_target_for_user(request.user, pk, version)
     plan = target.plan
     unit_code = request.GET.get("unit")
     unit = (
@@ -157,7 +159,7 @@ def target_detail(request, pk):
             "computed_at": selectors.computed_at(plan.province),
         }
 
-    figures = Figures(request, "target", build, (target.pk, unit.pk))
+    figures = Figures(request, "target", build, (target.pk, unit.pk), version)
     return render(
         request,
         "targets/target_detail.html",
@@ -174,6 +176,7 @@ def target_detail(request, pk):
 @read_only
 @login_required
 def area_dashboard(request, code):
+    version = FiguresVersion.current()
     unit = selectors.get_unit_for_user(request.user, code)
     user = request.user
     requested = request.GET.get("year", "")[:4]
@@ -217,7 +220,7 @@ def area_dashboard(request, code):
             "computed_at": selectors.computed_at(province),
         }
 
-    figures = Figures(request, "area", build, (unit.pk, requested), own=("computed_at", "province", "year"))
+    figures = Figures(request, "area", build, (unit.pk, requested), version, own=("computed_at", "province", "year"))
     year = figures["year"]
     return render(
         request,
