@@ -18,7 +18,13 @@ from benchmarks import bench_dashboard as dashboard
 DATABASE = os.environ.get("BENCH_DEMO_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/povertyplan_bench_demo")
 BASELINE = os.environ.get("BENCH_LOAD_BASELINE", "")
 PROBE = {"pages/s": 160, "p95 ms": 157}
-GUNICORN = ("-w", "4")  # sync workers: one request at a time each, two per core
+# gunicorn as measured: the sync workers of before (one request at a time each, two per core, a connection closed
+# after each answer) and threaded workers that keep a client's connection open between its requests. The figures
+# against the probe are the last configuration's.
+GUNICORN = {
+    "4 sync workers": ("-w", "4"),
+    "2 workers × 4 threads (gthread, keep-alive)": ("-w", "2", "-k", "gthread", "--threads", "4"),
+}
 
 
 def _load_demo():
@@ -66,24 +72,29 @@ def main() -> list[str]:
     _load_demo()
     pages = dashboard._pages()
     cookies = dashboard._sessions(dashboard.USERS)
-    runs = []
+    codes = [("this code", dashboard.ROOT)]
     if BASELINE:
         root, commit = _baseline_root(BASELINE)
-        runs.append((f"before ({commit})", _figures(dashboard.measure(pages, cookies, root, GUNICORN)), None))
-        shutil.rmtree(root, ignore_errors=True)
-    measured = dashboard.measure(pages, cookies, dashboard.ROOT, GUNICORN)
-    runs.append(("this code", _figures(measured), measured))
+        codes.insert(0, (f"before ({commit})", root))
+    runs = []
+    for server, options in GUNICORN.items():  # each version of the code on the same server, one after the other
+        for code, root in codes:
+            measured = dashboard.measure(pages, cookies, root, options)
+            runs.append((code, server, _figures(measured)))
+    if BASELINE:
+        shutil.rmtree(codes[0][1], ignore_errors=True)
     client, server_ms = measured["client"], measured["server_ms"]
-    now = runs[-1][1]
+    now = runs[-1][2]
     before, after = now["load"]
     lines = [
         "## Pages under load on the demo (issue 26: 20 users for 60 s, gunicorn; probe: 160 pages/s, p95 157 ms)",
         "",
         f"{dashboard.USERS} users, each logged in as a manager, cycling over Sơn La's scorecard, its first target's page "
         f"and the province's area page for {dashboard.SECONDS} s (benchmarks/load_tool.py, own process, one "
-        f"keep-alive connection per user); gunicorn `{' '.join(GUNICORN)}`, DEBUG off, PostgreSQL, the demo data "
-        f"(`load_demo`). Load average (1 / 5 / 15 min) {before[0]:.2f} / {before[1]:.2f} / {before[2]:.2f} before "
-        f"and {after[0]:.2f} / {after[1]:.2f} / {after[2]:.2f} after, on 2 cores shared with other work: the "
+        f"HTTP/1.1 connection per user), DEBUG off, PostgreSQL, the demo data (`load_demo`); the pages below were "
+        f"served by gunicorn with {server} (`{' '.join(options)}`). Load average (1 / 5 / 15 min) "
+        f"{before[0]:.2f} / {before[1]:.2f} / {before[2]:.2f} before and "
+        f"{after[0]:.2f} / {after[1]:.2f} / {after[2]:.2f} after, on 2 cores shared with other work: the "
         "probe's figures were taken on a quiet machine. CPU per page is the main figure (it does not depend on "
         "the other work): the CPU time of gunicorn's processes, of the PostgreSQL processes serving their "
         "connections and of the load tool, over the pages served; 2 cores give 2.000 ms of CPU a second, so "
@@ -100,15 +111,16 @@ def main() -> list[str]:
         )
     lines += [
         "",
-        "| code | pages | CPU/page: gunicorn | PostgreSQL | load tool | all | pages/s | client p95 | server p95 | "
-        "load avg (1 min) before → after |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| code | gunicorn | pages | CPU/page: gunicorn | PostgreSQL | load tool | all | pages/s | client p95 | "
+        "server p95 | load avg (1 min) before → after |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
-    for label, figures, _measured in runs:
+    for label, server_label, figures in runs:
         cpu = figures["cpu_ms"]
         lines.append(
-            f"| {label} | {figures['requests']} | {cpu['gunicorn']:.2f} ms | {cpu['postgres']:.2f} ms | "
-            f"{cpu['load tool']:.2f} ms | {sum(cpu.values()):.2f} ms | {figures['rps']:.1f} | "
+            f"| {label} | {server_label} | {figures['requests']} | {cpu['gunicorn']:.2f} ms | "
+            f"{cpu['postgres']:.2f} ms | {cpu['load tool']:.2f} ms | {sum(cpu.values()):.2f} ms | "
+            f"{figures['rps']:.1f} | "
             f"{figures['client_p95']:.0f} ms | {figures['server_p95']:.0f} ms | "
             f"{figures['load'][0][0]:.2f} → {figures['load'][1][0]:.2f} |"
         )
@@ -121,7 +133,9 @@ def main() -> list[str]:
         f"{now['client_p95'] / PROBE['p95 ms']:.2f} |",
         f"| p95, server time, all pages | — | {now['server_p95']:.0f} ms | — |",
         "",
-        f"Errors seen by the load tool: {now['errors']}. Client p95 adds the wait for a free worker.",
+        f"Errors seen by the load tool, all runs: {sum(figures['errors'] for _c, _s, figures in runs)}. Client p95 "
+        "adds the wait for a free worker (or thread). The runs follow one another, minutes apart, on the same "
+        "database; BENCH_LOAD_BASELINE names the code of before.",
     ]
     return lines
 
