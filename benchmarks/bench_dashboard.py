@@ -200,8 +200,9 @@ def _pages():
     }
 
 
-def _serve(log):
-    """gunicorn, 4 sync workers, DEBUG off, on the database _setup_django chose."""
+def _serve(log, root=ROOT, options=("-w", "4")):
+    """gunicorn (4 sync workers unless `options` say otherwise), DEBUG off, on the database _setup_django chose,
+    serving the code in `root` (this checkout, or another version of it to compare with)."""
     env = dict(
         os.environ,
         DEBUG="false",
@@ -211,7 +212,7 @@ def _serve(log):
         SECURE_HSTS_SECONDS="0",
         CELERY_BROKER_URL=BROKER,
     )
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=root, env=env, check=True)
     server = subprocess.Popen(
         [
             sys.executable,
@@ -220,14 +221,13 @@ def _serve(log):
             "povertyplan.wsgi",
             "-b",
             f"127.0.0.1:{PORT}",
-            "-w",
-            "4",
+            *options,
             "--access-logfile",
             str(log),
             "--access-logformat",
             "%(U)s %(s)s %(D)s %(B)s",
         ],
-        cwd=ROOT,
+        cwd=root,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -255,18 +255,98 @@ def _get(path, cookie, encoding=None):
         return response.status, dict(response.headers), response.read()
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _workers(server_pid: int) -> list[int]:
+    """gunicorn's worker processes (children of the master)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError):
+            continue
+        if ppid == server_pid:
+            children.append(int(stat.parent.name))
+    return children
+
+
+def _backends(own: set) -> list[int]:
+    """The PostgreSQL server processes serving the benchmark's database, less the measuring side's own
+    connections (`own`, to which this thread's is added): the workers' connections (the database server runs on
+    this machine)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_backend_pid(), array_agg(pid) FROM pg_stat_activity WHERE datname = current_database()"
+        )
+        mine, pids = cursor.fetchone()
+    own.add(mine)
+    return [pid for pid in pids if pid not in own]
+
+
+class CpuMeter:
+    """CPU seconds spent by gunicorn (master and workers) and by the PostgreSQL processes serving its
+    connections between start() and stop(): with the request count, the CPU a page costs the machine, which
+    unlike pages/s does not depend on what else the shared cores are doing. Sampled every half second, so a
+    process that ends during the load (a connection past CONN_MAX_AGE) counts up to its last sample."""
+
+    def __init__(self, server_pid: int):
+        import threading
+
+        self.server_pid = server_pid
+        self.first, self.last, self.own = {}, {}, set()
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self):
+        processes = {("gunicorn", pid) for pid in [self.server_pid, *_workers(self.server_pid)]}
+        processes |= {("postgres", pid) for pid in _backends(self.own)}
+        for key in processes:
+            seconds = _cpu_seconds(key[1])
+            self.last[key] = max(seconds, self.last.get(key, 0.0))
+
+    def _run(self):
+        from django.db import connection
+
+        while not self.done.wait(0.5):
+            self._sample()
+        connection.close()
+
+    def start(self):
+        self._sample()
+        self.first = dict(self.last)
+        self.thread.start()
+
+    def stop(self) -> dict:
+        self.done.set()
+        self.thread.join()
+        self._sample()
+        spent = {"gunicorn": 0.0, "postgres": 0.0}
+        for (kind, pid), seconds in self.last.items():
+            spent[kind] += seconds - self.first.get((kind, pid), 0.0)
+        return spent
+
+
 def _p95(values):
     return statistics.quantiles(values, n=20)[18] if len(values) >= 20 else max(values)
 
 
-def measure(pages: dict, cookies: list) -> dict:
+def measure(pages: dict, cookies: list, root=ROOT, options=("-w", "4")) -> dict:
     """USERS logged-in users (cookies) cycling over the pages (name → path) for SECONDS against gunicorn: the load
     tool's client-side figures, gunicorn's own request times (ms) by path, each page's size and how plotly.js is
     served, and the load average before and after."""
     log = ROOT / "var" / f"bench_access_{os.getpid()}.log"
     log.unlink(missing_ok=True)
     load_before = os.getloadavg()
-    server = _serve(log)
+    server = _serve(log, root, options)
     try:
         sizes, static = {}, {}
         for name, path in pages.items():
@@ -281,6 +361,8 @@ def measure(pages: dict, cookies: list) -> dict:
             cache=headers.get("Cache-Control", ""), encoding=headers.get("Content-Encoding", "none"), size=len(body)
         )
         log.write_text("")  # measure the load only
+        meter = CpuMeter(server.pid)
+        meter.start()
         load_tool = subprocess.run(
             [
                 sys.executable,
@@ -296,6 +378,7 @@ def measure(pages: dict, cookies: list) -> dict:
             text=True,
             check=True,
         )
+        cpu = meter.stop()
         client = json.loads(load_tool.stdout)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -311,6 +394,7 @@ def measure(pages: dict, cookies: list) -> dict:
         "server_ms": server_ms,
         "sizes": sizes,
         "static": static,
+        "cpu_seconds": {**cpu, "load tool": client["cpu_seconds"]},
         "load_before": load_before,
         "load_after": os.getloadavg(),
     }

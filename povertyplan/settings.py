@@ -207,6 +207,7 @@ NINJA_PAGINATION_MAX_LIMIT = 1000
 # Sessions end after this many minutes without a request (requests renew the expiry, at most once a
 # minute: povertyplan.middleware.IdleSessionMiddleware).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
+SESSION_ENGINE = "povertyplan.sessions"  # Django's database sessions, read in SQL written once
 
 # Login throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one username from one address,
 # that pair is refused, even with the right password, for LOGIN_LOCKOUT_MINUTES or until an administrator

@@ -14,8 +14,9 @@ def recompute_on_households_changed(sender, unit_ids, years, **kwargs):
 
 
 def figures_edited(sender, **kwargs):
-    """A plan, a target or a reported value is part of what the dashboards draw, and an approval of what
-    they mark as approved or not (a renamed unit shows after the next recompute)."""
+    """A plan, a target or a reported value is part of what the dashboards draw, an indicator's or a standard's
+    name part of their words, and an approval of what they mark as approved or not (a renamed unit shows after the
+    next recompute)."""
     from .models import FiguresVersion
 
     FiguresVersion.bump()
@@ -24,9 +25,10 @@ def figures_edited(sender, **kwargs):
 def connect_figure_sources():
     """Per model: a receiver for every sender would stop Django's fast deletes (targets.sums deletes in bulk)."""
     from approvals.models import Approval
+    from households.models import PovertyStandard
 
-    from .models import Plan, ReportedValue, Target
+    from .models import Indicator, Plan, ReportedValue, Target
 
-    for model in (Plan, Target, ReportedValue, Approval):
+    for model in (Plan, Target, ReportedValue, Approval, Indicator, PovertyStandard):
         post_save.connect(figures_edited, sender=model, dispatch_uid=f"figures_saved_{model.__name__}")
         post_delete.connect(figures_edited, sender=model, dispatch_uid=f"figures_deleted_{model.__name__}")

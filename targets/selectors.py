@@ -1,4 +1,6 @@
-from django.db.models import Exists, Q, Subquery
+from datetime import timedelta
+
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -6,7 +8,7 @@ from django.utils import timezone
 from areas.models import Unit
 from areas.selectors import EVERYWHERE, ancestor_codes, unit_by_code_or_404, units_for_user, user_area_path
 from households.models import PovertyStandard
-from povertyplan.background import expired
+from povertyplan.background import LEASE_SECONDS, expired, in_worker
 
 from .boundaries import CURRENT, RECORDED
 from .figures import attainments_for
@@ -32,8 +34,23 @@ def may_see_province_plans(user, province: Unit) -> bool:
     )
 
 
-def get_plan_for_user(user, pk) -> Plan:
-    plan = get_object_or_404(Plan.objects.select_related("province", "standard"), pk=pk)
+def _kept(key: tuple, version, read):
+    """What `read` returns, read once per figures version (which every edit of plans, targets, indicators and
+    standards raises) and process: the dashboards' own lookups, cheaper from the cache than from the ORM. None as
+    `version`: read now."""
+    if version is None:
+        return read()
+    from django.core.cache import cache
+
+    return cache.get_or_set(":".join(str(part) for part in ("kept", *key, version)), read, 24 * 3600)
+
+
+def get_plan_for_user(user, pk, version=None) -> Plan:
+    plan = _kept(
+        ("plan", int(pk)),
+        version,
+        lambda: get_object_or_404(Plan.objects.select_related("province", "standard"), pk=pk),
+    )
     if not may_see_province_plans(user, plan.province):
         raise Http404("no such plan")
     return plan
@@ -142,10 +159,13 @@ def plan_targets(plan: Plan, scope: str = "", status: str = "", unit: Unit | Non
     return result
 
 
-def get_target_for_user(user, pk) -> Target:
-    """One query by primary key; the area rule checked on the province read with it (the standard, with its
-    large rule columns, is read only if a page asks for it)."""
-    target = get_object_or_404(Target.objects.select_related("plan__province", "indicator", "share_indicator"), pk=pk)
+def get_target_for_user(user, pk, version=None) -> Target:
+    """One query by primary key (none under a figures `version` already read: _kept); the area rule checked on the
+    province read with it (the standard, with its large rule columns, is read only if a page asks for it)."""
+    related = ("plan__province", "indicator", "share_indicator")
+    target = _kept(
+        ("target", int(pk)), version, lambda: get_object_or_404(Target.objects.select_related(*related), pk=pk)
+    )
     if not may_see_province_plans(user, target.plan.province):
         raise Http404("no such target")
     return target
@@ -266,32 +286,78 @@ def active_run():
     return _active_runs().first()
 
 
+def _freshness_sql(lease: bool, permission: bool, since: bool) -> str:
+    """freshness's one statement, in SQL written once: every page reads it, and building it with the ORM cost more
+    CPU than the rest of a cached page's view. The same rules as _active_runs (less `expired` when tasks run on a
+    worker), _recompute_permission and the change checks; tests/targets/test_dashboards.py compares the two."""
+    from django.contrib.auth.models import Group, Permission, User
+    from django.contrib.contenttypes.models import ContentType
+
+    from households.models import Household
+
+    lease_gone = "AND NOT (r.status = %(running)s AND (r.heartbeat_at < %(lease_end)s OR r.heartbeat_at IS NULL))"
+    run = (
+        f"(SELECT r.id FROM {RecomputeRun._meta.db_table} r WHERE r.finished_at IS NULL"
+        f" AND r.status IN (%(queued)s, %(running)s) {lease_gone if lease else ''}"
+        " ORDER BY r.created_at DESC LIMIT 1)"
+    )
+    may_refresh = (
+        f"EXISTS(SELECT 1 FROM {Permission._meta.db_table} p"
+        f" JOIN {ContentType._meta.db_table} ct ON ct.id = p.content_type_id"
+        " WHERE ct.app_label = %(app_label)s AND p.codename = %(codename)s AND (%(superuser)s"
+        f" OR EXISTS(SELECT 1 FROM {User.user_permissions.through._meta.db_table} up"
+        " WHERE up.permission_id = p.id AND up.user_id = %(user)s)"
+        f" OR EXISTS(SELECT 1 FROM {Group.permissions.through._meta.db_table} gp"
+        f" JOIN {User.groups.through._meta.db_table} ug ON ug.group_id = gp.group_id"
+        " WHERE gp.permission_id = p.id AND ug.user_id = %(user)s)))"
+    )
+    units = Unit._meta.db_table
+    changed = (
+        f"EXISTS(SELECT 1 FROM {Household.history.model._meta.db_table} h JOIN {units} u ON u.id = h.unit_id"
+        " WHERE h.history_date > %(since)s AND u.path LIKE %(prefix)s)"
+        f" OR EXISTS(SELECT 1 FROM {ReportedValue._meta.db_table} v JOIN {units} u ON u.id = v.unit_id"
+        " WHERE v.updated_at > %(since)s AND u.path LIKE %(prefix)s)"
+    )
+    return f"SELECT {run}, {may_refresh if permission else 'false'}, {changed if since else 'false'}"
+
+
+_FRESHNESS_SQL = {}
+
+
 def freshness(province: Unit, when, user=None) -> dict:
     """The figures' time (`when`: computed_at, which pages keep with their cached figures, as it changes only
     with the figures version), whether household records or reported values of the province changed after it
-    (stale), the recompute running, and whether `user` may start one (may_start_recompute): one query. The change checks read the history table by its date index,
-    so they stay cheap at a million households (bulk writes that skip history are caught by the run they queue)."""
-    from households.models import Household
+    (stale), the recompute running, and whether `user` may start one (may_start_recompute): one query. The change
+    checks read the history table by its date index, so they stay cheap at a million households (bulk writes that
+    skip history are caught by the run they queue)."""
+    from django.db import connection
 
-    prefix = province.path
-    checks = {"run_id": Subquery(_active_runs().values("pk")[:1])}
-    holds = user is not None and user.is_authenticated and _holds(user, province)
-    if holds:
-        checks["may_refresh"] = Exists(_recompute_permission(user))
-    if when is not None:
-        checks["households_changed"] = Exists(
-            Household.history.filter(history_date__gt=when, unit__path__startswith=prefix)
-        )
-        checks["reported_changed"] = Exists(
-            ReportedValue.objects.filter(updated_at__gt=when, unit__path__startswith=prefix)
-        )
-    row = Unit.objects.filter(pk=province.pk).values(**checks).get()
+    holds = user is not None and user.is_authenticated and user.is_active and _holds(user, province)
+    lease = in_worker()
+    shape = (lease, holds, when is not None)
+    if shape not in _FRESHNESS_SQL:
+        _FRESHNESS_SQL[shape] = _freshness_sql(*shape)
+    app_label, codename = RECOMPUTE_PERMISSION
+    params = {
+        "queued": RecomputeRun.Status.QUEUED,
+        "running": RecomputeRun.Status.RUNNING,
+        "lease_end": connection.ops.adapt_datetimefield_value(timezone.now() - timedelta(seconds=LEASE_SECONDS)),
+        "app_label": app_label,
+        "codename": codename,
+        "superuser": bool(holds and user.is_superuser),
+        "user": user.pk if holds else None,
+        "since": connection.ops.adapt_datetimefield_value(when),
+        "prefix": connection.ops.prep_for_like_query(province.path) + "%",
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_FRESHNESS_SQL[shape], params)
+        run_id, may_refresh, stale = cursor.fetchone()
     return {
         "computed_at": when,
-        "stale": bool(row.get("households_changed") or row.get("reported_changed")),
-        "run": {"pk": row["run_id"]} if row["run_id"] else None,
+        "stale": bool(stale),
+        "run": {"pk": run_id} if run_id else None,
         "province": province,
-        "can_refresh": bool(row.get("may_refresh")),
+        "can_refresh": bool(may_refresh),
     }
 
 

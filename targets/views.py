@@ -1,9 +1,11 @@
 import csv
 import io
+from functools import partial
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, Max
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -39,23 +41,51 @@ def home(request):
 
 
 FIGURES_CACHE_SECONDS = 24 * 3600
+# The dashboards read and never write: no request transaction (ATOMIC_REQUESTS), whose BEGIN and COMMIT were a
+# round trip and more CPU than one of their queries; each statement reads committed data either way.
+read_only = transaction.non_atomic_requests
 
 
-def _figures(request, page: str, build, *params) -> dict:
+class Figures:
     """What a page draws from the figures (scorecard, charts, approval coverage, breadcrumb), built once per
     figures version, language and area seen, then read from the cache: access is checked by the view before,
-    freshness read after. The version rises with every write of figures and every approval decision. The
-    template caches its chart sections under the same key ("figures_key")."""
-    key = ":".join(
-        str(part)
-        for part in ("figures", page, *params, FiguresVersion.current(), get_language(), user_area_path(request.user))
-    )
-    return {**cache.get_or_set(key, build, timeout=FIGURES_CACHE_SECONDS), "figures_key": key}
+    freshness read after. The version rises with every write of figures and every approval decision.
+
+    The template caches its sections (all but the freshness line) as HTML under the same key ("figures_key"), so a
+    page served from them reads none of the built values: the view reads only the few it needs itself (`own`,
+    kept apart under the key), and the template gets the rest as callables, read from the cache (and unpickled)
+    only when a section has to be drawn again."""
+
+    def __init__(self, request, page: str, build, params, version: int, own=("computed_at",)):
+        parts = ("figures", page, *params, version, get_language(), user_area_path(request.user))
+        self.key = ":".join(str(part) for part in parts)
+        self.build, self.own = build, own
+        self._all = self._own = None
+
+    def all(self) -> dict:
+        if self._all is None:
+            self._all = cache.get_or_set(self.key, self.build, timeout=FIGURES_CACHE_SECONDS)
+        return self._all
+
+    def __getitem__(self, name):
+        if name not in self.own:
+            return self.all()[name]
+        if self._own is None:
+            self._own = cache.get(self.key + ":own")
+            if self._own is None:
+                self._own = {n: self.all()[n] for n in self.own}
+                cache.set(self.key + ":own", self._own, timeout=FIGURES_CACHE_SECONDS)
+        return self._own[name]
+
+    def context(self, *names) -> dict:
+        return {"figures_key": self.key, **{name: partial(self.__getitem__, name) for name in names}}
 
 
+@read_only
 @login_required
 def plan_dashboard(request, pk):
-    plan = selectors.get_plan_for_user(request.user, pk)
+    version = FiguresVersion.current()
+    plan = selectors.get_plan_for_user(request.user, pk, version)
     scope, status = request.GET.get("scope", ""), request.GET.get("status", "")
     area = selectors.home_unit_for_user(request.user, plan.province)
     statuses = _statuses(area)
@@ -72,30 +102,28 @@ def plan_dashboard(request, pk):
             "computed_at": selectors.computed_at(plan.province),
         }
 
-    figures = _figures(request, "plan", build, plan.pk, scope, status)
+    figures = Figures(request, "plan", build, (plan.pk, scope, status), version)
     return render(
         request,
         "targets/plan_dashboard.html",
         {
             "plan": plan,
-            "targets": figures["targets"],
             "scope": scope,
             "status": status,
             "area": area,
-            "scopes": figures["scopes"],
             "statuses": statuses,
             "freshness": selectors.freshness(plan.province, figures["computed_at"], request.user),
-            "total": figures["total"],
-            "figures_key": figures["figures_key"],
-            "coverage": figures["coverage"],
-            "coverage_year": figures["latest"],
+            **figures.context("targets", "scopes", "total", "coverage"),
+            "coverage_year": partial(figures.__getitem__, "latest"),
         },
     )
 
 
+@read_only
 @login_required
 def target_detail(request, pk):
-    target = selectors.get_target_for_user(request.user, pk)
+    version = FiguresVersion.current()
+    target = selectors.get_target_for_user(request.user, pk, version)
     plan = target.plan
     unit_code = request.GET.get("unit")
     unit = (
@@ -139,7 +167,9 @@ def target_detail(request, pk):
             "computed_at": selectors.computed_at(plan.province),
         }
 
-    figures = _figures(request, "target", build, target.pk, unit.pk, boundaries)
+    figures = Figures(
+        request, "target", build, (target.pk, unit.pk, boundaries), version, own=("computed_at", "redrawn")
+    )
     return render(
         request,
         "targets/target_detail.html",
@@ -147,15 +177,17 @@ def target_detail(request, pk):
             "plan": plan,
             "target": target,
             "unit": unit,
-            **figures,
+            **figures.context("attainment", "year", "charts", "households_url", "lineage", "coverage", "estimated"),
             **_boundaries(request, boundaries, figures["redrawn"]),
             "freshness": selectors.freshness(plan.province, figures["computed_at"], request.user),
         },
     )
 
 
+@read_only
 @login_required
 def area_dashboard(request, code):
+    version = FiguresVersion.current()
     unit = selectors.get_unit_for_user(request.user, code)
     user = request.user
     requested = request.GET.get("year", "")[:4]
@@ -201,7 +233,8 @@ def area_dashboard(request, code):
             "redrawn": bool(selectors.redrawn_units([unit], dashboards.CURRENT)),
         }
 
-    figures = _figures(request, "area", build, unit.pk, requested, boundaries)
+    own = ("computed_at", "province", "year", "redrawn")
+    figures = Figures(request, "area", build, (unit.pk, requested, boundaries), version, own=own)
     year = figures["year"]
     carried = boundaries if boundaries != dashboards.default_boundaries(unit) else None
     drill_query = urlencode({k: v for k, v in (("year", year), ("boundaries", carried)) if v})
@@ -210,7 +243,7 @@ def area_dashboard(request, code):
         "targets/area_dashboard.html",
         {
             "unit": unit,
-            **figures,
+            **figures.context("years", "year", "charts", "plans", "lineage", "coverage"),
             "freshness": selectors.freshness(figures["province"], figures["computed_at"], request.user),
             "drill_base": reverse("dashboards:area", args=["CODE"]) + (f"?{drill_query}" if drill_query else ""),
             "households_url": dashboards.household_list_url(

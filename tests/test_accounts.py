@@ -196,3 +196,44 @@ def test_the_login_form_refuses_a_post_without_its_csrf_token(officer):
     _set_password(officer, "right-horse-battery")
     response = _login(Client(enforce_csrf_checks=True), "officer1", "right-horse-battery")
     assert response.status_code == 403
+
+
+def test_the_user_read_for_each_request_is_the_one_the_orm_reads(tree, django_assert_num_queries):
+    """The user with their profile and its unit, read in SQL built once per process (povertyplan.auth), is what
+    select_related("profile__unit") reads — every field, the profile and its unit, or no profile — in one query."""
+    from areas.models import Profile
+    from povertyplan.auth import user_with_profile
+
+    users = [
+        make_user("commune_reader", "officer", unit=tree["C1"]),
+        make_user("everywhere_reader", "manager"),
+        User.objects.create_user("no_profile", password="pw", is_active=False),
+        User.objects.create_superuser("root_reader", password="pw"),
+    ]
+    Profile.objects.filter(user=users[0]).update(language="en")
+
+    def fields(instance):
+        return {k: v for k, v in vars(instance).items() if k != "_state"}
+
+    for expected in User.objects.select_related("profile__unit").filter(pk__in=[u.pk for u in users]):
+        with django_assert_num_queries(1):
+            user = user_with_profile(str(expected.pk))  # as the session keeps it
+            profile = getattr(user, "profile", None)
+            unit = profile.unit if profile else None
+        assert fields(user) == fields(expected)
+        if not hasattr(expected, "profile"):
+            assert profile is None
+            continue
+        assert fields(profile) == fields(expected.profile)
+        assert (unit and fields(unit)) == (expected.profile.unit and fields(expected.profile.unit))
+    assert user_with_profile(10**9) is None and user_with_profile("x") is None
+
+
+def test_a_page_reads_its_session_and_refuses_an_unknown_or_expired_one(officer, client):
+    client.force_login(officer)
+    assert client.get("/").status_code == 200
+    session = Session.objects.get()
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - timedelta(seconds=1))
+    assert client.get("/").status_code == 302  # to the login page
+    client.cookies["sessionid"] = "not-a-session-key"
+    assert client.get("/").status_code == 302

@@ -317,12 +317,158 @@ def _page_urls():
 def test_a_dashboard_page_with_its_figures_cached_reads_five_queries(
     demo, history_officer, django_assert_max_num_queries, page, who
 ):
-    """Session, user with profile, the plan or target or unit, the figures version, freshness (the page's
-    figures, approval coverage and breadcrumb are kept under the version); +2 for the request's savepoint
-    (ATOMIC_REQUESTS inside the test's transaction)."""
+    """Session, user with profile, the figures version, the unit (area page), freshness: the plan or target is kept
+    under the version with the page's figures, approval coverage and breadcrumb; no request transaction (the
+    dashboards only read)."""
     client = client_for(history_officer if who == "officer" else who)
     url = _page_urls()[page] if who == "manager" or page != "area" else "/dashboards/areas/94204/"
     assert client.get(url).status_code == 200
-    with django_assert_max_num_queries(5 + 2):
+    with django_assert_max_num_queries(5 if page == "area" else 4):
         response = client.get(url)
     assert response.status_code == 200 and b'id="freshness"' in response.content
+
+
+def _freshness_by_orm(province, when, user=None) -> dict:
+    """targets.selectors.freshness in the ORM's words (its query before it was written in SQL once): the reference
+    the SQL is held to."""
+    from django.db.models import Exists, Subquery
+
+    from areas.models import Unit
+    from targets.models import ReportedValue
+    from targets.selectors import _active_runs, _holds, _recompute_permission
+
+    checks = {"run_id": Subquery(_active_runs().values("pk")[:1])}
+    if user is not None and user.is_authenticated and _holds(user, province):
+        checks["may_refresh"] = Exists(_recompute_permission(user))
+    if when is not None:
+        prefix = province.path
+        checks["households_changed"] = Exists(
+            Household.history.filter(history_date__gt=when, unit__path__startswith=prefix)
+        )
+        checks["reported_changed"] = Exists(
+            ReportedValue.objects.filter(updated_at__gt=when, unit__path__startswith=prefix)
+        )
+    row = Unit.objects.filter(pk=province.pk).values(**checks).get()
+    return {
+        "computed_at": when,
+        "stale": bool(row.get("households_changed") or row.get("reported_changed")),
+        "run": {"pk": row["run_id"]} if row["run_id"] else None,
+        "province": province,
+        "can_refresh": bool(row.get("may_refresh")),
+    }
+
+
+@pytest.mark.parametrize("on_worker", [False, True])
+def test_freshness_in_sql_answers_as_its_orm_definition(demo, monkeypatch, on_worker):
+    """The one statement every page reads (written in SQL for its CPU) agrees with the rules it folds in —
+    active runs (less those whose worker is gone, on a worker), who may recompute, changes after the figures'
+    time — for every role, with and without a run, before and after a household or reported value changes."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from areas.models import Unit
+    from targets import selectors
+    from targets.models import ReportedValue
+
+    monkeypatch.setattr("povertyplan.background.in_worker", lambda: on_worker)
+    monkeypatch.setattr("targets.selectors.in_worker", lambda: on_worker)
+    provinces = list(Unit.objects.filter(parent__isnull=True))
+    superuser = User.objects.create_superuser("root_freshness", password="pw")
+    inactive = make_user("gone_freshness", "manager", is_active=False)
+    users = [*User.objects.filter(username__in=["admin", "manager", "district", "officer", "viewer"]), superuser]
+    users += [inactive, None]
+
+    def agree():
+        for province in provinces:
+            when = selectors.computed_at(province)
+            for at in (when, None, timezone.now() - timedelta(days=3650)):
+                for user in users:
+                    assert selectors.freshness(province, at, user) == _freshness_by_orm(province, at, user), (
+                        province.code,
+                        at,
+                        getattr(user, "username", None),
+                    )
+
+    agree()
+    old = timezone.now() - timedelta(minutes=5)
+    RecomputeRun.objects.create(status=RecomputeRun.Status.RUNNING, heartbeat_at=old)  # its worker gone
+    agree()
+    RecomputeRun.objects.create(status=RecomputeRun.Status.RUNNING, heartbeat_at=timezone.now())
+    RecomputeRun.objects.create(status=RecomputeRun.Status.QUEUED)
+    agree()
+    Household.objects.filter(unit__path__startswith="94/").first().save()
+    reported = ReportedValue.objects.filter(unit__path__startswith="14/").first()
+    reported.save()
+    agree()
+    assert selectors.freshness(provinces[0], selectors.computed_at(provinces[0]), users[0])["stale"]
+
+
+def _page(client, url) -> str:
+    """A page's HTML less its CSRF token (masked afresh on every request)."""
+    html = client.get(url).content.decode()
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+def test_cached_sections_follow_every_edit_of_what_they_show(manager):
+    """All of a page but its freshness line is kept as HTML under the figures version: a target's sentence, an
+    indicator's name, a standard's name and a recompute's figures show on the next view."""
+    from django.core.cache import cache
+
+    from households.models import PovertyStandard
+    from targets.services import recompute
+
+    plan = Plan.objects.select_related("standard").get(province__code="94")
+    target = plan.targets.select_related("indicator").get(order=1)
+    urls = [f"/dashboards/plans/{plan.pk}/", f"/dashboards/targets/{target.pk}/", "/dashboards/areas/94/"]
+    before = {url: _page(manager, url) for url in urls}
+    assert before == {url: _page(manager, url) for url in urls}  # served from the cache, identical
+    target.source_sentence = "Câu chỉ tiêu vừa sửa"
+    target.save()
+    assert all("Câu chỉ tiêu vừa sửa" in _page(manager, url) for url in urls[:2])
+    target.indicator.name_vi = "Tên chỉ tiêu vừa sửa"
+    target.indicator.save()
+    assert all("Tên chỉ tiêu vừa sửa" in _page(manager, url) for url in urls[:2])
+    standard = PovertyStandard.objects.get(pk=plan.standard_id)
+    standard.name = "Nghị định vừa sửa — " + standard.name
+    standard.save()
+    assert "Nghị định vừa sửa" in _page(manager, urls[0])
+    charts_before = _figures_on(manager, urls[1])
+    Household.objects.filter(unit__path__startswith="94/").update(income_per_capita=1, classification="poor")
+    recompute(province_ids=[plan.province_id])
+    after = {url: _page(manager, url) for url in urls}
+    assert _figures_on(manager, urls[1]) != charts_before
+    cache.clear()
+    assert after == {url: _page(manager, url) for url in urls}  # what the cache served is what a fresh build draws
+
+
+def test_users_of_two_areas_never_see_each_others_cached_pages(demo):
+    """The cached sections are kept by area: two officers of two communes, a district officer and the manager,
+    each viewing the same addresses after the others, get their own unit's page — the page a fresh build draws for
+    them — never another's."""
+    from django.core.cache import cache
+
+    from areas.models import Unit
+
+    plan = Plan.objects.get(province__code="94")
+    target = plan.targets.get(order=1)
+    mine = Unit.objects.get(code="94204")
+    other = Unit.objects.filter(path__startswith="94/", level="commune").exclude(pk=mine.pk).first()
+    make_user("officer_other_commune", "officer", unit=other)
+    users = {"officer": mine, "officer_other_commune": other, "district": mine.parent, "manager": plan.province}
+    urls = [f"/dashboards/plans/{plan.pk}/", f"/dashboards/targets/{target.pk}/"]
+    served = {}
+    for _round in range(2):  # the second round is served from what the first cached
+        for username in users:
+            client = client_for(username)
+            served[username] = {url: _page(client, url) for url in urls}
+    for username, unit in users.items():
+        for url, html in served[username].items():
+            heading = re.search(r"<h1>(.*?)</h1>", html, re.S).group(1)
+            assert unit.name in heading, (username, url)
+            others = [u for name, u in users.items() if name != username and u.name not in unit.name]
+            assert not any(f"{u.name} " in heading or f"{u.name}<" in heading for u in others), (username, url)
+    cache.clear()
+    for username in users:
+        client = client_for(username)
+        assert served[username] == {url: _page(client, url) for url in urls}, username
