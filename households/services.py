@@ -574,11 +574,11 @@ def classify_under(standard: PovertyStandard, households, batch_size: int = 5000
         in_sql = connection.vendor == "postgresql" and plan is not None
     if not in_sql or plan is None:
         return _classify_under_here(standard, engine, households, owners, batch_size)
-    ids_sql, ids_params = households.order_by().values("id").query.sql_with_params()
-    sql, params = classify_sql.rescore_sql(standard, engine, plan, owners, ids_sql, ids_params)
+    source = households.order_by().values(*classify_sql.INPUTS).query.sql_with_params()
+    sql, params = classify_sql.rescore_sql(engine, plan, owners, *source)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount
+        cursor.execute("SET LOCAL jit = off")  # compiling the long expressions costs more than it saves
+        return classify_sql.write(cursor, standard.pk, sql, params)
 
 
 def _classify_under_here(standard, engine, households, owners: dict, batch_size: int) -> int:
