@@ -91,7 +91,7 @@ def _query(repeats=3) -> tuple[list[float], list[float], list[float]]:
         new.append((time.monotonic() - started) * 1000)
         started = time.monotonic()
         with connection.cursor() as cursor:
-            cursor.execute(OLD_QUERY, {"standard": other.pk, "year": YEAR, "prefix": unit.path + "/%"})
+            cursor.execute(OLD_QUERY, {"standard": other.pk, "year": YEAR, "prefix": unit.path + "%"})
             cursor.fetchall()
         old.append((time.monotonic() - started) * 1000)
         started = time.monotonic()

@@ -16,7 +16,7 @@ from households.models import Household, HouseholdClassification, PovertyStandar
 from povertyplan.background import LEASE_SECONDS, enqueue, heartbeat, in_worker
 from povertyplan.bulk import analyze
 
-from .models import Rescoring
+from .models import ComparisonCount, Rescoring
 
 QUEUED_FOR = timedelta(hours=1)  # a queued job no worker has taken by then is taken as lost
 
@@ -137,7 +137,7 @@ def run(job_id: int) -> None:
         _finish(job_id, Rescoring.Status.FAILED, error=repr(error))
         raise
     _finish(job_id, Rescoring.Status.DONE, household_count=count)
-    analyze(HouseholdClassification)  # a province's rows replaced: the page's grouped query plans on fresh statistics
+    analyze(HouseholdClassification, ComparisonCount)  # a province's rows replaced: fresh statistics for the planner
 
 
 def rescore_now(standard: PovertyStandard, year: int, province: Unit, user=None) -> Rescoring:
