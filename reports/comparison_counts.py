@@ -8,13 +8,17 @@ year; a standard's edit (the classifications the re-scoring stored are re-made b
 reclassify_standard, which announces only the households whose own class moved) changes the standards'
 fingerprint, and counts built under another fingerprint are rebuilt when next read."""
 
-from django.db import connection, transaction
+import logging
+
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Max, Sum
 
 from areas.models import Unit
 from households.models import Household, HouseholdClassification, PovertyStandard
 
 from .models import ComparisonCount, ComparisonCountsBuilt
+
+logger = logging.getLogger(__name__)
 
 
 def _grouped_sql(where: str) -> str:
@@ -37,6 +41,7 @@ GROUP BY h.survey_year, h.unit_id, 4, 5
 def rebuild(standard: PovertyStandard, year: int, province: Unit, fingerprint: str) -> None:
     """The counts of the province's households of the year under `standard`, all of them anew."""
     units = list(Unit.objects.filter(path__startswith=province.path).values_list("id", flat=True))
+    _serialize(standard.pk, year)
     ComparisonCount.objects.filter(standard=standard, survey_year=year, unit_id__in=units).delete()
     _count(standard.pk, year, units)
     ComparisonCountsBuilt.objects.update_or_create(
@@ -50,9 +55,20 @@ def rebuild_units(unit_ids, years) -> None:
     in those years."""
     unit_ids = list(unit_ids)
     built = ComparisonCountsBuilt.objects.filter(survey_year__in=years).values_list("standard_id", "survey_year")
-    for standard_id, year in set(built):
+    for standard_id, year in sorted(set(built)):
+        _serialize(standard_id, year)
         ComparisonCount.objects.filter(standard_id=standard_id, survey_year=year, unit_id__in=unit_ids).delete()
         _count(standard_id, year, unit_ids)
+
+
+def _serialize(standard_id: int, year: int) -> None:
+    """One rebuild at a time per standard and year, until the transaction ends: two deleting the same rows before
+    either inserts would both insert (READ COMMITTED), counting the households twice."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtext('comparison_counts'), %s)", [standard_id * 10_000 + year]
+            )
 
 
 def _count(standard_id: int, year: int, unit_ids: list[int]) -> None:
@@ -69,7 +85,13 @@ def _count(standard_id: int, year: int, unit_ids: list[int]) -> None:
 
 
 def households_changed(sender, unit_ids, years, **kwargs):
-    rebuild_units(unit_ids, years)
+    """The receiver: never fails the write that announced (it has committed); counts it could not rebuild are
+    marked unbuilt, so the next read rebuilds its province."""
+    try:
+        rebuild_units(unit_ids, years)
+    except DatabaseError:
+        logger.exception("comparison counts not rebuilt for units %s, years %s", unit_ids, years)
+        ComparisonCountsBuilt.objects.filter(survey_year__in=years).delete()
 
 
 def groups(unit: Unit, year: int, standard: PovertyStandard, province: Unit, fingerprint: str) -> list[tuple]:

@@ -90,3 +90,20 @@ def test_an_edited_standard_rebuilds_the_counts_when_next_read(province, nd351):
 def test_counts_of_a_unit_without_households_are_empty(province, nd351):
     comparison_counts.rebuild_units([province["C1"].pk], [2026])  # nothing built for 2026 yet: nothing to do
     assert not ComparisonCount.objects.exists()
+
+
+def test_counts_that_could_not_be_rebuilt_are_rebuilt_when_next_read(province, nd351, monkeypatch):
+    from django.db import DatabaseError
+
+    _kept(province["P"], nd351)
+
+    def broken(unit_ids, years):
+        raise DatabaseError("lost connection")
+
+    monkeypatch.setattr(comparison_counts, "rebuild_units", broken)
+    household = Household.objects.get(code="b")
+    household.income_per_capita = 3_500_000
+    household_save(household, [])
+    comparison_counts.households_changed("households", [household.unit_id], [2026])  # the write is not failed
+    assert not ComparisonCountsBuilt.objects.exists()
+    assert _kept(province["P"], nd351) == _live(province["P"], nd351)
