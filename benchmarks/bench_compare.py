@@ -100,6 +100,23 @@ def _query(repeats=3) -> tuple[list[float], list[float], list[float]]:
     return new, old, rebuild
 
 
+def _page_alone(page: str, repeats=10) -> list[float]:
+    """The page through Django's test client, one request at a time, in this process (ms): the server's own work
+    without the wait for a core that 5 users on a shared machine add."""
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    client = Client(SERVER_NAME="localhost")
+    client.force_login(User.objects.filter(is_superuser=True).first() or User.objects.create_superuser("bench_page"))
+    client.get(page)
+    timings = []
+    for _ in range(repeats):
+        started = time.monotonic()
+        assert client.get(page).status_code == 200
+        timings.append((time.monotonic() - started) * 1000)
+    return timings
+
+
 def _n(number: int) -> str:
     return f"{number:,}".replace(",", ".")
 
@@ -110,12 +127,14 @@ def _times(values, unit="s", digits=2) -> str:
 
 def main() -> list[str]:
     os.environ["SECRET_KEY"] = bench_dashboard.SECRET_KEY  # the server's, so the sessions made here are valid there
+    os.environ["DEBUG"] = "false"  # as the server runs: no query log in the in-process measures
     bench_recompute._setup_django()
     load = os.getloadavg()
     households, members = bench_recompute._load(YEAR)
     first = _rescore_from_none()
     old, new, count = _rescore()
     query, old_query, rebuild = _query()
+    alone = _page_alone(f"/reports/standards/?unit=14&year={YEAR}&standard={STANDARD}")
     print(f"re-scoring first {first} s, old {old} s, new {new} s, query {query} ms", file=sys.stderr, flush=True)
     # the page as a manager sees it, through gunicorn (bench_dashboard's server, on this benchmark's database)
     bench_dashboard.DATABASE, bench_dashboard.PORT = bench_recompute.DATABASE, PORT
@@ -180,6 +199,9 @@ def main() -> list[str]:
         f"for {SECONDS} s, gunicorn 4 sync workers, DEBUG off, no cache of the comparison) | 150 ms | {p95:.0f} ms "
         f"| {p95 / 150:.2f} | 565 ms (earlier run, load 12, cached) | — |",
         f"| the same, server median | — | {statistics.median(server_ms):.0f} ms | — | 440 ms (earlier run) | — |",
+        f"| the same page one request at a time, in process (Django test client, median of {len(alone)}; slowest "
+        f"{max(alone):.0f} ms) | 150 ms | {statistics.median(alone):.0f} ms | {statistics.median(alone) / 150:.2f} "
+        "| — | — |",
         f"| the comparison built in process (median of {len(query)}: {_times(query, 'ms', 0)}; old: the grouped "
         f"query over every household, {_times(old_query, 'ms', 0)}) | 150 ms | {median_new:.0f} ms | "
         f"{median_new / 150:.2f} | {median_old:.0f} ms | {median_new / median_old:.3f} |",
