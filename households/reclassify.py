@@ -4,7 +4,7 @@ Bulk reads in plain SQL and bulk writes; the rules of a single household are tho
 
 import json
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 
 from approvals.models import DataKind
@@ -192,34 +192,58 @@ def reclassify_standard(standard_id: int, batch_size: int = 5000, edited_fields=
 
 
 @transaction.atomic
-def classify_under(standard: PovertyStandard, households, batch_size: int = 5000) -> int:
+def classify_under(standard: PovertyStandard, households, batch_size: int = 5000, in_sql: bool | None = None) -> int:
     """Classify `households` (a queryset) under `standard`, another than their year's own, from their stored
     inputs, and replace their stored classification under it: all or nothing. Returns how many were classified.
-    Roster answers count as given for the indicators of each household's own standard."""
+    Roster answers count as given for the indicators of each household's own standard. On PostgreSQL one
+    statement does it (households.classify_sql) when every indicator is decided alike by the households' own
+    standards or reads only the dwelling; otherwise, or with `in_sql=False`, the households are classified here."""
+    from . import classify_sql
+
+    engine = standard.to_engine()
+    households = households.exclude(standard=standard)
+    owners_pks = set(households.order_by().values_list("standard_id", flat=True).distinct())
+    if not owners_pks:
+        return 0
+    owners = {s.pk: s.to_engine() for s in PovertyStandard.objects.filter(pk__in=owners_pks)}
+    plan = classify_sql.sql_plan(engine, owners)
+    if in_sql is None:
+        in_sql = connection.vendor == "postgresql" and plan is not None
+    if not in_sql or plan is None:
+        return _classify_under_here(standard, engine, households, owners, batch_size)
+    source = households.order_by().values(*classify_sql.INPUTS).query.sql_with_params()
+    sql, params = classify_sql.rescore_sql(engine, plan, owners, *source)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")  # compiling the long expressions costs more than it saves
+        return classify_sql.write(cursor, standard.pk, sql, params)
+
+
+def _classify_under_here(standard, engine, households, owners: dict, batch_size: int) -> int:
+    """classify_under in Python (SQLite, or a standard whose member rules differ from the households' own)."""
     from types import SimpleNamespace
 
     from povertyplan.bulk import copy_rows
 
-    engine = standard.to_engine()
-    own_engines = {s.pk: s.to_engine() for s in PovertyStandard.objects.all()}
-    households = households.exclude(standard=standard)
     HouseholdClassification.objects.filter(standard=standard, household__in=households).delete()
     # Indicators the household's own standard already decided the same way are read from its stored
     # deprivations; only the others are decided here — from the dwelling alone when they need nothing else.
-    reused = {pk: decided_alike(own, engine) for pk, own in own_engines.items()}
-    owners = set(households.order_by().values_list("standard_id", flat=True).distinct())
-    with_members = any(set(engine.indicator_rules) - reused[pk] - dwelling_only(engine) for pk in owners)
+    reused = {pk: decided_alike(own, engine) for pk, own in owners.items()}
+    with_members = any(set(engine.indicator_rules) - reused[pk] - dwelling_only(engine) for pk in owners) or (
+        households.filter(reported_deprivations__isnull=False).exclude(house_class="").exists()
+    )  # a household with roster answers and a dwelling is classified from its members when it has some
     rows, known = [], {}
     for batch in _governed_batches(households, batch_size, with_members=with_members):
         records, members = _records(*batch, known)
         for values in records:
             own = values["standard_id"]
             household = SimpleNamespace(**values)
-            if values["reported_deprivations"] is not None:
-                record = household_record(household, [], frozenset(own_engines[own].indicator_rules))
+            people = members.get(values["id"], [])
+            detail = bool(household.house_class) and (bool(people) or not with_members)
+            if values["reported_deprivations"] is not None and not detail:
+                record = household_record(household, [], frozenset(owners[own].indicator_rules))
                 result = classify(record, engine)
             elif with_members:
-                result = classify(household_record(household, members.get(values["id"], [])), engine)
+                result = classify(household_record(household, people), engine)
             else:
                 result = _classify_reusing(household, reused[own], engine)
             rows.append((values["id"], standard.pk, *other_values(result).values()))

@@ -114,10 +114,13 @@ def build(unit: Place, children: list[Place], year: int, own: Side, other: Side,
     movement = {(a, b): 0 for a in GROUPS for b in (*GROUPS, MISSING)}
     rows = {c.path: Row(c, Counts()) for c in children}
     direct = Row(unit, Counts(), direct=True)
+    child_of = {}  # a unit's path → the child it is under (None: the unit itself); a unit has a group per pair
     for group in groups:
         totals.add(group)
         movement[group.own, group.other] += group.households
-        child = next((p for p in rows if group.path.startswith(p)), None)
+        if group.path not in child_of:
+            child_of[group.path] = next((p for p in rows if group.path.startswith(p)), None)
+        child = child_of[group.path]
         (rows[child] if child else direct).counts.add(group)
     ordered = list(rows.values()) + ([direct] if direct.counts.total else [])
     return Comparison(unit, year, own, other, totals, movement, ordered)

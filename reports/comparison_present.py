@@ -1,9 +1,11 @@
 """A reports.comparison.Comparison as the page shows it (Vietnamese numbers, links to the households behind each
 cell, a Plotly Sankey), as the API answers it, and as an .xlsx."""
 
+import functools
 import io
 from urllib.parse import urlencode
 
+from django.urls import get_script_prefix
 from django.utils.text import slugify
 from django.utils.translation import pgettext
 
@@ -42,7 +44,13 @@ def households_url(report: c.Comparison, unit_code: str, own: str | None = None,
         params.update(_own_filter(own))
     if other:
         params.update(compare_standard=report.other.code, compare_class=other)
-    return f"{household_list_url()}?{urlencode(params)}"
+    return f"{_list_url(get_script_prefix())}?{urlencode(params)}"
+
+
+@functools.cache
+def _list_url(prefix: str) -> str:
+    """Reversed once per script prefix: the page links ~90 cells (30 ms of reverse() on a loaded machine)."""
+    return household_list_url()
 
 
 def _cell(report, households: int, total: int, href: str | None, shown: bool = True) -> dict:

@@ -43,3 +43,41 @@ class Rescoring(models.Model):
 
     def __str__(self):
         return f"{self.standard_id} · {self.province_id} · {self.survey_year} · {self.status}"
+
+
+class ComparisonCount(models.Model):
+    """Households of a unit (where they are recorded) in a review year by group under their year's standard and
+    group under `standard` (or "missing": no classification under it): what the comparison page sums
+    (reports.comparison_counts keeps them current)."""
+
+    standard = models.ForeignKey("households.PovertyStandard", models.CASCADE, verbose_name=_("standard"))
+    survey_year = models.PositiveSmallIntegerField(_("survey year"))
+    unit = models.ForeignKey("areas.Unit", models.CASCADE, verbose_name=_("area"))
+    own = models.CharField(max_length=10)
+    other = models.CharField(max_length=10)
+    households = models.PositiveIntegerField(_("households"))
+    imported_at = models.DateTimeField(null=True)  # the last roster import that wrote one of them
+
+    class Meta:
+        indexes = [models.Index(fields=["standard", "survey_year", "unit"], name="comparison_count_lookup")]
+
+    def __str__(self):
+        return f"{self.standard_id} · {self.survey_year} · {self.unit_id} · {self.own} → {self.other}"
+
+
+class ComparisonCountsBuilt(models.Model):
+    """The counts of a province's households of a year under a standard were built whole, under these rules and
+    lines (reports.rescoring.standards_fingerprint)."""
+
+    standard = models.ForeignKey("households.PovertyStandard", models.CASCADE)
+    survey_year = models.PositiveSmallIntegerField()
+    province = models.ForeignKey("areas.Unit", models.CASCADE)
+    standards_fingerprint = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["standard", "survey_year", "province"], name="one_count_build_per_province")
+        ]
+
+    def __str__(self):
+        return f"{self.standard_id} · {self.survey_year} · {self.province_id}"

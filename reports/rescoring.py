@@ -12,10 +12,11 @@ from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
 from areas.models import Unit
-from households.models import Household, PovertyStandard
+from households.models import Household, HouseholdClassification, PovertyStandard
 from povertyplan.background import LEASE_SECONDS, enqueue, heartbeat, in_worker
+from povertyplan.bulk import analyze
 
-from .models import Rescoring
+from .models import ComparisonCount, Rescoring
 
 QUEUED_FOR = timedelta(hours=1)  # a queued job no worker has taken by then is taken as lost
 
@@ -117,22 +118,26 @@ def run(job_id: int) -> None:
     """The task's work. Idempotent: run twice, it re-scores again (classify_under replaces the rows)."""
     from households.reclassify import classify_under
 
+    from . import comparison_counts
+
     job = Rescoring.objects.select_related("standard", "province").get(pk=job_id)
     if job.status in (Rescoring.Status.DONE, Rescoring.Status.FAILED):
         return
+    fingerprint = standards_fingerprint()
     Rescoring.objects.filter(pk=job_id).update(
-        status=Rescoring.Status.RUNNING,
-        started_at=timezone.now(),
-        standards_fingerprint=standards_fingerprint(),
+        status=Rescoring.Status.RUNNING, started_at=timezone.now(), standards_fingerprint=fingerprint
     )
-    households = Household.objects.filter(survey_year=job.survey_year, unit__path__startswith=job.province.path)
+    units = list(Unit.objects.filter(path__startswith=job.province.path).values_list("id", flat=True))
+    households = Household.objects.filter(survey_year=job.survey_year, unit_id__in=units)  # the planner counts them
     try:
-        with heartbeat(Rescoring.objects.filter(pk=job_id)):
+        with heartbeat(Rescoring.objects.filter(pk=job_id)), transaction.atomic():
             count = classify_under(job.standard, households)
+            comparison_counts.rebuild(job.standard, job.survey_year, job.province, fingerprint)
     except Exception as error:
         _finish(job_id, Rescoring.Status.FAILED, error=repr(error))
         raise
     _finish(job_id, Rescoring.Status.DONE, household_count=count)
+    analyze(HouseholdClassification, ComparisonCount)  # a province's rows replaced: fresh statistics for the planner
 
 
 def rescore_now(standard: PovertyStandard, year: int, province: Unit, user=None) -> Rescoring:

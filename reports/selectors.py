@@ -222,30 +222,15 @@ def _moment(value):
 
 def comparison_groups(unit: Unit, year: int, standard: PovertyStandard):
     """The unit's households of the review year counted by unit × group under their own standard × group under
-    `standard` (their stored HouseholdClassification, or MISSING): one grouped query joining the two. Also the
-    last time a roster import wrote one of them (the import does not re-score; any other save does)."""
-    from households.models import HouseholdClassification
-
+    `standard` (their stored HouseholdClassification, or MISSING), from the kept counts (reports.comparison_counts).
+    Also the last time a roster import wrote one of them (the import does not re-score; any other save does)."""
+    from . import comparison_counts, rescoring
     from .comparison import Group
 
-    hh, unit_table = Household._meta.db_table, Unit._meta.db_table
-    sql = f"""
-SELECT u.path,
-  CASE WHEN h.incomplete THEN 'incomplete' ELSE h.classification END AS own,
-  CASE WHEN c.id IS NULL THEN 'missing' WHEN c.incomplete THEN 'incomplete' ELSE c.classification END AS other,
-  COUNT(*),
-  MAX(CASE WHEN h.roster_fingerprint <> '' THEN h.updated_at END)
-FROM {hh} h
-JOIN {unit_table} u ON u.id = h.unit_id
-LEFT JOIN {HouseholdClassification._meta.db_table} c ON c.household_id = h.id AND c.standard_id = %(standard)s
-WHERE h.survey_year = %(year)s AND u.path LIKE %(prefix)s ESCAPE '\\'
-GROUP BY u.path, 2, 3
-"""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, {"standard": standard.pk, "year": year, "prefix": _like_prefix(unit.path)})
-        rows = cursor.fetchall()
+    province = rescoring.province_of(unit)
+    rows = comparison_counts.groups(unit, year, standard, province, rescoring.standards_fingerprint())
     imported = max((_moment(row[4]) for row in rows if row[4] is not None), default=None)
-    return [Group(path, own, other, n) for path, own, other, n, _when in rows], imported
+    return [Group(path, own, other, int(n)) for path, own, other, n, _when in rows], imported
 
 
 def standards_to_compare(year: int) -> tuple[PovertyStandard | None, list[PovertyStandard]]:

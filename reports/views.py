@@ -102,7 +102,7 @@ def _comparison(request, params):
         return {**found, "report": None}
     province = rescoring.province_of(unit)
     job = rescoring.latest(other, year, province)
-    report, imported_at = _cached_comparison(unit, year, own, other, job)
+    report, imported_at = selectors.comparison_report(unit, year, own, other)  # from kept counts: milliseconds
     done = job if job is not None and job.status == job.Status.DONE else rescoring.last_done(other, year, province)
     return {
         **found,
@@ -112,9 +112,6 @@ def _comparison(request, params):
         "done": done,
         "state": rescoring.state(done, report.counts.total, report.missing, imported_at),
     }
-
-
-COMPARISON_CACHE_SECONDS = 24 * 3600
 
 
 def _figures_key(*parts) -> str:
@@ -130,17 +127,6 @@ def _cached_years(unit) -> list[int]:
     from django.core.cache import cache
 
     return cache.get_or_set(_figures_key("years", unit.pk), lambda: selectors.survey_years(unit), 24 * 3600)
-
-
-def _cached_comparison(unit, year, own, other, job):
-    """The comparison built once per figures version and re-scoring job, then read from the cache: the grouped
-    query reads every household of the area (seconds at 300.000, docs/benchmarks.md). Every write of households
-    announces a change whose recompute raises the figures version (targets.models.FiguresVersion), and every
-    re-scoring is a new job, so a cached comparison is as current as the dashboards' figures."""
-    from django.core.cache import cache
-
-    key = _figures_key(unit.pk, year, own.pk, other.pk, job.pk if job else 0, job.status if job else "")
-    return cache.get_or_set(key, lambda: selectors.comparison_report(unit, year, own, other), COMPARISON_CACHE_SECONDS)
 
 
 @login_required
