@@ -15,8 +15,8 @@ from approvals.services import assert_households_open, hold_for_write, locked_ho
 from areas.models import Unit
 from povertyplan.bulk import update_rows
 
-from .labels import rule_text
 from .models import Household, HouseholdClassification, Member, PovertyStandard
+from .names import rule_text
 from .signals import announce_change
 from .standards import Dwelling, HouseholdRecord, classify, classify_deprived
 from .standards import Member as MemberRecord
@@ -144,7 +144,7 @@ def derived_values(result, members, standard, year: int) -> dict:
         "deprivations": list(result.deprivations),
         "deprivation_count": result.deprivation_count,
         "low_income_worker": result.low_income_worker_household,
-        "classification_rule": result.rule[:200],
+        "classification_rule": result.rule.encode(),
         "not_surveyed": list(result.not_surveyed),
         "incomplete": result.incomplete,
         "deprivation_mask": deprivation_mask(result.deprivations),
@@ -182,7 +182,7 @@ def _other_values(result) -> dict:
         deprivation_mask(result.deprivations),
         list(result.not_surveyed),
         result.incomplete,
-        result.rule[:200],
+        result.rule.encode(),
     )
     return dict(zip(OTHER_COLUMNS, values, strict=True))
 
@@ -486,7 +486,7 @@ def _moved_rows(batches, standard: PovertyStandard, engine, income_step_only: bo
                     **values,
                     "classification": result.classification,
                     "low_income_worker": result.low_income_worker_household,
-                    "classification_rule": result.rule[:200],
+                    "classification_rule": result.rule.encode(),
                 }
             else:
                 derived = SimpleNamespace(**values)

@@ -4,7 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from households.labels import SHORT_STANDARD
+from households.names import SHORT_STANDARD
 from povertyplan import display
 
 from .models import Attainment, Scope, Target

@@ -2,8 +2,7 @@
 
 from django import template
 
-from households.choices import deprivation_labels
-from households.labels import rule_text
+from households.names import indicators, rule_text
 from povertyplan import display
 
 register = template.Library()
@@ -47,7 +46,7 @@ def unit_label(unit):
 @register.filter
 def deprivation_names(codes):
     """["adult_education", "water"] → "Trình độ giáo dục của người lớn, Nguồn nước sinh hoạt"."""
-    return ", ".join(deprivation_labels(codes))
+    return ", ".join(indicators(codes))
 
 
 @register.filter
