@@ -45,7 +45,7 @@ def unit_label(unit):
 
 @register.filter
 def deprivation_names(codes):
-    """["adult_education", "water"] → "Trình độ giáo dục của người lớn, Nguồn nước sinh hoạt"."""
+    """Indicator codes → their names in the active language, from the catalogue (households/names.py)."""
     return ", ".join(indicators(codes))
 
 
