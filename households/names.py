@@ -9,7 +9,7 @@ and numbers (a classification's `Rule`); `rule_text` words a rule in the active 
 from django.utils.functional import lazy
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import npgettext, override, pgettext
+from django.utils.translation import npgettext, override, pgettext, pgettext_lazy
 
 from povertyplan import display
 
@@ -38,6 +38,13 @@ CLASSES = {
     r.NEAR_POOR: _("near-poor"),
     r.MIDDLE: _("middle living standard"),
     r.NOT_POOR: _("not poor"),
+}
+# Short forms where space is tight (the nodes of a flow chart)
+SHORT_CLASSES = {
+    r.POOR: pgettext_lazy("movement", "Poor"),
+    r.NEAR_POOR: pgettext_lazy("movement", "Near-poor"),
+    r.MIDDLE: pgettext_lazy("movement", "Middle"),
+    r.NOT_POOR: pgettext_lazy("movement", "Not poor"),
 }
 INCOMPLETE = _("incomplete")
 NOT_SURVEYED = _("not surveyed")
