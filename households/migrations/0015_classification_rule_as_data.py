@@ -47,10 +47,10 @@ def encode(prose):
 
 
 def forwards(apps, schema_editor):
-    for model in ("Household", "HouseholdClassification"):
+    for model in ("Household", "HistoricalHousehold", "HouseholdClassification"):
         Model = apps.get_model("households", model)
         batch = []
-        for row in Model.objects.filter(classification_rule__contains="thu nhập").only("pk", "classification_rule"):
+        for row in Model.objects.filter(classification_rule__contains="thu nhập").only(Model._meta.pk.name, "classification_rule"):
             rule = encode(row.classification_rule)
             if rule:
                 row.classification_rule = rule
