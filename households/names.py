@@ -39,13 +39,16 @@ CLASSES = {
     r.MIDDLE: _("middle living standard"),
     r.NOT_POOR: _("not poor"),
 }
-# Short forms where space is tight (the nodes of a flow chart)
+# Short forms, where a table's rows or a chart's nodes are the classes ("Nghèo", "Cận nghèo")
 SHORT_CLASSES = {
-    r.POOR: pgettext_lazy("movement", "Poor"),
-    r.NEAR_POOR: pgettext_lazy("movement", "Near-poor"),
-    r.MIDDLE: pgettext_lazy("movement", "Middle"),
-    r.NOT_POOR: pgettext_lazy("movement", "Not poor"),
+    r.POOR: pgettext_lazy("standards comparison", "Poor"),
+    r.NEAR_POOR: pgettext_lazy("standards comparison", "Near-poor"),
+    r.MIDDLE: pgettext_lazy("standards comparison", "Middle living standard"),
+    r.NOT_POOR: pgettext_lazy("standards comparison", "Not poor"),
 }
+# A flow chart's nodes sit side by side on a phone: there the middle class is "Trung bình"
+NODE_CLASSES = {**SHORT_CLASSES, r.MIDDLE: pgettext_lazy("movement", "Middle")}
+SHORT_INCOMPLETE = pgettext_lazy("standards comparison", "Not enough information")
 INCOMPLETE = _("incomplete")
 NOT_SURVEYED = _("not surveyed")
 

@@ -461,7 +461,7 @@ def dimension_shares(rows: list[tuple], dimension_colours: dict, title: str) -> 
 # -- transitions between two survey years -------------------------------------------------------------
 
 CLASS_LABELS = {
-    **names.SHORT_CLASSES,
+    **names.NODE_CLASSES,
     "new": pgettext_lazy("movement", "New household"),
 }
 CLASS_COLOURS = {"poor": VERMILLION, "near_poor": ORANGE, "middle": SKY, "not_poor": BLUE, "new": GREY}

@@ -36,7 +36,7 @@ def test_standards_classes_and_movements_are_named_in_both_languages():
     lookups = [lambda c=c: names.short_standard(c) for c in names.SHORT_STANDARD]
     lookups += [lambda c=c: names.official_standard(c) for c in names.OFFICIAL_STANDARD]
     lookups += [lambda c=c: names.classification(c) for c in names.CLASSES]
-    lookups += [lambda c=c: str(names.SHORT_CLASSES[c]) for c in names.SHORT_CLASSES]
+    lookups += [lambda c=c, n=n: str(n[c]) for n in (names.SHORT_CLASSES, names.NODE_CLASSES) for c in n]
     lookups += [lambda c=c: names.movement(c) for c in names.MOVEMENTS]
     lookups += [lambda c=c: names.transition(c) for c in names.TRANSITIONS]
     lookups += [lambda: names.INCOMPLETE, lambda: names.NOT_SURVEYED]
