@@ -17,10 +17,10 @@ from approvals.models import DataKind
 from areas.admin import AreaListFilter, AreaScopedAdmin
 from povertyplan import admin as base
 
-from .choices import deprivation_label, deprivation_labels
+from . import names
 from .forms import DWELLING_FIELDS
-from .labels import rule_text
 from .models import Household, Member, PovertyStandard, RosterExport, RosterImport
+from .names import rule_text
 from .roster import export, writer
 from .roster.export_jobs import FILE_NAMES, start_export
 from .roster.jobs import cancel_jobs, confirm_job, problems_xlsx, start_job, sweep_jobs
@@ -116,7 +116,7 @@ class RosterUploadForm(forms.Form):
 def deprivation_choices():
     """Every indicator of deprivation by its name, in the language of the request: a callable, which Django
     evaluates on each use (any other iterable it turns into a list once, at import, in Vietnamese)."""
-    return [(code, deprivation_label(code)) for code in DEPRIVATION_NAMES]
+    return [(code, names.indicator(code)) for code in DEPRIVATION_NAMES]
 
 
 class HouseholdForm(forms.ModelForm):
@@ -242,7 +242,7 @@ class HouseholdAdmin(LockedDataAdminMixin, ExportMixin, AreaScopedAdmin):
 
     @admin.display(description=_("deprived indicators"))
     def deprived_indicators(self, household):
-        return ", ".join(deprivation_labels(household.deprivations)) or "—"
+        return ", ".join(names.indicators(household.deprivations)) or "—"
 
     refusals = (ValidationError, EditConflict)  # from household_save: shown on the form, nothing written
 

@@ -17,8 +17,8 @@ from areas.selectors import units_for_user
 
 from . import selectors
 from .forms import DWELLING_FIELDS, MEMBER_FIELDS
-from .labels import rule_text
 from .models import Ethnicity, Household, PovertyStandard
+from .names import rule_text
 from .selectors import classifications_of
 from .services import EditConflict, classify_json, household_replace, version_of
 from .standards import RecordError

@@ -11,7 +11,10 @@ class HouseholdsConfig(AppConfig):
         from django.utils.formats import get_format
         from django.utils.translation import gettext
 
+        from . import names
         from .standards import wording
 
         # The pure engine's messages in the active language (households/standards/wording.py).
-        wording.use(gettext, lambda: (get_format("THOUSAND_SEPARATOR"), get_format("DECIMAL_SEPARATOR")))
+        wording.use(
+            gettext, lambda: (get_format("THOUSAND_SEPARATOR"), get_format("DECIMAL_SEPARATOR")), names.indicator
+        )

@@ -7,7 +7,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .standards import records as r
-from .standards.names import DEPRIVATION_NAMES
 
 
 class HouseClass(models.TextChoices):
@@ -83,20 +82,6 @@ LABELLED = {
     r.LATRINES: Latrine,
     r.WASTE_DISPOSAL: WasteDisposal,
 }
-
-
-def deprivation_label(code: str, language: str | None = None) -> str:
-    """An indicator of deprivation by its name in the current language ("Bảo hiểm y tế", not health_insurance)."""
-    from django.utils.translation import get_language
-
-    names = DEPRIVATION_NAMES.get(code)
-    if names is None:
-        return code
-    return names[1] if (language or get_language() or "vi").startswith("en") else names[0]
-
-
-def deprivation_labels(codes, language: str | None = None) -> list[str]:
-    return [deprivation_label(code, language) for code in codes or ()]
 
 
 def _column_choices() -> dict:

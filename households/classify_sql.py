@@ -12,6 +12,7 @@ from decimal import Decimal
 from .models import HouseholdClassification
 from .standards.facts import DEPRIVATION_BITS
 from .standards.indicators import DWELLING_RULES
+from .standards.records import ABOVE, DEPRIVATIONS, INCOME_ONLY, MIDDLE_BAND
 
 
 def _dwelling_sql(rule: str, engine) -> tuple[str, list]:
@@ -67,70 +68,53 @@ def sql_plan(engine, owners: dict) -> dict | None:
     return {name: sorted(pk for pk, names in alike.items() if name in names) for name in engine.indicator_rules}
 
 
-def _vnd_sql(column: str) -> str:
-    # households.standards.classify.vnd: 1.234.567
-    return f"replace(to_char({column}, 'FM999,999,999,999,990'), ',', '.')"
-
-
-def _vnd(amount: int) -> str:
-    return f"{amount:,}".replace(",", ".")
-
-
 def _by_area(pair) -> tuple[str, list]:
     return "CASE WHEN t.area_type = 'rural' THEN %s ELSE %s END", [pair["rural"], pair["urban"]]
 
 
 def _class_and_rule(engine) -> tuple[str, str, list, list]:
     """classify_deprived as SQL over `t` (income, area_type) and `c` (n: deprived, ns: not surveyed): the class
-    and the rule's text, each with its parameters."""
+    and the rule as Rule.encode writes it (JSON, keys sorted, no spaces), each with its parameters."""
     k = engine.min_deprivations
-    where = "CASE WHEN t.area_type = 'rural' THEN 'nông thôn' ELSE 'thành thị' END"
-    income = _vnd_sql("t.income_per_capita")
+    head = "'{\"area\":\"' || t.area_type || '\",'"
+    income = "'\"income\":' || t.income_per_capita || ',\"line\":' || "
     classes, rules, class_params, rule_params = [], [], [], []
 
-    def text(pair) -> tuple[str, list]:
-        return "CASE WHEN t.area_type = 'rural' THEN %s ELSE %s END", [_vnd(pair["rural"]), _vnd(pair["urban"])]
+    def encoded(test: str, line_sql: str, lower: str = "") -> str:
+        """{"area":…,["count":…,]"income":…,"line":…[,"lower":…][,"not_surveyed":…],"test":…[,"threshold":k]}"""
+        count = "'\"count\":' || c.n || ','" if test == DEPRIVATIONS else "''"
+        tail = f"',\"lower\":' || {lower}" if lower else "''"
+        if test == DEPRIVATIONS:  # not surveyed: only when those answers could still make the household poor
+            tail = (
+                f"CASE WHEN c.n < {k} AND {k} <= c.n + c.ns AND c.ns > 0 THEN ',\"not_surveyed\":' || c.ns ELSE '' END"
+            )
+        end = f'\',"test":"{test}"' + (f',"threshold":{k}' if test == DEPRIVATIONS else "") + "}'"
+        return f"{head} || {count} || {income}{line_sql} || {tail} || {end}"
 
     line_sql, line_params = _by_area(engine.deprivation_line)
-    line_text, line_text_params = text(engine.deprivation_line)
     if engine.income_only_poor_line:
         io_sql, io_params = _by_area(engine.income_only_poor_line)
-        io_text, io_text_params = text(engine.income_only_poor_line)
         classes.append(f"WHEN t.income_per_capita <= {io_sql} THEN 'poor'")
         class_params += io_params
-        rules.append(f"WHEN t.income_per_capita <= {io_sql} THEN 'thu nhập ' || {income} || ' ≤ ' || {io_text}")
-        rule_params += io_params + io_text_params
-        rules[-1] += f" || ' (' || {where} || ')'"
+        rules.append(f"WHEN t.income_per_capita <= {io_sql} THEN {encoded(INCOME_ONLY, io_sql)}")
+        rule_params += io_params + io_params
     classes.append(f"WHEN t.income_per_capita <= {line_sql} THEN CASE WHEN c.n >= {k} THEN 'poor' ELSE 'near_poor' END")
     class_params += line_params
-    rules.append(
-        f"WHEN t.income_per_capita <= {line_sql} THEN 'thu nhập ' || {income} || ' ≤ ' || {line_text} || ' (' || "
-        f"{where} || ') và ' || c.n || ' chỉ số thiếu hụt ' || CASE WHEN c.n >= {k} THEN '≥' ELSE '<' END || "
-        f"' {k}' || CASE WHEN c.n < {k} AND {k} <= c.n + c.ns THEN ', ' || c.ns || ' chỉ số chưa khảo sát' "
-        "ELSE '' END"
-    )
-    rule_params += line_params + line_text_params
-    above = engine.deprivation_line
+    rules.append(f"WHEN t.income_per_capita <= {line_sql} THEN {encoded(DEPRIVATIONS, line_sql)}")
+    rule_params += line_params + line_params
+    above_sql, above_params = line_sql, line_params
     if engine.middle_line:
         middle_sql, middle_params = _by_area(engine.middle_line)
-        middle_text, middle_text_params = text(engine.middle_line)
         classes.append(f"WHEN t.income_per_capita <= {middle_sql} THEN 'middle'")
         class_params += middle_params
         rules.append(
-            f"WHEN t.income_per_capita <= {middle_sql} THEN {line_text} || ' < thu nhập ' || {income} || ' ≤ ' || "
-            f"{middle_text} || ' (' || {where} || ')'"
+            f"WHEN t.income_per_capita <= {middle_sql} THEN {encoded(MIDDLE_BAND, middle_sql, lower=line_sql)}"
         )
-        rule_params += middle_params + line_text_params + middle_text_params
-        above = engine.middle_line
-    above_text, above_params = text(above)
-    rules.append(f"ELSE 'thu nhập ' || {income} || ' > ' || {above_text} || ' (' || {where} || ')'")
+        rule_params += middle_params + middle_params + line_params
+        above_sql, above_params = middle_sql, middle_params
+    rules.append(f"ELSE {encoded(ABOVE, above_sql)}")
     rule_params += above_params
-    return (
-        f"CASE {' '.join(classes)} ELSE 'not_poor' END",
-        f"left(CASE {' '.join(rules)} END, 200)",
-        class_params,
-        rule_params,
-    )
+    return f"CASE {' '.join(classes)} ELSE 'not_poor' END", f"CASE {' '.join(rules)} END", class_params, rule_params
 
 
 # A household with member detail: a dwelling and the member facts of its last classification (stored when it had

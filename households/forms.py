@@ -9,8 +9,7 @@ from areas.models import AreaType
 from areas.selectors import units_for_user
 from povertyplan import formfields
 
-from .choices import deprivation_label
-from .labels import INDICATOR_NAMES, TRANSITION_NAMES
+from . import names
 from .models import Classification, Ethnicity, Household, Member, PovertyStandard
 from .standards.names import DEPRIVATION_NAMES
 from .standards.records import standard_of_year
@@ -69,7 +68,9 @@ class HouseholdFilterForm(forms.Form):
         label=_("Classification"), required=False, choices=[("", _("all"))] + Classification.choices
     )
     deprivation = forms.ChoiceField(
-        label=_("Deprived in"), required=False, choices=[("", _("any"))] + list(INDICATOR_NAMES.items())
+        label=_("Deprived in"),
+        required=False,
+        choices=[("", _("any"))] + [(code, names.indicator_lazy(code)) for code in DEPRIVATION_NAMES],
     )
     ethnicity = forms.ChoiceField(label=_("Ethnic group"), required=False, choices=[("", _("all"))] + Ethnicity.choices)
     ethnic_minority = forms.BooleanField(label=_("Ethnic-minority households"), required=False)
@@ -78,7 +79,7 @@ class HouseholdFilterForm(forms.Form):
     transition = forms.ChoiceField(
         label=_("Movement since the year before"),
         required=False,
-        choices=[("", _("any"))] + list(TRANSITION_NAMES.items()),
+        choices=[("", _("any"))] + list(names.MOVEMENTS.items()),
     )
     to_finish = forms.BooleanField(label=_("Survey to finish (classification incomplete)"), required=False)
     q = forms.CharField(label=_("Code or head's name"), required=False)
@@ -98,7 +99,7 @@ class HouseholdFilterForm(forms.Form):
     compare_deprivation = forms.ChoiceField(
         label=_("Deprived in, under that standard"),
         required=False,
-        choices=[("", _("any"))] + list(INDICATOR_NAMES.items()),
+        choices=[("", _("any"))] + [(code, names.indicator_lazy(code)) for code in DEPRIVATION_NAMES],
     )
 
     # A figure in today's boundaries links here: its unit's households and those of the old units mapped into it.
@@ -205,7 +206,7 @@ def standard_or_latest(year) -> PovertyStandard | None:
 
 def indicator_choices(standard) -> list[tuple[str, str]]:
     """A standard's indicators of deprivation by their official names, in the standard's own list."""
-    return [(code, deprivation_label(code)) for code in sorted(standard.indicator_rules)] if standard else []
+    return [(code, names.indicator(code)) for code in sorted(standard.indicator_rules)] if standard else []
 
 
 def indicators_by_year() -> dict[str, dict]:
@@ -258,7 +259,7 @@ class AnswersForm(forms.ModelForm):
         offered = {code for code, _label in choices}
         posted = self.data.getlist("deprivations") if hasattr(self.data, "getlist") else []
         strays = [c for c in posted if c not in offered and c in DEPRIVATION_NAMES]
-        self.fields["deprivations"].choices = choices + [(c, deprivation_label(c)) for c in dict.fromkeys(strays)]
+        self.fields["deprivations"].choices = choices + [(c, names.indicator(c)) for c in dict.fromkeys(strays)]
         if self.instance.pk and self.instance.reported_deprivations is not None:
             self.fields["deprivations"].initial = self.instance.reported_deprivations
 
@@ -273,7 +274,7 @@ class AnswersForm(forms.ModelForm):
                 % {
                     "year": self.cleaned_data.get("survey_year") or "",
                     "standard": self.standard.name if self.standard else "",
-                    "names": ", ".join(f"“{deprivation_label(code)}”" for code in foreign),
+                    "names": ", ".join(f"“{names.indicator(code)}”" for code in foreign),
                 }
             )
         return ticked

@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 from areas.models import AreaType, Unit
 from povertyplan.constraints import ConstraintsOnFields
 
+from . import names
 from .choices import Education, Employment, HouseClass, Latrine, Sex, WasteDisposal, WaterSource
 from .standards import records as r
 from .standards.records import Standard, parameter_errors, standard_of_year, standards_of_year
@@ -27,10 +28,10 @@ def _within(name, field=None):
 
 
 class Classification(models.TextChoices):
-    POOR = r.POOR, _("poor")
-    NEAR_POOR = r.NEAR_POOR, _("near-poor")
-    MIDDLE = r.MIDDLE, _("middle living standard")
-    NOT_POOR = r.NOT_POOR, _("not poor")
+    POOR = r.POOR, names.CLASSES[r.POOR]
+    NEAR_POOR = r.NEAR_POOR, names.CLASSES[r.NEAR_POOR]
+    MIDDLE = r.MIDDLE, names.CLASSES[r.MIDDLE]
+    NOT_POOR = r.NOT_POOR, names.CLASSES[r.NOT_POOR]
 
 
 class Ethnicity(models.TextChoices):
@@ -129,14 +130,7 @@ class PovertyStandard(ConstraintsOnFields, models.Model):
     @property
     def legal_name(self) -> str:
         """The standard by its legal instrument: "Nghị định 07/2021/NĐ-CP" ("Decree 07/2021/NĐ-CP" in English)."""
-        from django.utils.translation import get_language
-
-        name = self.name.split(" — ")[0].strip() or self.code
-        if (get_language() or "vi").startswith("en"):
-            for vi, en in (("Nghị định ", "Decree "), ("Quyết định ", "Decision "), ("Thông tư ", "Circular ")):
-                if name.startswith(vi):
-                    return en + name[len(vi) :]
-        return name
+        return names.official_standard(self.code, self.name)
 
     def clean(self):
         errors = {}

@@ -123,7 +123,7 @@ def _moved_rows(batches, standard: PovertyStandard, engine, income_step_only: bo
                     **values,
                     "classification": result.classification,
                     "low_income_worker": result.low_income_worker_household,
-                    "classification_rule": result.rule[:200],
+                    "classification_rule": result.rule.encode(),
                 }
             else:
                 derived = SimpleNamespace(**values)

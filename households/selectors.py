@@ -13,8 +13,9 @@ from areas.models import Unit
 from areas.selectors import filter_by_user_area, units_for_user, units_mapped_into
 from povertyplan import display
 
-from .labels import indicator_name, rule_text
 from .models import Ethnicity, Household, HouseholdClassification, Member
+from .names import indicator as indicator_name
+from .names import rule_text
 from .standards import transitions as t
 from .standards.alkire_foster import measures, measures_by_group
 from .standards.builtin import DIMENSIONS

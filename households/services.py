@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from approvals.services import assert_households_open
 from areas.models import Unit
 
-from .labels import rule_text
 from .models import Household, HouseholdClassification, Member, PovertyStandard
+from .names import rule_text
 from .signals import announce_change
 from .standards import Dwelling, HouseholdRecord, classify
 from .standards import Member as MemberRecord
@@ -139,7 +139,7 @@ def derived_values(result, members, standard, year: int) -> dict:
         "deprivations": list(result.deprivations),
         "deprivation_count": result.deprivation_count,
         "low_income_worker": result.low_income_worker_household,
-        "classification_rule": result.rule[:200],
+        "classification_rule": result.rule.encode(),
         "not_surveyed": list(result.not_surveyed),
         "incomplete": result.incomplete,
         "deprivation_mask": deprivation_mask(result.deprivations),
@@ -177,7 +177,7 @@ def other_values(result) -> dict:
         deprivation_mask(result.deprivations),
         list(result.not_surveyed),
         result.incomplete,
-        result.rule[:200],
+        result.rule.encode(),
     )
     return dict(zip(OTHER_COLUMNS, values, strict=True))
 

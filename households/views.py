@@ -18,7 +18,7 @@ from approvals.models import DataKind
 from approvals.services import lock_notice
 from areas.selectors import units_for_user
 
-from . import selectors
+from . import names, selectors
 from .forms import (
     DWELLING_FIELDS,
     MEMBER_FIELDS,
@@ -29,7 +29,6 @@ from .forms import (
     MemberFormSet,
     indicators_by_year,
 )
-from .labels import TRANSITION_NAMES, indicator_name, rule_text
 from .models import Household, Member, PovertyStandard, RosterExport
 from .services import EditConflict, household_preview, household_save, version_of
 
@@ -163,10 +162,10 @@ def household_detail(request, pk):
         {
             "household": household,
             "members": household.members.order_by("id"),
-            "deprivations": [(code, indicator_name(code)) for code in household.deprivations],
-            "not_surveyed": [indicator_name(code) for code in household.not_surveyed],
+            "deprivations": [(code, names.indicator(code)) for code in household.deprivations],
+            "not_surveyed": [names.indicator(code) for code in household.not_surveyed],
             "other_classifications": _named(selectors.classifications_of(household)[1:]),
-            "years": [{**y, "label": _transition_label(y["transition"])} for y in years],
+            "years": [{**y, "label": names.transition(y["transition"])} for y in years],
             "history": selectors.change_history(household),
             "can_enter": can_enter_data(request.user),
             "has_detail": household.members.exists() and bool(household.house_class),
@@ -183,28 +182,9 @@ def _has_middle_band(year) -> bool:
 
 def _named(classifications):
     for c in classifications:
-        c.deprivation_names = [indicator_name(code) for code in c.deprivations]
-        c.not_surveyed_names = [indicator_name(code) for code in c.not_surveyed]
+        c.deprivation_names = [names.indicator(code) for code in c.deprivations]
+        c.not_surveyed_names = [names.indicator(code) for code in c.not_surveyed]
     return classifications
-
-
-TRANSITION_LABELS = {
-    "stayed_poor": TRANSITION_NAMES["still_poor"],
-    "escaped_to_near_poor": gettext_lazy("escaped poverty, now near-poor"),
-    "escaped_to_not_poor": TRANSITION_NAMES["escaped"],
-    "newly_poor": TRANSITION_NAMES["newly_poor"],
-    "near_poor_to_poor": gettext_lazy("from near-poor into poverty"),
-    "re_poor": TRANSITION_NAMES["re_poor"],
-    "stayed_near_poor": gettext_lazy("still near-poor"),
-    "newly_near_poor": gettext_lazy("newly near-poor"),
-    "escaped_near_poor": gettext_lazy("no longer near-poor"),
-    "stayed_not_poor": gettext_lazy("not poor both years"),
-    "new_household": gettext_lazy("first record"),
-}
-
-
-def _transition_label(code):
-    return str(TRANSITION_LABELS.get(code, code))
 
 
 def _add_service_errors(form, error: ValidationError):
@@ -421,7 +401,7 @@ def classify_preview(request, pk=None):
             "classification": result.classification,
             "label": household.get_classification_display(),
             "standard": result.standard,
-            "rule": rule_text(result.rule),
-            "deprivations": [{"code": c, "name": indicator_name(c)} for c in result.deprivations],
+            "rule": names.rule_text(result.rule),
+            "deprivations": [{"code": c, "name": names.indicator(c)} for c in result.deprivations],
         }
     )

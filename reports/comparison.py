@@ -8,15 +8,14 @@ from decimal import Decimal
 
 from django.utils.translation import pgettext_lazy
 
+from households import names
+
 POOR, NEAR_POOR, MIDDLE, NOT_POOR, INCOMPLETE = "poor", "near_poor", "middle", "not_poor", "incomplete"
 MISSING = "missing"  # no stored classification under the other standard: not re-scored yet
 GROUPS = (POOR, NEAR_POOR, MIDDLE, NOT_POOR, INCOMPLETE)
 GROUP_LABELS = {
-    POOR: pgettext_lazy("standards comparison", "Poor"),
-    NEAR_POOR: pgettext_lazy("standards comparison", "Near-poor"),
-    MIDDLE: pgettext_lazy("standards comparison", "Middle living standard"),
-    NOT_POOR: pgettext_lazy("standards comparison", "Not poor"),
-    INCOMPLETE: pgettext_lazy("standards comparison", "Not enough information"),
+    **names.SHORT_CLASSES,
+    INCOMPLETE: names.SHORT_INCOMPLETE,
     MISSING: pgettext_lazy("standards comparison", "Not re-scored"),
 }
 BAND_NOT_SET = pgettext_lazy("standards comparison", "not set")

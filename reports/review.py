@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.utils.translation import pgettext_lazy
 
+from households import names as catalogue
 from households.standards import transitions as t
 from targets.engine import PERCENT, indicator_value
 
@@ -23,31 +24,6 @@ COUNT, RATE, SIGNED, POINTS = "count", "rate", "signed", "points"
 CURRENT_KEYS = ("n", "poor", "near", *t.POOR_MOVEMENTS, *t.NEAR_POOR_MOVEMENTS)
 PREVIOUS_KEYS = ("n", "poor", "near")  # for last year's households, stored as prev_<key>
 
-INDICATOR_NAMES = {
-    "health_access": pgettext_lazy("review report", "Access to health services"),
-    "health_insurance": pgettext_lazy("review report", "Health insurance"),
-    "adult_education": pgettext_lazy("review report", "Adult education"),
-    "child_school": pgettext_lazy("review report", "Children's school attendance"),
-    "housing_quality": pgettext_lazy("review report", "Housing quality"),
-    "housing_area": pgettext_lazy("review report", "Floor area per person"),
-    "water": pgettext_lazy("review report", "Domestic water source"),
-    "latrine": pgettext_lazy("review report", "Hygienic latrine"),
-    "telecom": pgettext_lazy("review report", "Use of telecom services"),
-    "information_assets": pgettext_lazy("review report", "Assets for access to information"),
-    "information_means": pgettext_lazy("review report", "Means of access to information"),
-    "employment": pgettext_lazy("review report", "Employment"),
-    "dependents": pgettext_lazy("review report", "Dependents in the household"),
-    "nutrition": pgettext_lazy("review report", "Nutrition"),
-    "waste": pgettext_lazy("review report", "Household waste collection and treatment"),
-}
-DIMENSION_NAMES = {
-    "employment": pgettext_lazy("review report", "Employment"),
-    "health": pgettext_lazy("review report", "Health"),
-    "education": pgettext_lazy("review report", "Education"),
-    "housing": pgettext_lazy("review report", "Housing"),
-    "water_sanitation": pgettext_lazy("review report", "Domestic water and sanitation"),
-    "information": pgettext_lazy("review report", "Information"),
-}
 AREA_NAMES = {URBAN: pgettext_lazy("review report", "Urban area"), RURAL: pgettext_lazy("review report", "Rural area")}
 
 
@@ -332,8 +308,8 @@ def _t5_columns(indicators: list[tuple[str, str]]) -> list[Column]:
         Column("near", pgettext_lazy("review report", "Near-poor households"), link={"classification": "near_poor"}),
     ]
     for dimension, name in indicators:
-        group = DIMENSION_NAMES.get(dimension, dimension)
-        label = INDICATOR_NAMES.get(name, name)
+        group = catalogue.dimension(dimension)
+        label = catalogue.indicator(name)
         columns += [
             Column(
                 f"poor_{name}",

@@ -1,7 +1,7 @@
 """The indicator catalogue: every indicator the seed plans use (pure data)."""
 
 from households.standards.builtin import DIMENSIONS
-from households.standards.names import DEPRIVATION_NAMES
+from households.standards.names import DEPRIVATION_NAMES, DIMENSION_NAMES
 
 PCT, PEOPLE, COMMUNES, INDEX = "percent", "people", "communes", "index"
 
@@ -183,16 +183,8 @@ INDICATORS = [
     ("mpi_m0", "Chỉ số nghèo đa chiều điều chỉnh M0", "Adjusted headcount ratio M0", INDEX, True, "computed", ""),
 ]
 
-DIMENSION_NAMES = {
-    "employment": ("việc làm", "employment"),
-    "health": ("y tế", "health"),
-    "education": ("giáo dục", "education"),
-    "housing": ("nhà ở", "housing"),
-    "water_sanitation": ("nước sinh hoạt và vệ sinh", "water and sanitation"),
-    "information": ("thông tin", "information"),
-}
-
 for dimension, (vi, en) in DIMENSION_NAMES.items():
+    vi, en = vi.lower(), en.lower()
     INDICATORS.append(
         (
             f"dimension_{dimension}",

@@ -12,9 +12,11 @@ and on the axes; words through gettext, like every page.
 from dataclasses import dataclass, field
 
 from django.utils.formats import get_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
 
+from households import names
 from households.standards import transitions as t
 from povertyplan import display
 
@@ -472,20 +474,17 @@ def dimension_shares(rows: list[tuple], dimension_colours: dict, title: str) -> 
 # -- transitions between two survey years -------------------------------------------------------------
 
 CLASS_LABELS = {
-    "poor": pgettext_lazy("movement", "Poor"),
-    "near_poor": pgettext_lazy("movement", "Near-poor"),
-    "middle": pgettext_lazy("movement", "Middle"),
-    "not_poor": pgettext_lazy("movement", "Not poor"),
+    **names.NODE_CLASSES,
     "new": pgettext_lazy("movement", "New household"),
 }
 CLASS_COLOURS = {"poor": VERMILLION, "near_poor": ORANGE, "middle": SKY, "not_poor": BLUE, "new": GREY}
 MOVEMENTS = {
     "new": pgettext_lazy("movement", "New household"),
-    "still_poor": pgettext_lazy("movement", "Still poor"),
-    "escaped": pgettext_lazy("movement", "Escaped poverty"),
+    "still_poor": capfirst(names.MOVEMENTS[t.STILL_POOR]),
+    "escaped": capfirst(names.MOVEMENTS[t.ESCAPED]),
     "near_poor_to_poor": pgettext_lazy("movement", "Near-poor → poor"),
-    "newly_poor": pgettext_lazy("movement", "Newly poor"),
-    "re_poor": pgettext_lazy("movement", "Re-poor (poor again)"),
+    "newly_poor": capfirst(names.MOVEMENTS[t.NEWLY_POOR_MOVEMENT]),
+    "re_poor": capfirst(names.MOVEMENTS[t.RE_POOR_MOVEMENT]),
     "unchanged": pgettext_lazy("movement", "No change"),
     "moved": pgettext_lazy("movement", "Changed group"),
 }

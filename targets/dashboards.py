@@ -7,16 +7,17 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from areas.models import Unit
-from households.choices import deprivation_label
 from households.models import Classification, Ethnicity
+from households.names import dimension as dimension_name
+from households.names import indicator as indicator_name
 from households.standards.builtin import DIMENSIONS
+from households.standards.names import DIMENSION_NAMES
 from households.standards.records import standard_of_year
 from povertyplan import display
-from povertyplan.display import in_language
 
 from . import charts, selectors
 from .boundaries import CURRENT, RECORDED, default_boundaries  # noqa: F401 (CURRENT: the views read it here)
-from .catalogue import DIMENSION_NAMES, ETHNIC_GROUPS
+from .catalogue import ETHNIC_GROUPS
 from .charts import INTEGER, PERCENT, Chart, Column
 from .dashboard_sums import BEFORE, CLASSES, RE_POOR_FROM, ethnic_code, re_poor_code, transition_code
 from .engine import indicator_value
@@ -96,7 +97,7 @@ def _scoped(name: str, scope) -> str:
 
 
 def _dimension(code) -> str:
-    return in_language(*DIMENSION_NAMES[code]).capitalize()
+    return dimension_name(code)
 
 
 def _dimension_colours() -> dict:
@@ -356,7 +357,7 @@ def censored_chart(user, unit_code, year=None, standards=None, boundaries=None) 
         label = _dimension(dimension)
         for name in names:
             pair = values.get(f"censored_{name}")
-            rows.append([deprivation_label(name), label, _value(pair), _int(pair[0]) if pair else None])
+            rows.append([indicator_name(name), label, _value(pair), _int(pair[0]) if pair else None])
     h, a, m0 = (_value(values.get(c), Indicator.Unit.INDEX) for c in ("mpi_headcount", "mpi_intensity", "mpi_m0"))
     note = (
         _(

@@ -4,7 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from households.labels import SHORT_STANDARD
+from households.names import short_standard
 from povertyplan import display
 
 from .models import Attainment, Scope, Target
@@ -139,7 +139,7 @@ def sentences(attainment: Attainment) -> list[str]:
                     "The baseline is measured under %(standard)s, the plan's standard: rates are never chained across "
                     "standards."
                 )
-                % {"standard": SHORT_STANDARD.get(code, code)}
+                % {"standard": short_standard(code)}
             )
     if target.shape == Target.Shape.CHANGE and data.get("measured") is not None:
         out.append(_("Change since the baseline: %(movement)s.") % {"movement": movement(target, data["measured"])})

@@ -7,7 +7,8 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from households.choices import LABELLED, deprivation_label
+from households import names as catalogue
+from households.choices import LABELLED
 from households.models import Household, PovertyStandard
 from households.standards.builtin import DIMENSIONS
 from households.standards.names import DEPRIVATION_NAMES
@@ -23,8 +24,10 @@ def test_every_code_of_the_standards_has_a_label_and_no_label_lacks_a_code(codes
 def test_every_deprivation_of_both_standards_has_a_vietnamese_and_an_english_name():
     names = {name for standard in DIMENSIONS.values() for dims in standard.values() for name in dims}
     assert names <= set(DEPRIVATION_NAMES)
-    assert deprivation_label("adult_education", "vi") == "Trình độ giáo dục của người lớn"
-    assert deprivation_label("adult_education", "en") == "Adult education"
+    assert catalogue.in_both(lambda: catalogue.indicator("adult_education")) == (
+        "Trình độ giáo dục của người lớn",
+        "Adult education",
+    )
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from ..standards.names import DEPRIVATION_NAMES
+
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 
 
@@ -178,32 +180,37 @@ MEMBER_ONLY = (
     "disabled",
 )
 
-# "Việc làm" names the employment deprivation in the answers layout only: beside members, it is a member's employment,
-# and the deprivation is "Thiếu hụt việc làm".
+# The indicators by their names in the catalogue (households/standards/names.py). "Việc làm" names the employment
+# deprivation in the answers layout only: beside members, it is a member's employment, and the deprivation is
+# "Thiếu hụt việc làm". Older files headed an indicator by its code in English or by a shorter Vietnamese name.
+SHORTER_HEADERS = {"dependents": "Người phụ thuộc", "health_access": "Tiếp cận dịch vụ y tế"}
 INDICATOR_COLUMNS = tuple(
     Column(
         f"ind:{code}",
-        vi,
-        code.replace("_", " ").capitalize(),
+        *DEPRIVATION_NAMES[code],
         "bool",
-        aliases=("Thiếu hụt việc làm", "Employment deprivation") if code == "employment" else (),
+        aliases=(
+            ("Thiếu hụt việc làm", "Employment deprivation")
+            if code == "employment"
+            else tuple(x for x in (SHORTER_HEADERS.get(code), code.replace("_", " ").capitalize()) if x)
+        ),
     )
-    for vi, code in (
-        ("Việc làm", "employment"),
-        ("Người phụ thuộc", "dependents"),
-        ("Dinh dưỡng", "nutrition"),
-        ("Bảo hiểm y tế", "health_insurance"),
-        ("Tiếp cận dịch vụ y tế", "health_access"),
-        ("Trình độ giáo dục của người lớn", "adult_education"),
-        ("Tình trạng đi học của trẻ em", "child_school"),
-        ("Chất lượng nhà ở", "housing_quality"),
-        ("Diện tích nhà ở bình quân đầu người", "housing_area"),
-        ("Nguồn nước sinh hoạt", "water"),
-        ("Nhà tiêu hợp vệ sinh", "latrine"),
-        ("Sử dụng dịch vụ viễn thông", "telecom"),
-        ("Tài sản phục vụ tiếp cận thông tin", "information_assets"),
-        ("Phương tiện phục vụ tiếp cận thông tin", "information_means"),
-        ("Thu gom, xử lý rác thải sinh hoạt", "waste"),
+    for code in (
+        "employment",
+        "dependents",
+        "nutrition",
+        "health_insurance",
+        "health_access",
+        "adult_education",
+        "child_school",
+        "housing_quality",
+        "housing_area",
+        "water",
+        "latrine",
+        "telecom",
+        "information_assets",
+        "information_means",
+        "waste",
     )
 )
 

@@ -23,8 +23,9 @@ from rustpy_xlsxwriter import FastExcel
 from povertyplan.cells import safe
 from povertyplan.display import number
 
-from ..choices import column_labels, deprivation_labels
+from ..choices import column_labels
 from ..models import Classification, Member, PovertyStandard
+from ..names import indicators
 from .columns import HOUSEHOLD_COLUMNS, INDICATOR_COLUMNS, MEMBER_COLUMNS, MEMBER_SHEET_COLUMNS
 from .guide import GUIDE_SHEET, guide_sheet
 
@@ -339,7 +340,7 @@ def derived_cells(h: Stored) -> list:
     """Shown for the reader; no roster column matches these headers, so the import leaves them aside."""
     label = Classification(h.classification).label if h.classification in Classification.values else h.classification
     code = h.standard_code if isinstance(h, Stored) else (h.standard.code if h.standard_id else None)
-    return [safe(str(label)), safe(", ".join(deprivation_labels(h.deprivations))), safe(standard_name(code))]
+    return [safe(str(label)), safe(", ".join(indicators(h.deprivations))), safe(standard_name(code))]
 
 
 class _Tails:

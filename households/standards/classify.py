@@ -1,9 +1,19 @@
 from .indicators import RULES
-from .records import MIDDLE, NEAR_POOR, NOT_POOR, POOR, Conflict, HouseholdRecord, Result, Standard
-
-
-def vnd(amount: int) -> str:
-    return f"{amount:,}".replace(",", ".")
+from .records import (
+    ABOVE,
+    DEPRIVATIONS,
+    INCOME_ONLY,
+    MIDDLE,
+    MIDDLE_BAND,
+    NEAR_POOR,
+    NOT_POOR,
+    POOR,
+    Conflict,
+    HouseholdRecord,
+    Result,
+    Rule,
+    Standard,
+)
 
 
 def derive_deprivations(record: HouseholdRecord, standard: Standard) -> frozenset[str]:
@@ -51,21 +61,18 @@ def classify_deprived(
     income_only = standard.income_only_poor_line[area] if standard.income_only_poor_line else None
     line = standard.deprivation_line[area]
     middle = standard.middle_line[area] if standard.middle_line else None
-    where = "nông thôn" if area == "rural" else "thành thị"
 
     if income_only is not None and income <= income_only:
-        cls, line, rule = POOR, income_only, f"thu nhập {vnd(income)} ≤ {vnd(income_only)} ({where})"
+        cls, line, rule = POOR, income_only, Rule(INCOME_ONLY, area, income, income_only)
     elif income <= line:
         cls = POOR if count >= k else NEAR_POOR
-        op = "≥" if count >= k else "<"
-        rule = f"thu nhập {vnd(income)} ≤ {vnd(line)} ({where}) và {count} chỉ số thiếu hụt {op} {k}"
-        if count < k <= count + len(not_surveyed):
-            rule += f", {len(not_surveyed)} chỉ số chưa khảo sát"
+        unknown = len(not_surveyed) if count < k <= count + len(not_surveyed) else 0
+        rule = Rule(DEPRIVATIONS, area, income, line, count=count, threshold=k, not_surveyed=unknown)
     elif middle is not None and income <= middle:
-        cls, rule = MIDDLE, f"{vnd(line)} < thu nhập {vnd(income)} ≤ {vnd(middle)} ({where})"
+        cls, rule = MIDDLE, Rule(MIDDLE_BAND, area, income, middle, lower=line)
     else:
         cls = NOT_POOR
-        rule = f"thu nhập {vnd(income)} > {vnd(middle if middle is not None else line)} ({where})"
+        rule = Rule(ABOVE, area, income, middle if middle is not None else line)
 
     low_income_worker = None
     if standard.low_income_worker_line:

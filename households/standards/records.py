@@ -1,7 +1,8 @@
-from dataclasses import dataclass, field
+import json
+from dataclasses import asdict, dataclass, field
 from functools import cached_property
 
-from .wording import _
+from .wording import _, indicator
 
 RURAL, URBAN = "rural", "urban"
 POOR, NEAR_POOR, MIDDLE, NOT_POOR = "poor", "near_poor", "middle", "not_poor"
@@ -242,7 +243,42 @@ class Conflict:
             text = _("indicator %(indicator)s: the answers say deprived but the member data show not deprived")
         else:
             text = _("indicator %(indicator)s: the answers say not deprived but the member data show deprived")
-        return text % {"indicator": self.indicator}
+        return text % {"indicator": f"{indicator(self.indicator)} ({self.indicator})"}
+
+
+# How a household's income compares with the standard's lines (Rule.test)
+INCOME_ONLY = "income_only"  # income ≤ the income-only poverty line: poor whatever its deprivations
+DEPRIVATIONS = "deprivations"  # income ≤ the line: poor or near-poor by its deprivations
+MIDDLE_BAND = "middle"  # line < income ≤ the middle line
+ABOVE = "above"  # income above the highest line
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """Why a household is in its class, as numbers and codes: the presentation words it in either language
+    (households.names.rule_text). Stored as `encode()`, a short language-free text."""
+
+    test: str
+    area: str
+    income: int
+    line: int  # the line the income is at or below (above: the highest line it exceeds)
+    lower: int | None = None  # middle band: the line it is above
+    count: int | None = None  # deprivations: how many indicators are deprived ...
+    threshold: int | None = None  # ... against how many make a household poor
+    not_surveyed: int = 0  # deprivations: indicators without an answer that could still reach the threshold
+
+    def encode(self) -> str:
+        data = {k: v for k, v in asdict(self).items() if v is not None and not (k == "not_surveyed" and v == 0)}
+        return json.dumps(data, separators=(",", ":"), sort_keys=True)
+
+    @classmethod
+    def decode(cls, text: str):
+        """The rule stored by `encode`, or None for any other text."""
+        try:
+            data = json.loads(text or "")
+            return cls(**data) if isinstance(data, dict) else None
+        except (ValueError, TypeError):
+            return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,7 +288,7 @@ class Result:
     classification: str
     deprivations: tuple[str, ...]
     income_line: int
-    rule: str
+    rule: Rule
     low_income_worker_household: bool | None = None
     conflicts: tuple[Conflict, ...] = ()
     # Indicators with no answer ("chưa khảo sát"), and whether their answers could change the classification:
@@ -272,7 +308,7 @@ class Result:
             "deprivations": list(self.deprivations),
             "deprivation_count": self.deprivation_count,
             "income_line": self.income_line,
-            "rule": self.rule,
+            "rule": self.rule.encode(),
         }
         if self.low_income_worker_household is not None:
             data["low_income_worker_household"] = self.low_income_worker_household

@@ -24,7 +24,7 @@ from .records import (
     counted_members,
     standard_of_year,
 )
-from .wording import _, number
+from .wording import _, indicator, number
 
 MAX_AGE = 120
 MAX_MEMBERS = 100
@@ -342,7 +342,7 @@ def parse_household(data, standards: dict[str, Standard]) -> tuple[HouseholdReco
         elif standard is not None:
             unknown = [name for name in raw if name not in standard.indicator_rules]
             if unknown:
-                names = ", ".join(f"{DEPRIVATION_NAMES[n][0]} ({n})" if n in DEPRIVATION_NAMES else n for n in unknown)
+                names = ", ".join(f"{indicator(n)} ({n})" if n in DEPRIVATION_NAMES else n for n in unknown)
                 errors.add(
                     "deprivations",
                     _("indicators not in the standard %(standard)s: %(names)s")

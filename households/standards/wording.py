@@ -15,18 +15,28 @@ def _vietnamese_separators() -> tuple[str, str]:
     return ".", ","
 
 
+def _code(code: str) -> str:
+    return code
+
+
 _translate = _untranslated
 _separators = _vietnamese_separators
+_indicator = _code
 
 
-def use(translate, separators) -> None:
-    """translate(msgid) → text; separators() → (thousands, decimal) of the active language."""
-    global _translate, _separators
-    _translate, _separators = translate, separators
+def use(translate, separators, indicator=_code) -> None:
+    """translate(msgid) → text; separators() → (thousands, decimal) of the active language; indicator(code) → the
+    indicator's name in it (the catalogue of names, households/names.py)."""
+    global _translate, _separators, _indicator
+    _translate, _separators, _indicator = translate, separators, indicator
 
 
 def _(message: str) -> str:
     return _translate(message)
+
+
+def indicator(code: str) -> str:
+    return _indicator(code)
 
 
 def number(value) -> str:

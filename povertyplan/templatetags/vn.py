@@ -2,8 +2,7 @@
 
 from django import template
 
-from households.choices import deprivation_labels
-from households.labels import rule_text
+from households.names import indicators, rule_text
 from povertyplan import display
 
 register = template.Library()
@@ -46,8 +45,8 @@ def unit_label(unit):
 
 @register.filter
 def deprivation_names(codes):
-    """["adult_education", "water"] → "Trình độ giáo dục của người lớn, Nguồn nước sinh hoạt"."""
-    return ", ".join(deprivation_labels(codes))
+    """Indicator codes → their names in the active language, from the catalogue (households/names.py)."""
+    return ", ".join(indicators(codes))
 
 
 @register.filter

@@ -10,8 +10,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from areas.services import api_token_create
-from households.labels import rule_text
 from households.models import Ethnicity, Household, Member, PovertyStandard
+from households.names import rule_text
 from households.services import household_save
 from households.standards import classify
 from households.standards.validate import parse_stored_household

@@ -12,7 +12,15 @@ from households.standards import Dwelling, HouseholdRecord, Member, RecordError,
 from households.standards.alkire_foster import measures, measures_by_group
 from households.standards.builtin import BUILTIN, DIMENSIONS
 from households.standards.classify import derive_deprivations
-from households.standards.records import ASSETS, EDUCATION_LEVELS, EMPLOYMENT, HOUSE_CLASSES, LATRINES, WATER_SOURCES
+from households.standards.records import (
+    ASSETS,
+    EDUCATION_LEVELS,
+    EMPLOYMENT,
+    HOUSE_CLASSES,
+    LATRINES,
+    WATER_SOURCES,
+    Rule,
+)
 
 VECTORS = json.loads((Path(__file__).resolve().parents[1] / "data/test-vectors.json").read_text())
 CASES = [(v["household"], code, expected) for v in VECTORS for code, expected in v["expected"].items()]
@@ -43,7 +51,8 @@ def test_income_on_the_2022_line_with_three_deprivations_is_poor():
     )
     result = classify(record, standard)
     assert result.classification == "poor"
-    assert result.rule == "thu nhập 1.500.000 ≤ 1.500.000 (nông thôn) và 3 chỉ số thiếu hụt ≥ 3"
+    assert result.rule == Rule("deprivations", "rural", 1_500_000, 1_500_000, count=3, threshold=3)
+    assert Rule.decode(result.rule.encode()) == result.rule
 
 
 def test_survey_year_chooses_the_standard():
