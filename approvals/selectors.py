@@ -94,6 +94,7 @@ class ApprovalCoverage:
 def approval_coverage(unit: Unit, year: int, kind: str = DataKind.HOUSEHOLDS) -> ApprovalCoverage:
     governing = list(
         Unit.objects.subtree(unit)
+        .in_year(year)  # the units of that review: the old communes in 2022, the new ones in 2026
         .exclude(level=Unit.Level.VILLAGE)
         .only("id", "path", "name", "code", "parent_id")
         .order_by("path")

@@ -17,8 +17,8 @@ def test_manager_logs_in_and_sees_both_plans(demo, live_server, page):
     screenshot(page, "home")
 
 
-def test_officer_sees_only_the_plan_of_their_province(demo, live_server, page):
-    login(page, live_server, "officer")
+def test_officer_sees_only_the_plan_of_their_province(demo, live_server, page, history_officer):
+    login(page, live_server, history_officer)  # of Sóc Trăng's Xã Thuận Hòa, before the 2025 reform
     page.wait_for_selector("section.plan")
     assert page.locator("section.plan h2").all_inner_texts() == ["Tỉnh Sóc Trăng — 2020"]
 

@@ -215,3 +215,13 @@ def test_a_post_reform_plan_target_on_poor_communes_is_judged_on_them():
     (attainment,) = attainments_for(plan, date(2026, 12, 6), None, targets=[target])
     numerator, denominator = _poor_rate(son_la, 2026, Scope.POOR_COMMUNES)
     assert attainment.actual == round(Decimal(100) * numerator / denominator, 4)
+
+
+def test_approval_coverage_counts_the_communes_of_each_review():
+    from approvals.selectors import approval_coverage
+
+    son_la = Unit.objects.get(code="14")
+    for year, in_force in ((2022, {"valid_to": REFORM}), (2026, {"valid_to": None})):
+        communes = Unit.objects.filter(path__startswith="14/", level="commune", **in_force)
+        coverage = approval_coverage(son_la, year)
+        assert {u.pk for u in coverage.unapproved} == set(communes.values_list("pk", flat=True))

@@ -5,7 +5,6 @@ import re
 import pytest
 from django.contrib.auth.models import User
 
-from areas.models import Unit
 from households.models import Household
 from targets.models import ComputedValue, Indicator
 from tests.conftest import login, screenshot
@@ -37,7 +36,7 @@ def test_an_officer_adds_a_household_with_four_members_sees_it_classified_live_a
     login(page, live_server, "officer")
     page.goto(f"{live_server.url}/households/new/")
     page.select_option("[name=unit]", index=1)
-    page.fill("[name=survey_year]", "2021")
+    page.fill("[name=survey_year]", "2026")  # the officer's commune (Cần Thơ) is in force from the 2025 reform
     page.fill("[name=code]", f"BT-{width}")
     page.fill("[name=head_name]", "Lê Văn Ba")
     page.select_option("[name=area_type]", "rural")
@@ -79,7 +78,7 @@ def test_an_officer_adds_a_household_with_four_members_sees_it_classified_live_a
     assert household.income_per_capita == 3_500_000 and household.classification == "not_poor"
     assert "650.000 → 3.500.000" in page.inner_text("#change-history")  # formatted, as the page writes numbers
 
-    page.goto(f"{live_server.url}/households/?year=2021&classification=not_poor&q=BT-{width}")
+    page.goto(f"{live_server.url}/households/?year=2026&classification=not_poor&q=BT-{width}")
     assert page.locator("table.households tbody tr").count() == 1
     screenshot(page, f"household-list-{width}")
 
@@ -87,23 +86,24 @@ def test_an_officer_adds_a_household_with_four_members_sees_it_classified_live_a
 def test_two_sessions_edit_the_same_household_and_the_second_is_refused(demo, live_server, new_page):
     officer = User.objects.get(username="officer")
     household = Household.objects.filter(unit__path__startswith=officer.profile.unit.path, house_class__gt="").first()
-    User.objects.filter(username="district").update(first_name="Trần", last_name="Huyện")
+    # an administrator (the district level, which ceased in 2025, writes nothing)
+    User.objects.filter(username="admin").update(first_name="Trần", last_name="Tỉnh")
     first, second = new_page(width=1280), new_page(width=390)
     login(first, live_server, "officer")
-    login(second, live_server, "district")
+    login(second, live_server, "admin")
     for page in (first, second):
         page.goto(f"{live_server.url}/households/{household.pk}/edit/")
-    second.fill("[name=head_name]", "Sửa bởi cán bộ huyện")
+    second.fill("[name=head_name]", "Sửa bởi quản trị viên")
     second.click("#save")
     second.wait_for_selector("#classification")
     first.fill("[name=head_name]", "Sửa bởi cán bộ xã")
     first.click("#save")
     first.wait_for_selector("#form-errors")
     message = first.inner_text("#form-errors")
-    assert "Trần Huyện" in message and "đã lưu" in message
+    assert "Trần Tỉnh" in message and "đã lưu" in message
     assert first.input_value("[name=head_name]") == "Sửa bởi cán bộ xã"  # their typing is kept
     household.refresh_from_db()
-    assert household.head_name == "Sửa bởi cán bộ huyện"
+    assert household.head_name == "Sửa bởi quản trị viên"
     screenshot(first, "household-conflict-1280")
 
 
@@ -130,20 +130,22 @@ def test_an_officer_of_commune_a_gets_404_for_commune_b_by_url_form_and_api(demo
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_a_reported_value_entered_in_a_commune_appears_in_the_district_total(demo, live_server, new_page, width):
+def test_a_reported_value_entered_in_a_commune_appears_in_the_province_total(demo, live_server, new_page, width):
+    """Two tiers since the 2025 reform: the officer's commune of Cần Thơ reports, the province totals."""
     jobs = Indicator.objects.get(code="jobs_found")
     page = new_page(width=width)
     login(page, live_server, "officer")
-    district = Unit.objects.get(code="942")
-    before = ComputedValue.objects.filter(indicator=jobs, unit=district, year=2020, scope="province").first()
+    commune = User.objects.get(username="officer").profile.unit
+    province = commune.parent
+    before = ComputedValue.objects.filter(indicator=jobs, unit=province, year=2026, scope="province").first()
     before = int(before.numerator) if before else 0
-    page.goto(f"{live_server.url}/reported/?unit=94204&year=2020")
+    page.goto(f"{live_server.url}/reported/?unit={commune.code}&year=2026")
     page.fill(f"[name=v_{jobs.id}_5]", "1.234")
     screenshot(page, f"reported-grid-{width}")
     page.click("#save")
     page.wait_for_selector(".message")
-    login(page, live_server, "district")
-    page.goto(f"{live_server.url}/reported/?unit=942&year=2020")
+    login(page, live_server, "manager")
+    page.goto(f"{live_server.url}/reported/?unit={province.code}&year=2026")
     after = page.inner_text("tr[data-indicator=jobs_found] td.subtree")
     assert int(re.sub(r"\D", "", after)) == before + 1234
-    screenshot(page, f"reported-grid-district-{width}")
+    screenshot(page, f"reported-grid-province-{width}")

@@ -19,7 +19,7 @@ from households.roster.service import roster_import
 
 from .roster_files import xlsx
 
-LOCKED_UNIT, LOCKED_YEAR = "94204", 2020  # the demo officer's commune in Sóc Trăng's second survey year
+LOCKED_UNIT, LOCKED_YEAR = "94204", 2020  # Xã Thuận Hòa of Sóc Trăng in its second survey year
 
 
 @pytest.fixture
@@ -98,13 +98,14 @@ def test_the_export_page_of_django_import_export_writes_rows_that_import_back_un
 
 @pytest.fixture
 def approved(demo):
-    """The demo officer's commune, its households of LOCKED_YEAR submitted and approved by the district."""
-    unit = Unit.objects.get(code=LOCKED_UNIT)
+    """Xã Thuận Hòa of Sóc Trăng, its households of LOCKED_YEAR submitted and approved. The commune and its district
+    ceased in the 2025 reform (their former officers write nothing): the province's people act for them."""
+    unit = Unit.objects.by_code(LOCKED_UNIT, LOCKED_YEAR)
     approval_transition(
-        user=User.objects.get(username="officer"), unit=unit, year=LOCKED_YEAR, kind="households", action="submit"
+        user=User.objects.get(username="admin"), unit=unit, year=LOCKED_YEAR, kind="households", action="submit"
     )
     approval_transition(
-        user=User.objects.get(username="district"), unit=unit, year=LOCKED_YEAR, kind="households", action="approve"
+        user=User.objects.get(username="manager"), unit=unit, year=LOCKED_YEAR, kind="households", action="approve"
     )
     return unit
 
