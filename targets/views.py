@@ -131,7 +131,9 @@ def target_detail(request, pk):
         if unit_code
         else selectors.home_unit_for_user(request.user, plan.province)
     )
-    boundaries = dashboards.boundaries_of(unit, request.GET.get("boundaries"))
+    # as the plan's attainment was stored (the scorecard, the API, the export): a plan's figures are those of the
+    # boundaries it was filed in — districts, reported values — and today's are one click away
+    boundaries = dashboards.boundaries_of(unit, request.GET.get("boundaries") or dashboards.RECORDED)
 
     def build():
         # the figure of the unit shown: the province's stored one, or the unit's computed from its stored figures
