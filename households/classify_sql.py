@@ -10,6 +10,7 @@ classifies in Python."""
 from decimal import Decimal
 
 from .models import HouseholdClassification
+from .services import OTHER_COLUMNS
 from .standards.facts import DEPRIVATION_BITS
 from .standards.indicators import DWELLING_RULES
 from .standards.records import ABOVE, DEPRIVATIONS, INCOME_ONLY, MIDDLE_BAND
@@ -221,15 +222,7 @@ INPUTS = (
     "not_surveyed",
     "insured_members",
 )
-COLUMNS = (
-    "classification",
-    "deprivations",
-    "deprivation_count",
-    "deprivation_mask",
-    "not_surveyed",
-    "incomplete",
-    "classification_rule",
-)
+COLUMNS = OTHER_COLUMNS  # what a HouseholdClassification stores of a result, in the staging table's order
 
 
 def write(cursor, standard_id: int, select_sql: str, params) -> int:
