@@ -10,7 +10,7 @@ classifies in Python."""
 from decimal import Decimal
 
 from .models import HouseholdClassification
-from .services import OTHER_COLUMNS
+from .services import INPUT_FIELDS, OTHER_COLUMNS
 from .standards.facts import DEPRIVATION_BITS
 from .standards.indicators import DWELLING_RULES
 from .standards.records import ABOVE, DEPRIVATIONS, INCOME_ONLY, MIDDLE_BAND
@@ -198,25 +198,13 @@ FROM (  -- OFFSET 0: each level computed once, not its expressions copied into e
     return sql, [*names, *names, *rule_params, *class_params, *params, *source_params]
 
 
-# The household fields the statement reads (the source query selects them by these names).
+# The household fields the statement reads (the source query selects them by these names): the engine's stored
+# inputs but those that name the record, its standard, and what its own classification stored.
+_NAMING = {"id", "unit_id", "code", "survey_year"}
 INPUTS = (
     "id",
     "standard_id",
-    "area_type",
-    "income_per_capita",
-    "member_count",
-    "house_class",
-    "nondurable_structures",
-    "floor_area_m2",
-    "water_source",
-    "latrine",
-    "has_tv",
-    "has_radio",
-    "has_computer",
-    "has_smartphone",
-    "loudspeaker_audible",
-    "waste_disposal",
-    "reported_deprivations",
+    *(name for name in INPUT_FIELDS if name not in _NAMING),
     "deprivations",
     "deprivation_mask",
     "not_surveyed",
