@@ -15,6 +15,7 @@ from django.db.models import Max, Sum
 
 from areas.models import Unit
 from households.models import Household, HouseholdClassification, PovertyStandard
+from targets.models import FiguresVersion
 
 from .models import ComparisonCount, ComparisonCountsBuilt
 
@@ -47,6 +48,7 @@ def rebuild(standard: PovertyStandard, year: int, province: Unit, fingerprint: s
     ComparisonCountsBuilt.objects.update_or_create(
         standard=standard, survey_year=year, province=province, defaults={"standards_fingerprint": fingerprint}
     )
+    FiguresVersion.bump()  # the comparison pages cached under the last version are out of date
 
 
 @transaction.atomic
@@ -55,10 +57,13 @@ def rebuild_units(unit_ids, years) -> None:
     in those years."""
     unit_ids = list(unit_ids)
     built = ComparisonCountsBuilt.objects.filter(survey_year__in=years).values_list("standard_id", "survey_year")
-    for standard_id, year in sorted(set(built)):
+    pairs = sorted(set(built))
+    for standard_id, year in pairs:
         _serialize(standard_id, year)
         ComparisonCount.objects.filter(standard_id=standard_id, survey_year=year, unit_id__in=unit_ids).delete()
         _count(standard_id, year, unit_ids)
+    if pairs:
+        FiguresVersion.bump()
 
 
 def _serialize(standard_id: int, year: int) -> None:

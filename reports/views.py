@@ -102,7 +102,7 @@ def _comparison(request, params):
         return {**found, "report": None}
     province = rescoring.province_of(unit)
     job = rescoring.latest(other, year, province)
-    report, imported_at = selectors.comparison_report(unit, year, own, other)  # from kept counts: milliseconds
+    report, imported_at = _cached_report(unit, year, own, other)
     done = job if job is not None and job.status == job.Status.DONE else rescoring.last_done(other, year, province)
     return {
         **found,
@@ -120,6 +120,15 @@ def _figures_key(*parts) -> str:
     from targets.models import FiguresVersion
 
     return ":".join(str(p) for p in ("standards", *parts, FiguresVersion.current(), get_language()))
+
+
+def _cached_report(unit, year, own, other):
+    """The comparison from the kept counts, per figures version: every change of the counts (a household write,
+    a re-scoring, a standard's edit) raises the version (reports.comparison_counts)."""
+    from django.core.cache import cache
+
+    key = _figures_key("comparison", unit.pk, year, own.code, other.code)
+    return cache.get_or_set(key, lambda: selectors.comparison_report(unit, year, own, other), 24 * 3600)
 
 
 def _cached_years(unit) -> list[int]:

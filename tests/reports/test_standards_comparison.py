@@ -304,3 +304,28 @@ def test_the_area_dashboard_links_to_the_page(province, users, client):
     client.force_login(users["manager"])
     html = client.get("/dashboards/areas/P/").content.decode()
     assert 'href="/reports/standards/?unit=P"' in html
+
+
+def test_the_page_kept_for_a_figures_version_shows_a_household_edit_on_the_next_read(
+    province, users, client, django_capture_on_commit_callbacks
+):
+    client.force_login(users["manager"])
+    assert client.get(PAGE, {"unit": "P"}).context["report"].counts.own["poor"] == 2
+    household = Household.objects.get(code="f", survey_year=2026)
+    household.income_per_capita, household.reported_deprivations = 1_000_000, WATER3
+    with django_capture_on_commit_callbacks(execute=True):
+        household_save(household)  # announces its unit: the kept counts rebuilt, the figures version raised
+    report = client.get(PAGE, {"unit": "P"}).context["report"]
+    assert (report.counts.own["poor"], report.counts.other["poor"]) == (3, 4)
+
+
+def test_deleting_a_household_deletes_its_classifications_under_other_standards(province):
+    """Their table has no foreign-key constraint in the database (re-scoring writes a province at a time): the
+    ORM's cascade is what deletes them."""
+    household = Household.objects.get(code="a", survey_year=2026)
+    assert HouseholdClassification.objects.filter(household_id=household.pk).exists()
+    household.delete()
+    assert not HouseholdClassification.objects.filter(household_id=household.pk).exists()
+    Household.objects.filter(code="b", survey_year=2026).delete()  # a queryset too
+    assert not HouseholdClassification.objects.filter(household__isnull=True).exists()
+    assert HouseholdClassification.objects.count() == 8
