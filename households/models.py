@@ -419,10 +419,11 @@ class HouseholdClassification(models.Model):
     the review of a period's last year (PovertyStandard.objects.of_review_year), or any standard a manager
     compares with. Derived from the household's stored inputs by households.services, never typed."""
 
-    # Written a province at a time by re-scoring (households.classify_sql): PostgreSQL's check of a foreign key
-    # locks each household's row, 2,9 s of a 300.000-household first re-scoring (docs/benchmarks.md). Rows are
-    # written only from the households they classify, and a household is deleted through the ORM, whose CASCADE
-    # deletes its classifications first; so no database constraint. The unique pair (household first) is the index.
+    # Written a province at a time by re-scoring (households.classify_sql), where PostgreSQL's per-row checks of
+    # the two foreign keys took 4 s of a 300.000-household first re-scoring (the household's, which locks each
+    # household row, 2,9 s). Rows are written only from the households they classify, and households and
+    # standards are deleted through the ORM, whose CASCADE deletes their classifications first: so no database
+    # constraint (tests/reports/test_standards_comparison.py). The unique pair (household first) is the index.
     household = models.ForeignKey(
         Household,
         models.CASCADE,
@@ -431,7 +432,9 @@ class HouseholdClassification(models.Model):
         db_constraint=False,
         db_index=False,
     )
-    standard = models.ForeignKey(PovertyStandard, models.CASCADE, verbose_name=_("standard"), db_index=False)
+    standard = models.ForeignKey(
+        PovertyStandard, models.CASCADE, verbose_name=_("standard"), db_constraint=False, db_index=False
+    )
     classification = models.CharField(_("classification"), max_length=10, choices=Classification.choices)
     deprivations = models.JSONField(_("deprived indicators"), default=list)
     deprivation_count = models.PositiveSmallIntegerField(_("number of deprivations"), default=0)

@@ -1,3 +1,4 @@
+import functools
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -114,6 +115,9 @@ def _comparison(request, params):
     }
 
 
+TABLES = ("summary", "total", "movement", "unit_rows", "unit_columns", "figure")
+
+
 def _figures_key(*parts) -> str:
     from django.utils.translation import get_language
 
@@ -153,13 +157,23 @@ def standards_page(request):
     }
     if report is not None:
         job = found["job"]
+
+        @functools.cache
+        def tables():  # drawn only when the template's cached tables are missing
+            return {
+                "summary": present_comparison.summary(report),
+                "total": display.number(report.counts.total, 0),
+                "movement": present_comparison.movement_table(report),
+                "unit_rows": present_comparison.unit_rows(report),
+                "unit_columns": [present_comparison.label(g) for g in present_comparison.UNIT_COLUMNS],
+                "figure": present_comparison.sankey(report),
+            }
+
         context.update(
-            summary=present_comparison.summary(report),
-            total=display.number(report.counts.total, 0),
-            movement=present_comparison.movement_table(report),
-            unit_rows=present_comparison.unit_rows(report),
-            unit_columns=[present_comparison.label(g) for g in present_comparison.UNIT_COLUMNS],
-            figure=present_comparison.sankey(report),
+            {name: functools.partial(lambda n: tables()[n], name) for name in TABLES},
+            tables_key=_figures_key(
+                "comparison", found["unit"].pk, found["year"], found["own"].code, report.other.code
+            ),
             state_text=rescoring.STATE_TEXTS[found["state"]],
             may_rescore=rescoring.may_rescore(request.user),
             active=rescoring.is_active(job),
