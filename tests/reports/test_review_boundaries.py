@@ -191,3 +191,30 @@ def test_the_approval_note_in_todays_boundaries_counts_the_old_communes_read(man
     assert coverage.areas == 2  # old Phú Tâm and old Thuận Hòa, not today's commune (which did not exist in 2020)
     assert {u.code for u in coverage.unapproved} <= {"94203", "94204"}
     assert coverage.complete or "92505" in marked
+
+
+def test_each_linked_count_in_todays_boundaries_is_what_the_household_list_shows(manager):
+    from urllib.parse import parse_qs, urlparse
+
+    from households.selectors import household_list
+    from reports.present import report_view
+
+    report = review_report(Unit.objects.by_code("92"), 2020)
+    checked = 0
+    for view in report_view(report):
+        for row in view["rows"]:
+            for column, cell in zip(view["table"].columns, row["cells"], strict=True):
+                if not cell["href"]:
+                    whole = row["row"].kind == "unit" and row["row"].linkable and not row["row"].estimated
+                    assert not (whole and column.link is not None and row["row"].values.get(column.key))
+                    continue
+                assert not row["row"].estimated
+                params = {k: v[0] for k, v in parse_qs(urlparse(cell["href"]).query).items()}
+                assert params["boundaries"] == "current"
+                filters = {k: v for k, v in params.items() if k != "ethnic_minority"}
+                filters["year"] = int(filters["year"])
+                filters["ethnic_minority"] = params.get("ethnic_minority") == "1"
+                shown = household_list(manager, **filters).count()
+                assert shown == row["row"].values[column.key], (view["table"].code, params)
+                checked += 1
+    assert checked > 100
