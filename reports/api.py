@@ -1,7 +1,7 @@
 """`GET /api/v1/reports/review/`: the year-end review tables as JSON (registered in povertyplan/api.py)."""
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Router, Schema
 from ninja.errors import HttpError
@@ -25,6 +25,7 @@ class RowOut(Schema):
     label: str
     unit_code: str | None
     area_type: str | None
+    estimated: bool
     values: dict[str, int | float | None]
 
 
@@ -44,6 +45,8 @@ class ReviewOut(Schema):
     previous_standard: str | None
     comparable: bool
     notice: str
+    boundaries: str
+    estimated: bool
     tables: list[TableOut]
 
 
@@ -60,11 +63,17 @@ class ReviewOut(Schema):
     "when last year's review used another standard or is missing: start-of-year and movement "
     "values are then null and `notice` says why. In a period's last year (2021, 2026) `standard` (a code) reads "
     "the year's households under the next period's standard, whose baseline that review fixes (default: the "
-    "year's own standard).",
+    "year's own standard). `boundaries=current` (the default for a unit in force today) gives a row per unit in "
+    "force today (theo địa giới 2025), the counts of the old units the succession table maps into each summed and "
+    "rates computed after summing; a row that a count shared out by the table's shares (not a village that moved "
+    "whole) reached is `estimated` (its counts may have 2 decimals). `boundaries=recorded` (the only view of a unit "
+    "that ceased) gives the units that served the review, as filed (theo địa giới khi rà soát).",
 )
-def review_report(request, unit: str, year: int, standard: str = ""):
+def review_report(
+    request, unit: str, year: int, standard: str = "", boundaries: Literal["current", "recorded"] | None = None
+):
     place = selectors.get_unit_for_user(request.user, unit)
-    report = selectors.review_report(place, year, standard)
+    report = selectors.review_report(place, year, standard, boundaries)
     if report is None:
         raise HttpError(
             404, f"No poverty standard {standard} for {year}." if standard else f"No poverty standard covers {year}."

@@ -19,6 +19,8 @@ from targets.engine import PERCENT, indicator_value
 URBAN, RURAL = "urban", "rural"
 AREAS = (URBAN, RURAL)  # the form lists the urban area first
 COUNT, RATE, SIGNED, POINTS = "count", "rate", "signed", "points"
+# The boundaries a report is drawn in: today's units (the old units' counts mapped into them), or as filed
+CURRENT, RECORDED = "current", "recorded"
 
 # Counted by the selector for this year's households (movement names as in transitions.report_movements)
 CURRENT_KEYS = ("n", "poor", "near", *t.POOR_MOVEMENTS, *t.NEAR_POOR_MOVEMENTS)
@@ -45,6 +47,8 @@ class Group:
     area_type: str
     ethnic_minority: bool
     counts: dict
+    estimated: bool = False  # an old unit's counts shared out by the succession table's shares
+    moved: bool = False  # an old unit's counts, mapped into the unit of `path` (today's boundaries)
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,7 @@ class Row:
     area_type: str | None
     values: dict
     linkable: bool = True  # a row of households attached to the report's unit itself has no exact list
+    estimated: bool = False  # a count shared out by the succession table's shares reached it
 
 
 @dataclass
@@ -91,10 +96,16 @@ class Report:
     notice: str = ""
     standard_name: str = ""  # the standard as people name it ("Nghị định 07/2021/NĐ-CP"); `standard` is its code
     own_standard: str = ""  # the year's own standard, when the report reads the year under the next period's
+    boundaries: str = RECORDED
+    redrawn: bool = False  # the other boundaries would give other rows or figures
 
     @property
     def under_next_standard(self) -> bool:
         return bool(self.own_standard) and self.own_standard != self.standard
+
+    @property
+    def estimated(self) -> bool:
+        return any(row.estimated for table in self.tables for row in table.rows)
 
 
 def _rate(part, whole) -> Decimal | None:
@@ -343,13 +354,15 @@ def _t5_values(s: Counter, indicators) -> dict:
 # ---------------------------------------------------------------------------- rows
 
 
-def _sums(groups, unit: Place, children: list[Place]) -> dict:
-    """Counters per (place code, area), per ("area", area) and in total (key None). Place codes are the
-    children's; households attached to the unit itself count under the unit's own code. Groups are first
-    added up per place (a few thousand villages into a few dozen places), then rolled up."""
+def _sums(groups, unit: Place, children: list[Place]) -> tuple[dict, set, bool]:
+    """Counters per (place code, area), per ("area", area) and in total (key None), the keys an estimated
+    group reached, and whether an old unit's counts were mapped into the unit itself (not a unit below). Place codes are the children's; households attached to the unit itself count under the unit's
+    own code. Groups are first added up per place (a few thousand villages into a few dozen places), then rolled
+    up."""
     child_codes = {c.code for c in children}
     place_of = {}
     per_place = {}  # (code, area, ethnic minority, current): {key: count}
+    estimated, moved_to_unit = set(), False
     for g in groups:
         code = place_of.get(g.path)
         if code is None:
@@ -357,6 +370,9 @@ def _sums(groups, unit: Place, children: list[Place]) -> dict:
             code = parts[unit.depth + 1] if len(parts) > unit.depth + 1 else unit.code
             place_of[g.path] = code = code if code in child_codes else unit.code
         key = (code, g.area_type, g.ethnic_minority, g.current)
+        if g.estimated:
+            estimated |= {(code, g.area_type), ("area", g.area_type), None}
+        moved_to_unit = moved_to_unit or (g.moved and code == unit.code)
         into = per_place.get(key)
         if into is None:
             per_place[key] = {k: v or 0 for k, v in g.counts.items()}
@@ -373,13 +389,19 @@ def _sums(groups, unit: Place, children: list[Place]) -> dict:
                 named[f"{name}_em"] += v
         for key in ((code, area), ("area", area), None):
             sums.setdefault(key, Counter()).update(named)
-    return sums
+    return sums, estimated, moved_to_unit
 
 
-def _row_layout(unit: Place, children: list[Place], sums: dict, area_of: dict) -> list[tuple]:
+def _row_layout(unit: Place, children: list[Place], sums: dict, area_of: dict, moved: bool = False) -> list[tuple]:
     """(kind, number, label, code, area, linkable, counter) in the form's order: I urban, its units;
     II rural, its units; total. A unit appears under each area where it has households (this year or last);
-    a unit with none appears under its own area type."""
+    a unit with none appears under its own area type. `moved`: old units' households were mapped into the unit
+    itself (the succession table names no unit below it), which its own row says."""
+    own_label = (
+        pgettext_lazy("review report", "%(unit)s (households of former units, not assigned to a unit below)")
+        if moved
+        else pgettext_lazy("review report", "%(unit)s (households attached directly)")
+    )
     places = list(children)
     if not children or any(isinstance(key, tuple) and key[0] == unit.code for key in sums):
         places.append(unit)
@@ -394,11 +416,7 @@ def _row_layout(unit: Place, children: list[Place], sums: dict, area_of: dict) -
                 continue
             number += 1
             own = place.code == unit.code
-            label = (
-                place.name
-                if not (own and children)
-                else pgettext_lazy("review report", "%(unit)s (households attached directly)") % {"unit": place.name}
-            )
+            label = place.name if not (own and children) else own_label % {"unit": place.name}
             layout.append(("unit", str(number), label, place.code, area, not (own and children), counter or Counter()))
     layout.append(
         ("total", "", pgettext_lazy("review report", "Total"), unit.code, None, True, sums.get(None, Counter()))
@@ -417,11 +435,14 @@ def build(
     area_of: dict | None = None,
     names: dict | None = None,
     own_standard: str = "",
+    boundaries: str = RECORDED,
+    redrawn: bool = False,
 ) -> Report:
     """The five tables. `indicators`: (dimension, indicator) of the standard in force, in the form's order;
     `previous_standard`: the standard of year − 1 (None if none); `area_of`: each unit's own area type; `names`:
     each standard's name by its code, for the words of the report; `own_standard`: the year's own standard when
-    the report reads a period's last year under the next period's `standard`."""
+    the report reads a period's last year under the next period's `standard`; `boundaries`: those the groups were
+    drawn in (the children are that view's units), `redrawn`: whether the other view differs."""
     names = names or {}
     has_previous = any(not g.current for g in groups)
     comparable = previous_standard == standard and has_previous
@@ -457,12 +478,12 @@ def build(
             "There is no %(previous_year)s review for this area: households at the start of the year and "
             "movements are not shown.",
         ) % {"previous_year": year - 1}
-    sums = _sums(groups, unit, children)
-    layout = _row_layout(unit, children, sums, area_of or {})
+    sums, estimated, moved = _sums(groups, unit, children)
+    layout = _row_layout(unit, children, sums, area_of or {}, moved)
 
     def rows(values_of):
         return [
-            Row(kind, number, label, code, area, values_of(counter), linkable)
+            Row(kind, number, label, code, area, values_of(counter), linkable, _key(kind, code, area) in estimated)
             for kind, number, label, code, area, linkable, counter in layout
         ]
 
@@ -533,8 +554,23 @@ def build(
         ),
     ]
     return Report(
-        unit, year, standard, previous_standard, comparable, tables, notice, names.get(standard, standard), own_standard
+        unit,
+        year,
+        standard,
+        previous_standard,
+        comparable,
+        tables,
+        notice,
+        names.get(standard, standard),
+        own_standard,
+        boundaries,
+        redrawn,
     )
+
+
+def _key(kind: str, code: str, area: str | None):
+    """The key of _sums a layout row was read from."""
+    return None if kind == "total" else ("area", area) if kind == "section" else (code, area)
 
 
 # ---------------------------------------------------------------------------- header layout

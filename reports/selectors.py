@@ -1,9 +1,13 @@
-"""Reads for the review report: one grouped query over a unit's households of the year and the year before."""
+"""Reads for the review report: one grouped query over a unit's households of the year and the year before, in the
+boundaries of the review (as filed) or in today's (the counts of the old units mapped into today's units)."""
+
+from decimal import Decimal
 
 from django.db import connection, transaction
+from django.db.models import Q
 
-from areas.models import Unit
-from areas.selectors import unit_by_code_or_404, units_for_user
+from areas.models import Unit, UnitSuccession, review_date
+from areas.selectors import unit_by_code_or_404, units_for_user, units_mapped_into, weights_today
 from households.models import Household, PovertyStandard
 from households.standards import transitions as t
 from households.standards.builtin import DIMENSIONS
@@ -11,19 +15,60 @@ from households.standards.facts import DEPRIVATION_BITS
 
 from . import review
 
+CURRENT, RECORDED = review.CURRENT, review.RECORDED
+ONE = Decimal(1)
+
+
+def boundaries_of(unit: Unit, asked: str | None = None) -> str:
+    """The boundaries asked for, else the unit's own: today's for a unit in force, as recorded for one that ceased
+    (it has no other view)."""
+    if unit.valid_to is not None:
+        return RECORDED
+    return asked if asked in (CURRENT, RECORDED) else CURRENT
+
+
+def redrawn(unit: Unit, year: int) -> bool:
+    """Whether a report of `year` reads differently in today's boundaries: the unit is in force and a succession
+    after the review of the year before (the report counts last year's households too) took units into or out of
+    its subtree."""
+    if unit.valid_to is not None:
+        return False
+    touched = Q(new__path__startswith=unit.path) | Q(old__path__startswith=unit.path)
+    return UnitSuccession.objects.filter(touched, valid_from__gt=review_date(year - 1)).exists()
+
 
 def approval_marks(unit, year, report):
     """Which figures rest on household records not yet approved (docs/approval.md): the coverage of the report as a
     whole, and the codes of the unit rows to mark (a star on the page and in the .xlsx)."""
     if report is None:
         return None, set()
-    from approvals.selectors import approval_coverage
+    from approvals.selectors import ApprovalCoverage, approval_coverage
 
-    coverage = approval_coverage(unit, year)
+    codes = {row.unit_code for table in report.tables for row in table.rows if row.unit_code}
+    if report.boundaries != CURRENT or not report.redrawn:
+        coverage = approval_coverage(unit, year)
+        if coverage.complete:
+            return coverage, set()
+        return coverage, coverage.marks(dict(Unit.objects.filter(code__in=codes).values_list("code", "path")))
+    # Today's boundaries: the approvals are those of the units of the review whose households were read, and a
+    # row is marked when one of them not approved went (whole or in part) into its unit
+    sources = {unit.path} if unit.in_force_in(year) else set()
+    sources |= set(UnitSuccession.objects.filter(new__path__startswith=unit.path).values_list("old__path", flat=True))
+    tops = [path for path in sources if not any(path != other and path.startswith(other) for other in sources)]
+    found = [approval_coverage(u, year) for u in Unit.objects.filter(path__in=tops).order_by("path")]
+    coverage = ApprovalCoverage(sum(c.areas for c in found), [u for c in found for u in c.unapproved])
     if coverage.complete:
         return coverage, set()
-    codes = {row.unit_code for table in report.tables for row in table.rows if row.unit_code}
-    return coverage, coverage.marks(dict(Unit.objects.filter(code__in=codes).values_list("code", "path")))
+    under = Q(pk__in=[])
+    for bad in coverage.unapproved:
+        under |= Q(path__startswith=bad.path)
+    old = dict(Unit.objects.filter(under).values_list("id", "path"))
+    weights = weights_today(old, year)
+    went = {new for shares in weights.values() for new, weight in shares if weight}
+    paths = set(Unit.objects.filter(pk__in=went).values_list("path", flat=True))
+    paths |= {path for pk, path in old.items() if pk not in weights}
+    today = ApprovalCoverage(len(paths), [Unit(path=path) for path in paths])
+    return coverage, today.marks(dict(Unit.objects.filter(code__in=codes, valid_to=None).values_list("code", "path")))
 
 
 def get_unit_for_user(user, code: str) -> Unit:
@@ -51,12 +96,13 @@ def _like_prefix(path: str) -> str:
     return path.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def _sql(indicators: list[str], under_next: bool = False) -> str:
+def _sql(indicators: list[str], under_next: bool = False, mapped: int = 0) -> str:
     """This year's households with last year's record of the same code (anywhere) and whether the code was
     poor / near-poor in any earlier year, counted by unit × area type × ethnic minority; then last year's
     households of the subtree counted the same way. Movements as transitions.report_movements defines them.
     `under_next`: this year's households as classified under the next period's standard (their stored
-    HouseholdClassification; a near-poor one whose classification lacks answers counts in neither class)."""
+    HouseholdClassification; a near-poor one whose classification lacks answers counts in neither class).
+    `mapped`: how many units outside the subtree (parameters m0, m1, …) are read too (today's boundaries)."""
     from households.models import HouseholdClassification
 
     hh, unit = Household._meta.db_table, Unit._meta.db_table
@@ -93,6 +139,10 @@ def _sql(indicators: list[str], under_next: bool = False) -> str:
     )
     em = "CASE WHEN h.ethnicity <> 'kinh' THEN 1 ELSE 0 END"
     subtree = f"SELECT id FROM {unit} WHERE path LIKE %(prefix)s ESCAPE '\\'"
+    if mapped:
+        subtree += " UNION ALL SELECT id FROM {} WHERE id IN ({})".format(
+            unit, ", ".join(f"%(m{i})s" for i in range(mapped))
+        )
     next_join = (
         f"JOIN {HouseholdClassification._meta.db_table} c ON c.household_id = h.id AND c.standard_id = %(standard)s"
         if under_next
@@ -121,16 +171,25 @@ GROUP BY h.unit_id, h.area_type, {em}
     return sql, list(conditions)
 
 
-def review_groups(unit: Unit, year: int, indicators: list[str], next_standard=None) -> list[review.Group]:
-    """The counts of the report; `next_standard`: this year's households under it rather than their own."""
-    paths = dict(Unit.objects.subtree(unit).values_list("id", "path"))
-    sql, keys = _sql(indicators, under_next=next_standard is not None)
+def review_groups(
+    unit: Unit, year: int, indicators: list[str], next_standard=None, boundaries: str = RECORDED
+) -> list[review.Group]:
+    """The counts of the report; `next_standard`: this year's households under it rather than their own.
+    In today's boundaries (`CURRENT`) the households of the old units mapped into the subtree are counted too, and
+    every group moves to the unit in force today it counts in (weights_today), its counts times the weight: a group
+    shared out by the table's shares (not a village that moved whole) is `estimated`."""
+    mapped = []
+    if boundaries == CURRENT:
+        mapped = sorted(set(units_mapped_into(unit, year)) | set(units_mapped_into(unit, year - 1)))
+    paths = dict(Unit.objects.filter(Q(path__startswith=unit.path) | Q(pk__in=mapped)).values_list("id", "path"))
+    sql, keys = _sql(indicators, under_next=next_standard is not None, mapped=len(mapped))
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # JIT-compiling the ~40 aggregate expressions took longer than the whole query without it (here:
             # 2,7 s of 8,6 s at 300.000 households); SET LOCAL ends with the transaction.
             cursor.execute("SET LOCAL jit = off")
         params = {"year": year, "previous": year - 1, "prefix": _like_prefix(unit.path)}
+        params |= {f"m{i}": pk for i, pk in enumerate(mapped)}
         cursor.execute(sql, params | {"standard": next_standard.pk if next_standard else None})
         rows = cursor.fetchall()
     groups = []
@@ -139,8 +198,31 @@ def review_groups(unit: Unit, year: int, indicators: list[str], next_standard=No
             values = dict(zip(keys, counts))
         else:
             values = dict(zip(review.PREVIOUS_KEYS, counts[:3]))
-        groups.append(review.Group(bool(current), paths[unit_id], area_type, bool(em), values))
-    return groups
+        groups.append((bool(current), unit_id, area_type, bool(em), values))
+    if boundaries == CURRENT:
+        return _in_today_boundaries(unit, year, groups, paths)
+    return [review.Group(current, paths[unit_id], area, em, values) for current, unit_id, area, em, values in groups]
+
+
+def _in_today_boundaries(unit: Unit, year: int, groups, paths) -> list[review.Group]:
+    """Each group moved to the unit of `unit`'s subtree it counts in today (this year's households by the
+    successions after this review, last year's by those after last year's), its counts times the weight; groups
+    that count outside the subtree are left out. A unit of the subtree nothing redrew counts in itself."""
+    inside = {pk for pk, path in paths.items() if path.startswith(unit.path)}
+    weights = {
+        current: weights_today({g[1] for g in groups if g[0] == current}, year if current else year - 1)
+        for current in (True, False)
+    }
+    moved = []
+    for current, unit_id, area_type, em, values in groups:
+        for new_id, weight in weights[current].get(unit_id, [(unit_id, ONE)]):
+            if new_id not in inside or not weight:
+                continue
+            shared = weight != ONE
+            counts = {k: (v or 0) * weight for k, v in values.items()} if shared else values
+            group = review.Group(current, paths[new_id], area_type, em, counts, shared, moved=new_id != unit_id)
+            moved.append(group)
+    return moved
 
 
 def _place(unit: Unit) -> review.Place:
@@ -153,9 +235,14 @@ def review_standards(year: int) -> list[PovertyStandard]:
     return PovertyStandard.objects.of_review_year(year)
 
 
-def review_report(unit: Unit, year: int, standard_code: str = "") -> review.Report | None:
+def review_report(
+    unit: Unit, year: int, standard_code: str = "", boundaries: str | None = None
+) -> review.Report | None:
     """The five tables for `unit` and survey `year`, under the year's own standard or, in a boundary year, under
-    the next period's (`standard_code`); None when no standard covers the year or the code is not one of them."""
+    the next period's (`standard_code`); None when no standard covers the year or the code is not one of them.
+    `boundaries`: RECORDED, a row per unit that served the review (as filed), or CURRENT, a row per unit in force
+    today with the counts of the old units mapped into it; by default the unit's own (boundaries_of)."""
+    boundaries = boundaries_of(unit, boundaries)
     standards = review_standards(year)
     if not standards:
         return None
@@ -165,8 +252,11 @@ def review_report(unit: Unit, year: int, standard_code: str = "") -> review.Repo
     under_next = standard != standards[0]
     previous = standard_for(year - 1)
     indicators = _indicators(standard)
-    children = list(unit.children.in_year(year).order_by("code"))  # as filed: the units of that review
-    groups = review_groups(unit, year, [name for _dim, name in indicators], standard if under_next else None)
+    children = unit.children.current() if boundaries == CURRENT else unit.children.in_year(year)  # as filed
+    children = list(children.order_by("code"))
+    groups = review_groups(
+        unit, year, [name for _dim, name in indicators], standard if under_next else None, boundaries
+    )
     return review.build(
         _place(unit),
         [_place(c) for c in children],
@@ -178,15 +268,22 @@ def review_report(unit: Unit, year: int, standard_code: str = "") -> review.Repo
         area_of={c.code: c.area_type for c in [unit, *children]},
         names={s.code: s.legal_name for s in (standard, previous, standards[0]) if s},
         own_standard=standards[0].code,
+        boundaries=boundaries,
+        redrawn=redrawn(unit, year),
     )
 
 
-def survey_years(unit: Unit) -> list[int]:
+def survey_years(unit: Unit, boundaries: str = RECORDED) -> list[int]:
+    """The review years with households under the unit, newest first; in today's boundaries also those of the old
+    units the succession table maps into it."""
+    under = Q(unit__path__startswith=unit.path)
+    if boundaries == CURRENT:
+        for old in set(
+            UnitSuccession.objects.filter(new__path__startswith=unit.path).values_list("old__path", flat=True)
+        ):
+            under |= Q(unit__path__startswith=old)
     return sorted(
-        Household.objects.filter(unit__path__startswith=unit.path)
-        .values_list("survey_year", flat=True)
-        .distinct()
-        .order_by(),
+        Household.objects.filter(under).values_list("survey_year", flat=True).distinct().order_by(),
         reverse=True,
     )
 

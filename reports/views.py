@@ -12,6 +12,7 @@ from areas.selectors import units_for_user
 from povertyplan import display
 
 from . import present, selectors, xlsx
+from .review import CURRENT, RECORDED
 
 
 def _unit_and_year(request, params=None, years_of=selectors.survey_years):
@@ -37,28 +38,62 @@ def _unit_and_year(request, params=None, years_of=selectors.survey_years):
     return unit, year, years
 
 
-def _review_report(request, unit, year):
+def _review_params(request):
+    """The unit, year, years and boundaries of the review report asked for: `boundaries` today's (`current`) or
+    as filed (`recorded`), by default the unit's own (reports.selectors.boundaries_of); the years of that view."""
+    chosen = {}
+
+    def years_of(unit):
+        chosen["boundaries"] = selectors.boundaries_of(unit, request.GET.get("boundaries"))
+        return selectors.survey_years(unit, chosen["boundaries"])
+
+    unit, year, years = _unit_and_year(request, years_of=years_of)
+    return unit, year, years, chosen["boundaries"]
+
+
+def _review_report(request, unit, year, boundaries):
     """The report asked for: under the year's own standard, or in a boundary year under `standard` (the next
     period's code). A code that is not one of the year's (kept in the address when the year was changed) reads
     the year's own standard."""
     if not year:
         return None
     code = request.GET.get("standard", "")
-    return selectors.review_report(unit, year, code) or selectors.review_report(unit, year)
+    return selectors.review_report(unit, year, code, boundaries) or selectors.review_report(
+        unit, year, boundaries=boundaries
+    )
+
+
+def _boundaries_context(request, unit, boundaries: str, report) -> dict:
+    """What the page says of its boundaries (the dashboards' words, targets/_boundaries.html) and the address of
+    the same report in the other ones, when they differ."""
+    from targets.dashboards import boundaries_label
+
+    query = request.GET.copy()
+    query["boundaries"] = RECORDED if boundaries == CURRENT else CURRENT
+    carried = {"boundaries": boundaries} if boundaries != selectors.boundaries_of(unit) else {}
+    return {
+        "boundaries": boundaries,
+        "boundaries_label": boundaries_label(boundaries),
+        "redrawn": bool(report and report.redrawn),
+        "switch_url": f"?{query.urlencode()}",
+        "boundaries_query": f"&{urlencode(carried)}" if carried else "",
+    }
 
 
 @login_required
 def review_page(request):
-    unit, year, years = _unit_and_year(request)
-    report = _review_report(request, unit, year)
+    unit, year, years, boundaries = _review_params(request)
+    report = _review_report(request, unit, year, boundaries)
     visible = units_for_user(request.user)
     coverage, unapproved_codes = selectors.approval_marks(unit, year, report)
     context = {
+        **_boundaries_context(request, unit, boundaries, report),
         "unit": unit,
         "year": year,
         "years": years,
         "report": report,
         "tables": present.report_view(report) if report else [],
+        "estimated_note": present.estimated_note(report) if report else "",
         "breadcrumbs": selectors.visible_ancestors(unit, visible),
         "top_units": selectors.top_units(visible),
         "coverage": coverage,
@@ -71,8 +106,8 @@ def review_page(request):
 
 @login_required
 def review_xlsx(request):
-    unit, year, _years = _unit_and_year(request)
-    report = _review_report(request, unit, year)
+    unit, year, _years, boundaries = _review_params(request)
+    report = _review_report(request, unit, year, boundaries)
     if report is None:
         raise Http404
     response = HttpResponse(

@@ -5,14 +5,16 @@ numbers with their format, and the signature block."""
 import io
 
 from django.utils.text import slugify
-from django.utils.translation import pgettext
+from django.utils.translation import gettext, pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from povertyplan.cells import safe
+from targets.dashboards import boundaries_label
 
 from . import review
+from .present import estimated_note, json_number
 
 NUMBER_FORMATS = {
     review.COUNT: "#,##0",
@@ -20,6 +22,8 @@ NUMBER_FORMATS = {
     review.SIGNED: "+#,##0;-#,##0;0",
     review.POINTS: "+0.00;-0.00;0.00",
 }
+# a count that a share left fractional keeps its tenths, as on the page
+ESTIMATED_COUNT_FORMATS = {review.COUNT: "#,##0.0", review.SIGNED: "+#,##0.0;-#,##0.0;0"}
 THIN = Side(style="thin", color="808080")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
@@ -51,11 +55,12 @@ def _sheet(wb: Workbook, report: review.Report, table: review.Table, number: int
     _text(ws["A3"], title.upper()).font = Font(bold=True, size=13)
     ws["A3"].alignment = Alignment(horizontal="center")
     ws.merge_cells(f"A4:{last}4")
-    _text(
-        ws["A4"],
-        pgettext("review report", "Unit: %(unit)s (code %(code)s) · standard %(standard)s")
-        % {"unit": report.unit.name, "code": report.unit.code, "standard": report.standard_name},
-    )
+    unit_line = pgettext("review report", "Unit: %(unit)s (code %(code)s) · standard %(standard)s") % {
+        "unit": report.unit.name,
+        "code": report.unit.code,
+        "standard": report.standard_name,
+    }
+    _text(ws["A4"], f"{unit_line} · {gettext('Figures')} {boundaries_label(report.boundaries)}")
     ws["A4"].alignment = Alignment(horizontal="center")
     top = 6
     if report.notice and any(c.comparable_only for c in table.columns):
@@ -87,14 +92,17 @@ def _sheet(wb: Workbook, report: review.Report, table: review.Table, number: int
     for row in table.rows:
         bold = row.kind != "unit"
         _text(ws.cell(r, 1), row.number).alignment = Alignment(horizontal="center")
-        # the page's star: a row built from household records not approved yet
-        _text(ws.cell(r, 2), f"{row.label} *" if row.unit_code in unapproved else str(row.label))
+        # the page's star: a row built from household records not approved yet; the page's estimated mark
+        label = f"{row.label} *" if row.unit_code in unapproved else str(row.label)
+        _text(ws.cell(r, 2), f"{label} ({gettext('estimated')})" if row.estimated else label)
         for i, column in enumerate(table.columns, start=3):
             value = row.values.get(column.key)
             cell = ws.cell(r, i)
             if value is not None:
-                cell.value = value if column.kind in (review.COUNT, review.SIGNED) else round(float(value), 4)
+                cell.value = json_number(value, column.kind)
                 cell.number_format = NUMBER_FORMATS[column.kind]
+                if row.estimated and column.kind in (review.COUNT, review.SIGNED) and value != int(value):
+                    cell.number_format = ESTIMATED_COUNT_FORMATS[column.kind]
         for col in range(1, width + 1):
             cell = ws.cell(r, col)
             cell.border = BOX
@@ -102,7 +110,9 @@ def _sheet(wb: Workbook, report: review.Report, table: review.Table, number: int
         r += 1
     r += 1
     marked = any(row.unit_code in unapproved for row in table.rows)
+    estimated = estimated_note(report) if any(row.estimated for row in table.rows) else ""
     for note in [
+        *([estimated] if estimated else []),
         *table.notes,
         *([f"* {pgettext('review report', 'Rests on household records not approved yet.')}"] if marked else []),
     ]:
