@@ -185,7 +185,7 @@ def main() -> list[str]:
     server_ms = [
         int(line.split(" ")[2]) / 1000
         for line in log.read_text().splitlines()
-        if line.startswith("/reports/standards/ 200 ")
+        if line.startswith("/reports/standards/?") and line.split(" ")[1] == "200"
     ]
     p95 = bench_dashboard._p95(server_ms)
     best_old, best_new = min(old), min(new)

@@ -101,17 +101,23 @@ def _groups(paths, year: int) -> list[dict]:
     ]
 
 
-def refresh_province(province: Unit, years, ctx, run_id) -> int:
+def refresh_province(province: Unit, years, ctx, run_id, changed: dict | None = None) -> int:
     """Replace the figures in today's boundaries of a province in force today for `years`, from the stored sums of
-    it and of the provinces whose units went into it. Takes the province's row lock (runs of two old provinces
-    merged into it follow each other). Returns the rows written."""
+    it and of the provinces whose units went into it: every unit's, or for a year in `changed` ({year: ids of the
+    recorded units whose households changed}) only those of the units in force those units count in and every
+    unit above them (the rest cannot have moved). Takes the province's row lock (runs of two old provinces merged
+    into it follow each other). Returns the rows written."""
     from .sums import figure_rows
 
     Unit.objects.select_for_update().get(pk=province.pk)
     years = sorted(set(years))
-    CurrentBoundaryValue.objects.filter(unit__path__startswith=province.path, year__in=years).delete()
     tree = UnitTree(province)
     in_force = {pk for pk, unit in tree.by_id.items() if unit.valid_to is None}
+    reached = {year: _reached(tree, in_force, ids, year) for year, ids in (changed or {}).items() if year in years}
+    stored = CurrentBoundaryValue.objects.filter(unit__path__startswith=province.path)
+    stored.filter(year__in=[year for year in years if year not in reached]).delete()
+    for year, unit_ids in reached.items():
+        stored.filter(year=year, unit_id__in=unit_ids).delete()
     sources = _source_paths(province)
     rows = []
     for year in years:
@@ -121,6 +127,8 @@ def refresh_province(province: Unit, years, ctx, run_id) -> int:
         groups = _groups(sources, year)
         weights = weights_today({g["unit_id"] for g in groups}, year)
         totals, estimated = current_totals(tree, map_groups(groups, weights, in_force))
+        if year in reached:
+            totals = {unit_id: scopes for unit_id, scopes in totals.items() if unit_id in reached[year]}
         rows += [
             (*row, (row[1], row[3]) in estimated, run_id) for row in figure_rows(totals, year, standard, ctx.indicators)
         ]
@@ -132,15 +140,28 @@ def refresh_province(province: Unit, years, ctx, run_id) -> int:
     return len(rows)
 
 
+def _reached(tree: UnitTree, in_force: set, unit_ids, year: int) -> set:
+    """The units of the tree whose figures in today's boundaries count the recorded units `unit_ids` of `year`:
+    the units in force each goes into (itself when nothing redrew it) and every unit above them."""
+    weights = weights_today(unit_ids, year)
+    reached = set()
+    for unit_id in unit_ids:
+        for new_id, _weight in weights.get(unit_id, [(unit_id, ONE)]):
+            if new_id in in_force:
+                reached.update(tree.lineage[new_id])
+    return reached
+
+
 def _cents(value):
     return None if value is None else Decimal(value).quantize(Decimal("0.01"))
 
 
-def refresh_drawn_from(province: Unit, years, ctx, run_id) -> int:
-    """After a run over `province`: refresh today's boundaries of every province drawn from it, for those years."""
+def refresh_drawn_from(province: Unit, years, ctx, run_id, changed: dict | None = None) -> int:
+    """After a run over `province`: refresh today's boundaries of every province drawn from it, for those years
+    (for a year in `changed`, only where its changed units count: refresh_province)."""
     if not years:
         return 0
-    return sum(refresh_province(target, years, ctx, run_id) for target in provinces_drawn_from(province))
+    return sum(refresh_province(target, years, ctx, run_id, changed) for target in provinces_drawn_from(province))
 
 
 # -- reading ----------------------------------------------------------------------------------------------------

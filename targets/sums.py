@@ -309,7 +309,7 @@ def recompute_changes(province_id: int, changes: dict | None = None, today: date
             ctx = _Context(province)
             rows = sum(_refresh_year(ctx, year, work[year], run.pk) for year in sorted(work))
             rows += _rebuild_years(ctx, later, run.pk)
-            rows += refresh_drawn_from(province, set(work) | later, ctx, run.pk)
+            rows += refresh_drawn_from(province, set(work) | later, ctx, run.pk, changed=work)
             _clear([p for p in pending if p[1] in work.get(p[2], ())])
             rows += _attainments(province, today, run.pk)
             FiguresVersion.bump()

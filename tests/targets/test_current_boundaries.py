@@ -306,3 +306,27 @@ def test_an_officer_of_a_new_commune_reads_its_history_and_nothing_around_it(ref
         assert _page(client, officer, f"/dashboards/areas/{code}/")[0] == 404
     html = _page(client, officer, "/households/?unit=31001&year=2020&boundaries=current")[1]
     assert not any(h.code in html for h in Household.objects.filter(unit__code="94101"))  # 31001's alone
+
+
+def test_an_edit_rewrites_only_the_units_it_counts_in_and_leaves_what_a_full_refresh_gives(
+    reform, django_capture_on_commit_callbacks
+):
+    from targets.sums import _Context
+
+    def rows():
+        return sorted(
+            CurrentBoundaryValue.objects.filter(year=2020).values_list(
+                "indicator_id", "unit__code", "scope", "numerator", "denominator", "estimated"
+            )
+        )
+
+    runs_before = dict(CurrentBoundaryValue.objects.filter(year=2020).values_list("unit__code", "run_id").distinct())
+    household = Household.objects.filter(survey_year=2020, unit__code="94103").exclude(classification="poor").first()
+    with django_capture_on_commit_callbacks(execute=True):
+        _household(household.code, "94103", 2020, 300_000, ("water", "latrine", "telecom", "housing_quality"))
+    runs_after = dict(CurrentBoundaryValue.objects.filter(year=2020).values_list("unit__code", "run_id").distinct())
+    rewritten = {code for code, run in runs_after.items() if run != runs_before[code]}
+    assert rewritten == {"92", "31001", "31002"}  # 94103 went 60/40 to 31001 and 31002, communes of 92
+    incremental = rows()
+    refresh_province(reform["92"], [2020], _Context(reform["92"]), None)
+    assert rows() == incremental
