@@ -29,6 +29,19 @@ def area_ceased(user, today: date | None = None) -> bool:
     return unit is not None and unit.valid_to is not None and unit.valid_to <= (today or date.today())
 
 
+def ceased_area_notice(user, today: date | None = None) -> str:
+    """What a user whose unit ceased is told wherever a write is refused (area_ceased), or ""."""
+    from django.utils.translation import gettext as _
+
+    if not area_ceased(user, today):
+        return ""
+    unit = user.profile.unit
+    return _("%(unit)s ceased on %(date)s: your account reads its history and enters, submits or approves nothing.") % {
+        "unit": unit.name,
+        "date": unit.valid_to.strftime("%d/%m/%Y"),
+    }
+
+
 def filter_by_user_area(queryset, user, path_field="unit__path"):
     """Limit a queryset to the user's subtree (path_field is the lookup to a unit path)."""
     prefix = user_area_path(user)

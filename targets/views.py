@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from approvals.selectors import home_periods
 from areas.models import Unit
-from areas.selectors import unit_by_code_or_404, user_area_path
+from areas.selectors import ceased_area_notice, unit_by_code_or_404, user_area_path
 from povertyplan.cells import safe
 
 from . import dashboards, selectors
@@ -36,7 +36,12 @@ def home(request):
     return render(
         request,
         "targets/home.html",
-        {"plans": plans, "periods": home_periods(request.user), "here": request.get_full_path()},
+        {
+            "plans": plans,
+            "periods": home_periods(request.user),
+            "here": request.get_full_path(),
+            "ceased_notice": ceased_area_notice(request.user),
+        },
     )
 
 
