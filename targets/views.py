@@ -16,7 +16,13 @@ from django.views.decorators.http import require_POST
 
 from approvals.selectors import home_periods
 from areas.models import Unit
-from areas.selectors import ceased_area_notice, unit_by_code_or_404, user_area_path
+from areas.selectors import (
+    ceased_area_notice,
+    predecessors_of,
+    successors_today,
+    unit_by_code_or_404,
+    user_area_path,
+)
 from povertyplan.cells import safe
 
 from . import dashboards, selectors
@@ -235,6 +241,7 @@ def area_dashboard(request, code):
             "plans": plans,
             "province": province,
             "lineage": _lineage(user, unit),
+            "succession": _succession(user, unit),
             "coverage": _coverage(unit, year) if _reviewed_there(unit, year) else None,
             "computed_at": selectors.computed_at(province),
             "redrawn": bool(selectors.redrawn_units([unit], dashboards.CURRENT)),
@@ -250,7 +257,7 @@ def area_dashboard(request, code):
         "targets/area_dashboard.html",
         {
             "unit": unit,
-            **figures.context("years", "year", "charts", "plans", "lineage", "coverage"),
+            **figures.context("years", "year", "charts", "plans", "lineage", "coverage", "succession"),
             "freshness": selectors.freshness(figures["province"], figures["computed_at"], request.user),
             "drill_base": reverse("dashboards:area", args=["CODE"]) + (f"?{drill_query}" if drill_query else ""),
             "households_url": dashboards.household_list_url(
@@ -261,6 +268,24 @@ def area_dashboard(request, code):
             **_boundaries(request, boundaries, figures["redrawn"]),
         },
     )
+
+
+def _succession(user, unit) -> dict:
+    """Where a ceased unit went (its units in force today, with the shares of its households) and what a unit was
+    made from, linked where the user may see the unit: kept with the page's figures (a row written to the succession
+    table raises their version, targets.receivers)."""
+    successors = successors_today(unit) if unit.valid_to else []
+    predecessors = predecessors_of(unit)
+    units = [u for u, *_rest in successors + predecessors]
+    visible = set(selectors.units_for_user(user).filter(pk__in=[u.pk for u in units]).values_list("pk", flat=True))
+    shares = [share for _u, share in successors]
+    return {
+        "successors": [{"unit": u, "share": share, "linked": u.pk in visible} for u, share in successors],
+        "successors_split": any(shares),
+        "successors_below": bool(successors) and not unit.successions.exists() and len(successors) > 1,
+        "predecessors": [{"unit": u, "share": share, "linked": u.pk in visible} for u, share, _day in predecessors],
+        "predecessors_from": predecessors[0][2] if predecessors else None,
+    }
 
 
 @login_required
