@@ -9,6 +9,7 @@ for the same years, every province in force today that its units went into. Read
 only, never households. Elsewhere the recorded figures are today's (readers fall back to ComputedValue).
 """
 
+import os
 from collections import Counter, defaultdict
 from decimal import Decimal
 
@@ -20,7 +21,7 @@ from households.standards.records import standard_of_year
 from povertyplan.bulk import copy_rows
 
 from .figures import UnitTree, household_scopes
-from .models import CurrentBoundaryValue, GroupSum
+from .models import CurrentBoundaryValue, GroupSum, Indicator, ReportedValue
 
 CURRENT, RECORDED = "current", "recorded"
 ONE = Decimal(1)
@@ -115,6 +116,7 @@ def refresh_province(province: Unit, years, ctx, run_id) -> int:
     sources = _source_paths(province)
     rows = []
     for year in years:
+        rows += [(*row, run_id) for row in reported_current_rows(tree, in_force, sources, year)]
         standard = standard_of_year(ctx.standards, year)
         if standard is None:
             continue
@@ -130,6 +132,74 @@ def refresh_province(province: Unit, years, ctx, run_id) -> int:
         [(*row[:4], _cents(row[4]), _cents(row[5]), *row[6:]) for row in rows],
     )
     return len(rows)
+
+
+def reported_current_rows(tree: UnitTree, in_force: set, sources, year: int) -> list[tuple]:
+    """The reported values of `year` of the units under `sources` in today's boundaries of the tree: each value
+    moved to the units in force today it counts in (reported_weights), times the weight, then summed up today's tree
+    in the scopes of today's units as targets.figures.reported_rows sums the recorded ones — numerators and
+    denominators apart, the rate after summing. Rows (indicator, unit, year, scope, numerator, denominator,
+    estimated): estimated where a share of households moved a value."""
+    under = Q()
+    for path in sources:
+        under |= Q(unit__path__startswith=path)
+    values = list(
+        ReportedValue.objects.filter(under, year=year).values_list(
+            "indicator_id", "indicator__unit", "unit_id", "value", "numerator", "denominator"
+        )
+    )
+    weights = reported_weights({unit_id for _i, _u, unit_id, *_rest in values}, year, in_force)
+    totals = defaultdict(lambda: [Decimal(0), None, False])
+    for indicator_id, indicator_unit, unit_id, value, numerator, denominator in values:
+        percent = indicator_unit == Indicator.Unit.PERCENT
+        if percent and denominator:
+            num, den = numerator, denominator
+        elif percent:
+            num, den = value, Decimal(100)  # a rate given without its parts: several such reports average
+        else:
+            num, den = value, None
+        for new_id, weight in weights.get(unit_id, ()):
+            for ancestor in tree.lineage[new_id]:
+                for scope in tree.unit_scopes[new_id]:
+                    total = totals[(indicator_id, ancestor, scope)]
+                    total[0] += num * weight
+                    if den is not None:
+                        total[1] = (total[1] or 0) + den * weight
+                    total[2] = total[2] or weight != ONE
+    return [
+        (indicator_id, unit_id, year, scope, num, den, estimated)
+        for (indicator_id, unit_id, scope), (num, den, estimated) in totals.items()
+    ]
+
+
+def reported_weights(unit_ids, year: int, in_force: set) -> dict[int, list[tuple[int, Decimal]]]:
+    """Where a value a unit reported for `year` counts today: {unit id: [(unit in force today, weight)]}. The
+    succession table's weights (weights_today) when the unit or one above it was redrawn; the unit itself while in
+    force; else — a unit that ceased with no successor of its own, a district whose communes were shared out — the
+    lowest unit in force today that holds every unit its own units went into (the province), whole: a district's
+    figure cannot be split between communes."""
+    weights = weights_today(unit_ids, year)
+    result = {}
+    for unit in Unit.objects.filter(pk__in=list(unit_ids)):
+        if unit.pk in weights:  # shares going to another province count in that province's refresh
+            result[unit.pk] = [(new, weight) for new, weight in weights[unit.pk] if weight and new in in_force]
+        elif unit.pk in in_force:
+            result[unit.pk] = [(unit.pk, ONE)]
+        elif (holder := _holder_today(unit, in_force)) is not None:
+            result[unit.pk] = [(holder, ONE)]
+    return result
+
+
+def _holder_today(unit: Unit, in_force: set) -> int | None:
+    """The deepest unit in force of `in_force` whose subtree holds every unit the units under `unit` went into."""
+    paths = list(UnitSuccession.objects.filter(old__path__startswith=unit.path).values_list("new__path", flat=True))
+    if not paths:
+        return None
+    common = os.path.commonprefix([path.strip("/").split("/") for path in paths])  # element-wise on lists
+    holders = Unit.objects.filter(
+        path__in=["/".join(common[: i + 1]) + "/" for i in range(len(common))], pk__in=in_force
+    ).order_by("-depth")
+    return holders.values_list("pk", flat=True).first()
 
 
 def _cents(value):

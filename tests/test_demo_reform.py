@@ -15,7 +15,7 @@ from areas.changes import import_unit_changes
 from areas.demo_units import REFORM_TABLE
 from areas.models import Unit, UnitSuccession
 from households.models import Household
-from targets.models import ComputedValue, Plan, Scope
+from targets.models import ComputedValue, CurrentBoundaryValue, Plan, Scope
 
 pytestmark = pytest.mark.django_db
 REFORM = date(2025, 7, 1)
@@ -225,3 +225,21 @@ def test_approval_coverage_counts_the_communes_of_each_review():
         communes = Unit.objects.filter(path__startswith="14/", level="commune", **in_force)
         coverage = approval_coverage(son_la, year)
         assert {u.pk for u in coverage.unapproved} == set(communes.values_list("pk", flat=True))
+
+
+def test_the_districts_reported_values_count_whole_in_todays_province():
+    """Issue 24.3: a district's reported figure cannot be split between communes; in today's boundaries it counts in
+    the province its communes went into — Sóc Trăng's in Cần Thơ, Sơn La's (which continues) in Sơn La."""
+    for old, today in (("94", "92"), ("14", "14")):
+        recorded = ComputedValue.objects.filter(unit__code=old, indicator__kind="reported", scope=Scope.PROVINCE)
+        province = Unit.objects.get(code=today, valid_to__isnull=True)
+        current = CurrentBoundaryValue.objects.filter(unit=province, indicator__kind="reported", scope=Scope.PROVINCE)
+        assert recorded.exists()
+        assert sorted(
+            current.values_list("indicator__code", "year", "numerator", "denominator", "estimated")
+        ) == sorted(
+            (code, year, num, den, False)
+            for code, year, num, den in recorded.values_list("indicator__code", "year", "numerator", "denominator")
+        )
+        communes = CurrentBoundaryValue.objects.filter(unit__parent=province, indicator__kind="reported")
+        assert not communes.exists()
