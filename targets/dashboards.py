@@ -274,7 +274,7 @@ def breakdown_chart(
         "unit": unit.name,
         "year": year,
     }
-    estimated = {uid for uid, _y in selectors.estimated_figures(children, boundaries, scope, [year])}
+    estimated = {uid for uid, _y in selectors.estimated_figures(children, boundaries, scope, [year], [indicator.code])}
     chart = Chart(
         "breakdown",
         title,
@@ -529,7 +529,7 @@ def trend_chart(user, target_pk, unit_code=None, standards=None, boundaries=None
     name = _scoped(indicator.display_name, scope)
     title = _("%(indicator)s over the years — %(unit)s") % {"indicator": name, "unit": unit.name}
     unit_name = "%" if percent else indicator.get_unit_display()
-    estimated = {year for _u, year in selectors.estimated_figures([unit], boundaries, scope)}
+    estimated = {year for _u, year in selectors.estimated_figures([unit], boundaries, scope, codes=[indicator.code])}
     chart = Chart(
         "trend",
         title,

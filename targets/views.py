@@ -172,7 +172,15 @@ def target_detail(request, pk):
             "households_url": dashboards.numerator_households_url(target, unit, year, boundaries),
             "lineage": _lineage(request.user, unit),
             "redrawn": bool(selectors.redrawn_units([unit], dashboards.CURRENT)),
-            "estimated": bool(selectors.estimated_figures([unit], boundaries, target.scope, [year])),
+            "estimated": bool(
+                selectors.estimated_figures(
+                    [unit],
+                    boundaries,
+                    target.scope,
+                    [year],
+                    [i.code for i in (target.indicator, target.share_indicator) if i],
+                )
+            ),
             # the approval note speaks of the figure shown: none without one
             "coverage": _coverage(unit, year, kind)
             if attainment and attainment.actual is not None and _reviewed_there(unit, year)

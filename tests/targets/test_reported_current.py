@@ -134,3 +134,12 @@ def test_a_count_target_of_a_plan_is_judged_on_todays_boundaries_one_click_away(
     assert status == 200 and "Số liệu theo địa giới 2025" in html and f">{sum(JOBS.values())}<" in html.replace(" ", "")
     status, html = _page(client, admin, f"/dashboards/targets/{target.pk}/")  # as filed: the recorded boundaries
     assert "Số liệu theo địa giới khi rà soát" in html
+
+
+def test_a_reported_figure_is_estimated_only_where_a_share_moved_it(reported):
+    from targets.selectors import estimated_figures
+
+    can_tho = reported["92"]
+    assert estimated_figures([can_tho], "current", years=[2020]) == {(can_tho.pk, 2020)}  # its household figures
+    assert estimated_figures([can_tho], "current", years=[2020], codes=["urban_unemployment_rate"]) == set()
+    assert estimated_figures([can_tho], "current", years=[2020], codes=["jobs_found"]) == {(can_tho.pk, 2020)}
