@@ -111,6 +111,9 @@ def plan_dashboard(request, pk):
             "latest": latest,
             "coverage": _coverage(area, latest),
             "computed_at": selectors.computed_at(plan.province),
+            # statuses are judged in the boundaries the plan was filed in (the stored attainment); a unit the reform
+            # redrew also has today's, on each target's page
+            "redrawn": bool(selectors.redrawn_units([area], dashboards.CURRENT)),
         }
 
     figures = Figures(request, "plan", build, (plan.pk, scope, status), version)
@@ -124,7 +127,8 @@ def plan_dashboard(request, pk):
             "area": area,
             "statuses": statuses,
             "freshness": selectors.freshness(plan.province, figures["computed_at"], request.user),
-            **figures.context("targets", "scopes", "total", "coverage"),
+            **figures.context("targets", "scopes", "total", "coverage", "redrawn"),
+            "boundaries_label": dashboards.boundaries_label(dashboards.RECORDED),
             "coverage_year": partial(figures.__getitem__, "latest"),
         },
     )

@@ -143,3 +143,19 @@ def test_a_reported_figure_is_estimated_only_where_a_share_moved_it(reported):
     assert estimated_figures([can_tho], "current", years=[2020]) == {(can_tho.pk, 2020)}  # its household figures
     assert estimated_figures([can_tho], "current", years=[2020], codes=["urban_unemployment_rate"]) == set()
     assert estimated_figures([can_tho], "current", years=[2020], codes=["jobs_found"]) == {(can_tho.pk, 2020)}
+
+
+def test_the_scorecard_says_its_statuses_are_in_the_boundaries_the_plan_was_filed_in(reported, client):
+    admin = make_user("quantri", "admin", is_superuser=True)
+    said = "Trạng thái theo địa giới khi rà soát: địa giới lập kế hoạch."
+    also = "Trang của từng chỉ tiêu có thêm số liệu theo địa giới 2025."
+    for code, redrawn in (("92", True), ("94", False)):  # Cần Thơ was redrawn; Sóc Trăng ceased: as recorded only
+        plan = Plan.objects.create(
+            province=Unit.objects.by_code(code, 2020),
+            title=f"Kế hoạch {code}",
+            year_start=2020,
+            year_end=2020,
+            standard=PovertyStandard.objects.of_year(2020),
+        )
+        status, html = _page(client, admin, f"/dashboards/plans/{plan.pk}/")
+        assert status == 200 and said in html and (also in html) == redrawn, code
