@@ -291,6 +291,11 @@ def breakdown_chart(
         drill=drill,
         hint=_("Click a bar to see the level below.") if drill else "",
     )
+    if not bars and boundaries == CURRENT and indicator.kind == Indicator.Kind.REPORTED:
+        chart.note = _(
+            "No unit below has a reported value of its own in the 2025 boundaries: a value reported for a former "
+            "district counts whole in the total above, not split between communes."
+        )
     return _drawn(chart, boundaries, _estimated(estimated, {c.pk: c.name for c in children}))
 
 

@@ -3,6 +3,7 @@ communes were rearranged, both through the succession table a province imports; 
 year; the old reports still open as filed."""
 
 import base64
+import re
 from collections import Counter, defaultdict
 from datetime import date
 from decimal import Decimal
@@ -243,3 +244,16 @@ def test_the_districts_reported_values_count_whole_in_todays_province():
         )
         communes = CurrentBoundaryValue.objects.filter(unit__parent=province, indicator__kind="reported")
         assert not communes.exists()
+
+
+def test_son_las_jobs_target_in_todays_boundaries_counts_the_districts_reports_in_the_province():
+    target = Plan.objects.get(province__code="14").targets.get(indicator__code="jobs_found")
+    recorded = ComputedValue.objects.get(
+        unit__code="14", indicator__code="jobs_found", year=target.plan.year_end, scope=Scope.PROVINCE
+    )
+    html = login("manager").get(f"/dashboards/targets/{target.pk}/?boundaries=current").content.decode()
+    assert "Số liệu theo địa giới 2025" in html
+    actual = re.search(r"Thực tế: <strong>(.*?)</strong>(.{0,40})", html, re.S)
+    assert actual.group(1).strip() == f"{int(recorded.numerator):,}".replace(",", ".")
+    assert "ước tính" not in actual.group(2)  # a district's total is exact
+    assert "số liệu báo cáo cho một huyện cũ được tính trọn vào tổng của cấp trên, không chia cho các xã" in html
