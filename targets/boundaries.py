@@ -190,6 +190,30 @@ def reported_weights(unit_ids, year: int, in_force: set) -> dict[int, list[tuple
     return result
 
 
+def reported_points_today(indicator_id, unit: Unit, year: int) -> tuple[list[tuple], bool]:
+    """(month, value) of the reports of `year` that count in `unit` (in force, of a redrawn province) in today's
+    boundaries — every report of the units its province was drawn from, times its weight into the unit's subtree
+    (reported_weights) — and whether a share moved any of them."""
+    province = Unit.objects.get(path=_province_path(unit.path))
+    today = dict(Unit.objects.filter(path__startswith=province.path, valid_to__isnull=True).values_list("pk", "path"))
+    under = Q()
+    for path in _source_paths(province):
+        under |= Q(unit__path__startswith=path)
+    reports = list(
+        ReportedValue.objects.filter(under, indicator_id=indicator_id, year=year).values_list(
+            "unit_id", "month", "value"
+        )
+    )
+    weights = reported_weights({unit_id for unit_id, _m, _v in reports}, year, set(today))
+    points, estimated = [], False
+    for unit_id, month, value in reports:
+        inside = [weight for new, weight in weights.get(unit_id, ()) if today[new].startswith(unit.path)]
+        if inside:
+            points.append((month, sum(value * weight for weight in inside)))
+            estimated = estimated or any(weight != ONE for weight in inside)
+    return points, estimated
+
+
 def _holder_today(unit: Unit, in_force: set) -> int | None:
     """The deepest unit in force of `in_force` whose subtree holds every unit the units under `unit` went into."""
     paths = list(UnitSuccession.objects.filter(old__path__startswith=unit.path).values_list("new__path", flat=True))

@@ -158,7 +158,7 @@ def target_detail(request, pk):
         year = attainment.year if attainment else plan.year_end
         charts = [dashboards.trend_chart(request.user, target, unit, boundaries=boundaries)]
         if target.indicator.kind == "reported" and target.shape == Target.Shape.COUNT:
-            charts.append(dashboards.reported_chart(request.user, target, unit))
+            charts.append(dashboards.reported_chart(request.user, target, unit, boundaries))
         children = selectors.children_of(unit, None if boundaries == dashboards.CURRENT else year)
         if children:
             scope = target.scope if target.indicator.kind == "computed" else Scope.PROVINCE
@@ -243,7 +243,7 @@ def area_dashboard(request, code):
         for target in Target.objects.filter(
             plan__in=plans, shape=Target.Shape.COUNT, indicator__kind="reported"
         ).select_related("plan", "indicator"):
-            charts.append(dashboards.reported_chart(user, target, unit))
+            charts.append(dashboards.reported_chart(user, target, unit, boundaries))
         _number(charts)
         province = selectors.province_of(unit)
         return {

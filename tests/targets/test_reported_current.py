@@ -159,3 +159,29 @@ def test_the_scorecard_says_its_statuses_are_in_the_boundaries_the_plan_was_file
         )
         status, html = _page(client, admin, f"/dashboards/plans/{plan.pk}/")
         assert status == 200 and said in html and (also in html) == redrawn, code
+
+
+def test_the_monthly_reported_chart_reads_the_reports_mapped_into_todays_unit(reported):
+    from targets.dashboards import reported_chart
+
+    admin = make_user("quantri", "admin", is_superuser=True)
+    jobs = Indicator.objects.get(code="jobs_found")
+    ReportedValue.objects.create(indicator=jobs, unit=Unit.objects.get(code="94101"), year=2020, month=3, value=20)
+    plan = Plan.objects.create(
+        province=reported["92"],
+        title="KH",
+        year_start=2020,
+        year_end=2020,
+        standard=PovertyStandard.objects.of_year(2020),
+    )
+    target = Target.objects.create(
+        plan=plan, indicator=jobs, shape="count", operator="gte", value=D(300), value_unit="count", source_sentence="…"
+    )
+    phuong = reported_chart(admin, target.pk, "31001", boundaries="current")
+    assert phuong.boundaries == "theo địa giới 2025" and "Ước tính (2020)" in phuong.note
+    cumulated = [row[2] for row in phuong.rows]
+    assert cumulated[2] == 20 and cumulated[11] == 115  # March: 94101's 20; December: 95 + 20
+    recorded = reported_chart(admin, target.pk, "92")
+    assert recorded.boundaries == "theo địa giới khi rà soát" and [row[2] for row in recorded.rows][11] == 12
+    today = reported_chart(admin, target.pk, "92", boundaries="current")
+    assert [row[2] for row in today.rows][11] == sum(JOBS.values()) + 20
