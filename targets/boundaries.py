@@ -148,6 +148,8 @@ def reported_current_rows(tree: UnitTree, in_force: set, sources, year: int) -> 
             "indicator_id", "indicator__unit", "unit_id", "value", "numerator", "denominator"
         )
     )
+    if not values:
+        return []
     weights = reported_weights({unit_id for _i, _u, unit_id, *_rest in values}, year, in_force)
     totals = defaultdict(lambda: [Decimal(0), None, False])
     for indicator_id, indicator_unit, unit_id, value, numerator, denominator in values:
