@@ -1,11 +1,35 @@
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from areas.models import Unit
-from areas.selectors import filter_by_user_area, path_prefixes, unit_by_code_or_404, units_for_user
+from areas.selectors import (
+    ceased_area_notice,
+    filter_by_user_area,
+    path_prefixes,
+    unit_by_code_or_404,
+    units_for_user,
+)
 
 from .models import Approval, DataKind, State
 from .rules import can_decide, can_submit
-from .services import TRANSITIONS, locked_units
+from .services import TRANSITIONS, lock_notice, locked_units
+
+# The permissions a write of each kind of data needs (the entry pages and the admin ask the same).
+WRITE_PERMISSIONS = {
+    DataKind.HOUSEHOLDS: ("households.add_household", "households.change_household"),
+    DataKind.REPORTED: ("targets.add_reportedvalue", "targets.change_reportedvalue"),
+}
+
+
+def write_refusal(user, unit: Unit, year: int, kind: str) -> str:
+    """Why a write of `kind` data of `unit` for review `year` by `user` would be refused — the reason the services
+    give — or "": a page shows a write link or button only when this is empty."""
+    if notice := ceased_area_notice(user):
+        return notice
+    if not all(user.has_perm(permission) for permission in WRITE_PERMISSIONS[kind]):
+        return _("Your role may look at this data but not change it.")
+    return unit.entry_refusal(year) or lock_notice(unit, year, kind)
 
 
 @dataclass
@@ -24,7 +48,9 @@ class UnitApproval:
         return self.locked_by is not None and self.locked_by.unit_id != self.unit.pk
 
 
-def allowed_actions(user, unit, approval: Approval | None) -> list[str]:
+def allowed_actions(user, unit, year: int, approval: Approval | None) -> list[str]:
+    if unit.entry_refusal(year):  # no approval of a year the unit does not take data in (approval_transition)
+        return []
     state = approval.state if approval else State.OPEN
     submitted_by = approval.submitted_by_id if approval else None
     actions = []
@@ -50,7 +76,9 @@ def approval_board(user, root: Unit, year: int, kind: str) -> list[UnitApproval]
         )
     }
     locks = locked_units(units, year, kind)
-    return [UnitApproval(u, own.get(u.pk), locks.get(u.pk), allowed_actions(user, u, own.get(u.pk))) for u in units]
+    return [
+        UnitApproval(u, own.get(u.pk), locks.get(u.pk), allowed_actions(user, u, year, own.get(u.pk))) for u in units
+    ]
 
 
 def board_counts(rows: list[UnitApproval]) -> dict[str, int]:
@@ -167,6 +195,7 @@ class Period:
     kind: str
     approval: Approval | None
     actions: list[str]
+    entry_refusal: str = ""  # why its officer may not correct the data (write_refusal): no "correct" link then
 
     @property
     def state(self) -> str:
@@ -189,7 +218,9 @@ class Period:
 
 def period_of(user, unit: Unit, year: int, kind: str) -> Period:
     approval = Approval.objects.filter(unit=unit, year=year, kind=kind).select_related("decided_by").first()
-    return Period(unit, year, kind, approval, allowed_actions(user, unit, approval))
+    return Period(
+        unit, year, kind, approval, allowed_actions(user, unit, year, approval), write_refusal(user, unit, year, kind)
+    )
 
 
 def home_periods(user) -> list[Period]:
@@ -210,4 +241,14 @@ def _returned_periods(user, limit: int = 20) -> list[Period]:
         .select_related("unit", "decided_by")
         .order_by("-decided_at")[:limit]
     )
-    return [Period(a.unit, a.year, a.kind, a, allowed_actions(user, a.unit, a)) for a in approvals]
+    return [
+        Period(
+            a.unit,
+            a.year,
+            a.kind,
+            a,
+            allowed_actions(user, a.unit, a.year, a),
+            write_refusal(user, a.unit, a.year, a.kind),
+        )
+        for a in approvals
+    ]

@@ -8,7 +8,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from areas.selectors import path_prefixes
+from areas.selectors import ceased_area_notice, path_prefixes
 
 from .models import LOCKED_STATES, Action, Approval, ApprovalEvent, DataKind, State
 from .rules import can_decide, can_submit
@@ -156,7 +156,8 @@ def approval_transition(*, user, unit, year: int, kind: str, action: str, commen
         raise ValidationError(refusal)
     if not allowed:
         raise PermissionDenied(
-            _("You may not %(action)s the data of %(unit)s.") % {"action": Action(action).label, "unit": unit.name}
+            ceased_area_notice(user)
+            or _("You may not %(action)s the data of %(unit)s.") % {"action": Action(action).label, "unit": unit.name}
         )
     if approval.state not in starts:
         raise ValidationError(

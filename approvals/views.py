@@ -74,7 +74,7 @@ def approval_detail(request, unit_code, year, kind):
             "kind": kind,
             "kind_label": DataKind(kind).label,
             "events": events,
-            "actions": allowed_actions(request.user, unit, approval),
+            "actions": allowed_actions(request.user, unit, year, approval),
             "state": approval.state if approval else State.OPEN,
             "here": request.get_full_path(),
         },
@@ -94,7 +94,7 @@ def approval_act(request):
         raise Http404
     unit, current = get_approval_for_user(request.user, request.POST.get("unit", ""), year, kind)
     if action in CONFIRMED_ACTIONS and request.POST.get("confirmed") != "1":
-        if action in allowed_actions(request.user, unit, current):  # otherwise the service says why not
+        if action in allowed_actions(request.user, unit, year, current):  # otherwise the service says why not
             return render(
                 request,
                 "approvals/approval_confirm.html",

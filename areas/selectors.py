@@ -29,6 +29,19 @@ def area_ceased(user, today: date | None = None) -> bool:
     return unit is not None and unit.valid_to is not None and unit.valid_to <= (today or date.today())
 
 
+def ceased_area_notice(user, today: date | None = None) -> str:
+    """What a user whose unit ceased is told wherever a write is refused (area_ceased), or ""."""
+    from django.utils.translation import gettext as _
+
+    if not area_ceased(user, today):
+        return ""
+    unit = user.profile.unit
+    return _("%(unit)s ceased on %(date)s: your account reads its history and enters, submits or approves nothing.") % {
+        "unit": unit.name,
+        "date": unit.valid_to.strftime("%d/%m/%Y"),
+    }
+
+
 def filter_by_user_area(queryset, user, path_field="unit__path"):
     """Limit a queryset to the user's subtree (path_field is the lookup to a unit path)."""
     prefix = user_area_path(user)
@@ -97,7 +110,13 @@ def weights_today(unit_ids, year: int) -> dict[int, list[tuple[int, Decimal]]]:
     from .models import Unit, review_date
 
     day = review_date(year)
-    weights = successor_weights(Unit.objects.filter(pk__in=list(unit_ids)), after=day)
+    return _chained(successor_weights(Unit.objects.filter(pk__in=list(unit_ids)), after=day), day)
+
+
+def _chained(weights: dict, day: date) -> dict:
+    """`weights` carried along the successions after `day` until each share rests on a unit none of them redrew."""
+    from .models import Unit
+
     expanded = set(weights)
     for _step in range(5):  # a chain of successions, each after the last: a handful at most
         onward = {new for shares in weights.values() for new, _w in shares} - expanded
@@ -113,6 +132,40 @@ def weights_today(unit_ids, year: int) -> dict[int, list[tuple[int, Decimal]]]:
                     combined[onto] += weight * share
             weights[unit_id] = list(combined.items())
     return weights
+
+
+def successors_today(unit) -> list[tuple]:
+    """The units in force today that a ceased unit went into: [(unit, share of its households in percent, or None
+    when it went there whole or the share is not its own)], largest share first. By its own rows of the succession
+    table (a commune, a province), else by those of the units under it (a district: the communes its communes went
+    into), else by those of the unit above it (a village of a commune that ceased), followed along later successions."""
+    from datetime import timedelta
+
+    from .models import Unit
+
+    if unit.valid_to is None:
+        return []
+    day = unit.valid_to - timedelta(days=1)
+    own = unit.successions.exists()
+    below = not own and UnitSuccession.objects.filter(old__path__startswith=unit.path, valid_from__gt=day).exists()
+    if below:
+        olds = Unit.objects.filter(
+            path__startswith=unit.path, successions__valid_from__gt=day, successions__village__isnull=True
+        )
+        found = _chained(successor_weights(olds, after=day), day).values()
+        shares = {new: None for weights in found for new, weight in weights if weight}
+    else:
+        weights = _chained(successor_weights(Unit.objects.filter(pk=unit.pk), after=day), day).get(unit.pk, [])
+        shares = {new: (None if weight == 1 else weight * 100) for new, weight in weights if weight}
+    units = Unit.objects.filter(pk__in=shares, valid_to__isnull=True).order_by("path")
+    return sorted(((u, shares[u.pk]) for u in units), key=lambda pair: -(pair[1] or 0))
+
+
+def predecessors_of(unit) -> list[tuple]:
+    """The units a unit was made from (or took part of) by the succession table: [(old unit, share of the old unit's
+    households it took in percent or None when whole, the day it took effect)], in tree order."""
+    rows = UnitSuccession.objects.filter(new=unit, village__isnull=True).select_related("old").order_by("old__path")
+    return [(row.old, None if row.share == 100 else row.share, row.valid_from) for row in rows]
 
 
 def units_mapped_into(unit, year: int) -> list[int]:

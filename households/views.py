@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from approvals.models import DataKind
 from approvals.services import lock_notice
-from areas.selectors import units_for_user
+from areas.selectors import ceased_area_notice, units_for_user
 
 from . import names, selectors
 from .forms import (
@@ -42,7 +42,9 @@ def can_enter_data(user) -> bool:
 
 def _require_entry(user):
     if not can_enter_data(user):
-        raise PermissionDenied(_("Your role may look at household records but not change them."))
+        raise PermissionDenied(
+            ceased_area_notice(user) or _("Your role may look at household records but not change them.")
+        )
 
 
 @login_required
@@ -170,6 +172,7 @@ def household_detail(request, pk):
             "can_enter": can_enter_data(request.user),
             "has_detail": household.members.exists() and bool(household.house_class),
             "lock_notice": _household_lock(household),
+            "next_year_open": not household.unit.entry_refusal(household.survey_year + 1),
         },
     )
 
@@ -230,8 +233,13 @@ def _bind(request, household, data=None):
 
 
 def _household_lock(household) -> str:
-    """The lock on a stored household's unit and year, read before a post rebinds them."""
-    return lock_notice(household.unit, household.survey_year, DataKind.HOUSEHOLDS) if household.pk else ""
+    """Why a stored household may not be changed — its unit takes no data of that review year (it did not exist;
+    its level was abolished), or the data is locked — read before a post rebinds them; "" if it may."""
+    if not household.pk:
+        return ""
+    return household.unit.entry_refusal(household.survey_year) or lock_notice(
+        household.unit, household.survey_year, DataKind.HOUSEHOLDS
+    )
 
 
 def _members(formset) -> list[Member]:

@@ -9,6 +9,7 @@ for the same years, every province in force today that its units went into. Read
 only, never households. Elsewhere the recorded figures are today's (readers fall back to ComputedValue).
 """
 
+import os
 from collections import Counter, defaultdict
 from decimal import Decimal
 
@@ -20,7 +21,7 @@ from households.standards.records import standard_of_year
 from povertyplan.bulk import copy_rows
 
 from .figures import UnitTree, household_scopes
-from .models import CurrentBoundaryValue, GroupSum
+from .models import CurrentBoundaryValue, GroupSum, Indicator, ReportedValue
 
 CURRENT, RECORDED = "current", "recorded"
 ONE = Decimal(1)
@@ -121,6 +122,8 @@ def refresh_province(province: Unit, years, ctx, run_id, changed: dict | None = 
     sources = _source_paths(province)
     rows = []
     for year in years:
+        reported = reported_current_rows(tree, in_force, sources, year)
+        rows += [(*row, run_id) for row in reported if year not in reached or row[1] in reached[year]]
         standard = standard_of_year(ctx.standards, year)
         if standard is None:
             continue
@@ -141,15 +144,108 @@ def refresh_province(province: Unit, years, ctx, run_id, changed: dict | None = 
 
 
 def _reached(tree: UnitTree, in_force: set, unit_ids, year: int) -> set:
-    """The units of the tree whose figures in today's boundaries count the recorded units `unit_ids` of `year`:
-    the units in force each goes into (itself when nothing redrew it) and every unit above them."""
-    weights = weights_today(unit_ids, year)
+    """The units of the tree whose figures in today's boundaries count the recorded units `unit_ids` of `year`
+    (their households or their reports): the units in force each goes into (reported_weights: a ceased district
+    counts in the unit holding its communes) and every unit above them."""
     reached = set()
-    for unit_id in unit_ids:
-        for new_id, _weight in weights.get(unit_id, [(unit_id, ONE)]):
-            if new_id in in_force:
-                reached.update(tree.lineage[new_id])
+    for goes_to in reported_weights(unit_ids, year, in_force).values():
+        for new_id, _weight in goes_to:
+            reached.update(tree.lineage[new_id])
     return reached
+
+
+def reported_current_rows(tree: UnitTree, in_force: set, sources, year: int) -> list[tuple]:
+    """The reported values of `year` of the units under `sources` in today's boundaries of the tree: each value
+    moved to the units in force today it counts in (reported_weights), times the weight, then summed up today's tree
+    in the scopes of today's units as targets.figures.reported_rows sums the recorded ones — numerators and
+    denominators apart, the rate after summing. Rows (indicator, unit, year, scope, numerator, denominator,
+    estimated): estimated where a share of households moved a value."""
+    under = Q()
+    for path in sources:
+        under |= Q(unit__path__startswith=path)
+    values = list(
+        ReportedValue.objects.filter(under, year=year).values_list(
+            "indicator_id", "indicator__unit", "unit_id", "value", "numerator", "denominator"
+        )
+    )
+    if not values:
+        return []
+    weights = reported_weights({unit_id for _i, _u, unit_id, *_rest in values}, year, in_force)
+    totals = defaultdict(lambda: [Decimal(0), None, False])
+    for indicator_id, indicator_unit, unit_id, value, numerator, denominator in values:
+        percent = indicator_unit == Indicator.Unit.PERCENT
+        if percent and denominator:
+            num, den = numerator, denominator
+        elif percent:
+            num, den = value, Decimal(100)  # a rate given without its parts: several such reports average
+        else:
+            num, den = value, None
+        for new_id, weight in weights.get(unit_id, ()):
+            for ancestor in tree.lineage[new_id]:
+                for scope in tree.unit_scopes[new_id]:
+                    total = totals[(indicator_id, ancestor, scope)]
+                    total[0] += num * weight
+                    if den is not None:
+                        total[1] = (total[1] or 0) + den * weight
+                    total[2] = total[2] or weight != ONE
+    return [
+        (indicator_id, unit_id, year, scope, num, den, estimated)
+        for (indicator_id, unit_id, scope), (num, den, estimated) in totals.items()
+    ]
+
+
+def reported_weights(unit_ids, year: int, in_force: set) -> dict[int, list[tuple[int, Decimal]]]:
+    """Where a value a unit reported for `year` counts today: {unit id: [(unit in force today, weight)]}. The
+    succession table's weights (weights_today) when the unit or one above it was redrawn; the unit itself while in
+    force; else — a unit that ceased with no successor of its own, a district whose communes were shared out — the
+    lowest unit in force today that holds every unit its own units went into (the province), whole: a district's
+    figure cannot be split between communes."""
+    weights = weights_today(unit_ids, year)
+    result = {}
+    for unit in Unit.objects.filter(pk__in=list(unit_ids)):
+        if unit.pk in weights:  # shares going to another province count in that province's refresh
+            result[unit.pk] = [(new, weight) for new, weight in weights[unit.pk] if weight and new in in_force]
+        elif unit.pk in in_force:
+            result[unit.pk] = [(unit.pk, ONE)]
+        elif (holder := _holder_today(unit, in_force)) is not None:
+            result[unit.pk] = [(holder, ONE)]
+    return result
+
+
+def reported_points_today(indicator_id, unit: Unit, year: int) -> tuple[list[tuple], bool]:
+    """(month, value) of the reports of `year` that count in `unit` (in force, of a redrawn province) in today's
+    boundaries — every report of the units its province was drawn from, times its weight into the unit's subtree
+    (reported_weights) — and whether a share moved any of them."""
+    province = Unit.objects.get(path=_province_path(unit.path))
+    today = dict(Unit.objects.filter(path__startswith=province.path, valid_to__isnull=True).values_list("pk", "path"))
+    under = Q()
+    for path in _source_paths(province):
+        under |= Q(unit__path__startswith=path)
+    reports = list(
+        ReportedValue.objects.filter(under, indicator_id=indicator_id, year=year).values_list(
+            "unit_id", "month", "value"
+        )
+    )
+    weights = reported_weights({unit_id for unit_id, _m, _v in reports}, year, set(today))
+    points, estimated = [], False
+    for unit_id, month, value in reports:
+        inside = [weight for new, weight in weights.get(unit_id, ()) if today[new].startswith(unit.path)]
+        if inside:
+            points.append((month, sum(value * weight for weight in inside)))
+            estimated = estimated or any(weight != ONE for weight in inside)
+    return points, estimated
+
+
+def _holder_today(unit: Unit, in_force: set) -> int | None:
+    """The deepest unit in force of `in_force` whose subtree holds every unit the units under `unit` went into."""
+    paths = list(UnitSuccession.objects.filter(old__path__startswith=unit.path).values_list("new__path", flat=True))
+    if not paths:
+        return None
+    common = os.path.commonprefix([path.strip("/").split("/") for path in paths])  # element-wise on lists
+    holders = Unit.objects.filter(
+        path__in=["/".join(common[: i + 1]) + "/" for i in range(len(common))], pk__in=in_force
+    ).order_by("-depth")
+    return holders.values_list("pk", flat=True).first()
 
 
 def _cents(value):

@@ -16,7 +16,12 @@ from households.standards.records import standard_of_year
 from povertyplan import display
 
 from . import charts, selectors
-from .boundaries import CURRENT, RECORDED, default_boundaries  # noqa: F401 (CURRENT: the views read it here)
+from .boundaries import (  # noqa: F401 (CURRENT: the views read it here)
+    CURRENT,
+    RECORDED,
+    default_boundaries,
+    reported_points_today,
+)
 from .catalogue import ETHNIC_GROUPS
 from .charts import INTEGER, PERCENT, Chart, Column
 from .dashboard_sums import BEFORE, CLASSES, RE_POOR_FROM, ethnic_code, re_poor_code, transition_code
@@ -274,7 +279,7 @@ def breakdown_chart(
         "unit": unit.name,
         "year": year,
     }
-    estimated = {uid for uid, _y in selectors.estimated_figures(children, boundaries, scope, [year])}
+    estimated = {uid for uid, _y in selectors.estimated_figures(children, boundaries, scope, [year], [indicator.code])}
     chart = Chart(
         "breakdown",
         title,
@@ -291,6 +296,11 @@ def breakdown_chart(
         drill=drill,
         hint=_("Click a bar to see the level below.") if drill else "",
     )
+    if not bars and boundaries == CURRENT and indicator.kind == Indicator.Kind.REPORTED:
+        chart.note = _(
+            "No unit below has a reported value of its own in the 2025 boundaries: a value reported for a former "
+            "district counts whole in the total above, not split between communes."
+        )
     return _drawn(chart, boundaries, _estimated(estimated, {c.pk: c.name for c in children}))
 
 
@@ -529,7 +539,7 @@ def trend_chart(user, target_pk, unit_code=None, standards=None, boundaries=None
     name = _scoped(indicator.display_name, scope)
     title = _("%(indicator)s over the years — %(unit)s") % {"indicator": name, "unit": unit.name}
     unit_name = "%" if percent else indicator.get_unit_display()
-    estimated = {year for _u, year in selectors.estimated_figures([unit], boundaries, scope)}
+    estimated = {year for _u, year in selectors.estimated_figures([unit], boundaries, scope, codes=[indicator.code])}
     chart = Chart(
         "trend",
         title,
@@ -551,11 +561,16 @@ def trend_chart(user, target_pk, unit_code=None, standards=None, boundaries=None
     return _drawn(chart, boundaries, _estimated(estimated, {}))
 
 
-def reported_chart(user, target_pk, unit_code=None) -> Chart:
+def reported_chart(user, target_pk, unit_code=None, boundaries=None) -> Chart:
     target = _target(user, target_pk)
     unit = _unit(user, unit_code) if unit_code else selectors.home_unit_for_user(user, target.plan.province)
     year = target.plan.year_end
-    points = selectors.reported_points(target.indicator_id, unit, year)
+    boundaries = boundaries_of(unit, boundaries or RECORDED)
+    estimated = False
+    if selectors.redrawn_units([unit], boundaries):
+        points, estimated = reported_points_today(target.indicator_id, unit, year)
+    else:
+        points = selectors.reported_points(target.indicator_id, unit, year)
     goal = float(target.value) if target.value is not None and unit.parent_id is None else None
     name = target.indicator.display_name
     figure = charts.cumulative_by_month(points, goal, "", name)
@@ -571,7 +586,7 @@ def reported_chart(user, target_pk, unit_code=None) -> Chart:
         "year": year,
         "unit": unit.name,
     }
-    return Chart(
+    chart = Chart(
         "reported",
         title,
         figure,
@@ -584,6 +599,7 @@ def reported_chart(user, target_pk, unit_code=None) -> Chart:
         note=_("A whole-year report (no month given) counts in December."),
         params={"target": target.pk, "unit": unit.code},
     )
+    return _drawn(chart, boundaries, _estimated({year} if estimated else set(), {}))
 
 
 COMPARE_CODES = [
@@ -654,7 +670,7 @@ BUILDERS = {
     "dimensions": lambda user, p: dimensions_chart(user, p["unit"], p.get("year"), boundaries=p.get("boundaries")),
     "transitions": lambda user, p: transitions_chart(user, p["unit"], p.get("year"), boundaries=p.get("boundaries")),
     "trend": lambda user, p: trend_chart(user, p["target"], p.get("unit"), boundaries=p.get("boundaries")),
-    "reported": lambda user, p: reported_chart(user, p["target"], p.get("unit")),
+    "reported": lambda user, p: reported_chart(user, p["target"], p.get("unit"), boundaries=p.get("boundaries")),
     "compare": lambda user, p: compare_chart(user, p["units"].split(",")),
 }
 

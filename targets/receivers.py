@@ -25,10 +25,12 @@ def figures_edited(sender, **kwargs):
 def connect_figure_sources():
     """Per model: a receiver for every sender would stop Django's fast deletes (targets.sums deletes in bulk)."""
     from approvals.models import Approval
+    from areas.models import UnitSuccession
     from households.models import PovertyStandard
 
     from .models import Indicator, Plan, ReportedValue, Target
 
-    for model in (Plan, Target, ReportedValue, Approval, Indicator, PovertyStandard):
+    # a succession row: the area pages say where a unit went and what it was made from
+    for model in (Plan, Target, ReportedValue, Approval, Indicator, PovertyStandard, UnitSuccession):
         post_save.connect(figures_edited, sender=model, dispatch_uid=f"figures_saved_{model.__name__}")
         post_delete.connect(figures_edited, sender=model, dispatch_uid=f"figures_deleted_{model.__name__}")

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from approvals.models import DataKind
 from approvals.selectors import latest_year, period_of
 from approvals.services import lock_notice
-from areas.selectors import units_for_user
+from areas.selectors import ceased_area_notice, units_for_user
 from households.services import EditConflict
 from povertyplan import formfields
 
@@ -132,7 +132,9 @@ def reported_grid(request):
     form = GridForm(request.POST or None, rows=rows, initial=initial)
     if request.method == "POST":
         if not can_edit:
-            raise PermissionDenied(_("Your role may look at reported values but not change them."))
+            raise PermissionDenied(
+                ceased_area_notice(request.user) or _("Your role may look at reported values but not change them.")
+            )
         if form.is_valid():
             try:
                 changed = reported_grid_save(unit, year, form.cells, form.cleaned_data["version"] or None)
@@ -152,7 +154,7 @@ def reported_grid(request):
             (column, [form[k] for k in _keys(row["indicator"], column) if k in form.fields], cell)
             for column, cell in row["cells"]
         ]
-    locked_by = lock_notice(unit, year, DataKind.REPORTED)
+    locked_by = unit.entry_refusal(year) or lock_notice(unit, year, DataKind.REPORTED)
     history, history_total = reported_history(unit, year)
     return render(
         request,

@@ -204,15 +204,18 @@ def indicator_values(codes, units, years=None, scope=Scope.PROVINCE, boundaries=
     return result
 
 
-def estimated_figures(units, boundaries: str, scope=Scope.PROVINCE, years=None) -> set[tuple[int, int]]:
+def estimated_figures(units, boundaries: str, scope=Scope.PROVINCE, years=None, codes=None) -> set[tuple[int, int]]:
     """(unit id, year) of the figures in these boundaries that rest on counts shared out by the succession table's
-    shares ("ước tính")."""
+    shares ("ước tính"); of the indicators `codes` only when given (a reported value may be exact where the
+    household figures of the same unit and year are estimated)."""
     redrawn = redrawn_units(list(units), boundaries)
     if not redrawn:
         return set()
     rows = CurrentBoundaryValue.objects.filter(unit__in=redrawn, scope=scope, estimated=True)
     if years is not None:
         rows = rows.filter(year__in=list(years))
+    if codes is not None:
+        rows = rows.filter(indicator__code__in=list(codes))
     return set(rows.values_list("unit_id", "year").distinct())
 
 

@@ -16,7 +16,13 @@ from django.views.decorators.http import require_POST
 
 from approvals.selectors import home_periods
 from areas.models import Unit
-from areas.selectors import unit_by_code_or_404, user_area_path
+from areas.selectors import (
+    ceased_area_notice,
+    predecessors_of,
+    successors_today,
+    unit_by_code_or_404,
+    user_area_path,
+)
 from povertyplan.cells import safe
 
 from . import dashboards, selectors
@@ -36,7 +42,12 @@ def home(request):
     return render(
         request,
         "targets/home.html",
-        {"plans": plans, "periods": home_periods(request.user), "here": request.get_full_path()},
+        {
+            "plans": plans,
+            "periods": home_periods(request.user),
+            "here": request.get_full_path(),
+            "ceased_notice": ceased_area_notice(request.user),
+        },
     )
 
 
@@ -100,6 +111,9 @@ def plan_dashboard(request, pk):
             "latest": latest,
             "coverage": _coverage(area, latest),
             "computed_at": selectors.computed_at(plan.province),
+            # statuses are judged in the boundaries the plan was filed in (the stored attainment); a unit the reform
+            # redrew also has today's, on each target's page
+            "redrawn": bool(selectors.redrawn_units([area], dashboards.CURRENT)),
         }
 
     figures = Figures(request, "plan", build, (plan.pk, scope, status), version)
@@ -113,7 +127,8 @@ def plan_dashboard(request, pk):
             "area": area,
             "statuses": statuses,
             "freshness": selectors.freshness(plan.province, figures["computed_at"], request.user),
-            **figures.context("targets", "scopes", "total", "coverage"),
+            **figures.context("targets", "scopes", "total", "coverage", "redrawn"),
+            "boundaries_label": dashboards.boundaries_label(dashboards.RECORDED),
             "coverage_year": partial(figures.__getitem__, "latest"),
         },
     )
@@ -143,7 +158,7 @@ def target_detail(request, pk):
         year = attainment.year if attainment else plan.year_end
         charts = [dashboards.trend_chart(request.user, target, unit, boundaries=boundaries)]
         if target.indicator.kind == "reported" and target.shape == Target.Shape.COUNT:
-            charts.append(dashboards.reported_chart(request.user, target, unit))
+            charts.append(dashboards.reported_chart(request.user, target, unit, boundaries))
         children = selectors.children_of(unit, None if boundaries == dashboards.CURRENT else year)
         if children:
             scope = target.scope if target.indicator.kind == "computed" else Scope.PROVINCE
@@ -161,7 +176,15 @@ def target_detail(request, pk):
             "households_url": dashboards.numerator_households_url(target, unit, year, boundaries),
             "lineage": _lineage(request.user, unit),
             "redrawn": bool(selectors.redrawn_units([unit], dashboards.CURRENT)),
-            "estimated": bool(selectors.estimated_figures([unit], boundaries, target.scope, [year])),
+            "estimated": bool(
+                selectors.estimated_figures(
+                    [unit],
+                    boundaries,
+                    target.scope,
+                    [year],
+                    [i.code for i in (target.indicator, target.share_indicator) if i],
+                )
+            ),
             # the approval note speaks of the figure shown: none without one
             "coverage": _coverage(unit, year, kind)
             if attainment and attainment.actual is not None and _reviewed_there(unit, year)
@@ -220,7 +243,7 @@ def area_dashboard(request, code):
         for target in Target.objects.filter(
             plan__in=plans, shape=Target.Shape.COUNT, indicator__kind="reported"
         ).select_related("plan", "indicator"):
-            charts.append(dashboards.reported_chart(user, target, unit))
+            charts.append(dashboards.reported_chart(user, target, unit, boundaries))
         _number(charts)
         province = selectors.province_of(unit)
         return {
@@ -230,6 +253,7 @@ def area_dashboard(request, code):
             "plans": plans,
             "province": province,
             "lineage": _lineage(user, unit),
+            "succession": _succession(user, unit),
             "coverage": _coverage(unit, year) if _reviewed_there(unit, year) else None,
             "computed_at": selectors.computed_at(province),
             "redrawn": bool(selectors.redrawn_units([unit], dashboards.CURRENT)),
@@ -245,7 +269,7 @@ def area_dashboard(request, code):
         "targets/area_dashboard.html",
         {
             "unit": unit,
-            **figures.context("years", "year", "charts", "plans", "lineage", "coverage"),
+            **figures.context("years", "year", "charts", "plans", "lineage", "coverage", "succession"),
             "freshness": selectors.freshness(figures["province"], figures["computed_at"], request.user),
             "drill_base": reverse("dashboards:area", args=["CODE"]) + (f"?{drill_query}" if drill_query else ""),
             "households_url": dashboards.household_list_url(
@@ -256,6 +280,24 @@ def area_dashboard(request, code):
             **_boundaries(request, boundaries, figures["redrawn"]),
         },
     )
+
+
+def _succession(user, unit) -> dict:
+    """Where a ceased unit went (its units in force today, with the shares of its households) and what a unit was
+    made from, linked where the user may see the unit: kept with the page's figures (a row written to the succession
+    table raises their version, targets.receivers)."""
+    successors = successors_today(unit) if unit.valid_to else []
+    predecessors = predecessors_of(unit)
+    units = [u for u, *_rest in successors + predecessors]
+    visible = set(selectors.units_for_user(user).filter(pk__in=[u.pk for u in units]).values_list("pk", flat=True))
+    shares = [share for _u, share in successors]
+    return {
+        "successors": [{"unit": u, "share": share, "linked": u.pk in visible} for u, share in successors],
+        "successors_split": any(shares),
+        "successors_below": bool(successors) and not unit.successions.exists() and len(successors) > 1,
+        "predecessors": [{"unit": u, "share": share, "linked": u.pk in visible} for u, share, _day in predecessors],
+        "predecessors_from": predecessors[0][2] if predecessors else None,
+    }
 
 
 @login_required

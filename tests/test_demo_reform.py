@@ -3,6 +3,7 @@ communes were rearranged, both through the succession table a province imports; 
 year; the old reports still open as filed."""
 
 import base64
+import re
 from collections import Counter, defaultdict
 from datetime import date
 from decimal import Decimal
@@ -15,7 +16,7 @@ from areas.changes import import_unit_changes
 from areas.demo_units import REFORM_TABLE
 from areas.models import Unit, UnitSuccession
 from households.models import Household
-from targets.models import ComputedValue, Plan, Scope
+from targets.models import ComputedValue, CurrentBoundaryValue, Plan, Scope
 
 pytestmark = pytest.mark.django_db
 REFORM = date(2025, 7, 1)
@@ -225,3 +226,34 @@ def test_approval_coverage_counts_the_communes_of_each_review():
         communes = Unit.objects.filter(path__startswith="14/", level="commune", **in_force)
         coverage = approval_coverage(son_la, year)
         assert {u.pk for u in coverage.unapproved} == set(communes.values_list("pk", flat=True))
+
+
+def test_the_districts_reported_values_count_whole_in_todays_province():
+    """Issue 24.3: a district's reported figure cannot be split between communes; in today's boundaries it counts in
+    the province its communes went into — Sóc Trăng's in Cần Thơ, Sơn La's (which continues) in Sơn La."""
+    for old, today in (("94", "92"), ("14", "14")):
+        recorded = ComputedValue.objects.filter(unit__code=old, indicator__kind="reported", scope=Scope.PROVINCE)
+        province = Unit.objects.get(code=today, valid_to__isnull=True)
+        current = CurrentBoundaryValue.objects.filter(unit=province, indicator__kind="reported", scope=Scope.PROVINCE)
+        assert recorded.exists()
+        assert sorted(
+            current.values_list("indicator__code", "year", "numerator", "denominator", "estimated")
+        ) == sorted(
+            (code, year, num, den, False)
+            for code, year, num, den in recorded.values_list("indicator__code", "year", "numerator", "denominator")
+        )
+        communes = CurrentBoundaryValue.objects.filter(unit__parent=province, indicator__kind="reported")
+        assert not communes.exists()
+
+
+def test_son_las_jobs_target_in_todays_boundaries_counts_the_districts_reports_in_the_province():
+    target = Plan.objects.get(province__code="14").targets.get(indicator__code="jobs_found")
+    recorded = ComputedValue.objects.get(
+        unit__code="14", indicator__code="jobs_found", year=target.plan.year_end, scope=Scope.PROVINCE
+    )
+    html = login("manager").get(f"/dashboards/targets/{target.pk}/?boundaries=current").content.decode()
+    assert "Số liệu theo địa giới 2025" in html
+    actual = re.search(r"Thực tế: <strong>(.*?)</strong>(.{0,40})", html, re.S)
+    assert actual.group(1).strip() == f"{int(recorded.numerator):,}".replace(",", ".")
+    assert "ước tính" not in actual.group(2)  # a district's total is exact
+    assert "số liệu báo cáo cho một huyện cũ được tính trọn vào tổng của cấp trên, không chia cho các xã" in html
