@@ -93,8 +93,9 @@ def _records(households: list[tuple], members: list[tuple], known: dict) -> tupl
     households = [dict(zip(_READ_FIELDS, row)) for row in households]
     for household in households:
         for name in _JSON_FIELDS:
-            if isinstance(household[name], str):
-                household[name] = json.loads(household[name])
+            value = household[name]
+            if isinstance(value, str):  # most lists are empty: "[]" needs no parser
+                household[name] = [] if value == "[]" else json.loads(value)
     by_household = {}
     for household_id, *values in members:
         values = tuple(values)

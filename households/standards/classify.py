@@ -43,8 +43,10 @@ def classify(record: HouseholdRecord, standard: Standard) -> Result:
         if record.answers is not None:
             conflicts = _conflicts(record.answers, deprived, standard)
     else:
-        not_surveyed = record.not_surveyed & set(standard.indicator_rules)
-        deprived = (record.answers & set(standard.indicator_rules)) - not_surveyed  # answers given for another list
+        not_surveyed = record.not_surveyed & standard.indicator_set
+        deprived = record.answers & standard.indicator_set  # answers given for another list left out
+        if not_surveyed:
+            deprived -= not_surveyed
     return classify_deprived(
         record.code, record.area_type, record.income_per_capita, deprived, standard, conflicts, not_surveyed
     )
