@@ -221,7 +221,7 @@ def standards_page(request):
         def tables():  # drawn only when the template's cached tables are missing
             return {
                 "summary": present_comparison.summary(report),
-                "total": display.number(report.counts.total, 0),
+                "total": present_comparison.count(report.counts.total),
                 "movement": present_comparison.movement_table(report),
                 "unit_rows": present_comparison.unit_rows(report),
                 "unit_columns": [present_comparison.label(g) for g in present_comparison.UNIT_COLUMNS],

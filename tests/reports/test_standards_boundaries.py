@@ -192,6 +192,10 @@ def test_page_xlsx_and_api_carry_the_same_figures_and_marks(rescored, client):
     assert "Không có hộ nào của địa bàn này trong kỳ rà soát năm 2020 theo địa giới này." in recorded
     soc_trang = client.get(PAGE, {**params, "unit": "94"}).content.decode()
     assert "Đơn vị này không còn tồn tại" in soc_trang and "Xem theo địa giới 2025" not in soc_trang
+    commune = client.get(PAGE, {**params, "unit": "92505"})  # xã Thuận Hòa itself: its total keeps its tenth
+    assert commune.context["report"].counts.total == thuan_hoa.counts.total
+    total_row = commune.content.decode().split('<tr class="total">', 1)[1].split("</tr>", 1)[0]
+    assert f">{comparison_present.count(thuan_hoa.counts.total)}</td>" in total_row and "(ước tính)" in total_row
 
     data = client.get(API, params, **basic("reader")).json()
     assert (data["boundaries"], data["estimated"]) == ("current", True)
@@ -306,3 +310,11 @@ def test_re_scoring_from_todays_boundaries_re_scores_the_province_whose_househol
             "/reports/standards/rescore/", {**params, "unit": "14", "year": 2022, "boundaries": "recorded"}
         )
     assert "boundaries=recorded" in response.url
+
+
+def test_the_review_report_opens_the_comparison_in_its_boundaries(manager, client):
+    client.force_login(manager)
+    recorded = client.get("/reports/review/", {"unit": "14", "year": 2022, "boundaries": "recorded"}).content.decode()
+    assert "/reports/standards/?unit=14&amp;year=2022&amp;boundaries=recorded" in recorded
+    current = client.get("/reports/review/", {"unit": "14", "year": 2022}).content.decode()
+    assert '/reports/standards/?unit=14&amp;year=2022"' in current  # today's: the comparison's default too
