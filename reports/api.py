@@ -87,6 +87,8 @@ class StandardsComparisonOut(Schema):
     year: int
     standard: str
     compare_standard: str
+    boundaries: str
+    estimated: bool
     middle_band: dict[str, bool]
     state: str
     rescored_at: datetime | None
@@ -107,16 +109,29 @@ class StandardsComparisonOut(Schema):
     "under the other standard, `missing` (not re-scored yet); each as `households` and `rate` (percent of the "
     "place's households), or null for `middle` under a standard with no medium band. `movement` lists the "
     "households from each group to each other. `state`: `fresh`, `unverified` (stored as households were saved, "
-    "the province never re-scored as a whole), `stale`, `partial` or `none`.",
+    "the province never re-scored as a whole), `stale`, `partial` or `none`. `boundaries=current` (the default for "
+    "a unit in force today) reads a review year in today's units (theo địa giới 2025): the kept counts of the old "
+    "units the succession table maps into each, summed, rates computed after summing; `year` may then be a year of "
+    "those old units (Cần Thơ 2020: Sóc Trăng's households). A count shared out by the table's shares (not a village "
+    "that moved whole) is `estimated` (each group, total, movement and unit says so; its households may have 2 "
+    "decimals). `boundaries=recorded` (the only view of a unit that ceased) gives the units that served the review, "
+    "as filed (theo địa giới khi rà soát).",
 )
-def standards_comparison(request, unit: str, year: int | None = None, standard: str | None = None):
+def standards_comparison(
+    request,
+    unit: str,
+    year: int | None = None,
+    standard: str | None = None,
+    boundaries: Literal["current", "recorded"] | None = None,
+):
     from django.http import QueryDict
 
     from . import comparison_present
     from .views import _comparison
 
     params = QueryDict(mutable=True)
-    params.update({k: v for k, v in {"unit": unit, "year": year, "standard": standard}.items() if v is not None})
+    asked = {"unit": unit, "year": year, "standard": standard, "boundaries": boundaries}
+    params.update({k: str(v) for k, v in asked.items() if v is not None})
     found = _comparison(request, params)
     if found["report"] is None:
         raise HttpError(404, "Nothing to compare: no household, or no other standard.")

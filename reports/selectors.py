@@ -31,10 +31,16 @@ def redrawn(unit: Unit, year: int) -> bool:
     """Whether a report of `year` reads differently in today's boundaries: the unit is in force and a succession
     after the review of the year before (the report counts last year's households too) took units into or out of
     its subtree."""
+    return redrawn_since(unit, year - 1)
+
+
+def redrawn_since(unit: Unit, year: int) -> bool:
+    """Whether the unit is in force and a succession after the review of `year` took units into or out of its
+    subtree: that year's households count elsewhere in today's boundaries."""
     if unit.valid_to is not None:
         return False
     touched = Q(new__path__startswith=unit.path) | Q(old__path__startswith=unit.path)
-    return UnitSuccession.objects.filter(touched, valid_from__gt=review_date(year - 1)).exists()
+    return UnitSuccession.objects.filter(touched, valid_from__gt=review_date(year)).exists()
 
 
 def approval_marks(unit, year, report):
@@ -317,17 +323,36 @@ def _moment(value):
     return value
 
 
-def comparison_groups(unit: Unit, year: int, standard: PovertyStandard):
+def comparison_groups(unit: Unit, year: int, standard: PovertyStandard, boundaries: str = RECORDED):
     """The unit's households of the review year counted by unit × group under their own standard × group under
     `standard` (their stored HouseholdClassification, or MISSING), from the kept counts (reports.comparison_counts).
-    Also the last time a roster import wrote one of them (the import does not re-score; any other save does)."""
+    In today's boundaries (`CURRENT`) the kept counts of the old units mapped into the subtree too, each moved to
+    the unit in force today it counts in (weights_today), times the weight: a group shared out by the table's shares
+    (not a village that moved whole) is `estimated`. Also the last time a roster import wrote one of them (the
+    import does not re-score; any other save does), and the paths of the provinces whose households were counted."""
     from . import comparison_counts, rescoring
     from .comparison import Group
 
-    province = rescoring.province_of(unit)
-    rows = comparison_counts.groups(unit, year, standard, province, rescoring.standards_fingerprint())
+    mapped = units_mapped_into(unit, year) if boundaries == CURRENT else []
+    paths = dict(Unit.objects.filter(Q(path__startswith=unit.path) | Q(pk__in=mapped)).values_list("id", "path"))
+    tops = {path.split("/", 1)[0] + "/" for path in paths.values()}
+    provinces = list(Unit.objects.filter(parent=None, path__in=tops).order_by("path"))
+    rows = comparison_counts.groups(paths, year, standard, provinces, rescoring.standards_fingerprint())
     imported = max((_moment(row[4]) for row in rows if row[4] is not None), default=None)
-    return [Group(path, own, other, int(n)) for path, own, other, n, _when in rows], imported
+    sources = tuple(sorted({paths[row[0]].split("/", 1)[0] + "/" for row in rows if row[3]}))
+    if boundaries != CURRENT:
+        return [Group(paths[uid], own, other, int(n)) for uid, own, other, n, _when in rows], imported, sources
+    inside = {pk for pk, path in paths.items() if path.startswith(unit.path)}
+    weights = weights_today({row[0] for row in rows}, year)
+    groups = []
+    for uid, own, other, n, _when in rows:
+        for new_id, weight in weights.get(uid, [(uid, ONE)]):
+            if new_id not in inside or not weight:
+                continue
+            shared = weight != ONE
+            households = Decimal(n) * weight if shared else int(n)
+            groups.append(Group(paths[new_id], own, other, households, shared, moved=new_id != uid))
+    return groups, imported, sources
 
 
 def standards_to_compare(year: int) -> tuple[PovertyStandard | None, list[PovertyStandard]]:
@@ -341,10 +366,16 @@ def standards_to_compare(year: int) -> tuple[PovertyStandard | None, list[Povert
     return own, reviewed + [s for s in reversed(ordered) if s != own and s not in reviewed]
 
 
-def comparison_report(unit: Unit, year: int, own: PovertyStandard, other: PovertyStandard):
+def comparison_report(
+    unit: Unit, year: int, own: PovertyStandard, other: PovertyStandard, boundaries: str | None = None
+):
     """The comparison of the unit's households of the year under `own` (their year's) and `other`, and when a roster
-    import last wrote one of them."""
+    import last wrote one of them. `boundaries`: RECORDED, a row per unit that served the review (as filed), or
+    CURRENT, a row per unit in force today with the counts of the old units mapped into it; by default the unit's
+    own (boundaries_of)."""
     from . import comparison
+
+    boundaries = boundaries_of(unit, boundaries)
 
     def side(standard):
         return comparison.Side(standard.code, standard.legal_name, standard.middle_line_rural is not None)
@@ -352,6 +383,18 @@ def comparison_report(unit: Unit, year: int, own: PovertyStandard, other: Povert
     def place(u):
         return comparison.Place(u.code, u.name, u.path)
 
-    groups, imported_at = comparison_groups(unit, year, other)
-    children = [place(u) for u in unit.children.in_year(year).order_by("code")]
-    return comparison.build(place(unit), children, year, side(own), side(other), groups), imported_at
+    groups, imported_at, sources = comparison_groups(unit, year, other, boundaries)
+    children = unit.children.current() if boundaries == CURRENT else unit.children.in_year(year)  # as filed
+    children = [place(u) for u in children.order_by("code")]
+    report = comparison.build(
+        place(unit),
+        children,
+        year,
+        side(own),
+        side(other),
+        groups,
+        boundaries=boundaries,
+        redrawn=redrawn_since(unit, year),
+        sources=sources,
+    )
+    return report, imported_at

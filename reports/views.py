@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from areas.models import Unit
 from areas.selectors import units_for_user
 from povertyplan import display
 
@@ -122,24 +123,43 @@ def review_xlsx(request):
 
 
 def _comparison(request, params):
-    """The unit and year as the review report reads them, the standard of the year, the standard compared with
-    (`standard`: a code among the others; the next period's by default), and the comparison: None when there is
-    nothing to compare."""
+    """The unit and year as the review report reads them, the boundaries (`boundaries`: today's or as filed, by
+    default the unit's own, as the report's), the standard of the year, the standard compared with (`standard`: a
+    code among the others; the next period's by default), and the comparison: None when there is nothing to
+    compare. The province re-scored is the one whose households the comparison counts (in today's boundaries of
+    Cần Thơ, 2020: Sóc Trăng's), the one re-scored longest ago when they are several."""
     from . import rescoring
 
-    unit, year, years = _unit_and_year(request, params, _cached_years)
+    chosen = {}
+
+    def years_of(unit):
+        chosen["boundaries"] = selectors.boundaries_of(unit, params.get("boundaries"))
+        return _cached_years(unit, chosen["boundaries"])
+
+    unit, year, years = _unit_and_year(request, params, years_of)
+    boundaries = chosen["boundaries"]
     own, others = selectors.standards_to_compare(year) if year else (None, [])
     code = params.get("standard")
     other = next((s for s in others if s.code == code), None) if code else (others[0] if others else None)
     if code and other is None:
         raise Http404("no such standard to compare with")
-    found = {"unit": unit, "year": year, "years": years, "own": own, "others": others, "other": other}
+    found = {
+        "unit": unit,
+        "year": year,
+        "years": years,
+        "own": own,
+        "others": others,
+        "other": other,
+        "boundaries": boundaries,
+    }
     if own is None or other is None:
         return {**found, "report": None}
-    province = rescoring.province_of(unit)
+    report, imported_at = _cached_report(unit, year, own, other, boundaries)
+    provinces = list(Unit.objects.filter(parent=None, path__in=report.sources)) or [rescoring.province_of(unit)]
+    done_of = {p: rescoring.last_done(other, year, p) for p in provinces}
+    province = min(provinces, key=lambda p: (done_of[p] is not None, done_of[p] and done_of[p].started_at, p.path))
     job = rescoring.latest(other, year, province)
-    report, imported_at = _cached_report(unit, year, own, other)
-    done = job if job is not None and job.status == job.Status.DONE else rescoring.last_done(other, year, province)
+    done = job if job is not None and job.status == job.Status.DONE else done_of[province]
     return {
         **found,
         "report": report,
@@ -150,7 +170,7 @@ def _comparison(request, params):
     }
 
 
-TABLES = ("summary", "total", "movement", "unit_rows", "unit_columns", "figure")
+TABLES = ("summary", "total", "movement", "unit_rows", "unit_columns", "figure", "estimated_note")
 
 
 def _figures_key(*parts) -> str:
@@ -161,20 +181,23 @@ def _figures_key(*parts) -> str:
     return ":".join(str(p) for p in ("standards", *parts, FiguresVersion.current(), get_language()))
 
 
-def _cached_report(unit, year, own, other):
-    """The comparison from the kept counts, per figures version: every change of the counts (a household write,
-    a re-scoring, a standard's edit) raises the version (reports.comparison_counts)."""
+def _cached_report(unit, year, own, other, boundaries):
+    """The comparison from the kept counts, per figures version and boundaries: every change of the counts (a
+    household write, a re-scoring, a standard's edit) raises the version (reports.comparison_counts)."""
     from django.core.cache import cache
 
-    key = _figures_key("comparison", unit.pk, year, own.code, other.code)
-    return cache.get_or_set(key, lambda: selectors.comparison_report(unit, year, own, other), 24 * 3600)
+    key = _figures_key("comparison", unit.pk, year, own.code, other.code, boundaries)
+    return cache.get_or_set(key, lambda: selectors.comparison_report(unit, year, own, other, boundaries), 24 * 3600)
 
 
-def _cached_years(unit) -> list[int]:
-    """The review years with households under the unit (a pass over its households), per figures version."""
+def _cached_years(unit, boundaries) -> list[int]:
+    """The review years with households under the unit (in today's boundaries: and the old units mapped into it),
+    per figures version."""
     from django.core.cache import cache
 
-    return cache.get_or_set(_figures_key("years", unit.pk), lambda: selectors.survey_years(unit), 24 * 3600)
+    return cache.get_or_set(
+        _figures_key("years", unit.pk, boundaries), lambda: selectors.survey_years(unit, boundaries), 24 * 3600
+    )
 
 
 @login_required
@@ -187,6 +210,7 @@ def standards_page(request):
     visible = units_for_user(request.user)
     context = {
         **found,
+        **_boundaries_context(request, found["unit"], found["boundaries"], report),
         "breadcrumbs": selectors.visible_ancestors(found["unit"], visible),
         "top_units": selectors.top_units(visible),
     }
@@ -197,17 +221,18 @@ def standards_page(request):
         def tables():  # drawn only when the template's cached tables are missing
             return {
                 "summary": present_comparison.summary(report),
-                "total": display.number(report.counts.total, 0),
+                "total": present_comparison.count(report.counts.total),
                 "movement": present_comparison.movement_table(report),
                 "unit_rows": present_comparison.unit_rows(report),
                 "unit_columns": [present_comparison.label(g) for g in present_comparison.UNIT_COLUMNS],
                 "figure": present_comparison.sankey(report),
+                "estimated_note": present_comparison.estimated_note(report),
             }
 
         context.update(
             {name: functools.partial(lambda n: tables()[n], name) for name in TABLES},
             tables_key=_figures_key(
-                "comparison", found["unit"].pk, found["year"], found["own"].code, report.other.code
+                "comparison", found["unit"].pk, found["year"], found["own"].code, report.other.code, report.boundaries
             ),
             state_text=rescoring.STATE_TEXTS[found["state"]],
             may_rescore=rescoring.may_rescore(request.user),
@@ -254,7 +279,10 @@ def rescore(request):
             pgettext("standards comparison", "%(count)s households re-scored under %(standard)s.")
             % {"count": display.number(job.household_count or 0, 0), "standard": found["other"].legal_name},
         )
-    query = urlencode({"unit": found["unit"].code, "year": found["year"], "standard": found["other"].code})
+    query = {"unit": found["unit"].code, "year": found["year"], "standard": found["other"].code}
+    if found["boundaries"] != selectors.boundaries_of(found["unit"]):
+        query["boundaries"] = found["boundaries"]
+    query = urlencode(query)
     return redirect(f"{reverse('reports:standards')}?{query}")
 
 

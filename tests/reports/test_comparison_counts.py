@@ -27,7 +27,7 @@ def _live(unit, standard) -> set:
 
 
 def _kept(unit, standard) -> set:
-    groups, _imported = selectors.comparison_groups(unit, 2026, standard)
+    groups, _imported, _sources = selectors.comparison_groups(unit, 2026, standard)
     return {(g.path, g.own, g.other, g.households) for g in groups}
 
 

@@ -287,10 +287,11 @@ def test_api_answers_the_same_counts(province, users, client):
     assert (data["year"], data["standard"], data["compare_standard"]) == (2026, "ND07-2021", "ND351-2025")
     assert data["middle_band"] == {"standard": True, "compare_standard": False}
     assert data["totals"]["households"] == 10
-    assert data["totals"]["other"]["poor"] == {"households": 3, "rate": 30.0}
+    assert data["totals"]["other"]["poor"] == {"households": 3, "rate": 30.0, "estimated": False}
     assert data["totals"]["other"]["middle"] is None
-    assert data["totals"]["own"]["middle"] == {"households": 4, "rate": 40.0}
-    assert {"from": "middle", "to": "poor", "households": 1} in data["movement"]
+    assert data["totals"]["own"]["middle"] == {"households": 4, "rate": 40.0, "estimated": False}
+    assert {"from": "middle", "to": "poor", "households": 1, "estimated": False} in data["movement"]
+    assert (data["boundaries"], data["estimated"]) == ("current", False)  # nothing redrew P: today's are its own
     assert [u["unit_code"] for u in data["units"]] == ["D1", "D2"]
     assert data["state"] == "unverified" and data["rescored_at"] is None
 
