@@ -188,7 +188,8 @@ def _plain_import_export(path):
     ]
     households = tablib.Dataset(headers=household_keys)
     for row in head[1:]:
-        values = [code_of(c.key, v) for c, v in zip(HOUSEHOLD_COLUMNS, row, strict=False)]
+        # the file leaves the columns after household_keys (waste_disposal, Decree 351) empty: not imported here
+        values = [code_of(c.key, v) for c, v in zip(HOUSEHOLD_COLUMNS, row[: len(household_keys)], strict=False)]
         values[13:18] = [v == "x" for v in values[13:18]]
         households.append(values)
     member_columns = [c for c in MEMBER_COLUMNS if c.key != "birth_date"]

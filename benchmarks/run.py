@@ -1,7 +1,8 @@
 """`make bench`: runs every section (benchmarks/bench_*.py, each a `main() -> list[str]` of Markdown lines)
 and writes the figures to docs/benchmarks.md with the machine and date.
 
-`BENCH_ONLY=recompute,roster make bench` runs some sections and keeps the others' last figures in the file.
+`BENCH_ONLY=recompute,roster make bench` runs some sections and keeps the others' last figures in the file, and
+every block no section writes (benchmarks/side_by_side.py's).
 """
 
 import importlib
@@ -45,7 +46,10 @@ def main():
         "Each section is written by `make bench` (benchmarks/bench_<name>.py) with its date and machine.",
         "",
     ]
-    for name in names:
+    kept = sorted(
+        set(blocks) - set(names)
+    )  # blocks no bench_*.py writes (benchmarks/side_by_side.py): kept as they are
+    for name in [*names, *kept]:
         if name in blocks:
             text += [f"<!-- bench:{name} -->", blocks[name].rstrip("\n"), f"<!-- /bench:{name} -->", ""]
     OUT.write_text("\n".join(text), encoding="utf-8")
