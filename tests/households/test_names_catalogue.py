@@ -142,4 +142,4 @@ def test_a_rule_is_stored_as_json_with_sorted_keys_and_no_spaces(rule):
 
 
 def vars_of(rule: Rule) -> dict:
-    return {name: getattr(rule, name) for name in Rule.__slots__}
+    return rule._asdict()
