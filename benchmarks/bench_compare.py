@@ -116,7 +116,9 @@ def _page_alone(page: str, repeats=10) -> tuple[list[float], list[float]]:
     client.force_login(User.objects.filter(is_superuser=True).first() or User.objects.create_superuser("bench_page"))
     client.get(page, secure=True)  # DEBUG off redirects plain HTTP
     from households.models import PovertyStandard
-    from reports.views import _figures_key
+    from reports.selectors import boundaries_of
+    from reports.views import comparison_key
+    from targets.models import FiguresVersion
 
     unit = Unit.objects.get(code="14")
     own, other = (PovertyStandard.objects.get(code=code) for code in ("ND07-2021", STANDARD))
@@ -124,7 +126,8 @@ def _page_alone(page: str, repeats=10) -> tuple[list[float], list[float]]:
     for _ in range(repeats):
         for timings in (cached, uncached):
             if timings is uncached:
-                cache.delete(_figures_key("comparison", unit.pk, YEAR, own.code, other.code))
+                key = comparison_key(FiguresVersion.current(), unit, YEAR, own, other, boundaries_of(unit, None))
+                cache.delete(key)
             started = time.monotonic()
             assert client.get(page, secure=True).status_code == 200
             timings.append((time.monotonic() - started) * 1000)

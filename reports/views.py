@@ -128,13 +128,15 @@ def _comparison(request, params):
     code among the others; the next period's by default), and the comparison: None when there is nothing to
     compare. The province re-scored is the one whose households the comparison counts (in today's boundaries of
     Cần Thơ, 2020: Sóc Trăng's), the one re-scored longest ago when they are several."""
+    from targets.models import FiguresVersion
+
     from . import rescoring
 
-    chosen = {}
+    chosen, version = {}, FiguresVersion.current()
 
     def years_of(unit):
         chosen["boundaries"] = selectors.boundaries_of(unit, params.get("boundaries"))
-        return _cached_years(unit, chosen["boundaries"])
+        return _cached_years(version, unit, chosen["boundaries"])
 
     unit, year, years = _unit_and_year(request, params, years_of)
     boundaries = chosen["boundaries"]
@@ -154,7 +156,8 @@ def _comparison(request, params):
     }
     if own is None or other is None:
         return {**found, "report": None}
-    report, imported_at = _cached_report(unit, year, own, other, boundaries)
+    key = comparison_key(version, unit, year, own, other, boundaries)
+    report, imported_at = _cached(key, lambda: selectors.comparison_report(unit, year, own, other, boundaries))
     provinces = list(Unit.objects.filter(parent=None, path__in=report.sources)) or [rescoring.province_of(unit)]
     done_of = {p: rescoring.last_done(other, year, p) for p in provinces}
     province = min(provinces, key=lambda p: (done_of[p] is not None, done_of[p] and done_of[p].started_at, p.path))
@@ -163,6 +166,7 @@ def _comparison(request, params):
     return {
         **found,
         "report": report,
+        "key": key,  # also the key of the template's drawn tables
         "province": province,
         "job": job,
         "done": done,
@@ -173,30 +177,29 @@ def _comparison(request, params):
 TABLES = ("summary", "total", "movement", "unit_rows", "unit_columns", "figure", "estimated_note")
 
 
-def _figures_key(*parts) -> str:
+def _figures_key(version: int, *parts) -> str:
     from django.utils.translation import get_language
 
-    from targets.models import FiguresVersion
-
-    return ":".join(str(p) for p in ("standards", *parts, FiguresVersion.current(), get_language()))
+    return ":".join(str(p) for p in ("standards", *parts, version, get_language()))
 
 
-def _cached_report(unit, year, own, other, boundaries):
-    """The comparison from the kept counts, per figures version and boundaries: every change of the counts (a
-    household write, a re-scoring, a standard's edit) raises the version (reports.comparison_counts)."""
+def comparison_key(version: int, unit, year, own, other, boundaries) -> str:
+    """The comparison's cache key: every change of the kept counts (a household write, a re-scoring, a standard's
+    edit) raises the figures version (reports.comparison_counts)."""
+    return _figures_key(version, "comparison", unit.pk, year, own.code, other.code, boundaries)
+
+
+def _cached(key, build):
     from django.core.cache import cache
 
-    key = _figures_key("comparison", unit.pk, year, own.code, other.code, boundaries)
-    return cache.get_or_set(key, lambda: selectors.comparison_report(unit, year, own, other, boundaries), 24 * 3600)
+    return cache.get_or_set(key, build, 24 * 3600)
 
 
-def _cached_years(unit, boundaries) -> list[int]:
+def _cached_years(version: int, unit, boundaries) -> list[int]:
     """The review years with households under the unit (in today's boundaries: and the old units mapped into it),
     per figures version."""
-    from django.core.cache import cache
-
-    return cache.get_or_set(
-        _figures_key("years", unit.pk, boundaries), lambda: selectors.survey_years(unit, boundaries), 24 * 3600
+    return _cached(
+        _figures_key(version, "years", unit.pk, boundaries), lambda: selectors.survey_years(unit, boundaries)
     )
 
 
@@ -231,9 +234,7 @@ def standards_page(request):
 
         context.update(
             {name: functools.partial(lambda n: tables()[n], name) for name in TABLES},
-            tables_key=_figures_key(
-                "comparison", found["unit"].pk, found["year"], found["own"].code, report.other.code, report.boundaries
-            ),
+            tables_key=found["key"],
             state_text=rescoring.STATE_TEXTS[found["state"]],
             may_rescore=rescoring.may_rescore(request.user),
             active=rescoring.is_active(job),
