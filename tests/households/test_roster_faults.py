@@ -69,7 +69,7 @@ def test_a_job_whose_worker_was_killed_is_retried_within_the_lease_and_counts_re
             stop_worker(worker, kill=True)
     worker = start_worker(purge=False, MEDIA_ROOT=str(tmp_path))
     try:
-        checked = _wait_for(lambda: RosterImport.objects.filter(pk=job.pk, status="checked").first(), 60)
+        checked = _wait_for(lambda: RosterImport.objects.filter(pk=job.pk, status="checked").first(), 180)
     finally:
         output = stop_worker(worker)
     job.refresh_from_db()
